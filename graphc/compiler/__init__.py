@@ -1,0 +1,1 @@
+"""The compiler pipeline: parse -> lower (evaluate, infer shapes) -> check losses."""

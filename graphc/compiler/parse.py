@@ -1,0 +1,444 @@
+"""Source text -> AST, with one cached LALR parser and no parse tree.
+
+The transformer runs inline (Lark calls it on every reduction), so the AST is
+built while parsing; `_Postlex` handles the newline rules of the spec.
+"""
+
+from __future__ import annotations
+
+import ast as pyast
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from lark import Lark, Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from graphc.compiler import syntax as S
+from graphc.diagnostics import CompileError, Diagnostic
+
+GRAMMAR = Path(__file__).resolve().parent.parent / "grammar" / "gdl.lark"
+
+KEYWORDS = frozenset(
+    "model block share output use for in if else return range true false None True False".split()
+)
+PY_KEYWORDS = frozenset(
+    "and as assert async await break class continue def del elif except finally from global "
+    "import is lambda nonlocal not or pass raise try while with yield".split()
+)
+RESERVED = KEYWORDS | PY_KEYWORDS
+
+_VALUE_END = {"NAME", "NUMBER", "STRING", "FSTRING", "TRUE", "FALSE", "NONE", "RPAR", "RSQB", "RBRACE"}
+_OPEN = {"LPAR": ")", "LSQB": "]"}
+
+
+class _Postlex:
+    always_accept = ("_NL",)
+
+    def process(self, stream):
+        stack: list[str] = []  # "(", "[", "dict", "block"
+        prev = None
+        pending_nl = None
+        for tok in stream:
+            t = tok.type
+            if t == "_NL":
+                if stack and stack[-1] != "block":
+                    continue
+                if pending_nl is None:
+                    pending_nl = tok
+                continue
+            if pending_nl is not None:
+                if t != "ELSE":
+                    yield pending_nl
+                    prev = pending_nl
+                pending_nl = None
+            if t in ("LPAR", "LSQB"):
+                stack.append(t)
+            elif t == "LBRACE":
+                if prev is not None and (prev.type in _VALUE_END or prev.type == "ELSE"):
+                    stack.append("block")
+                else:
+                    tok = Token.new_borrow_pos("DICT_LBRACE", tok.value, tok)
+                    stack.append("dict")
+            elif t in ("RPAR", "RSQB"):
+                if stack:
+                    stack.pop()
+            elif t == "RBRACE":
+                kind = stack.pop() if stack else "block"
+                if kind == "block":
+                    yield Token.new_borrow_pos("_NL", "", tok)
+            yield tok
+            prev = tok
+        if pending_nl is not None:
+            yield pending_nl
+        yield Token("_NL", "", end_pos=None)
+
+
+def _first(x):
+    if isinstance(x, Token):
+        return _tspan(x) if x.line is not None else None
+    if isinstance(x, S.Node):
+        return x.span if x.span is not S.NOSPAN else None
+    if isinstance(x, (list, tuple)):
+        for y in x:
+            s = _first(y)
+            if s is not None:
+                return s
+    return None
+
+
+def _last(x):
+    if isinstance(x, (list, tuple)):
+        for y in reversed(x):
+            s = _last(y)
+            if s is not None:
+                return s
+        return None
+    return _first(x)
+
+
+def _cspan(children) -> S.Span:
+    """From the first to the last positioned child (inline transformers get no meta)."""
+    a, b = _first(children), _last(children)
+    if a is None or b is None:
+        return S.NOSPAN
+    return _join(a, b)
+
+
+def _tspan(tok: Token) -> S.Span:
+    return S.Span(tok.line, tok.column, tok.end_line, tok.end_column, tok.start_pos, tok.end_pos)
+
+
+def _unescape(tok: Token, body: str) -> str:
+    try:
+        return pyast.literal_eval(body)
+    except (ValueError, SyntaxError) as exc:
+        raise _TokenError(tok, f"bad string literal: {exc}") from None
+
+
+class _TokenError(Exception):
+    def __init__(self, tok, message):
+        self.tok, self.message = tok, message
+
+
+class _Builder(Transformer):
+    # ------------------------------------------------------------ atoms
+    def name(self, c):
+        return S.Name(str(c[0]), span=_tspan(c[0]))
+
+    def number(self, c):
+        text = str(c[0])
+        value = int(text) if re.fullmatch(r"\d+", text) else float(text)
+        return S.Literal(value, span=_tspan(c[0]))
+
+    def string(self, c):
+        return S.Literal(_unescape(c[0], str(c[0])), span=_tspan(c[0]))
+
+    def fstring(self, c):
+        tok = c[0]
+        return S.FString(_split_fstring(tok), span=_tspan(tok))
+
+    def true(self, c):
+        return S.Literal(True, span=_tspan(c[0]))
+
+    def false(self, c):
+        return S.Literal(False, span=_tspan(c[0]))
+
+    def none(self, c):
+        return S.Literal(None, span=_tspan(c[0]))
+
+    def paren(self, c):
+        return c[0]
+
+    def tuple(self, c):
+        return S.TupleExpr([x for x in c if x is not None], span=_cspan(c))
+
+    def list(self, c):
+        return S.ListExpr([x for x in c if x is not None], span=_cspan(c))
+
+    def dict(self, c):
+        return S.DictExpr([x for x in c[1:] if x is not None], span=_cspan(c))
+
+    def pair(self, c):
+        return (c[0], c[1])
+
+    # ------------------------------------------------------------ operators
+    def binop(self, c):
+        node = c[0]
+        for i in range(1, len(c), 2):
+            node = S.BinOp(str(c[i]), node, c[i + 1], span=_join(node.span, c[i + 1].span))
+        return node
+
+    def compare(self, c):
+        if len(c) == 1:
+            return c[0]
+        rest = [(str(c[i]), c[i + 1]) for i in range(1, len(c), 2)]
+        return S.Compare(c[0], rest, span=_cspan(c))
+
+    def or_op(self, c):
+        if len(c) == 1:
+            return c[0]
+        return S.BoolOp("or", list(c), span=_cspan(c))
+
+    def and_op(self, c):
+        if len(c) == 1:
+            return c[0]
+        return S.BoolOp("and", list(c), span=_cspan(c))
+
+    def not_op(self, c):
+        return S.Unary("not", c[0], span=_cspan(c))
+
+    def unary(self, c):
+        return S.Unary(str(c[0]), c[1], span=_cspan(c))
+
+    def pow_op(self, c):
+        if len(c) == 1:
+            return c[0]
+        return S.BinOp("**", c[0], c[1], span=_cspan(c))
+
+    def call(self, c):
+        args, kwargs = [], []
+        for a in c[1] or [] if len(c) > 1 else []:
+            (kwargs if isinstance(a, S.Keyword) else args).append(a)
+        return S.Call(c[0], args, kwargs, span=_cspan(c))
+
+    def args(self, c):
+        return list(c)
+
+    def pos_arg(self, c):
+        return c[0]
+
+    def kw_arg(self, c):
+        return S.Keyword(str(c[0]), c[1], span=_tspan(c[0]))
+
+    def index(self, c):
+        return S.Index(c[0], c[1], span=_cspan(c))
+
+    def attr(self, c):
+        return S.Attr(c[0], str(c[1]), span=_cspan(c))
+
+    # ------------------------------------------------------------ statements
+    def assign(self, c):
+        return S.Assign([_ident(t) for t in c[:-1]], c[-1], span=_cspan(c))
+
+    def share_stmt(self, c):
+        return S.Share(_ident(c[0]), c[1], span=_cspan(c))
+
+    def output_stmt(self, c):
+        return S.Output(_ident(c[0]), c[1], span=_cspan(c))
+
+    def output_list(self, c):
+        return S.OutputList([_ident(t) for t in c], span=_cspan(c))
+
+    def return_stmt(self, c):
+        return S.Return(list(c), span=_cspan(c))
+
+    def expr_stmt(self, c):
+        return S.ExprStmt(c[0], span=_cspan(c))
+
+    def body(self, c):
+        return [x for x in c[1:] if x is not None and not isinstance(x, Token)]
+
+    def for_stmt(self, c):
+        return S.For(_ident(c[0]), c[1], c[2], span=_cspan(c))
+
+    def if_stmt(self, c):
+        orelse = None
+        if len(c) > 2:
+            orelse = c[2] if isinstance(c[2], list) else [c[2]]
+        return S.If(c[0], c[1], orelse, span=_cspan(c))
+
+    def param(self, c):
+        return S.Param(_ident(c[0]), c[1] if len(c) > 1 else None, span=_cspan(c))
+
+    def params(self, c):
+        return [p for p in c if p is not None]
+
+    def block_def(self, c):
+        return self._def("block", c)
+
+    def model_def(self, c):
+        return self._def("model", c)
+
+    def _def(self, kind, c):
+        has_params = len(c) == 3
+        params = c[1] if has_params else []
+        name = _ident(c[0])
+        span = S.Span(name.span.line, 1, name.span.end_line, name.span.end_col, name.span.start, name.span.end)
+        return S.Def(kind, name, params, c[-1], has_params, span=span)
+
+    def use_stmt(self, c):
+        return S.Use(_unescape(c[0], str(c[0])), span=_cspan(c))
+
+    def const_stmt(self, c):
+        return S.Const(_ident(c[0]), c[1], span=_cspan(c))
+
+    def module(self, c):
+        return S.Module([x for x in c if x is not None and not isinstance(x, Token)])
+
+
+def _ident(tok: Token) -> S.Ident:
+    return S.Ident(str(tok), span=_tspan(tok))
+
+
+def _join(a: S.Span, b: S.Span) -> S.Span:
+    return S.Span(a.line, a.col, b.end_line, b.end_col, a.start, b.end)
+
+
+_FIELD = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def _split_fstring(tok: Token) -> list:
+    text = str(tok)
+    body = _unescape(tok, text[1:])
+    parts: list = []
+    pos = 0
+    for m in _FIELD.finditer(body):
+        parts.append(body[pos : m.start()])
+        pos = m.end()
+        g = m.group(0)
+        if g in ("{{", "}}"):
+            parts.append(g[0])
+            continue
+        if m.group(1) is None:
+            raise _TokenError(tok, f"unmatched `{g}` in f-string (write `{g}{g}` for a literal brace)")
+        inner, _, fmt = m.group(1).partition(":")
+        if not inner.strip():
+            raise _TokenError(tok, "empty expression in f-string")
+        # the field's expression is parsed with the same grammar (start symbol `expr`)
+        offset = tok.start_pos + 2 + body.find(m.group(0), 0)
+        try:
+            expr = _expr_parser().parse(inner.strip()).items[0]
+        except UnexpectedInput:
+            raise _TokenError(tok, f"cannot parse `{inner.strip()}` inside the f-string") from None
+        _shift_spans(expr, tok, offset)
+        parts.append((expr, fmt))
+    parts.append(body[pos:])
+    return [p for p in parts if p != ""]
+
+
+def _shift_spans(node, tok: Token, offset: int) -> None:
+    span = _tspan(tok)
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, S.Node):
+            n.span = span
+            for f in n.__slots__ if hasattr(n, "__slots__") else ():
+                stack.append(getattr(n, f, None))
+        elif isinstance(n, (list, tuple)):
+            stack.extend(n)
+
+
+@lru_cache(maxsize=None)
+def _parser() -> Lark:
+    return Lark(
+        GRAMMAR.read_text(),
+        start="module",
+        parser="lalr",
+        lexer="basic",
+        postlex=_Postlex(),
+        transformer=_Builder(),
+        maybe_placeholders=True,
+        cache=True,
+    )
+
+
+@lru_cache(maxsize=None)
+def _expr_parser() -> Lark:
+    text = GRAMMAR.read_text().replace("module: (_sep | _top)*", "module: expr")
+    return Lark(text, start="module", parser="lalr", transformer=_Builder(), maybe_placeholders=True)
+
+
+_TOKEN_NAMES = {
+    "NAME": "a name",
+    "NUMBER": "a number",
+    "STRING": "a string",
+    "FSTRING": "an f-string",
+    "_NL": "end of line",
+    "$END": "end of file",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "LSQB": "`[`",
+    "RSQB": "`]`",
+    "LBRACE": "`{`",
+    "DICT_LBRACE": "`{`",
+    "RBRACE": "`}`",
+    "COMMA": "`,`",
+    "EQUAL": "`=`",
+    "COLON": "`:`",
+    "SEMICOLON": "`;`",
+    "DOT": "`.`",
+    "ADD_OP": "`+`/`-`",
+    "MUL_OP": "an operator",
+    "COMP_OP": "a comparison",
+    "TRUE": "`true`",
+    "FALSE": "`false`",
+    "NONE": "`None`",
+}
+
+
+def _describe(term: str) -> str:
+    if term in _TOKEN_NAMES:
+        return _TOKEN_NAMES[term]
+    if term.startswith("__ANON") or term == "__ANON_0":
+        return "`**`"
+    return f"`{term.lower()}`"
+
+
+def _syntax_diag(path: str, exc: UnexpectedInput, text: str) -> Diagnostic:
+    if isinstance(exc, UnexpectedCharacters):
+        ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "?"
+        span = S.Span(exc.line, exc.column, exc.line, exc.column + 1)
+        hint = None
+        if ch in "\"'":
+            hint = "close the string on the same line"
+        return Diagnostic(path, span, "error", "syntax", f"unexpected character `{ch}`", hint)
+    tok = getattr(exc, "token", None)
+    expected = sorted({_describe(t) for t in getattr(exc, "expected", ()) or ()})
+    if tok is None or tok.type == "$END" or isinstance(exc, UnexpectedEOF) or tok.line is None:
+        lines = text.splitlines() or [""]
+        span = S.Span(len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
+        return Diagnostic(path, span, "error", "syntax", "unexpected end of file" +
+                          (f"; expected {_or(expected)}" if expected else ""),
+                          "a bracket or block may be left open")
+    if tok.type == "_NL":
+        what = "end of line" if tok.value else "`}`" if text[tok.start_pos:tok.start_pos + 1] == "}" else "end of file"
+        length = 1
+    else:
+        what = f"`{tok.value}`"
+        length = max(len(tok.value), 1)
+    span = S.Span(tok.line, tok.column, tok.line, tok.column + length)
+    hint = None
+    if tok.type == "NAME" and str(tok) in RESERVED:
+        hint = f"`{tok}` is a reserved word"
+    elif tok.type == "NAME" and "`,`" in expected:
+        hint = "a `,` may be missing"
+    elif tok.type in ("LPAR", "LSQB", "NAME", "NUMBER", "STRING") and "end of line" in expected:
+        hint = "a statement ends at the end of its line; a `;` or newline may be missing"
+    return Diagnostic(path, span, "error", "syntax",
+                      f"unexpected {what}" + (f"; expected {_or(expected)}" if expected else ""), hint)
+
+
+def _or(items: list[str]) -> str:
+    if len(items) > 8:
+        items = items[:8] + ["..."]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def parse(text: str, path: str = "<string>") -> S.Module:
+    """Parse GDL source; raises CompileError with one syntax diagnostic."""
+    try:
+        module = _parser().parse(text)
+    except UnexpectedInput as exc:
+        raise CompileError([_syntax_diag(path, exc, text)]) from None
+    except _TokenError as exc:
+        raise CompileError([Diagnostic(path, _tspan(exc.tok), "error", "syntax", exc.message)]) from None
+    except Exception as exc:  # lark wraps transformer errors in VisitError
+        orig = getattr(exc, "orig_exc", None)
+        if isinstance(orig, _TokenError):
+            raise CompileError([Diagnostic(path, _tspan(orig.tok), "error", "syntax", orig.message)]) from None
+        raise
+    module.path = path
+    module.source = text
+    return module

@@ -1,0 +1,194 @@
+"""AST nodes: one small dataclass per grammar rule, each with its source span."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    start: int = 0  # character offsets into the file
+    end: int = 0
+
+
+NOSPAN = Span(0, 0, 0, 0)
+
+
+@dataclass(slots=True, eq=False)
+class Node:
+    span: Span = field(default=NOSPAN, compare=False, repr=False, kw_only=True)
+
+
+# ---------------------------------------------------------------- expressions
+@dataclass(slots=True, eq=False)
+class Name(Node):
+    id: str
+
+
+@dataclass(slots=True, eq=False)
+class Literal(Node):
+    value: Any  # int, float, str, bool, None
+
+
+@dataclass(slots=True, eq=False)
+class FString(Node):
+    parts: list  # str pieces and (expr, format_spec) tuples
+
+
+@dataclass(slots=True, eq=False)
+class TupleExpr(Node):
+    items: list
+
+
+@dataclass(slots=True, eq=False)
+class ListExpr(Node):
+    items: list
+
+
+@dataclass(slots=True, eq=False)
+class DictExpr(Node):
+    pairs: list  # [(key_expr, value_expr)]
+
+
+@dataclass(slots=True, eq=False)
+class Keyword(Node):
+    name: str
+    value: Any
+
+
+@dataclass(slots=True, eq=False)
+class Call(Node):
+    func: Any
+    args: list
+    kwargs: list  # [Keyword]
+
+
+@dataclass(slots=True, eq=False)
+class Index(Node):
+    obj: Any
+    index: Any
+
+
+@dataclass(slots=True, eq=False)
+class Attr(Node):
+    obj: Any
+    name: str
+
+
+@dataclass(slots=True, eq=False)
+class BinOp(Node):
+    op: str
+    left: Any
+    right: Any
+
+
+@dataclass(slots=True, eq=False)
+class Unary(Node):
+    op: str  # "-", "+", "not"
+    operand: Any
+
+
+@dataclass(slots=True, eq=False)
+class Compare(Node):
+    first: Any
+    rest: list  # [(op, expr)]
+
+
+@dataclass(slots=True, eq=False)
+class BoolOp(Node):
+    op: str  # "and" | "or"
+    values: list
+
+
+# ----------------------------------------------------------------- statements
+@dataclass(slots=True, eq=False)
+class Ident(Node):
+    """A name in binding position (assignment target, parameter, output)."""
+
+    id: str
+
+
+@dataclass(slots=True, eq=False)
+class Assign(Node):
+    targets: list  # [Ident]
+    value: Any
+
+
+@dataclass(slots=True, eq=False)
+class Share(Node):
+    target: Ident
+    value: Any
+
+
+@dataclass(slots=True, eq=False)
+class Output(Node):
+    target: Ident
+    value: Any  # None for the `output a, b` form
+
+
+@dataclass(slots=True, eq=False)
+class OutputList(Node):
+    names: list  # [Ident]
+
+
+@dataclass(slots=True, eq=False)
+class Return(Node):
+    values: list
+
+
+@dataclass(slots=True, eq=False)
+class ExprStmt(Node):
+    value: Any
+
+
+@dataclass(slots=True, eq=False)
+class For(Node):
+    var: Ident
+    iter: Any
+    body: list
+
+
+@dataclass(slots=True, eq=False)
+class If(Node):
+    cond: Any
+    body: list
+    orelse: list | None
+
+
+@dataclass(slots=True, eq=False)
+class Param(Node):
+    name: Ident
+    default: Any  # expression or None
+
+
+@dataclass(slots=True, eq=False)
+class Use(Node):
+    path: str
+
+
+@dataclass(slots=True, eq=False)
+class Const(Node):
+    target: Ident
+    value: Any
+
+
+@dataclass(slots=True, eq=False)
+class Def(Node):
+    kind: str  # "model" | "block"
+    name: Ident
+    params: list  # [Param]
+    body: list
+    has_params: bool = False
+    close_span: Span = NOSPAN
+
+
+@dataclass(slots=True, eq=False)
+class Module(Node):
+    items: list
+    path: str = "<string>"
+    source: str = ""

@@ -1,0 +1,466 @@
+"""The layer catalog's machinery: parameters, validation, the Op base class.
+
+One catalog entry per layer: a subclass of `Op` registered with `@register`,
+declaring Keras's arguments (`params`), a shape rule (`infer`) and the weights
+it creates (`weights`).  Everything is pure Python: no TensorFlow, no torch.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar
+
+from graphc.compiler.ir import TensorType, Weight
+
+REGISTRY: dict[str, "type[Op]"] = {}  # Keras class name -> Op subclass
+FUNCTIONS: dict[str, str] = {}  # lowercase merge function -> class name ("add" -> "Add")
+
+
+def register(cls):
+    REGISTRY[cls.name] = cls
+    if cls.function:
+        FUNCTIONS[cls.function] = cls.name
+    return cls
+
+
+def lookup(name: str):
+    return REGISTRY.get(name)
+
+
+# ------------------------------------------------------------------- errors
+class ArgError(Exception):
+    """A bad argument; `arg` names it (for the caret), `code` is a diagnostics code."""
+
+    def __init__(self, message: str, arg: str | None = None, code: str = "argument-value", hint: str | None = None):
+        super().__init__(message)
+        self.message, self.arg, self.code, self.hint = message, arg, code, hint
+
+
+class ShapeError(Exception):
+    """The layer cannot take its input shapes.  `input_index` points at the culprit."""
+
+    def __init__(self, message: str, code: str = "shape-mismatch", hint: str | None = None,
+                 input_index: int | None = None, arg: str | None = None):
+        super().__init__(message)
+        self.message, self.code, self.hint, self.input_index, self.arg = message, code, hint, input_index, arg
+
+
+# --------------------------------------------------------------- validators
+# A validator takes the GDL value and returns the normalized value, or raises
+# ArgError with code "argument-type" / "argument-value" (the arg name is added later).
+
+def _tname(v) -> str:
+    if v is None:
+        return "None"
+    if isinstance(v, bool):
+        return "a bool"
+    if isinstance(v, int):
+        return "an int"
+    if isinstance(v, float):
+        return "a float"
+    if isinstance(v, str):
+        return "a string"
+    if isinstance(v, tuple):
+        return "a tuple"
+    if isinstance(v, list):
+        return "a list"
+    if isinstance(v, dict):
+        return "a dict"
+    return getattr(v, "kind_name", type(v).__name__)
+
+
+def type_error(expected: str, v) -> ArgError:
+    return ArgError(f"expected {expected}, got {_tname(v)} `{v!r}`" if not hasattr(v, "kind_name")
+                    else f"expected {expected}, got {_tname(v)}", code="argument-type")
+
+
+def is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def is_num(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def int_(min: int | None = None, max: int | None = None) -> Callable:
+    def check(v):
+        if not is_int(v):
+            raise type_error("an int", v)
+        if min is not None and v < min:
+            raise ArgError(f"must be >= {min}, got {v}")
+        if max is not None and v > max:
+            raise ArgError(f"must be <= {max}, got {v}")
+        return v
+
+    check.doc = "int"
+    return check
+
+
+def float_(min: float | None = None, max: float | None = None, min_open=False, max_open=False) -> Callable:
+    def check(v):
+        if not is_num(v):
+            raise type_error("a number", v)
+        v = float(v)
+        if not math.isfinite(v):
+            raise ArgError(f"must be finite, got {v}")
+        if min is not None and (v < min or (min_open and v == min)):
+            raise ArgError(f"must be {'>' if min_open else '>='} {min}, got {v}")
+        if max is not None and (v > max or (max_open and v == max)):
+            raise ArgError(f"must be {'<' if max_open else '<='} {max}, got {v}")
+        return v
+
+    check.doc = "float"
+    return check
+
+
+def bool_(v):
+    if not isinstance(v, bool):
+        raise type_error("true or false", v)
+    return v
+
+
+bool_.doc = "bool"
+
+
+def str_(v):
+    if not isinstance(v, str):
+        raise type_error("a string", v)
+    return v
+
+
+str_.doc = "str"
+
+
+def choice(*options: str, lower: bool = True) -> Callable:
+    def check(v):
+        if not isinstance(v, str):
+            raise type_error("one of " + ", ".join(f'"{o}"' for o in options), v)
+        w = v.lower() if lower else v
+        if w not in options:
+            from graphc.diagnostics import suggestion
+
+            raise ArgError(f'"{v}" is not one of ' + ", ".join(f'"{o}"' for o in options),
+                           hint=suggestion(v, options))
+        return w
+
+    check.doc = "|".join(options)
+    return check
+
+
+def optional(inner: Callable) -> Callable:
+    def check(v):
+        return None if v is None else inner(v)
+
+    check.doc = f"{getattr(inner, 'doc', '?')} or None"
+    return check
+
+
+def int_tuple(n: int, min: int = 1, allow_none: bool = False) -> Callable:
+    """An int or a tuple/list of `n` ints (Keras's standardize_tuple)."""
+
+    def check(v):
+        if is_int(v):
+            v = (v,) * n
+        elif isinstance(v, (tuple, list)):
+            v = tuple(v)
+            if len(v) != n or not all(is_int(x) or (allow_none and x is None) for x in v):
+                raise ArgError(f"expected an int or a tuple of {n} ints, got `{v!r}`", code="argument-type")
+        else:
+            raise type_error(f"an int or a tuple of {n} ints", v)
+        for x in v:
+            if x is not None and x < min:
+                raise ArgError(f"every value must be >= {min}, got `{v!r}`")
+        return v
+
+    check.doc = f"int or {n}-tuple"
+    return check
+
+
+def shape_(v):
+    if is_int(v):
+        v = (v,)
+    if not isinstance(v, (tuple, list)):
+        raise type_error("a shape tuple such as (28, 28, 1)", v)
+    for d in v:
+        if d is not None and (not is_int(d) or d < 0):
+            raise ArgError(f"shape sizes must be non-negative ints or None, got `{tuple(v)!r}`",
+                           code="argument-type")
+    return tuple(v)
+
+
+shape_.doc = "shape tuple"
+
+
+def axis_(v):
+    if is_int(v):
+        return v
+    if isinstance(v, (tuple, list)) and v and all(is_int(x) for x in v):
+        return tuple(v)
+    raise type_error("an int axis or a list of axes", v)
+
+
+axis_.doc = "axis"
+
+
+def any_(v):
+    return v
+
+
+any_.doc = "any"
+
+
+# Keras 3 activations by every name it accepts (keras/src/activations/__init__.py)
+ACTIVATIONS = (
+    "celu", "elu", "exponential", "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu",
+    "hard_swish", "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish",
+    "relu", "relu6", "selu", "sigmoid", "silu", "soft_shrink", "softmax", "softplus", "softsign",
+    "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish", "tanh", "tanh_shrink",
+    "threshold",
+)
+
+
+def activation_(v):
+    if v is None:
+        return "linear"
+    if not isinstance(v, str):
+        raise type_error("an activation name such as \"relu\"", v)
+    if v not in ACTIVATIONS:
+        from graphc.diagnostics import suggestion
+
+        raise ArgError(f'unknown activation "{v}"', code="unknown-activation",
+                       hint=suggestion(v, ACTIVATIONS))
+    return v
+
+
+activation_.doc = "activation"
+
+INITIALIZERS = (
+    "glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform", "lecun_normal",
+    "zeros", "ones", "orthogonal", "identity", "random_normal", "random_uniform",
+    "truncated_normal", "variance_scaling", "constant",
+)
+
+
+def initializer_(v):
+    if not isinstance(v, str):
+        raise type_error("an initializer name such as \"glorot_uniform\"", v)
+    if v not in INITIALIZERS:
+        from graphc.diagnostics import suggestion
+
+        raise ArgError(f'unknown initializer "{v}"', hint=suggestion(v, INITIALIZERS))
+    return v
+
+
+initializer_.doc = "initializer"
+
+
+def regularizer_(v):
+    if v is None:
+        return None
+    if v not in ("l1", "l2", "l1_l2", "orthogonal_regularizer"):
+        raise ArgError(f"unknown regularizer `{v!r}`", hint='use "l1", "l2" or "l1_l2"')
+    return v
+
+
+regularizer_.doc = "regularizer"
+
+DTYPES = ("float32", "float16", "bfloat16", "float64", "int32", "int64", "int8", "int16", "uint8", "bool")
+
+
+def dtype_(v):
+    if v is None:
+        return None
+    if not isinstance(v, str) or v not in DTYPES:
+        from graphc.diagnostics import suggestion
+
+        raise ArgError(f"unknown dtype `{v!r}`", hint=suggestion(str(v), DTYPES))
+    return v
+
+
+dtype_.doc = "dtype"
+
+
+# ---------------------------------------------------------------- parameters
+REQUIRED = object()
+
+
+@dataclass(frozen=True)
+class P:
+    name: str
+    check: Callable = any_
+    default: Any = REQUIRED
+    positional: bool = True  # may be given positionally (Keras's signature order)
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
+
+
+# arguments every Keras layer takes
+COMMON = (
+    P("name", optional(str_), None, positional=False),
+    P("dtype", dtype_, None, positional=False),
+    P("trainable", bool_, True, positional=False),
+)
+
+
+class Args(dict):
+    """Validated arguments with defaults filled: `a.units`, `a["units"]`."""
+
+    def __getattr__(self, key):
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+
+# ------------------------------------------------------------------ the Op
+class Op:
+    """One Keras layer class.  Subclasses set `name`, `params`, and override
+    `infer` (shapes) and `weights` (the variables it creates)."""
+
+    name: ClassVar[str] = ""
+    function: ClassVar[str | None] = None  # lowercase functional form (merges)
+    params: ClassVar[tuple] = ()
+    takes_list: ClassVar[bool] = False  # called with a list of tensors (merges)
+    min_inputs: ClassVar[int] = 1
+    doc: ClassVar[str] = ""
+
+    @classmethod
+    def all_params(cls) -> tuple:
+        return tuple(cls.params) + COMMON
+
+    @classmethod
+    def bind(cls, pos: list, kw: dict) -> Args:
+        """Validate arguments.  `pos` is a list of values, `kw` maps name -> value.
+        Raises ArgError (with `arg` = the parameter name, or "#i" for positional i)."""
+        from graphc.diagnostics import suggestion
+
+        params = cls.all_params()
+        by_name = {p.name: p for p in params}
+        positional = [p for p in params if p.positional]
+        out = Args()
+        if len(pos) > len(positional):
+            raise ArgError(
+                f"{cls.name} takes at most {len(positional)} positional argument"
+                f"{'s' if len(positional) != 1 else ''} ({', '.join(p.name for p in positional)}), got {len(pos)}",
+                arg=f"#{len(positional)}", code="argument-type",
+                hint="pass the others by keyword, as in Keras")
+        for i, (p, v) in enumerate(zip(positional, pos)):
+            out[p.name] = cls._check(p, v, f"#{i}")
+        for k, v in kw.items():
+            p = by_name.get(k)
+            if p is None:
+                raise ArgError(f"{cls.name} has no argument `{k}`", arg=k, code="unknown-argument",
+                               hint=suggestion(k, by_name))
+            if k in out:
+                raise ArgError(f"{cls.name} got `{k}` twice (positionally and by keyword)", arg=k,
+                               code="duplicate-argument")
+            out[k] = cls._check(p, v, k)
+        for p in params:
+            if p.name not in out:
+                if p.required:
+                    raise ArgError(f"{cls.name} needs the argument `{p.name}`", code="missing-argument",
+                                   hint=f"for example {cls.name}({p.name}=...)")
+        given = Args(out)
+        cls.validate(given)
+        return given
+
+    @classmethod
+    def _check(cls, p: P, v, where: str):
+        try:
+            return p.check(v)
+        except ArgError as e:
+            e.arg = e.arg or where
+            e.message = f"{cls.name} argument `{p.name}`: {e.message}"
+            raise
+
+    @classmethod
+    def defaults(cls) -> dict:
+        return {p.name: p.default for p in cls.all_params() if not p.required}
+
+    @classmethod
+    def full(cls, given: dict) -> Args:
+        """The given arguments with every default filled in."""
+        a = Args(cls.defaults())
+        a.update(given)
+        return a
+
+    @classmethod
+    def validate(cls, a: Args) -> None:
+        """Cross-argument checks (raise ArgError)."""
+
+    # --- shape rules; `a` has defaults filled in
+    def infer(self, a: Args, inputs: list[TensorType]) -> list[TensorType]:
+        raise NotImplementedError
+
+    def weights(self, a: Args, inputs: list[TensorType]) -> list[Weight]:
+        return []
+
+    def num_outputs(self, a: Args) -> int:
+        return 1
+
+    def warnings(self, a: Args, inputs: list[TensorType], outputs: list[TensorType]) -> list[tuple]:
+        """Combinations that compile but cannot learn: [(message, hint), ...] (code "degenerate")."""
+        return []
+
+
+class LayerArg:
+    """A layer passed as an argument (Bidirectional(LSTM(8))): its Op and full Args."""
+
+    kind_name = "a layer"
+
+    def __init__(self, op: Op, args: Args, given: dict):
+        self.op, self.args, self.given = op, args, given
+
+
+def layer_(v):
+    if not isinstance(v, LayerArg):
+        raise type_error("a layer such as LSTM(32)", v)
+    return v
+
+
+layer_.doc = "layer"
+
+
+# ------------------------------------------------------------ shape helpers
+def conv_out(n: int | None, k: int, s: int, padding: str, d: int = 1) -> int | None:
+    """Keras's compute_conv_output_shape for one spatial axis."""
+    if n is None:
+        return None
+    ke = (k - 1) * d + 1
+    if padding == "same":
+        return (n + s - 1) // s
+    if padding == "causal":
+        return (n + s - 1) // s
+    return (n - ke) // s + 1 if n >= ke else -1
+
+
+def need_rank(inp: TensorType, rank: int, layer: str, what: str = "", hint: str | None = None) -> None:
+    if inp.rank != rank:
+        raise ShapeError(
+            f"{layer} expects a {rank}D input{(' ' + what) if what else ''}, got shape {inp} ({inp.rank}D)",
+            code="rank-mismatch", hint=hint, input_index=0)
+
+
+def need_min_rank(inp: TensorType, rank: int, layer: str) -> None:
+    if inp.rank < rank:
+        raise ShapeError(f"{layer} expects an input of rank >= {rank}, got shape {inp} ({inp.rank}D)",
+                         code="rank-mismatch", input_index=0)
+
+
+def norm_axis(axis: int, rank: int, layer: str, arg: str = "axis") -> int:
+    """A Keras axis (batch axis = 0) normalized to 0..rank-1."""
+    ax = axis + rank if axis < 0 else axis
+    if not 0 <= ax < rank:
+        raise ShapeError(f"{layer}: axis {axis} is out of range for a {rank}D input", code="argument-value",
+                         arg=arg)
+    return ax
+
+
+def float_dtype(inputs: list[TensorType], a: Args) -> str:
+    if a.get("dtype"):
+        return a["dtype"]
+    dt = inputs[0].dtype if inputs else "float32"
+    return dt if dt.startswith(("float", "bfloat")) else "float32"
