@@ -1,0 +1,236 @@
+"""compile(...) and fit(...): losses, loss weights, optimizer and metrics resolved
+into one table, with Keras's rules (a single loss for every output, a list in
+output order, or a dict keyed by output name; missing weights are 1.0)."""
+
+from __future__ import annotations
+
+import math
+
+from graphc.compiler import vocab
+from graphc.compiler.ir import LossEntry, Optimizer, Tensor
+from graphc.compiler.values import POISON, ConfigObj
+from graphc.diagnostics import Note, suggestion
+
+
+def _canonical_loss(name: str) -> str | None:
+    name2 = vocab.LOSS_ALIASES.get(name, name)
+    return name2 if name2 in vocab.LOSSES else None
+
+
+def _final_activation(t: Tensor) -> str | None:
+    """The activation a tensor was produced by, when known ("linear" for none)."""
+    call = t.call
+    if call is None:
+        return None
+    layer = call.layer
+    if layer.op is None:
+        return None
+    name = layer.op.name
+    args = getattr(layer, "full_args", {})
+    if name == "Activation":
+        return args.get("activation")
+    if name == "Softmax":
+        return "softmax"
+    if name == "Identity":
+        return _final_activation(call.inputs[0])
+    if "activation" in args:
+        return args.get("activation") or "linear"
+    return None
+
+
+def resolve_compile(c, scope, graph) -> None:
+    file = scope.module.path
+    raw = graph.compile["raw"]
+    cspan = graph.compile["span"]
+    outputs = graph.outputs
+    names = [n for n, _, _ in outputs]
+    result = {"optimizer": Optimizer("rmsprop"), "losses": [], "metrics": {}, "span": cspan}
+    graph.compile = result
+
+    # optimizer
+    opt = raw.get("optimizer")
+    if opt is None:
+        c.report(file, cspan, "missing-argument", "compile needs `optimizer=`", 'e.g. optimizer="adam"')
+    elif opt[0] is not POISON:
+        value, span, _ = opt
+        if isinstance(value, str):
+            key = value.lower()
+            if key not in vocab.OPTIMIZERS:
+                c.report(file, span, "unknown-optimizer", f'unknown optimizer "{value}"',
+                         suggestion(value, vocab.OPTIMIZERS))
+            else:
+                result["optimizer"] = Optimizer(key, {}, True)
+        elif isinstance(value, ConfigObj) and value.family == "optimizer":
+            result["optimizer"] = Optimizer(value.canonical, dict(value.config), False)
+        else:
+            c.report(file, span, "argument-type", "optimizer must be a name such as \"adam\" or an object "
+                     "such as Adam(learning_rate=1e-3)")
+
+    if not names:
+        return
+    # losses
+    loss = raw.get("loss")
+    per_output: dict[str, tuple] = {}
+    if loss is None:
+        c.report(file, cspan, "missing-loss", "compile needs `loss=`", 'e.g. loss="mse"')
+        return
+    value, span, kspan = loss
+    if value is POISON:
+        return
+    if isinstance(value, (str, ConfigObj)):
+        for n in names:
+            per_output[n] = (value, span)
+    elif isinstance(value, (list, tuple)):
+        if len(value) != len(names):
+            c.report(file, span, "loss-count", f"{len(value)} losses for {len(names)} outputs "
+                     f"({', '.join(names)})", "give one loss per output, in `output` order, or use a dict")
+            return
+        for n, v in zip(names, value):
+            per_output[n] = (v, span)
+    elif isinstance(value, dict):
+        spans = value.pop("__spans__", {})
+        for k, v in value.items():
+            ks = spans.get(k, span)
+            if k not in names:
+                c.report(file, ks, "unknown-output", f"loss given for `{k}`, which is not an output of "
+                         f"`{graph.name}`", suggestion(str(k), names) or f"outputs: {', '.join(names)}")
+                continue
+            per_output[k] = (v, ks)
+        for n, t, ospan in outputs:
+            if n not in per_output:
+                c.report(file, span, "missing-loss", f"output `{n}` has no loss",
+                         f"add `{n}: \"...\"` to the loss dict", [Note(file, ospan, "output declared here")])
+    else:
+        c.report(file, span, "argument-type", "loss must be a name, a loss object, a list or a dict")
+        return
+
+    # loss weights
+    weights = {n: 1.0 for n in names}
+    lw = raw.get("loss_weights")
+    if lw is not None and lw[0] is not POISON:
+        wv, wspan, _ = lw
+        items = []
+        if isinstance(wv, (list, tuple)):
+            if len(wv) != len(names):
+                c.report(file, wspan, "loss-count", f"{len(wv)} loss weights for {len(names)} outputs "
+                         f"({', '.join(names)})", "give one weight per output, in `output` order, or use a dict")
+            else:
+                items = [(n, v, wspan) for n, v in zip(names, wv)]
+        elif isinstance(wv, dict):
+            spans = wv.pop("__spans__", {})
+            for k, v in wv.items():
+                ks = spans.get(k, wspan)
+                if k not in names:
+                    c.report(file, ks, "unknown-output", f"loss weight given for `{k}`, which is not an output "
+                             f"of `{graph.name}`", suggestion(str(k), names) or f"outputs: {', '.join(names)}")
+                    continue
+                items.append((k, v, ks))
+        else:
+            c.report(file, wspan, "argument-type", "loss_weights must be a list or a dict of numbers")
+        for n, v, s in items:
+            if not isinstance(v, (int, float)) or isinstance(v, bool):
+                c.report(file, s, "argument-type", f"loss weight for `{n}` must be a number, got `{v!r}`")
+            elif not math.isfinite(v) or v < 0:
+                c.report(file, s, "bad-loss-weight", f"loss weight for `{n}` is {v}; weights must be finite "
+                         "and >= 0")
+            else:
+                weights[n] = float(v)
+
+    tensors = {n: (t, s) for n, t, s in outputs}
+    for n in names:
+        if n not in per_output:
+            continue
+        v, s = per_output[n]
+        if v is POISON:
+            continue
+        if isinstance(v, str):
+            canon = _canonical_loss(v)
+            if canon is None:
+                c.report(file, s, "unknown-loss", f'unknown loss "{v}"', suggestion(v, vocab.LOSS_NAMES))
+                continue
+            entry = LossEntry(n, canon, weights[n], {}, v)
+        elif isinstance(v, ConfigObj) and v.family == "loss":
+            cfg = {k: x for k, x in v.config.items() if k != "name"}
+            entry = LossEntry(n, v.canonical, weights[n], cfg, v.cls)
+        else:
+            c.report(file, s, "argument-type", f"the loss for `{n}` must be a loss name or object")
+            continue
+        _check_fit(c, file, s, entry, *tensors[n])
+        result["losses"].append(entry)
+
+    metrics = raw.get("metrics")
+    if metrics is not None and metrics[0] is not POISON:
+        mv, mspan, _ = metrics
+        def check_metric(m, span):
+            if isinstance(m, str) and m not in vocab.METRICS:
+                c.report(file, span, "unknown-keyword", f'unknown metric "{m}"', suggestion(m, vocab.METRICS))
+                return False
+            if not isinstance(m, str):
+                c.report(file, span, "argument-type", "metrics are names such as \"accuracy\"")
+                return False
+            return True
+        if isinstance(mv, dict):
+            spans = mv.pop("__spans__", {})
+            for k, v in mv.items():
+                if k not in names:
+                    c.report(file, spans.get(k, mspan), "unknown-output", f"metric given for `{k}`, which is not "
+                             "an output", suggestion(str(k), names))
+                    continue
+                lst = v if isinstance(v, list) else [v]
+                result["metrics"][k] = [m for m in lst if check_metric(m, spans.get(k, mspan))]
+        elif isinstance(mv, (list, tuple)):
+            ok = [m for m in mv if check_metric(m, mspan)]
+            for n in names:
+                result["metrics"][n] = list(ok)
+        else:
+            c.report(file, mspan, "argument-type", "metrics must be a list or a dict keyed by output name")
+
+
+def _check_fit(c, file, span, entry: LossEntry, tensor: Tensor, out_span) -> None:
+    """Losses that cannot fit their output."""
+    units = tensor.type.shape[-1] if tensor.type.shape else None
+    act = _final_activation(tensor)
+    logits = entry.config.get("from_logits", False)
+    name = entry.loss
+    note = [Note(file, out_span, f"output `{entry.output}` has shape {tensor.type}"
+                 + (f" and activation \"{act}\"" if act else ""))]
+    if name in vocab.PROBABILISTIC and not logits and act is not None:
+        ok = {"binary_crossentropy": ("sigmoid", "softmax", "hard_sigmoid"),
+              "categorical_crossentropy": ("softmax",),
+              "sparse_categorical_crossentropy": ("softmax",)}[name]
+        if act not in ok:
+            fix = "sigmoid" if name == "binary_crossentropy" else "softmax"
+            cls = {"binary_crossentropy": "BinaryCrossentropy", "categorical_crossentropy": "CategoricalCrossentropy",
+                   "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy"}[name]
+            c.report(file, span, "loss-mismatch",
+                     f"{name} on output `{entry.output}` needs probabilities, but its activation is \"{act}\"",
+                     f'use activation="{fix}" on the layer, or {cls}(from_logits=true)', note)
+            return
+    if name == "categorical_crossentropy" and units == 1:
+        c.warn(file, span, "degenerate", f"categorical_crossentropy on the 1-unit output `{entry.output}` is "
+               "always 0 and cannot learn", 'use binary_crossentropy with activation="sigmoid"', note)
+    if name == "sparse_categorical_crossentropy" and units == 1:
+        c.warn(file, span, "degenerate", f"sparse_categorical_crossentropy on the 1-unit output `{entry.output}` "
+               "has only one class", 'use binary_crossentropy with activation="sigmoid"', note)
+
+
+def resolve_fit(c, scope, kw: dict) -> None:
+    file = scope.module.path
+    out = dict(scope.graph.fit)
+    checks = {
+        "batch_size": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+        "epochs": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+        "steps_per_epoch": lambda v: v is None or (isinstance(v, int) and not isinstance(v, bool) and v >= 1),
+        "validation_split": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1,
+        "shuffle": lambda v: isinstance(v, bool),
+        "verbose": lambda v: v in ("auto", 0, 1, 2),
+    }
+    for k, (v, span, _) in kw.items():
+        if v is POISON:
+            continue
+        if not checks[k](v):
+            c.report(file, span, "argument-value", f"fit `{k}` cannot be `{v!r}`",
+                     {"validation_split": "a fraction in [0, 1)", "shuffle": "true or false"}.get(k, "a positive int"))
+            continue
+        out[k] = v
+    scope.graph.fit = out

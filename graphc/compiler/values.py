@@ -1,0 +1,94 @@
+"""Compile-time values of the GDL evaluator (besides Python numbers/strings/...)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphc.compiler.syntax import NOSPAN, Span
+
+
+class _Poison:
+    """The value of anything that failed: every use of it silently fails again,
+    so one mistake gives one diagnostic (no cascades)."""
+
+    kind_name = "an erroneous value"
+
+    def __repr__(self):
+        return "<poison>"
+
+
+POISON = _Poison()
+
+
+@dataclass(eq=False)
+class LayerVal:
+    """A constructed layer (or model instance), not necessarily applied yet."""
+
+    op: Any  # Op class, or None for a model instance
+    given: dict  # validated arguments the user gave
+    args: dict  # with defaults
+    span: Span
+    file: str
+    graph: Any = None  # Graph, for a model instance
+    shared: bool = False
+    var: str | None = None
+    layer: Any = None  # ir.Layer once applied
+    first_call_span: Span = NOSPAN
+    first_call_file: str = ""
+    kind_name: str = "a layer"
+    inner: Any = None  # wrapped LayerVal (Bidirectional)
+
+    @property
+    def type_name(self) -> str:
+        return self.op.name if self.op is not None else self.graph.name
+
+
+@dataclass(eq=False)
+class OpClass:
+    """A catalog layer class used as a callable: `Dense`."""
+
+    op: Any
+    kind_name: str = "a layer class"
+
+
+@dataclass(eq=False)
+class DefVal:
+    """A `block` or `model` definition."""
+
+    node: Any  # syntax.Def
+    module: Any  # the ModuleEnv it was defined in
+
+    @property
+    def kind_name(self) -> str:
+        return f"a {self.node.kind}"
+
+
+@dataclass(eq=False)
+class Builtin:
+    name: str
+    fn: Any
+    kind_name: str = "a function"
+
+
+@dataclass(eq=False)
+class ConfigObj:
+    """A loss, optimizer or metric object: `Adam(learning_rate=1e-3)`."""
+
+    family: str  # "loss" | "optimizer" | "metric"
+    cls: str  # Keras class name
+    canonical: str  # canonical name ("binary_crossentropy", "adam")
+    config: dict = field(default_factory=dict)
+    span: Span = NOSPAN
+
+    @property
+    def kind_name(self) -> str:
+        return f"a {self.family} object"
+
+
+@dataclass(eq=False)
+class Results:
+    """Several tensors from one call (LSTM(return_state=true), a block's `return a, b`)."""
+
+    items: list
+    kind_name: str = "several tensors"
