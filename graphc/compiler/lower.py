@@ -44,6 +44,7 @@ class Scope:
         self.name = name
         self.vars: dict = {}
         self.returned = None
+        self.aborted = False  # a statement failed (its diagnostic is reported)
 
 
 def snake(name: str) -> str:
@@ -177,7 +178,7 @@ class Compiler:
         finally:
             self.stack.pop()
             self.graph_stack.pop()
-        graph.had_errors = sum(d.is_error for d in self.diags) > errors_before
+        graph.had_errors = scope.aborted or sum(d.is_error for d in self.diags) > errors_before
         self._finish_model(scope, graph)
         return graph
 
@@ -218,6 +219,7 @@ class Compiler:
             try:
                 self.exec_stmt(scope, stmt)
             except Abort:
+                scope.aborted = True
                 for t in _targets(stmt):
                     scope.vars[t.id] = POISON
             except RecursionError:
@@ -561,6 +563,7 @@ class Compiler:
                            f"{e.op} {_kind(right)}")
             op = REGISTRY[merge]
             lv = LayerVal(op, {}, op.full({}), e.span, file)
+            lv.function_form = True
             return self.apply(scope, lv, [left, right], e.span, list_input=True)
         try:
             if e.op == "/" and right == 0 or e.op in ("//", "%") and right == 0:
@@ -652,6 +655,8 @@ class Compiler:
             span = _arg_span(e, err.arg)
             self.error(file, span, err.code, err.message, err.hint)
         lv = LayerVal(op, given, op.full(given), e.span, file)
+        positional = [p.name for p in op.all_params() if p.positional]
+        lv.raw = {**dict(zip(positional, args)), **kwargs}
         for v in list(args) + list(kwargs.values()):
             if isinstance(v, LayerVal):
                 lv.inner = v
@@ -785,6 +790,8 @@ class Compiler:
                           var=lv.var, graph=lv.graph, weights=weights, explicit_name=bool(explicit))
             layer.graph_owner = graph
             layer.full_args = lv.args
+            layer.raw_args = getattr(lv, "raw", {})
+            layer.function_form = getattr(lv, "function_form", False)
             if lv.inner is not None:
                 layer.inner = lv.inner
             graph.layers.append(layer)
@@ -867,6 +874,8 @@ class Compiler:
             self.exec_body(inner, node.body)
         finally:
             self.stack.pop()
+        if inner.aborted:
+            raise Abort()
         if inner.returned is None:
             return None
         if len(inner.returned) == 1:
@@ -1001,6 +1010,7 @@ def _merge_fn(cls_name):
             c.error(scope.module.path, e.span, "type-error",
                     f"{op.function} takes one list of tensors: {op.function}([a, b])")
         lv = c.construct(scope, op, [], kwargs, e)
+        lv.function_form = True
         return c.apply(scope, lv, args[0], e.span, list_input=True)
 
     return call

@@ -1,0 +1,179 @@
+"""The `graphc` command line.
+
+    graphc FILE.gdl --target keras|torch|both [-o OUT] [--model NAME] [--check]
+    graphc check FILE... [--format text|json|github]
+    graphc summary FILE [--model NAME]
+    graphc fmt FILE... [--check]
+    graphc graph FILE [--model NAME] [-o model.svg|.png|.dot]
+    graphc build SRC_DIR -o OUT_DIR --target keras|torch|both
+
+Exit status: 0 clean (or warnings only), 1 errors (or --check found a
+difference), 2 usage errors and unreadable files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+COMMANDS = ("check", "summary", "fmt", "graph", "build")
+
+
+def _print_diags(program_or_diags, sources, fmt="text", stream=None):
+    from graphc.diagnostics import render_github, render_json, render_text
+
+    stream = stream or sys.stderr
+    diags = program_or_diags
+    if fmt == "json":
+        print(render_json(diags), file=sys.stdout)
+        return
+    for d in diags:
+        if fmt == "github":
+            print(render_github(d), file=sys.stdout)
+        else:
+            print(render_text(d, sources), file=stream)
+
+
+def _exit_code(diags) -> int:
+    return 1 if any(d.is_error for d in diags) else 0
+
+
+def cmd_check(args) -> int:
+    from graphc.api import check_file
+
+    status = 0
+    all_diags = []
+    for path in args.files:
+        diags, sources = check_file(path, with_sources=True)
+        all_diags.extend(diags)
+        if args.format != "json":
+            _print_diags(diags, sources, args.format)
+        if any(d.code == "io" and d.span.line == 0 for d in diags):
+            status = max(status, 2)
+        status = max(status, _exit_code(diags))
+    if args.format == "json":
+        _print_diags(all_diags, None, "json")
+    elif args.format == "text":
+        n_err = sum(d.is_error for d in all_diags)
+        n_warn = len(all_diags) - n_err
+        if all_diags:
+            print(f"{n_err} error{'s' * (n_err != 1)}, {n_warn} warning{'s' * (n_warn != 1)} in "
+                  f"{len(args.files)} file{'s' * (len(args.files) != 1)}", file=sys.stderr)
+    return status
+
+
+def _load(path, model):
+    from graphc.api import load_program
+
+    program = load_program(path, model=model)
+    _print_diags(program.diagnostics, program.sources)
+    if program.errors:
+        return None, 2 if any(d.code == "io" and d.span.line == 0 for d in program.errors) else 1
+    return program, 0
+
+
+def cmd_summary(args) -> int:
+    from graphc.summary import summary
+
+    program, status = _load(args.file, args.model)
+    if program is None:
+        return status
+    print(summary(program.entry(args.model)))
+    return 0
+
+
+def cmd_compile(args) -> int:
+    from graphc.api import emit_program, write_outputs
+
+    program, status = _load(args.file, args.model)
+    if program is None:
+        return status
+    try:
+        outputs = emit_program(program, args.file, args.target, args.output, args.model)
+    except Exception as exc:  # an emitter limitation: report, don't trace back
+        from graphc.targets.errors import EmitError
+
+        if isinstance(exc, EmitError):
+            from graphc.diagnostics import render_text
+
+            print(render_text(exc.diagnostic, program.sources), file=sys.stderr)
+            return 1
+        raise
+    return write_outputs(outputs, check=args.check)
+
+
+def cmd_fmt(args) -> int:
+    from graphc.api import fmt_files
+
+    return fmt_files(args.files, check=args.check)
+
+
+def cmd_graph(args) -> int:
+    from graphc.graphviz import render
+
+    program, status = _load(args.file, args.model)
+    if program is None:
+        return status
+    out = args.output or args.file.rsplit(".", 1)[0] + ".svg"
+    written, message = render(program.entry(args.model), out)
+    if message:
+        print(message, file=sys.stderr)
+    print(f"wrote {written}")
+    return 0
+
+
+def cmd_build(args) -> int:
+    from graphc.build import build_tree
+
+    return build_tree(args.src, args.output, args.target)
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _main(argv) -> int:
+    if argv and argv[0] in COMMANDS:
+        cmd = argv.pop(0)
+        p = argparse.ArgumentParser(prog=f"graphc {cmd}")
+        if cmd == "check":
+            p.add_argument("files", nargs="+", metavar="FILE")
+            p.add_argument("--format", choices=("text", "json", "github"), default="text")
+            return cmd_check(p.parse_args(argv))
+        if cmd == "summary":
+            p.add_argument("file", metavar="FILE")
+            p.add_argument("--model")
+            return cmd_summary(p.parse_args(argv))
+        if cmd == "fmt":
+            p.add_argument("files", nargs="+", metavar="FILE")
+            p.add_argument("--check", action="store_true", help="exit 1 if a file would change")
+            return cmd_fmt(p.parse_args(argv))
+        if cmd == "graph":
+            p.add_argument("file", metavar="FILE")
+            p.add_argument("--model")
+            p.add_argument("-o", "--output")
+            return cmd_graph(p.parse_args(argv))
+        if cmd == "build":
+            p.add_argument("src", metavar="SRC_DIR")
+            p.add_argument("-o", "--output", required=True, metavar="OUT_DIR")
+            p.add_argument("--target", choices=("keras", "torch", "both"), default="both")
+            return cmd_build(p.parse_args(argv))
+    p = argparse.ArgumentParser(prog="graphc", description="Compile a GDL file to Keras 3 or PyTorch.",
+                                epilog="other commands: " + ", ".join(COMMANDS) + " (graphc CMD --help)")
+    p.add_argument("file", metavar="FILE.gdl")
+    p.add_argument("--target", choices=("keras", "torch", "both"), default="keras")
+    p.add_argument("-o", "--output", help="output file (for both: a directory or a name stem)")
+    p.add_argument("--model", help="the model to compile (default: the one with compile(...))")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 with a diff if the output on disk is stale")
+    return cmd_compile(p.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

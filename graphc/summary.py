@@ -1,0 +1,67 @@
+"""`graphc summary`: a Keras-style table of one model."""
+
+from __future__ import annotations
+
+from graphc.compiler.ir import Graph
+
+
+def _shape(types) -> str:
+    return ", ".join(str(t) for t in types) if types else "-"
+
+
+def summary(graph: Graph) -> str:
+    rows = [("Layer (type)", "Output Shape", "Param #", "Connected to")]
+    for t in graph.inputs:
+        rows.append((f"{t.input_name or t.var} (InputLayer)", str(t.type), "0", "-"))
+    names = {}
+    for call in graph.calls:
+        for i, t in enumerate(call.outputs):
+            names[t.id] = call.layer.name + (f"[{i}]" if len(call.outputs) > 1 else "")
+    for t in graph.inputs:
+        names[t.id] = t.input_name or t.var
+    seen = set()
+    for call in graph.calls:
+        layer = call.layer
+        first = layer.id not in seen
+        seen.add(layer.id)
+        kind = layer.type_name
+        label = f"{layer.name} ({kind})"
+        if layer.shared or len(layer.calls) > 1:
+            label += f" shared x{len(layer.calls)}" if first else " (shared, again)"
+        params = layer.trainable_params + layer.non_trainable_params
+        rows.append((
+            label,
+            _shape([t.type for t in call.outputs]),
+            f"{params:,}" if first else "-",
+            ", ".join(names.get(t.id, "?") for t in call.inputs),
+        ))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    widths = [min(w, 48) for w in widths]
+    total_w = sum(widths) + 3 * 3
+    out = [f'Model: "{graph.name}"', "=" * total_w]
+    for i, r in enumerate(rows):
+        out.append(" | ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+        if i == 0:
+            out.append("-" * total_w)
+    tr, nt = graph.trainable_params, graph.non_trainable_params
+    out += [
+        "=" * total_w,
+        f"Total params: {tr + nt:,}",
+        f"Trainable params: {tr:,}",
+        f"Non-trainable params: {nt:,}",
+    ]
+    if graph.compile and graph.compile.get("losses"):
+        out += ["", "Losses:", ]
+        lrows = [("Output", "Loss", "Weight")] + [
+            (e.output, e.loss + (f" {e.config}" if e.config else ""), f"{e.weight:g}")
+            for e in graph.compile["losses"]
+        ]
+        lw = [max(len(r[i]) for r in lrows) for i in range(3)]
+        for i, r in enumerate(lrows):
+            out.append("  " + " | ".join(c.ljust(w) for c, w in zip(r, lw)).rstrip())
+            if i == 0:
+                out.append("  " + "-" * (sum(lw) + 6))
+        opt = graph.compile["optimizer"]
+        cfg = ", ".join(f"{k}={v!r}" for k, v in opt.config.items())
+        out.append(f"Optimizer: {opt.name}" + (f" ({cfg})" if cfg else ""))
+    return "\n".join(out)

@@ -1,0 +1,1 @@
+"""Code generators: IR -> template context -> Python source, one module per target."""

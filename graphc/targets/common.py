@@ -1,0 +1,181 @@
+"""Target-independent facts the code generators need, computed from the IR."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from graphc.compiler.ir import Graph
+from graphc.targets.pycode import literal
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+DEFAULT_SIZE = 8  # synthetic data: the size given to unknown (None) axes
+
+
+@lru_cache(maxsize=None)
+def _env():
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+
+
+def render(template: str, ctx: dict) -> str:
+    text = _env().get_template(template).render(**ctx)
+    # normalise blank lines: at most two in a row, none at the end
+    lines = [line.rstrip() for line in text.splitlines()]
+    out: list[str] = []
+    blank = 0
+    for line in lines:
+        blank = blank + 1 if not line else 0
+        if blank <= 2:
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out) + "\n"
+
+
+def where(obj) -> str:
+    """`file.gdl:12`: the GDL line a statement comes from."""
+    span = obj.span
+    return f"{Path(obj.file).name}:{span.line}"
+
+
+def input_name(t) -> str:
+    return t.input_name or t.var or f"input_{t.id}"
+
+
+def use_counts(g: Graph) -> dict:
+    uses: dict[int, int] = {}
+    for call in g.calls:
+        for t in call.inputs:
+            uses[t.id] = uses.get(t.id, 0) + 1
+    for _, t, _ in g.outputs:
+        uses[t.id] = uses.get(t.id, 0) + 1
+    return uses
+
+
+def last_use(g: Graph) -> dict:
+    last: dict[int, int] = {}
+    for i, call in enumerate(g.calls):
+        for t in call.inputs:
+            last[t.id] = i
+    for _, t, _ in g.outputs:
+        last[t.id] = len(g.calls)
+    return last
+
+
+def inline_plan(g: Graph, uses: dict) -> set:
+    """Calls whose single, unnamed, single-use result is written inside its consumer
+    (`concatenate([lstm(left), lstm(right)])`).  A call is inlined only when every
+    call between it and its consumer is inlined into the same consumer."""
+    out_ids = {t.id for _, t, _ in g.outputs}
+    pos = {c.id: i for i, c in enumerate(g.calls)}
+    consumer: dict[int, int] = {}
+    for i, c in enumerate(g.calls):
+        for t in c.inputs:
+            consumer.setdefault(t.id, i)
+    inlined: set = set()
+    for k, c in enumerate(g.calls):
+        group = {k}
+        j = k - 1
+        while j >= 0:
+            prev = g.calls[j]
+            if len(prev.outputs) != 1:
+                break
+            t = prev.outputs[0]
+            ok = (t.var is None and uses.get(t.id, 0) == 1 and t.id not in out_ids
+                  and consumer.get(t.id) in group and prev.id not in inlined
+                  and (prev.layer.graph is None or not prev.layer.shared))
+            if not ok:
+                break
+            inlined.add(prev.id)
+            group.add(j)
+            j -= 1
+    del pos
+    return inlined
+
+
+def subgraphs_postorder(g: Graph) -> list:
+    seen: list = []
+
+    def visit(graph):
+        for layer in graph.layers:
+            if layer.graph is not None and all(s is not layer.graph for s in seen):
+                visit(layer.graph)
+                seen.append(layer.graph)
+
+    visit(g)
+    return seen
+
+
+def _embedding_high(g: Graph, t) -> int:
+    """Synthetic ids for an int input must stay below every Embedding's input_dim."""
+    high = None
+    for call in g.calls:
+        if any(x is t for x in call.inputs):
+            layer = call.layer
+            if layer.op is not None and layer.op.name == "Embedding":
+                dim = layer.full_args["input_dim"]
+                high = dim if high is None else min(high, dim)
+            elif layer.graph is not None:
+                idx = next(i for i, x in enumerate(call.inputs) if x is t)
+                h = _embedding_high(layer.graph, layer.graph.inputs[idx])
+                high = h if high is None else min(high, h)
+    return high if high is not None else 2
+
+
+def training_context(g: Graph) -> dict:
+    """LOSSES, LOSS_WEIGHTS, METRICS, FIT defaults and the synthetic-data specs."""
+    comp = g.compile or {"losses": [], "metrics": {}, "optimizer": None}
+    losses = {e.output: e for e in comp["losses"]}
+    inputs = []
+    for t in g.inputs:
+        shape = tuple(DEFAULT_SIZE if d is None else d for d in t.type.shape)
+        kind = "int" if t.type.dtype.startswith(("int", "uint")) else "float"
+        inputs.append({"name": input_name(t), "shape": shape, "dtype": t.type.dtype, "kind": kind,
+                       "high": _embedding_high(g, t) if kind == "int" else None})
+    outputs = []
+    for name, t, _ in g.outputs:
+        shape = tuple(DEFAULT_SIZE if d is None else d for d in t.type.shape)
+        e = losses.get(name)
+        loss = e.loss if e else "mean_squared_error"
+        if loss == "categorical_crossentropy":
+            kind = "onehot"
+        elif loss == "sparse_categorical_crossentropy":
+            kind = "sparse"
+            shape = shape[:-1]
+        elif loss == "binary_crossentropy":
+            kind = "binary"
+        elif loss in ("poisson", "kl_divergence"):
+            kind = "positive"
+        else:
+            kind = "float"
+        outputs.append({"name": name, "shape": shape, "kind": kind,
+                        "classes": t.type.shape[-1] if t.type.shape else 1})
+    fit = {"batch_size": 32, "epochs": 1, "steps_per_epoch": None, "validation_split": 0.0, "shuffle": True}
+    fit.update({k: v for k, v in g.fit.items() if k in fit})
+    return {
+        "weights_items": [(e.output, literal(e.weight)) for e in comp["losses"]],
+        "metrics_items": [(k, literal(v)) for k, v in comp.get("metrics", {}).items()],
+        "fit_items": [(k, literal(v)) for k, v in fit.items()],
+        "input_items": [(s["name"], f"({literal(s['shape'])}, {literal(s['dtype'])}, {literal(s['high'])})")
+                        for s in inputs],
+        "output_items": [(s["name"], f"({literal(s['shape'])}, {literal(s['kind'])}, {literal(s['classes'])})")
+                         for s in outputs],
+        "losses": {e.output: e.loss for e in comp["losses"]},
+        "loss_weights": {e.output: e.weight for e in comp["losses"]},
+        "metrics": comp.get("metrics", {}),
+        "fit": fit,
+        "input_specs": inputs,
+        "output_specs": outputs,
+        "output_names": [n for n, _, _ in g.outputs],
+        "input_names": [input_name(t) for t in g.inputs],
+        "lit": literal,
+    }

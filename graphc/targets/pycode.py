@@ -1,0 +1,78 @@
+"""Helpers shared by the code generators: literals, identifiers, line fitting."""
+
+from __future__ import annotations
+
+import builtins
+import json
+import keyword
+import math
+import re
+
+LINE = 88  # emitted code fits ruff's/black's default line length
+
+
+def literal(v) -> str:
+    """A Python literal for a compile-time value (never raw user text)."""
+    if v is None or isinstance(v, bool):
+        return repr(v)
+    if isinstance(v, int):
+        return repr(v)
+    if isinstance(v, float):
+        if math.isinf(v):
+            return "float('inf')" if v > 0 else "-float('inf')"
+        if math.isnan(v):
+            return "float('nan')"
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v, ensure_ascii=False)
+    if isinstance(v, tuple):
+        inner = ", ".join(literal(x) for x in v)
+        return f"({inner},)" if len(v) == 1 else f"({inner})"
+    if isinstance(v, list):
+        return "[" + ", ".join(literal(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{literal(k)}: {literal(x)}" for k, x in v.items()) + "}"
+    raise TypeError(f"no literal for {type(v).__name__}")
+
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+RESERVED = set(keyword.kwlist) | set(keyword.softkwlist) | set(dir(builtins)) | {
+    "keras", "layers", "np", "torch", "nn", "F", "self", "model", "inputs", "outputs",
+}
+
+
+def identifier(name: str) -> str:
+    s = re.sub(r"[^A-Za-z0-9_]", "_", name)
+    if not s or s[0].isdigit():
+        s = "_" + s
+    assert _IDENT.match(s)
+    return s
+
+
+class Namespace:
+    """Unique, legal, non-shadowing Python names (cf. torch.fx's _Namespace)."""
+
+    def __init__(self, reserved=()):
+        self.used = set(RESERVED) | set(reserved)
+
+    def take(self, base: str) -> str:
+        base = identifier(base)
+        if base not in self.used:
+            self.used.add(base)
+            return base
+        i = 1
+        while f"{base}_{i}" in self.used:
+            i += 1
+        name = f"{base}_{i}"
+        self.used.add(name)
+        return name
+
+
+def fits(line: str, indent: int = 4) -> bool:
+    return indent + len(line) <= LINE
+
+
+def exploded_call(head: str, args: list[str], indent: int) -> list[str]:
+    """`head(` + one argument per line + `)` with a magic trailing comma (ruff-stable)."""
+    pad = " " * (indent + 4)
+    return [head + "("] + [f"{pad}{a}," for a in args] + [" " * indent + ")"]
