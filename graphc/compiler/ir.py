@@ -109,6 +109,26 @@ class Call:
     file: str = ""
 
 
+@dataclass(eq=False)
+class BlockCall:
+    """One inlined call of a `block`; its layers are named `{instance}_...`.
+    `items` are its Calls and nested BlockCalls in evaluation order."""
+
+    id: int
+    name: str  # the block's name in GDL
+    instance: str  # unique per graph: "residual", "residual_1", ...
+    params: list  # [(parameter name, value)] in definition order (Tensors or compile-time values)
+    refs: dict = field(default_factory=dict)  # not used yet
+    items: list = field(default_factory=list)
+    outputs: list = field(default_factory=list)  # returned Tensors
+    returned: object = None  # what the block returned (a Tensor, a list of them, or None)
+    span: Span = NOSPAN
+    file: str = ""
+    def_span: Span = NOSPAN
+    def_file: str = ""
+    inlinable: bool = True
+
+
 @dataclass
 class LossEntry:
     output: str
@@ -135,6 +155,7 @@ class Graph:
     outputs: list = field(default_factory=list)  # [(name, Tensor, Span)]
     layers: list = field(default_factory=list)  # [Layer], in creation order
     calls: list = field(default_factory=list)  # [Call], in topological order
+    items: list = field(default_factory=list)  # top-level [Call | BlockCall] in evaluation order
     compile: dict | None = None  # resolved: {"optimizer": Optimizer, "losses": [LossEntry], "metrics": ...}
     fit: dict = field(default_factory=dict)
     args: dict = field(default_factory=dict)  # compile-time arguments it was built with

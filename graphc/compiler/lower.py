@@ -17,7 +17,7 @@ import graphc.ops  # noqa: F401  (fills the registry)
 import graphc.ops.special  # noqa: F401
 from graphc.compiler import syntax as S
 from graphc.compiler import vocab
-from graphc.compiler.ir import Call, Graph, Layer, Tensor, TensorType
+from graphc.compiler.ir import BlockCall, Call, Graph, Layer, Tensor, TensorType
 from graphc.compiler.parse import RESERVED, parse
 from graphc.compiler.values import POISON, Builtin, ConfigObj, DefVal, LayerVal, OpClass, Results
 from graphc.diagnostics import Abort, CompileError, Diagnostic, Note, Sources, suggestion
@@ -44,13 +44,16 @@ class Scope:
         self.name = name
         self.vars: dict = {}
         self.returned = None
+        self.params: set = set()
+        self.rebound: set = set()
         self.aborted = False  # a statement failed (its diagnostic is reported)
 
 
 def snake(name: str) -> str:
-    s = re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", name)
-    s = re.sub(r"(?<=[A-Z])([A-Z][a-z])", r"_\1", s)
-    return s.lower()
+    """Keras's to_snake_case (keras/src/utils/naming.py): Conv2D -> conv2d."""
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 class Compiler:
@@ -64,6 +67,7 @@ class Compiler:
         self.stack: list = []  # defs being evaluated (recursion check)
         self.graph_stack: list[Graph] = []
         self.name_counts: dict = {}  # graph id -> {base: count}
+        self.blocks: list[BlockCall] = []  # block calls being evaluated in the current graph
 
     # ------------------------------------------------------------ diagnostics
     def report(self, file, span, code, message, hint=None, notes=(), severity="error"):
@@ -173,11 +177,13 @@ class Compiler:
         scope.vars.update(args)
         self.stack.append(dv)
         self.graph_stack.append(graph)
+        saved_blocks, self.blocks = self.blocks, []
         try:
             self.exec_body(scope, node.body)
         finally:
             self.stack.pop()
             self.graph_stack.pop()
+            self.blocks = saved_blocks
         graph.had_errors = scope.aborted or sum(d.is_error for d in self.diags) > errors_before
         self._finish_model(scope, graph)
         return graph
@@ -240,6 +246,8 @@ class Compiler:
             value.var = ident.id
         if isinstance(value, Tensor) and value.var is None:
             value.var = ident.id
+        if ident.id in scope.params:
+            scope.rebound.add(ident.id)
         scope.vars[ident.id] = value
 
     def exec_stmt(self, scope: Scope, stmt):
@@ -657,6 +665,14 @@ class Compiler:
         lv = LayerVal(op, given, op.full(given), e.span, file)
         positional = [p.name for p in op.all_params() if p.positional]
         lv.raw = {**dict(zip(positional, args)), **kwargs}
+        # arguments written as a bare block parameter (`Conv2D(filters, 3)`): the Keras
+        # target keeps them as parameters of the block's function
+        lv.refs = {}
+        if scope.kind == "block":
+            exprs = {**dict(zip(positional, e.args)), **{k.name: k.value for k in e.kwargs}}
+            for pname, expr in exprs.items():
+                if isinstance(expr, S.Name) and expr.id in scope.params and expr.id not in scope.rebound:
+                    lv.refs[pname] = expr.id
         for v in list(args) + list(kwargs.values()):
             if isinstance(v, LayerVal):
                 lv.inner = v
@@ -784,6 +800,8 @@ class Compiler:
                 name = self._fresh_name(graph, snake(lv.graph.name) if lv.var is None else lv.var)
             elif lv.shared and lv.var:
                 name = self._fresh_name(graph, lv.var)
+            elif self.blocks:
+                name = self._fresh_name(graph, f"{self.blocks[-1].instance}_{snake(lv.op.name)}")
             else:
                 name = self._fresh_name(graph, snake(lv.op.name))
             layer = Layer(len(graph.layers), lv.op, lv.given, name, lv.span, lv.file, shared=lv.shared,
@@ -791,6 +809,7 @@ class Compiler:
             layer.graph_owner = graph
             layer.full_args = lv.args
             layer.raw_args = getattr(lv, "raw", {})
+            layer.refs = getattr(lv, "refs", {})
             layer.function_form = getattr(lv, "function_form", False)
             if lv.inner is not None:
                 layer.inner = lv.inner
@@ -812,6 +831,8 @@ class Compiler:
         call.outputs = [self.new_tensor(t, call, span, file, i) for i, t in enumerate(outs)]
         layer.calls.append(call)
         graph.calls.append(call)
+        (self.blocks[-1].items if self.blocks else graph.items).append(call)
+        call.block = self.blocks[-1] if self.blocks else None
         if len(call.outputs) == 1:
             return call.outputs[0]
         return Results(list(call.outputs))
@@ -869,13 +890,37 @@ class Compiler:
             self.error(scope.module.path, e.span, "recursion", f"block `{node.name.id}` calls itself")
         inner = Scope(dv.module, "block", scope.graph, node.name.id)
         inner.vars.update(bound)
+        inner.params = set(bound)
         self.stack.append(dv)
+        graph = scope.graph
+        counts = self.name_counts.setdefault(("blocks", id(graph)), {})
+        n = counts.get(node.name.id, 0)
+        counts[node.name.id] = n + 1
+        self.counter += 1
+        bc = BlockCall(self.counter, node.name.id, snake(node.name.id) + (f"_{n}" if n else ""),
+                       [(p.name.id, bound[p.name.id]) for p in node.params], span=e.span, file=scope.module.path,
+                       def_span=node.name.span, def_file=dv.module.path)
+        (self.blocks[-1].items if self.blocks else graph.items).append(bc)
+        bc.defaults = {}
+        for p in node.params:
+            if p.default is not None:
+                try:
+                    bc.defaults[p.name.id] = self.eval(p.default, _ConstScope(dv.module, self))
+                except Abort:
+                    pass
+        self.blocks.append(bc)
         try:
             self.exec_body(inner, node.body)
         finally:
             self.stack.pop()
+            self.blocks.pop()
         if inner.aborted:
             raise Abort()
+        ret = inner.returned
+        bc.returned = None if ret is None else (ret[0] if len(ret) == 1 else list(ret))
+        bc.outputs = [v for v in (ret or []) if isinstance(v, Tensor)]
+        if ret is not None and any(not isinstance(v, Tensor) for v in ret):
+            bc.inlinable = False
         if inner.returned is None:
             return None
         if len(inner.returned) == 1:

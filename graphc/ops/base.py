@@ -239,6 +239,11 @@ INITIALIZERS = (
     "glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform", "lecun_normal",
     "zeros", "ones", "orthogonal", "identity", "random_normal", "random_uniform",
     "truncated_normal", "variance_scaling", "constant",
+    # further identifiers keras.initializers.get accepts (keras/src/initializers/__init__.py)
+    "uniform", "normal", "zero", "one",
+    "GlorotUniform", "GlorotNormal", "HeUniform", "HeNormal", "LecunUniform", "LecunNormal",
+    "Zeros", "Ones", "Orthogonal", "Identity", "RandomNormal", "RandomUniform", "TruncatedNormal",
+    "VarianceScaling", "Constant",
 )
 
 
@@ -255,11 +260,17 @@ def initializer_(v):
 initializer_.doc = "initializer"
 
 
+REGULARIZERS = ("l1", "l2", "l1l2", "orthogonal_regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer")
+
+
 def regularizer_(v):
     if v is None:
         return None
-    if v not in ("l1", "l2", "l1_l2", "orthogonal_regularizer"):
-        raise ArgError(f"unknown regularizer `{v!r}`", hint='use "l1", "l2" or "l1_l2"')
+    if v not in REGULARIZERS:
+        from graphc.diagnostics import suggestion
+
+        raise ArgError(f"unknown regularizer `{v!r}`",
+                       hint=suggestion(str(v), REGULARIZERS) or 'use "l1", "l2" or "l1l2"')
     return v
 
 
@@ -391,6 +402,22 @@ class Op:
     def validate(cls, a: Args) -> None:
         """Cross-argument checks (raise ArgError)."""
 
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        # `trainable=False` on any layer freezes all of its weights, as in Keras:
+        # wrap each `weights` override so no subclass has to remember it.
+        w = cls.__dict__.get("weights")
+        if w is not None and not getattr(w, "_honors_trainable", False):
+            def weights(self, a, inputs, _w=w):
+                ws = _w(self, a, inputs)
+                if a.get("trainable", True) is False:
+                    ws = [Weight(x.name, x.shape, False) for x in ws]
+                return ws
+
+            weights.__doc__ = w.__doc__
+            weights._honors_trainable = True
+            cls.weights = weights
+
     # --- shape rules; `a` has defaults filled in
     def infer(self, a: Args, inputs: list[TensorType]) -> list[TensorType]:
         raise NotImplementedError
@@ -464,3 +491,142 @@ def float_dtype(inputs: list[TensorType], a: Args) -> str:
         return a["dtype"]
     dt = inputs[0].dtype if inputs else "float32"
     return dt if dt.startswith(("float", "bfloat")) else "float32"
+
+
+# ------------------------------------------------- more validators & helpers
+CONSTRAINTS = ("max_norm", "min_max_norm", "non_neg", "unit_norm", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm")
+
+
+def constraint_(v):
+    if v is None:
+        return None
+    if not isinstance(v, str) or v not in CONSTRAINTS:
+        from graphc.diagnostics import suggestion
+
+        raise ArgError(f"unknown constraint `{v!r}`", hint=suggestion(str(v), CONSTRAINTS))
+    return v
+
+
+constraint_.doc = "constraint"
+
+
+def data_format_(v):
+    """Keras's data_format; graphc supports channels_last (Keras's default) only."""
+    if v is None:
+        return None
+    if not isinstance(v, str):
+        raise type_error('"channels_last"', v)
+    w = v.lower()
+    if w == "channels_first":
+        raise ArgError('only data_format="channels_last" is supported (images are (batch, height, '
+                       'width, channels))', code="unsupported",
+                       hint="drop data_format, and Permute the input to channels_last if it is channels_first")
+    if w != "channels_last":
+        raise ArgError(f'"{v}" is not a data format; use "channels_last"')
+    return w
+
+
+data_format_.doc = "channels_last"
+
+seed_ = optional(int_(0))
+
+
+def none_only(what: str) -> Callable:
+    """An argument graphc accepts only as None (e.g. initial `weights=` arrays)."""
+
+    def check(v):
+        if v is not None:
+            raise ArgError(f"graphc does not support `{what}` other than None", code="unsupported")
+        return None
+
+    check.doc = "None"
+    return check
+
+
+def pad_pairs(n: int, min: int = 0) -> Callable:
+    """ZeroPadding2D/Cropping2D style: an int, n ints (symmetric), or n pairs ((a, b), ...)."""
+
+    def check(v):
+        if is_int(v):
+            v = (v,) * n
+        if not isinstance(v, (tuple, list)) or len(v) != n:
+            raise type_error(f"an int, a tuple of {n} ints or a tuple of {n} (before, after) pairs", v)
+        out = []
+        for x in v:
+            if is_int(x):
+                x = (x, x)
+            if (not isinstance(x, (tuple, list)) or len(x) != 2 or not all(is_int(y) for y in x)):
+                raise ArgError(f"expected an int, a tuple of {n} ints or a tuple of {n} (before, after) pairs, "
+                               f"got `{v!r}`", code="argument-type")
+            if any(y < min for y in x):
+                raise ArgError(f"every value must be >= {min}, got `{v!r}`")
+            out.append(tuple(x))
+        return tuple(out)
+
+    check.doc = f"int, {n}-tuple or {n} pairs"
+    return check
+
+
+def number_or_list(v):
+    if is_num(v):
+        return float(v)
+    if isinstance(v, (tuple, list)) and v and all(is_num(x) for x in v):
+        return tuple(float(x) for x in v)
+    raise type_error("a number or a list of numbers", v)
+
+
+number_or_list.doc = "number or list"
+
+
+def fmt_shape(shape: tuple) -> str:
+    """A shape without the batch axis, printed as Keras prints it: (None, 3, 4)."""
+    return str(TensorType(tuple(shape)))
+
+
+def layer_dtype(a: Args) -> str:
+    """A layer's output dtype: its dtype= or Keras's float32 policy."""
+    return a.get("dtype") or "float32"
+
+
+def is_float_dtype(dt: str) -> bool:
+    return dt.startswith(("float", "bfloat"))
+
+
+def passthrough_dtype(inp: TensorType, a: Args) -> str:
+    """Flatten/Reshape/Permute keep non-float inputs' dtype; float inputs are autocast."""
+    return layer_dtype(a) if is_float_dtype(inp.dtype) else inp.dtype
+
+
+def check_num_inputs(inputs: list, layer: str, lo: int, hi: int | None) -> None:
+    n = len(inputs)
+    if n < lo or (hi is not None and n > hi):
+        want = (f"exactly {lo}" if lo == hi else f"at least {lo}" if hi is None else f"{lo} to {hi}")
+        plural = "s" if (hi if hi is not None else lo) != 1 else ""
+        raise ShapeError(f"{layer} takes {want} input tensor{plural}, got {n}", code="shape-mismatch",
+                         input_index=hi if hi is not None and n > hi else None)
+
+
+def need_known(inp: TensorType, axis: int, layer: str, what: str, input_index: int = 0) -> int:
+    """The size of `axis` (a Keras axis, batch = 0) which must be known to create weights."""
+    d = inp.shape[axis - 1 if axis > 0 else axis]
+    if d is None:
+        raise ShapeError(f"{layer} needs a known {what}, got shape {inp}", input_index=input_index,
+                         hint="give the size in Input(shape=...), or Reshape to a known size first")
+    return d
+
+
+def op_instance(op) -> "Op":
+    return op() if isinstance(op, type) else op
+
+
+def softmax_warning(layer: str, activation, out: TensorType, axis: int = -1) -> list:
+    """A softmax over an axis of size 1 outputs 1.0 whatever its input: it cannot learn."""
+    if activation != "softmax":
+        return []
+    rank = out.rank
+    ax = axis + rank if axis < 0 else axis
+    if 0 < ax < rank and out.shape[ax - 1] == 1:
+        return [(f"{layer}: softmax over an axis of size 1 always outputs 1.0 (output shape {out}), "
+                 "so nothing before it can learn",
+                 'use activation="sigmoid" for a single probability, or give the layer more units')]
+    return []

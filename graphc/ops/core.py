@@ -1,11 +1,42 @@
-"""Core layers: Dense, Activation, Dropout, ... (one class per Keras layer)."""
+"""Core layers: Dense, activations, dropout/noise, Embedding, Rescaling (one class per Keras layer).
+
+Arguments are Keras 3's, in Keras's positional order, with Keras's defaults
+(keras/src/layers/core, activations, regularization, preprocessing/rescaling.py).
+"""
 
 from __future__ import annotations
 
 from graphc.compiler.ir import TensorType, Weight
 from graphc.ops.base import (
-    COMMON, P, Op, ShapeError, activation_, bool_, float_, initializer_, int_, need_min_rank,
-    optional, regularizer_, register, shape_, str_, dtype_, int_tuple,
+    ArgError,
+    Op,
+    P,
+    ShapeError,
+    activation_,
+    axis_,
+    bool_,
+    constraint_,
+    data_format_,
+    dtype_,
+    float_,
+    initializer_,
+    int_,
+    is_float_dtype,
+    is_int,
+    layer_dtype,
+    need_min_rank,
+    need_rank,
+    none_only,
+    norm_axis,
+    number_or_list,
+    optional,
+    register,
+    regularizer_,
+    seed_,
+    shape_,
+    softmax_warning,
+    str_,
+    type_error,
 )
 
 
@@ -34,8 +65,19 @@ class Input(Op):
         return cls.params
 
 
+def _lora_weights(kernel: Weight, rank: int | None, out: int, prefix: str = "lora_kernel") -> list[Weight]:
+    """Keras's enable_lora: the base kernel is frozen, two low-rank factors are trained."""
+    if not rank:
+        return [kernel]
+    return [Weight(kernel.name, kernel.shape, False),
+            Weight(f"{prefix}_a", tuple(kernel.shape[:-1]) + (rank,)),
+            Weight(f"{prefix}_b", (rank, out))]
+
+
 @register
 class Dense(Op):
+    """Dense(units): a fully connected layer on the last axis."""
+
     name = "Dense"
     params = (
         P("units", int_(1)),
@@ -46,10 +88,17 @@ class Dense(Op):
         P("kernel_regularizer", regularizer_, None),
         P("bias_regularizer", regularizer_, None),
         P("activity_regularizer", regularizer_, None),
-        P("kernel_constraint", optional(str_), None),
-        P("bias_constraint", optional(str_), None),
-        P("lora_rank", optional(int_(1)), None, positional=False),
+        P("kernel_constraint", constraint_, None),
+        P("bias_constraint", constraint_, None),
+        P("lora_rank", optional(int_(1)), None),
+        P("lora_alpha", optional(float_(0)), None),
+        P("quantization_config", none_only("quantization_config"), None),
     )
+
+    @classmethod
+    def validate(cls, a):
+        if a.get("lora_rank") and a.get("kernel_constraint"):
+            raise ArgError("Dense: LoRA (lora_rank) cannot be combined with kernel_constraint", arg="lora_rank")
 
     def infer(self, a, inputs):
         (x,) = inputs
@@ -61,7 +110,257 @@ class Dense(Op):
 
     def weights(self, a, inputs):
         n = inputs[0].shape[-1]
-        w = [Weight("kernel", (n, a.units))]
+        w = _lora_weights(Weight("kernel", (n, a.units)), a.lora_rank, a.units)
         if a.use_bias:
-            w.append(Weight("bias", (a.units,)))
+            w.insert(1, Weight("bias", (a.units,)))
         return w
+
+    def warnings(self, a, inputs, outputs):
+        return softmax_warning("Dense", a.activation, outputs[0])
+
+
+# ------------------------------------------------------------- activations
+class _SameShape(Op):
+    """A layer whose output has its input's shape (activations, dropout, noise)."""
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        return [TensorType(x.shape, layer_dtype(a))]
+
+
+@register
+class Activation(_SameShape):
+    """Activation(activation): applies an activation function."""
+
+    name = "Activation"
+    params = (P("activation", activation_),)
+
+    def warnings(self, a, inputs, outputs):
+        return softmax_warning("Activation", a.activation, outputs[0])
+
+
+@register
+class ReLU(_SameShape):
+    name = "ReLU"
+    params = (
+        P("max_value", optional(float_(0)), None),
+        P("negative_slope", float_(0), 0.0),
+        P("threshold", float_(0), 0.0),
+    )
+
+
+@register
+class LeakyReLU(_SameShape):
+    name = "LeakyReLU"
+    params = (
+        P("negative_slope", float_(0), 0.3),
+        P("alpha", optional(float_(0)), None, positional=False),  # Keras 2 spelling, deprecated
+    )
+
+
+@register
+class PReLU(Op):
+    """PReLU: a learned slope per input element (shared along `shared_axes`)."""
+
+    name = "PReLU"
+    params = (
+        P("alpha_initializer", initializer_, "Zeros"),
+        P("alpha_regularizer", regularizer_, None),
+        P("alpha_constraint", constraint_, None),
+        P("shared_axes", optional(axis_), None),
+    )
+
+    @staticmethod
+    def _shared(a) -> tuple:
+        s = a.shared_axes
+        return () if s is None else (s,) if is_int(s) else tuple(s)
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        need_min_rank(x, 2, "PReLU")
+        for ax in self._shared(a):
+            if not 1 <= ax < x.rank:
+                raise ShapeError(f"PReLU: shared axis {ax} is out of range for a {x.rank}D input {x} "
+                                 f"(use 1..{x.rank - 1}; axis 0 is the batch)", code="argument-value",
+                                 arg="shared_axes")
+        for i, d in enumerate(x.shape, start=1):
+            if d is None and i not in self._shared(a):
+                raise ShapeError(f"PReLU needs a known size on axis {i} to create alpha, got shape {x}",
+                                 input_index=0, hint=f"share that axis: shared_axes=[{i}]")
+        return [TensorType(x.shape, layer_dtype(a))]
+
+    def weights(self, a, inputs):
+        shape = list(inputs[0].shape)
+        for ax in self._shared(a):
+            shape[ax - 1] = 1
+        return [Weight("alpha", tuple(shape))]
+
+
+@register
+class ELU(_SameShape):
+    name = "ELU"
+    params = (P("alpha", float_(), 1.0),)
+
+
+@register
+class Softmax(Op):
+    name = "Softmax"
+    params = (P("axis", axis_, -1),)
+
+    @staticmethod
+    def _axes(a):
+        return (a.axis,) if is_int(a.axis) else tuple(a.axis)
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        for ax in self._axes(a):
+            norm_axis(ax, x.rank, "Softmax")
+        return [TensorType(x.shape, layer_dtype(a))]
+
+    def warnings(self, a, inputs, outputs):
+        x = outputs[0]
+        axes = [norm_axis(ax, x.rank, "Softmax") for ax in self._axes(a)]
+        if axes and all(ax > 0 and x.shape[ax - 1] == 1 for ax in axes):
+            return [(f"Softmax over an axis of size 1 always outputs 1.0 (shape {x}), so nothing before it "
+                     "can learn", 'use Activation("sigmoid") for a single probability, or softmax another axis')]
+        return []
+
+
+# --------------------------------------------------------- dropout & noise
+def noise_shape_(v):
+    if v is None:
+        return None
+    if not isinstance(v, (tuple, list)):
+        raise type_error("a tuple of ints or None", v)
+    for d in v:
+        if d is not None and (not is_int(d) or d <= 0):
+            raise ArgError(f"noise_shape sizes must be positive ints or None, got `{tuple(v)!r}`")
+    return tuple(v)
+
+
+noise_shape_.doc = "shape with batch axis"
+
+
+def _rate_warning(layer: str, rate: float) -> list:
+    if rate >= 1.0:
+        return [(f"{layer}(rate=1.0) zeroes every value during training, so nothing before it can learn",
+                 "use a rate below 1, e.g. 0.5")]
+    return []
+
+
+@register
+class Dropout(_SameShape):
+    name = "Dropout"
+    params = (
+        P("rate", float_(0, 1)),
+        P("noise_shape", noise_shape_, None),
+        P("seed", seed_, None),
+    )
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        ns = a.noise_shape
+        if ns is not None:
+            full = (None,) + tuple(x.shape)
+            if len(ns) > len(full) or any(
+                    n is not None and n != 1 and d is not None and n != d
+                    for n, d in zip(reversed(ns), reversed(full))):
+                raise ShapeError(f"Dropout noise_shape {ns} does not broadcast to the input shape {x}",
+                                 code="argument-value", arg="noise_shape",
+                                 hint="noise_shape includes the batch axis; use 1 on the axes to share the mask")
+        return super().infer(a, inputs)
+
+    def warnings(self, a, inputs, outputs):
+        return _rate_warning("Dropout", a.rate)
+
+
+class _SpatialDropout(_SameShape):
+    rank = 0
+    what = ""
+
+    @classmethod
+    def validate(cls, a):
+        # Keras's SpatialDropout constructors take only (rate, [data_format,] seed, name, dtype)
+        if "trainable" in a:
+            raise ArgError(f"{cls.name} has no argument `trainable`", arg="trainable", code="unknown-argument")
+
+    def infer(self, a, inputs):
+        need_rank(inputs[0], self.rank, self.name, self.what)
+        return super().infer(a, inputs)
+
+    def warnings(self, a, inputs, outputs):
+        return _rate_warning(self.name, a.rate)
+
+
+@register
+class SpatialDropout1D(_SpatialDropout):
+    name = "SpatialDropout1D"
+    rank, what = 3, "(batch, steps, channels)"
+    params = (P("rate", float_(0, 1)), P("seed", seed_, None))
+
+
+@register
+class SpatialDropout2D(_SpatialDropout):
+    name = "SpatialDropout2D"
+    rank, what = 4, "(batch, height, width, channels)"
+    params = (P("rate", float_(0, 1)), P("data_format", data_format_, None), P("seed", seed_, None))
+
+
+@register
+class GaussianNoise(_SameShape):
+    name = "GaussianNoise"
+    params = (P("stddev", float_(0, 1)), P("seed", seed_, None))
+
+
+# --------------------------------------------------------------- Embedding
+@register
+class Embedding(Op):
+    """Embedding(input_dim, output_dim): integer ids -> vectors (appends an axis)."""
+
+    name = "Embedding"
+    params = (
+        P("input_dim", int_(1)),
+        P("output_dim", int_(1)),
+        P("embeddings_initializer", initializer_, "uniform"),
+        P("embeddings_regularizer", regularizer_, None),
+        P("embeddings_constraint", constraint_, None),
+        P("mask_zero", bool_, False),
+        P("weights", none_only("weights"), None),
+        P("lora_rank", optional(int_(1)), None),
+        P("lora_alpha", optional(float_(0)), None),
+        P("quantization_config", none_only("quantization_config"), None),
+        P("input_length", optional(int_(1)), None, positional=False),  # Keras 2, ignored (deprecated)
+    )
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        return [TensorType(tuple(x.shape) + (a.output_dim,), layer_dtype(a))]
+
+    def weights(self, a, inputs):
+        return _lora_weights(Weight("embeddings", (a.input_dim, a.output_dim)), a.lora_rank, a.output_dim,
+                             "lora_embeddings")
+
+    def warnings(self, a, inputs, outputs):
+        if is_float_dtype(inputs[0].dtype):
+            return [(f"Embedding is fed a {inputs[0].dtype} input {inputs[0]}; it takes integer token ids "
+                     "(floats are truncated to ints, and no gradient flows into them)",
+                     'declare the input with dtype="int32", e.g. Input(shape=(None,), dtype="int32")')]
+        return []
+
+
+# --------------------------------------------------------------- Rescaling
+@register
+class Rescaling(_SameShape):
+    """Rescaling(scale, offset=0.0): x * scale + offset (outputs floats)."""
+
+    name = "Rescaling"
+    params = (P("scale", number_or_list), P("offset", number_or_list, 0.0))
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        for v, arg in ((a.scale, "scale"), (a.offset, "offset")):
+            if isinstance(v, tuple) and len(v) != 1 and (not x.shape or x.shape[-1] not in (None, len(v))):
+                raise ShapeError(f"Rescaling: {arg} has {len(v)} values but the input's last axis is "
+                                 f"{x.shape[-1] if x.shape else 'the batch'} (shape {x})",
+                                 code="argument-value", arg=arg)
+        return [TensorType(x.shape, layer_dtype(a))]

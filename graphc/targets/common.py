@@ -47,6 +47,10 @@ def where(obj) -> str:
     return f"{Path(obj.file).name}:{span.line}"
 
 
+def where_def(bc) -> str:
+    return f"{Path(bc.def_file).name}:{bc.def_span.line}"
+
+
 def input_name(t) -> str:
     return t.input_name or t.var or f"input_{t.id}"
 

@@ -73,6 +73,18 @@ def fits(line: str, indent: int = 4) -> bool:
 
 
 def exploded_call(head: str, args: list[str], indent: int) -> list[str]:
-    """`head(` + one argument per line + `)` with a magic trailing comma (ruff-stable)."""
-    pad = " " * (indent + 4)
-    return [head + "("] + [f"{pad}{a}," for a in args] + [" " * indent + ")"]
+    """`head(` + one argument per line + `)` with a magic trailing comma (ruff-stable).
+    Lines are indented relative to the statement; `indent` is where it will sit."""
+    return [head + "("] + [f"    {a}," for a in args] + [")"]
+
+
+def wrapped_call(head: str, args: list[str], indent: int) -> list[str]:
+    """`head(args)` laid out as ruff/black would: one line, or the arguments on one
+    indented line, or one argument per line with a trailing comma."""
+    one = f"{head}({', '.join(args)})"
+    if indent + len(one) <= LINE:
+        return [one]
+    inner = ", ".join(args)
+    if indent + 4 + len(inner) <= LINE and not any("\n" in a for a in args):
+        return [head + "(", "    " + inner, ")"]
+    return exploded_call(head, args, indent)

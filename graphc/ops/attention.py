@@ -1,0 +1,133 @@
+"""MultiHeadAttention, called as `mha(query, value)` or `mha(query, value, key)`.
+
+Weights are Keras's EinsumDense sub-layers: query/key/value (and gate with use_gate) kernels
+(features, num_heads, key_dim|value_dim) with (num_heads, dim) biases, and attention_output
+(num_heads, value_dim, *output_shape) with an output_shape bias.
+"""
+
+from __future__ import annotations
+
+from graphc.compiler.ir import TensorType, Weight
+from graphc.ops.base import (
+    ArgError,
+    Op,
+    P,
+    ShapeError,
+    axis_,
+    bool_,
+    check_num_inputs,
+    constraint_,
+    float_,
+    initializer_,
+    int_,
+    is_int,
+    layer_dtype,
+    optional,
+    register,
+    regularizer_,
+    seed_,
+    type_error,
+)
+
+
+def output_shape_(v):
+    if v is None:
+        return None
+    if is_int(v):
+        v = (v,)
+    if not isinstance(v, (tuple, list)) or not all(is_int(d) and d > 0 for d in v):
+        raise type_error("an int or a tuple of positive ints", v)
+    return tuple(v) or None
+
+
+output_shape_.doc = "int or shape"
+
+
+@register
+class MultiHeadAttention(Op):
+    """MultiHeadAttention(num_heads, key_dim): inputs [query, value] or [query, value, key]."""
+
+    name = "MultiHeadAttention"
+    min_inputs = 2
+    params = (
+        P("num_heads", int_(1)),
+        P("key_dim", int_(1)),
+        P("value_dim", optional(int_(1)), None),
+        P("dropout", float_(0, 1), 0.0),
+        P("use_bias", bool_, True),
+        P("output_shape", output_shape_, None),
+        P("attention_axes", optional(axis_), None),
+        P("sliding_window", optional(int_(1)), None),
+        P("flash_attention", optional(bool_), None),
+        P("kernel_initializer", initializer_, "glorot_uniform"),
+        P("bias_initializer", initializer_, "zeros"),
+        P("kernel_regularizer", regularizer_, None),
+        P("bias_regularizer", regularizer_, None),
+        P("activity_regularizer", regularizer_, None),
+        P("kernel_constraint", constraint_, None),
+        P("bias_constraint", constraint_, None),
+        P("use_gate", bool_, False),
+        P("seed", seed_, None),
+    )
+
+    @classmethod
+    def validate(cls, given):
+        a = cls.full(given)
+        if a.flash_attention and a.dropout > 0:
+            raise ArgError("MultiHeadAttention: dropout is not supported with flash_attention=true",
+                           arg="dropout", hint="set dropout=0.0, or drop flash_attention")
+
+    @staticmethod
+    def _qvk(inputs):
+        check_num_inputs(inputs, "MultiHeadAttention", 2, 3)
+        q, v = inputs[0], inputs[1]
+        k = inputs[2] if len(inputs) == 3 else v
+        return q, v, k
+
+    def infer(self, a, inputs):
+        q, v, k = self._qvk(inputs)
+        names = ("query", "value", "key")
+        for i, x in enumerate((q, v, k)):
+            if x.rank < 3:
+                raise ShapeError(f"MultiHeadAttention expects a {names[i]} of rank >= 3 (batch, ..., features), "
+                                 f"got shape {x} ({x.rank}D)", code="rank-mismatch", input_index=i,
+                                 hint="attention runs over a sequence: (batch, timesteps, features)")
+            if x.shape[-1] is None:
+                raise ShapeError(f"MultiHeadAttention needs a known feature size (last axis) for the "
+                                 f"{names[i]}, got shape {x}", input_index=i,
+                                 hint="give the size in Input(shape=...)")
+        if v.rank != q.rank:
+            raise ShapeError(f"MultiHeadAttention: query {q} and value {v} must have the same rank",
+                             code="rank-mismatch", input_index=1)
+        if v.shape[:-1] != k.shape[:-1]:
+            raise ShapeError(f"MultiHeadAttention: value {v} and key {k} must be equal on every axis but the last",
+                             input_index=2)
+        if a.attention_axes is not None:
+            axes = (a.attention_axes,) if is_int(a.attention_axes) else a.attention_axes
+            for ax in axes:
+                n = ax if ax >= 0 else v.rank + ax
+                if not 1 <= n <= v.rank - 2:
+                    raise ShapeError(f"MultiHeadAttention: attention axis {ax} is not one of the value's "
+                                     f"sequence axes (1..{v.rank - 2}) for shape {v}", code="argument-value",
+                                     arg="attention_axes")
+        out = a.output_shape or (q.shape[-1],)
+        return [TensorType(tuple(q.shape[:-1]) + tuple(out), layer_dtype(a))]
+
+    def weights(self, a, inputs):
+        q, v, k = self._qvk(inputs)
+        h, kd = a.num_heads, a.key_dim
+        vd = a.value_dim or kd
+        out = tuple(a.output_shape or (q.shape[-1],))
+        dense = [("query", q.shape[-1], kd), ("key", k.shape[-1], kd)]
+        if a.use_gate:
+            dense.append(("gate", q.shape[-1], vd))
+        dense.append(("value", v.shape[-1], vd))
+        w = []
+        for name, n_in, d in dense:
+            w.append(Weight(f"{name}/kernel", (n_in, h, d)))
+            if a.use_bias:
+                w.append(Weight(f"{name}/bias", (h, d)))
+        w.append(Weight("attention_output/kernel", (h, vd) + out))
+        if a.use_bias:
+            w.append(Weight("attention_output/bias", out))
+        return w

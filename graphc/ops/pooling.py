@@ -1,0 +1,121 @@
+"""Pooling: Max/AveragePooling1D/2D and the global poolings (Keras's compute_pooling_output_shape)."""
+
+from __future__ import annotations
+
+from graphc.compiler.ir import TensorType
+from graphc.ops.base import (
+    REQUIRED,
+    Op,
+    P,
+    ShapeError,
+    bool_,
+    choice,
+    data_format_,
+    int_tuple,
+    layer_dtype,
+    need_rank,
+    optional,
+    register,
+)
+
+_WHAT = {1: "(batch, steps, channels)", 2: "(batch, height, width, channels)"}
+
+
+def pool_out(n, k: int, s: int, padding: str):
+    if n is None:
+        return None
+    if padding == "same":
+        return (n - 1) // s + 1
+    return (n - k) // s + 1
+
+
+class _Pool(Op):
+    rank = 2
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        need_rank(x, self.rank + 2, self.name, _WHAT[self.rank])
+        strides = a.strides if a.strides is not None else a.pool_size
+        out = []
+        for n, k, s in zip(x.shape[:self.rank], a.pool_size, strides):
+            o = pool_out(n, k, s, a.padding)
+            if o is not None and o <= 0:
+                ps = a.pool_size[0] if self.rank == 1 else tuple(a.pool_size)
+                sizes = x.shape[0] if self.rank == 1 else tuple(x.shape[:self.rank])
+                raise ShapeError(f"{self.name}: pool_size {ps} is larger than the input's spatial size {sizes} "
+                                 f"with padding=\"valid\" (input shape {x})", input_index=0,
+                                 hint='use padding="same" or a smaller pool_size')
+            out.append(o)
+        return [TensorType(tuple(out) + (x.shape[-1],), layer_dtype(a))]
+
+
+def _pool_params(rank: int, default) -> tuple:
+    return (
+        P("pool_size", int_tuple(rank), default),
+        P("strides", optional(int_tuple(rank)), None),
+        P("padding", choice("valid", "same"), "valid"),
+        P("data_format", data_format_, None),
+    )
+
+
+@register
+class MaxPooling1D(_Pool):
+    name = "MaxPooling1D"
+    rank = 1
+    params = _pool_params(1, (2,))
+
+
+@register
+class MaxPooling2D(_Pool):
+    name = "MaxPooling2D"
+    rank = 2
+    params = _pool_params(2, (2, 2))
+
+
+@register
+class AveragePooling1D(_Pool):
+    name = "AveragePooling1D"
+    rank = 1
+    params = _pool_params(1, REQUIRED)  # required, as in Keras
+
+
+@register
+class AveragePooling2D(_Pool):
+    name = "AveragePooling2D"
+    rank = 2
+    params = _pool_params(2, REQUIRED)
+
+
+class _GlobalPool(Op):
+    rank = 2
+    params = (P("data_format", data_format_, None), P("keepdims", bool_, False))
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        need_rank(x, self.rank + 2, self.name, _WHAT[self.rank])
+        shape = ((1,) * self.rank if a.keepdims else ()) + (x.shape[-1],)
+        return [TensorType(shape, layer_dtype(a))]
+
+
+@register
+class GlobalAveragePooling1D(_GlobalPool):
+    name = "GlobalAveragePooling1D"
+    rank = 1
+
+
+@register
+class GlobalAveragePooling2D(_GlobalPool):
+    name = "GlobalAveragePooling2D"
+    rank = 2
+
+
+@register
+class GlobalMaxPooling1D(_GlobalPool):
+    name = "GlobalMaxPooling1D"
+    rank = 1
+
+
+@register
+class GlobalMaxPooling2D(_GlobalPool):
+    name = "GlobalMaxPooling2D"
+    rank = 2
