@@ -49,9 +49,7 @@ def resolve_compile(c, scope, graph) -> None:
 
     # optimizer
     opt = raw.get("optimizer")
-    if opt is None:
-        c.report(file, cspan, "missing-argument", "compile needs `optimizer=`", 'e.g. optimizer="adam"')
-    elif opt[0] is not POISON:
+    if opt is not None and opt[0] is not POISON:  # Keras's default is "rmsprop"
         value, span, _ = opt
         if isinstance(value, str):
             key = value.lower()

@@ -114,6 +114,7 @@ class Compiler:
                 if isinstance(item, S.Use):
                     self._use(env, item, chain)
                 elif isinstance(item, S.Def):
+                    self._check_placement(env, item)
                     self._bind_top(env, item.name, DefVal(item, env))
                 elif isinstance(item, S.Const):
                     value = self.eval(item.value, _ConstScope(env, self))
@@ -125,6 +126,26 @@ class Compiler:
             except Abort:
                 if isinstance(item, S.Const):
                     env.names.setdefault(item.target.id, POISON)
+
+    def _check_placement(self, env: ModuleEnv, node: S.Def):
+        """Statement placement, checked for every definition, used or not."""
+
+        def walk(body):
+            for st in body:
+                if isinstance(st, (S.Output, S.OutputList)) and node.kind == "block":
+                    self.report(env.path, st.span, "misplaced-statement", "`output` is only allowed in a model",
+                                "return the tensor from the block with `return` and declare the output in "
+                                "the model")
+                elif isinstance(st, S.Return) and node.kind == "model":
+                    self.report(env.path, st.span, "misplaced-statement", "`return` is only allowed in a block",
+                                "in a model, declare results with `output name = ...`")
+                elif isinstance(st, S.For):
+                    walk(st.body)
+                elif isinstance(st, S.If):
+                    walk(st.body)
+                    walk(st.orelse or [])
+
+        walk(node.body)
 
     def _bind_top(self, env, ident: S.Ident, value):
         self.check_bindable(env.path, ident)
@@ -687,10 +708,8 @@ class Compiler:
                 self.error(scope.module.path, e.span, "type-error",
                            "this layer is already applied; wrap a fresh layer, e.g. Bidirectional(LSTM(32))")
             return LayerArg(v.op(), v.args, v.given)
-        if isinstance(v, Tensor):
-            self.error(scope.module.path, e.span, "type-error",
-                       "a tensor was passed as a layer argument; apply the layer to it instead: "
-                       "Layer(options)(x)")
+        if isinstance(v, (Tensor, Results)):
+            return _TensorArg()
         return v
 
     def make_input(self, scope, args, kwargs, e):
@@ -763,13 +782,12 @@ class Compiler:
             except ShapeError as err:
                 notes = []
                 for i, x in enumerate(flat):
-                    if err.input_index is None or err.input_index == i:
+                    if err.input_index is None or err.input_index == i or err.code == "shape-mismatch":
                         notes.append(self._made_note(x, i, len(flat)))
                 hint = err.hint
                 if err.code == "rank-mismatch" and hint and "return_sequences" in hint and flat[0].call is not None:
                     prod = flat[0].call
-                    notes.insert(0, Note(prod.file, prod.span,
-                                         f"{prod.layer.type_name} here returns {flat[0].type}"))
+                    notes = [Note(prod.file, prod.span, f"{prod.layer.type_name} here returns {flat[0].type}")]
                 self.error(file, span, err.code, err.message, hint, notes)
             if not lv.args.get("trainable", True):
                 weights = [type(w)(w.name, w.shape, False) for w in weights]
@@ -926,6 +944,15 @@ class Compiler:
         if len(inner.returned) == 1:
             return inner.returned[0]
         return Results(list(inner.returned))
+
+
+class _TensorArg:
+    """A tensor passed where a layer option belongs; validators reject it by kind."""
+
+    kind_name = "a tensor (apply the layer to tensors instead: Layer(options)(x))"
+
+    def __repr__(self):
+        return "<tensor>"
 
 
 def _compatible(a, b):

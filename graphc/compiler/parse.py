@@ -35,8 +35,12 @@ _OPEN = {"LPAR": ")", "LSQB": "]"}
 class _Postlex:
     always_accept = ("_NL",)
 
+    def __init__(self):
+        self.opened: list = []  # the open bracket tokens, for "unclosed `(`" errors
+
     def process(self, stream):
         stack: list[str] = []  # "(", "[", "dict", "block"
+        opened = self.opened = []
         prev = None
         pending_nl = None
         for tok in stream:
@@ -54,17 +58,25 @@ class _Postlex:
                 pending_nl = None
             if t in ("LPAR", "LSQB"):
                 stack.append(t)
+                opened.append(tok)
             elif t == "LBRACE":
                 if prev is not None and (prev.type in _VALUE_END or prev.type == "ELSE"):
                     stack.append("block")
                 else:
                     tok = Token.new_borrow_pos("DICT_LBRACE", tok.value, tok)
                     stack.append("dict")
+                opened.append(tok)
             elif t in ("RPAR", "RSQB"):
-                if stack:
+                if stack and stack[-1] == {"RPAR": "LPAR", "RSQB": "LSQB"}[t]:
                     stack.pop()
+                    opened.pop()
             elif t == "RBRACE":
-                kind = stack.pop() if stack else "block"
+                kind = "block"
+                if stack and stack[-1] in ("block", "dict"):
+                    kind = stack.pop()
+                    opened.pop()
+                elif stack:
+                    kind = "unbalanced"  # a `(` or `[` is still open: the parser reports it
                 if kind == "block":
                     yield Token.new_borrow_pos("_NL", "", tok)
             yield tok
@@ -396,6 +408,12 @@ def _syntax_diag(path: str, exc: UnexpectedInput, text: str) -> Diagnostic:
         return Diagnostic(path, span, "error", "syntax", f"unexpected character `{ch}`", hint)
     tok = getattr(exc, "token", None)
     expected = sorted({_describe(t) for t in getattr(exc, "expected", ()) or ()})
+    unclosed = [o for o in _parser().options.postlex.opened if o.type != "LBRACE"]
+    if unclosed and (tok is None or tok.type in ("RBRACE", "$END", "_NL") or str(tok) in KEYWORDS):
+        o = unclosed[-1]
+        close = {"(": ")", "[": "]", "{": "}"}[o.value]
+        return Diagnostic(path, _tspan(o), "error", "syntax", f"`{o.value}` is never closed",
+                          f"add `{close}`" + (f" before line {tok.line}" if tok is not None and tok.line else ""))
     if tok is None or tok.type == "$END" or isinstance(exc, UnexpectedEOF) or tok.line is None:
         lines = text.splitlines() or [""]
         span = S.Span(len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)

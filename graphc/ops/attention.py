@@ -48,7 +48,7 @@ class MultiHeadAttention(Op):
     """MultiHeadAttention(num_heads, key_dim): inputs [query, value] or [query, value, key]."""
 
     name = "MultiHeadAttention"
-    min_inputs = 2
+    min_inputs, max_inputs = 2, 3
     params = (
         P("num_heads", int_(1)),
         P("key_dim", int_(1)),

@@ -336,6 +336,7 @@ class Op:
     params: ClassVar[tuple] = ()
     takes_list: ClassVar[bool] = False  # called with a list of tensors (merges)
     min_inputs: ClassVar[int] = 1
+    max_inputs: ClassVar[int | None] = 1  # None: any number (merges)
     doc: ClassVar[str] = ""
 
     @classmethod
@@ -417,6 +418,16 @@ class Op:
             weights.__doc__ = w.__doc__
             weights._honors_trainable = True
             cls.weights = weights
+        # the number of input tensors is checked once, here, against min_inputs/max_inputs
+        f = cls.__dict__.get("infer")
+        if f is not None and not getattr(f, "_checks_arity", False):
+            def infer(self, a, inputs, _f=f):
+                check_num_inputs(inputs, self.name, self.min_inputs, self.max_inputs)
+                return _f(self, a, inputs)
+
+            infer.__doc__ = f.__doc__
+            infer._checks_arity = True
+            cls.infer = infer
 
     # --- shape rules; `a` has defaults filled in
     def infer(self, a: Args, inputs: list[TensorType]) -> list[TensorType]:

@@ -151,7 +151,8 @@ class SimpleRNN(_RNN):
 
 # ------------------------------------------------------------ Bidirectional
 def _inner(v: LayerArg):
-    return op_instance(v.op), v.args
+    op = op_instance(v.op)
+    return op, op.full(v.args)
 
 
 @register

@@ -1,0 +1,45 @@
+# graphc: the two commands of the README.
+#   make demo   set up, compile examples/profile.gdl to Keras and PyTorch, train each briefly
+#   make test   set up, run the whole test suite
+# Everything installs into .venv (Python 3.10+ and pip are all a fresh machine needs).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+DEMO := examples/profile.gdl
+OUT := out
+
+.PHONY: demo test setup bench lint golden clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/graphc check $(DEMO)
+	$(VENV)/bin/graphc summary $(DEMO)
+	$(VENV)/bin/graphc $(DEMO) --target both -o $(OUT)/
+	cd $(OUT) && ../$(PY) profile_keras.py --epochs 1 --steps-per-epoch 2
+	cd $(OUT) && ../$(PY) profile_torch.py --epochs 1 --steps-per-epoch 2
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check graphc tests bench
+	$(VENV)/bin/ruff format --check graphc tests bench
+
+bench: $(STAMP)
+	$(PY) bench/bench_check.py
+
+golden: $(STAMP)
+	GRAPHC_UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_golden.py
+
+clean:
+	rm -rf $(VENV) $(OUT) build *.egg-info
