@@ -206,7 +206,7 @@ class _Builder(Transformer):
     def pow_op(self, c):
         if len(c) == 1:
             return c[0]
-        return S.BinOp("**", c[0], c[1], span=_cspan(c))
+        return S.BinOp("**", c[0], c[2], span=_cspan(c))
 
     def call(self, c):
         args, kwargs = [], []
@@ -393,7 +393,7 @@ _TOKEN_NAMES = {
 def _describe(term: str) -> str:
     if term in _TOKEN_NAMES:
         return _TOKEN_NAMES[term]
-    if term.startswith("__ANON") or term == "__ANON_0":
+    if term == "POW":
         return "`**`"
     return f"`{term.lower()}`"
 

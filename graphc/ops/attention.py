@@ -48,6 +48,9 @@ class MultiHeadAttention(Op):
     """MultiHeadAttention(num_heads, key_dim): inputs [query, value] or [query, value, key]."""
 
     name = "MultiHeadAttention"
+    # applied as mha(query, value[, key]) or with keywords, as in Keras
+    call_params = ("query", "value", "key")
+    required_call_params = ("query", "value")
     min_inputs, max_inputs = 2, 3
     params = (
         P("num_heads", int_(1)),

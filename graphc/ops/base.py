@@ -336,6 +336,7 @@ class Op:
     params: ClassVar[tuple] = ()
     takes_list: ClassVar[bool] = False  # called with a list of tensors (merges)
     min_inputs: ClassVar[int] = 1
+    call_params: ClassVar[tuple] = ()  # names of several tensor arguments (MultiHeadAttention)
     max_inputs: ClassVar[int | None] = 1  # None: any number (merges)
     doc: ClassVar[str] = ""
 

@@ -214,7 +214,9 @@ class Softmax(Op):
     def infer(self, a, inputs):
         (x,) = inputs
         for ax in self._axes(a):
-            norm_axis(ax, x.rank, "Softmax")
+            if not -x.rank <= ax < x.rank:
+                raise ShapeError(f"Softmax: axis {ax} is out of range for the {x.rank}D input {x}",
+                                 code="argument-value", arg="axis", hint=f"use an axis in -{x.rank}..{x.rank - 1}")
         return [TensorType(x.shape, layer_dtype(a))]
 
     def warnings(self, a, inputs, outputs):

@@ -15,7 +15,6 @@ from graphc.ops.base import (
     ShapeError,
     choice,
     data_format_,
-    fmt_shape,
     int_,
     int_tuple,
     is_int,
@@ -83,13 +82,13 @@ class Reshape(Op):
             if math.prod(t) != size:
                 raise ShapeError(
                     f"Reshape cannot turn shape {x} ({size} values per sample) into target_shape "
-                    f"{fmt_shape(t)} ({math.prod(t)} values)", input_index=0,
+                    f"{t!r} ({math.prod(t)} values)", input_index=0,
                     hint="the sizes must multiply to the same total; use -1 for one size to infer it")
             return [TensorType(t, dt)]
         known = math.prod(d for d in t if d != -1)
         if known == 0 or size % known:
             raise ShapeError(
-                f"Reshape cannot turn shape {x} ({size} values per sample) into target_shape {fmt_shape(t)}: "
+                f"Reshape cannot turn shape {x} ({size} values per sample) into target_shape {t!r}: "
                 f"{size} is not divisible by {known}", input_index=0,
                 hint="the known sizes must divide the input's total size")
         return [TensorType(tuple(size // known if d == -1 else d for d in t), dt)]

@@ -18,6 +18,10 @@ def _value(v, refs=None, pname=None) -> str:
 
     if refs and pname in refs:
         return refs[pname]
+    from graphc.compiler.values import LayerVal
+
+    if isinstance(v, LayerVal):  # a wrapped layer: Bidirectional(LSTM(8))
+        return f"layers.{v.op.name}(" + ", ".join(_layer_args(v.op, v.raw, None)) + ")"
     if isinstance(v, LayerArg):
         return f"layers.{v.op.name}(" + ", ".join(_layer_args(type(v.op), dict(v.given), None)) + ")"
     return literal(v)
@@ -143,7 +147,7 @@ class _Body:
             if t.type.dtype != "float32":
                 args.append(f"dtype={literal(t.type.dtype)}")
             args.append(f"name={literal(common.input_name(t))}")
-            self.lines.append(f"{name} = keras.Input({', '.join(args)})  # {common.where(t)}")
+            self.statement(f"{name} = keras.Input({', '.join(args)})", common.where(t))
         result_ids = {t.id for t in self.results}
         inline = self.inline_plan(uses, result_ids)
         exprs: dict[int, str] = {}
@@ -183,6 +187,14 @@ class _Body:
             else:
                 self.lines.extend(self.split(layer, call, lhs, args, callee))
         return self.lines
+
+    def statement(self, line: str, where: str) -> None:
+        """One statement with its `# file.gdl:line` comment (above it when too long)."""
+        if fits(f"{line}  # {where}"):
+            self.lines.append(f"{line}  # {where}")
+        else:
+            self.lines.append(f"# {where}")
+            self.lines.append(line)
 
     def block_call(self, bc, idx, uses, last, holder, result_ids, exprs):
         fn, passed = self.em.block_function(bc)

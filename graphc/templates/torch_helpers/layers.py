@@ -24,7 +24,13 @@ class KerasBatchNorm(nn.Module):
     """
 
     def __init__(
-        self, num_features, dim=1, eps=1e-3, momentum=0.99, center=True, scale=True
+        self,
+        num_features,
+        dim=1,
+        eps=1e-3,
+        momentum=0.99,
+        center=True,
+        scale=True,
     ):
         super().__init__()
         self.dim = dim
