@@ -23,7 +23,7 @@ class TensorType:
         return len(self.shape) + 1
 
     def __str__(self) -> str:
-        return "(None, " + ", ".join("None" if d is None else str(d) for d in self.shape) + (
+        return "(" + ", ".join(["None"] + ["None" if d is None else str(d) for d in self.shape]) + (
             ",)" if not self.shape else ")"
         )
 

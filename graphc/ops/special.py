@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from graphc.ops.base import Op, register
+from graphc.compiler.ir import TensorType
+from graphc.ops.base import Op, passthrough_dtype, register
 
 
 @register
@@ -12,4 +13,5 @@ class Identity(Op):
     name = "Identity"
 
     def infer(self, a, inputs):
-        return [inputs[0]]
+        x = inputs[0]
+        return [TensorType(x.shape, passthrough_dtype(x, a))]

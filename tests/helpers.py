@@ -1,0 +1,36 @@
+"""Shared test helpers: compile an example, emit a target, import the module."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+from graphc.api import emit
+from graphc.compiler.lower import compile_program
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "examples").glob("*.gdl"))
+
+
+def compile_example(path) -> tuple:
+    program = compile_program(str(path))
+    assert not program.errors, [d.header() for d in program.errors]
+    return program, program.entry()
+
+
+def emit_to(tmp_path, path, target: str):
+    program, graph = compile_example(path)
+    text = emit(program, graph, target, Path(path).name)
+    out = Path(tmp_path) / f"{Path(path).stem}_{target}.py"
+    out.write_text(text)
+    return program, graph, out
+
+
+def import_file(path, name=None):
+    name = name or f"graphc_emitted_{Path(path).stem}_{abs(hash(str(path)))}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
