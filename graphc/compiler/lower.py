@@ -181,6 +181,16 @@ class Compiler:
             env.names[name] = value
             env.def_spans.setdefault(name, item.span)
 
+    def application(self, name: str):
+        """A Keras application from graphc's standard library (graphc/stdlib/*.gdl)."""
+        from graphc import stdlib
+
+        path = stdlib.path_for(name)
+        if path is None:
+            return None
+        env = self.load_module(path)
+        return env.names.get(name) if env is not None else None
+
     # ------------------------------------------------------------ models
     def entry_models(self, env: ModuleEnv) -> list[DefVal]:
         return [v for v in env.names.values() if isinstance(v, DefVal) and v.node.kind == "model"
@@ -191,8 +201,9 @@ class Compiler:
         if dv in self.stack:
             self.error(call_file or dv.module.path, call_span or node.name.span, "recursion",
                        f"model `{node.name.id}` uses itself")
-        graph = Graph(node.name.id, dv.module.path, node.name.span)
-        graph.args = dict(args)
+        gname = args.get("name") if isinstance(args.get("name"), str) else node.name.id
+        graph = Graph(gname, dv.module.path, node.name.span)
+        graph.args = {k: v for k, v in args.items() if k != "name"}
         errors_before = sum(d.is_error for d in self.diags)
         scope = Scope(dv.module, "model", graph, node.name.id)
         scope.vars.update(args)
@@ -382,11 +393,16 @@ class Compiler:
         self.check_bindable(file, ident)
         # name the producing layer after the output, as Keras logs use layer names
         call = value.call
+        if call is not None and call.layer.explicit_name and call.layer.name == ident.id \
+                and len(call.outputs) == 1 and not any(t is value for _, t, _ in graph.outputs):
+            value.var = ident.id
+            graph.outputs.append((ident.id, value, ident.span))
+            return
         renamable = (
             call is not None and not call.layer.shared and not call.layer.explicit_name
             and len(call.layer.calls) == 1 and len(call.outputs) == 1
             and not any(t is value for _, t, _ in graph.outputs)
-            and call.layer.op is not None and call in graph.calls
+            and call in graph.calls
         )
         if renamable:
             self._rename(graph, call.layer, ident.id, file, ident.span)
@@ -459,6 +475,9 @@ class Compiler:
         b = builtin(name)
         if b is not None:
             return b
+        app = self.application(name)
+        if app is not None:
+            return app
         candidates = list(scope.vars) + list(scope.module.names) + list(REGISTRY) + list(FUNCTIONS) + \
             list(BUILTIN_FUNCS) + list(vocab.OPTIMIZER_CLASSES) + list(vocab.LOSS_CLASSES)
         hint = suggestion(name, candidates)
@@ -803,7 +822,7 @@ class Compiler:
                     self.error(file, span, "shape-mismatch",
                                f"model `{g.name}` input {i} expects shape {gi.type}, got {x.type}",
                                notes=[self._made_note(x, i, len(flat))])
-            outs = [TensorType(_refine(t.type.shape, flat, g), t.type.dtype) for _, t, _ in g.outputs]
+            outs = reinfer(g, [x.type for x in flat])
             weights = []
         if lv.layer is None:
             explicit = lv.args.get("name") if lv.op is not None else None
@@ -864,6 +883,13 @@ class Compiler:
     def construct_model(self, scope, dv: DefVal, args, kwargs, e):
         file = scope.module.path
         bound = self.bind_params(scope, dv, args, kwargs, e)
+        from graphc import stdlib
+
+        if stdlib.is_stdlib(dv.module.path) and "weights" in bound and bound["weights"] is not None:
+            span = next((k.span for k in e.kwargs if k.name == "weights"), e.span)
+            self.error(file, span, "unsupported",
+                       f"{dv.node.name.id}: graphc builds the architecture only; pretrained weights "
+                       f"({bound['weights']!r}) cannot be loaded", "pass weights=None")
         for k, v in bound.items():
             if isinstance(v, (Tensor, LayerVal, Results)):
                 self.error(file, e.span, "type-error",
@@ -959,8 +985,23 @@ def _compatible(a, b):
     return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))
 
 
-def _refine(shape, flat, g):
-    return shape
+def reinfer(g: Graph, input_types: list) -> list:
+    """Output types of sub-model `g` applied to inputs of `input_types` (Keras
+    recomputes shapes when a model is called on a more specific input)."""
+    types = {t.id: it for t, it in zip(g.inputs, input_types)}
+    for call in g.calls:
+        ins = [types.get(t.id, t.type) for t in call.inputs]
+        layer = call.layer
+        try:
+            if layer.op is not None:
+                outs = layer.op().infer(layer.full_args, ins)
+            else:
+                outs = reinfer(layer.graph, ins)
+        except (ShapeError, ArgError):
+            outs = [t.type for t in call.outputs]
+        for t, ot in zip(call.outputs, outs):
+            types[t.id] = ot
+    return [types.get(t.id, t.type) for _, t, _ in g.outputs]
 
 
 class _ConstScope(Scope):
@@ -1125,12 +1166,7 @@ def builtin(name: str):
         for canon, (cls, defaults) in vocab.LOSSES.items():
             d = {**defaults, "reduction": "sum_over_batch_size"}
             _BUILTINS.setdefault(cls, Builtin(cls, _config_obj("loss", cls, canon, d)))
-    b = _BUILTINS.get(name)
-    if b is None:
-        from graphc import stdlib
-
-        return stdlib.lookup(name)
-    return b
+    return _BUILTINS.get(name)
 
 
 # ------------------------------------------------------------------ driver
