@@ -408,12 +408,15 @@ def _syntax_diag(path: str, exc: UnexpectedInput, text: str) -> Diagnostic:
         return Diagnostic(path, span, "error", "syntax", f"unexpected character `{ch}`", hint)
     tok = getattr(exc, "token", None)
     expected = sorted({_describe(t) for t in getattr(exc, "expected", ()) or ()})
-    unclosed = [o for o in _parser().options.postlex.opened if o.type != "LBRACE"]
-    if unclosed and (tok is None or tok.type in ("RBRACE", "$END", "_NL") or str(tok) in KEYWORDS):
+    opened = _parser().options.postlex.opened
+    at_end = tok is None or tok.type == "$END" or isinstance(exc, UnexpectedEOF) or (tok.type == "_NL" and not tok.value
+                                                                                    and tok.line is None)
+    unclosed = opened if at_end else [o for o in opened if o.type != "LBRACE"]
+    if unclosed and (at_end or tok.type in ("RBRACE", "_NL") or str(tok) in KEYWORDS):
         o = unclosed[-1]
         close = {"(": ")", "[": "]", "{": "}"}[o.value]
-        return Diagnostic(path, _tspan(o), "error", "syntax", f"`{o.value}` is never closed",
-                          f"add `{close}`" + (f" before line {tok.line}" if tok is not None and tok.line else ""))
+        where = f" before line {tok.line}" if not at_end and tok is not None and tok.line else " at the end"
+        return Diagnostic(path, _tspan(o), "error", "syntax", f"`{o.value}` is never closed", f"add `{close}`{where}")
     if tok is None or tok.type == "$END" or isinstance(exc, UnexpectedEOF) or tok.line is None:
         lines = text.splitlines() or [""]
         span = S.Span(len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
