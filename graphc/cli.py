@@ -69,6 +69,15 @@ def _load(path, model):
     _print_diags(program.diagnostics, program.sources)
     if program.errors:
         return None, 2 if any(d.code == "io" and d.span.line == 0 for d in program.errors) else 1
+    if not program.graphs:
+        from graphc.compiler.syntax import Span
+        from graphc.diagnostics import Diagnostic
+
+        d = Diagnostic(path, Span(1, 1, 1, 2), "error", "no-output",
+                       "the file defines no model to compile (a model without parameter defaults is "
+                       "compiled only where it is used)", "add `model NAME { ... }`")
+        _print_diags([d], program.sources)
+        return None, 1
     return program, 0
 
 

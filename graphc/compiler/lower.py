@@ -1210,9 +1210,6 @@ def compile_program(path: str, text: str | None = None, model: str | None = None
                 graphs[node.name.id] = c.instantiate(dv, args)
             except Abort:
                 pass
-        if not c.entry_models(env) and not c.diags:
-            c.report(env.path, S.Span(1, 1, 1, 2), "no-output", "the file defines no model",
-                     "add `model NAME { ... }`")
         if model is not None and model not in graphs:
             names = [dv.node.name.id for dv in c.entry_models(env)]
             c.report(env.path, S.Span(1, 1, 1, 2), "unknown-model", f"no model named `{model}` in this file",
