@@ -155,7 +155,7 @@ def _scan_comments(text: str, line_starts: list) -> list:
 
 def _place_in_body(body: _Body, c: _Comment) -> None:
     prev = None
-    for node, e in body.stmts:
+    for _node, e in body.stmts:
         if e.start <= c.pos < e.end:
             _place_in_stmt(e, c)
             return

@@ -126,6 +126,10 @@ class Compiler:
             except Abort:
                 if isinstance(item, S.Const):
                     env.names.setdefault(item.target.id, POISON)
+            except RecursionError:
+                self.report(env.path, item.span, "recursion", "this definition nests too deeply")
+                if isinstance(item, S.Const):
+                    env.names.setdefault(item.target.id, POISON)
 
     def _check_placement(self, env: ModuleEnv, node: S.Def):
         """Statement placement, checked for every definition, used or not."""
@@ -1210,6 +1214,8 @@ def compile_program(path: str, text: str | None = None, model: str | None = None
                 graphs[node.name.id] = c.instantiate(dv, args)
             except Abort:
                 pass
+            except RecursionError:
+                c.report(env.path, node.name.span, "recursion", f"model `{node.name.id}` nests too deeply")
         if model is not None and model not in graphs:
             names = [dv.node.name.id for dv in c.entry_models(env)]
             c.report(env.path, S.Span(1, 1, 1, 2), "unknown-model", f"no model named `{model}` in this file",
