@@ -175,38 +175,21 @@ class _Builder(Transformer):
         return (c[0], c[1])
 
     # ------------------------------------------------------------ operators
-    def binop(self, c):
-        node = c[0]
-        for i in range(1, len(c), 2):
-            node = S.BinOp(str(c[i]), node, c[i + 1], span=_join(node.span, c[i + 1].span))
-        return node
-
-    def compare(self, c):
+    def binexpr(self, c):
         if len(c) == 1:
-            return c[0]
-        rest = [(str(c[i]), c[i + 1]) for i in range(1, len(c), 2)]
-        return S.Compare(c[0], rest, span=_cspan(c))
+            return _finish(c[0])
+        return _climb(list(c))
 
-    def or_op(self, c):
-        if len(c) == 1:
-            return c[0]
-        return S.BoolOp("or", list(c), span=_cspan(c))
-
-    def and_op(self, c):
-        if len(c) == 1:
-            return c[0]
-        return S.BoolOp("and", list(c), span=_cspan(c))
-
-    def not_op(self, c):
-        return S.Unary("not", c[0], span=_cspan(c))
+    def not_prefix(self, c):
+        return _NotPrefix(c[1], _tspan(c[0]))
 
     def unary(self, c):
-        return S.Unary(str(c[0]), c[1], span=_cspan(c))
+        return S.Unary(str(c[0]), _finish(c[1]), span=_cspan(c))
 
     def pow_op(self, c):
         if len(c) == 1:
             return c[0]
-        return S.BinOp("**", c[0], c[2], span=_cspan(c))
+        return S.BinOp("**", c[0], _finish(c[2]), span=_cspan(c))
 
     def call(self, c):
         args, kwargs = [], []
@@ -287,6 +270,75 @@ class _Builder(Transformer):
 
     def module(self, c):
         return S.Module([x for x in c if x is not None and not isinstance(x, Token)])
+
+
+class _NotPrefix:
+    """`not x` before precedence climbing: `not` binds looser than comparisons."""
+
+    __slots__ = ("operand", "span")
+
+    def __init__(self, operand, span):
+        self.operand, self.span = operand, span
+
+
+_PREC = {"or": 1, "and": 2, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">=": 4,
+         "+": 5, "-": 5, "*": 6, "/": 6, "//": 6, "%": 6}
+_NOT_PREC = 3
+
+
+def _finish(x):
+    """An operand outside a binary chain (`-not x`, `2 ** not x`)."""
+    if isinstance(x, _NotPrefix):
+        inner = _finish(x.operand)
+        return S.Unary("not", inner, span=_join(x.span, inner.span))
+    return x
+
+
+def _climb(items: list):
+    """Precedence climbing over [operand, op, operand, op, ...] with Python's
+    rules: or < and < not < comparisons (chained) < + - < * / // %."""
+    pos = 0
+
+    def operand():
+        nonlocal pos
+        x = items[pos]
+        if isinstance(x, _NotPrefix):
+            # `not` takes the following operators that bind tighter than it
+            items[pos] = x.operand
+            inner = expr(_NOT_PREC + 1)
+            return S.Unary("not", inner, span=_join(x.span, inner.span))
+        pos += 1
+        return x
+
+    def expr(min_prec):
+        nonlocal pos
+        left = operand()
+        while pos < len(items):
+            op = str(items[pos])
+            prec = _PREC[op]
+            if prec < min_prec:
+                break
+            pos += 1
+            if prec == 4:  # comparisons chain: a < b <= c
+                rest = [(op, expr(5))]
+                while pos < len(items) and _PREC[str(items[pos])] == 4:
+                    op2 = str(items[pos])
+                    pos += 1
+                    rest.append((op2, expr(5)))
+                left = S.Compare(left, rest, span=_join(left.span, rest[-1][1].span))
+                continue
+            right = expr(prec + 1)
+            if op in ("and", "or"):
+                if isinstance(left, S.BoolOp) and left.op == op:
+                    left.values.append(right)
+                    left.span = _join(left.span, right.span)
+                else:
+                    left = S.BoolOp(op, [left, right], span=_join(left.span, right.span))
+            else:
+                left = S.BinOp(op, left, right, span=_join(left.span, right.span))
+        return left
+
+    return expr(0)
 
 
 def _ident(tok: Token) -> S.Ident:
@@ -384,6 +436,9 @@ _TOKEN_NAMES = {
     "ADD_OP": "`+`/`-`",
     "MUL_OP": "an operator",
     "COMP_OP": "a comparison",
+    "AND": "`and`",
+    "OR": "`or`",
+    "NOT": "`not`",
     "TRUE": "`true`",
     "FALSE": "`false`",
     "NONE": "`None`",

@@ -24,13 +24,13 @@ class KerasOptimizer(torch.optim.Optimizer):
         clipvalue=None,
         global_clipnorm=None,
     ):
-        defaults = dict(
-            defaults,
-            weight_decay=weight_decay,
-            clipnorm=clipnorm,
-            clipvalue=clipvalue,
-            global_clipnorm=global_clipnorm,
-        )
+        defaults = {
+            **defaults,
+            "weight_decay": weight_decay,
+            "clipnorm": clipnorm,
+            "clipvalue": clipvalue,
+            "global_clipnorm": global_clipnorm,
+        }
         super().__init__(params, defaults)
 
     @torch.no_grad()
@@ -85,7 +85,7 @@ class KerasSGD(KerasOptimizer):
     `p += momentum * v - lr * g`)."""
 
     def __init__(self, params, lr=0.01, momentum=0.0, nesterov=False, **kwargs):
-        hyper = dict(lr=lr, momentum=momentum, nesterov=nesterov)
+        hyper = {"lr": lr, "momentum": momentum, "nesterov": nesterov}
         super().__init__(params, hyper, **kwargs)
 
     def update(self, p, g, sq, state, group, lr):
@@ -118,7 +118,7 @@ class KerasRMSprop(KerasOptimizer):
         centered=False,
         **kwargs,
     ):
-        hyper = dict(lr=lr, rho=rho, momentum=momentum, epsilon=epsilon)
+        hyper = {"lr": lr, "rho": rho, "momentum": momentum, "epsilon": epsilon}
         hyper["centered"] = centered
         super().__init__(params, hyper, **kwargs)
 
@@ -163,7 +163,7 @@ class KerasAdam(KerasOptimizer):
         amsgrad=False,
         **kwargs,
     ):
-        hyper = dict(lr=lr, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+        hyper = {"lr": lr, "beta_1": beta_1, "beta_2": beta_2, "epsilon": epsilon}
         hyper["amsgrad"] = amsgrad
         super().__init__(params, hyper, **kwargs)
 
@@ -201,8 +201,9 @@ class KerasAdagrad(KerasOptimizer):
         epsilon=1e-07,
         **kwargs,
     ):
-        hyper = dict(lr=lr, initial_accumulator_value=initial_accumulator_value)
-        super().__init__(params, dict(hyper, epsilon=epsilon), **kwargs)
+        hyper = {"lr": lr, "epsilon": epsilon}
+        hyper["initial_accumulator_value"] = initial_accumulator_value
+        super().__init__(params, hyper, **kwargs)
 
     def update(self, p, g, sq, state, group, lr):
         if not state:
@@ -226,7 +227,7 @@ class KerasAdamax(KerasOptimizer):
         epsilon=1e-07,
         **kwargs,
     ):
-        hyper = dict(lr=lr, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+        hyper = {"lr": lr, "beta_1": beta_1, "beta_2": beta_2, "epsilon": epsilon}
         super().__init__(params, hyper, **kwargs)
 
     def update(self, p, g, sq, state, group, lr):
@@ -256,7 +257,7 @@ class KerasNadam(KerasOptimizer):
         epsilon=1e-07,
         **kwargs,
     ):
-        hyper = dict(lr=lr, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+        hyper = {"lr": lr, "beta_1": beta_1, "beta_2": beta_2, "epsilon": epsilon}
         super().__init__(params, hyper, **kwargs)
 
     def update(self, p, g, sq, state, group, lr):
@@ -287,7 +288,8 @@ class KerasAdadelta(KerasOptimizer):
     """keras.optimizers.Adadelta."""
 
     def __init__(self, params, lr=0.001, rho=0.95, epsilon=1e-07, **kwargs):
-        super().__init__(params, dict(lr=lr, rho=rho, epsilon=epsilon), **kwargs)
+        hyper = {"lr": lr, "rho": rho, "epsilon": epsilon}
+        super().__init__(params, hyper, **kwargs)
 
     def update(self, p, g, sq, state, group, lr):
         rho, eps = group["rho"], group["epsilon"]

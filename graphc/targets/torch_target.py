@@ -1,0 +1,743 @@
+"""IR -> a PyTorch training module (rendered through templates/torch_module.py.j2).
+
+The walk: every model graph (the entry and each nested model) becomes an nn.Module
+class.  Layers become attributes built in `__init__` from inferred sizes; each
+call becomes a statement of `forward`.  Tensors carry a layout: image tensors
+are channels-first (NCHW, NCL after Conv1D) as torch wants them, others stay as
+Keras lays them out; a layout conversion is written only where an entry of
+torch_ops.REGISTRY needs the other one, and at the model boundary (rank-4
+inputs and outputs are NCHW).  Outputs whose last op is a sigmoid/softmax that
+their loss can fuse (as Keras on TensorFlow does) are also returned as logits
+when `forward(..., logits=True)`.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from graphc.compiler import vocab
+from graphc.compiler.ir import Graph, Layer
+from graphc.diagnostics import Diagnostic
+from graphc.targets import common
+from graphc.targets.errors import EmitError
+from graphc.targets.pycode import Namespace, identifier, literal
+from graphc.targets.torch_ops import CF, CL, FUSABLE, REGISTRY, Site, Unsupported, atom, convert
+
+LINE = 88  # every emitted line fits black/ruff's default width (and the repo's 110)
+HELPERS_DIR = common.TEMPLATES / "torch_helpers"
+HELPER_FILES = ("layers.py", "functional.py", "weights.py", "losses.py", "optimizers.py")
+HELPER_DEPS = {
+    "avg_pool_same": ("pad_same",),
+    "hinge": ("hinge_labels",),
+    "squared_hinge": ("hinge_labels",),
+    "KerasSGD": ("KerasOptimizer",),
+    "KerasRMSprop": ("KerasOptimizer",),
+    "KerasAdam": ("KerasOptimizer",),
+    "KerasAdagrad": ("KerasOptimizer",),
+    "KerasAdamax": ("KerasOptimizer",),
+    "KerasNadam": ("KerasOptimizer",),
+    "KerasAdadelta": ("KerasOptimizer",),
+}
+# optimizers whose second moments Keras-on-TF sums per token occurrence for embeddings
+SPARSE_SQUARE_OPTIMIZERS = {"rmsprop", "adam", "adamw", "adagrad", "adadelta", "nadam"}
+OPTIMIZER_CLASSES = {
+    "sgd": "KerasSGD", "rmsprop": "KerasRMSprop", "adam": "KerasAdam", "adamw": "KerasAdam",
+    "adagrad": "KerasAdagrad", "adamax": "KerasAdamax", "nadam": "KerasNadam", "adadelta": "KerasAdadelta",
+}
+MODULE_ATTRS = {
+    "T_destination", "add_module", "apply", "bfloat16", "buffers", "call_super_init", "children", "compile",
+    "cpu", "cuda", "double", "dump_patches", "eval", "extra_repr", "float", "forward", "get_buffer",
+    "get_extra_state", "get_parameter", "get_submodule", "half", "ipu", "load_state_dict", "modules", "mtia",
+    "named_buffers", "named_children", "named_modules", "named_parameters", "parameters", "register_backward_hook",
+    "register_buffer", "register_forward_hook", "register_forward_pre_hook", "register_full_backward_hook",
+    "register_full_backward_pre_hook", "register_load_state_dict_post_hook", "register_load_state_dict_pre_hook",
+    "register_module", "register_parameter", "register_state_dict_post_hook", "register_state_dict_pre_hook",
+    "requires_grad_", "set_extra_state", "set_submodule", "share_memory", "state_dict", "to", "to_empty", "train",
+    "training", "type", "xpu", "zero_grad", "reset_parameters", "load_keras_weights",
+}
+# names the module defines or imports at top level, never used for locals
+MODULE_NAMES = {
+    "argparse", "math", "time", "np", "torch", "nn", "F", "LOSSES", "LOSS_WEIGHTS", "LOGIT_OUTPUTS",
+    "FIT_DEFAULTS", "INPUT_SPECS", "OUTPUT_SPECS", "CHANNELS_FIRST", "build_model", "train", "main",
+    "compute_loss", "make_optimizer", "load_keras_weights", "count_params", "synthetic_data", "load_data",
+    "to_torch", "evaluate", "logits", "self", "l", "O", "I", "_assign", "_keras_arrays", "_labels",
+    "_output_dict",
+}
+
+
+class _Helpers:
+    """The helper snippets in templates/torch_helpers, by name, in file order."""
+
+    def __init__(self):
+        self.order: list[str] = []
+        self.text: dict[str, str] = {}
+        for fname in HELPER_FILES:
+            src = (HELPERS_DIR / fname).read_text(encoding="utf-8")
+            parts = re.split(r"^# %% helper: (\w+)\n", src, flags=re.M)
+            for name, body in zip(parts[1::2], parts[2::2]):
+                self.order.append(name)
+                self.text[name] = body.strip("\n")
+
+
+_HELPERS: _Helpers | None = None
+
+
+def _helpers() -> _Helpers:
+    global _HELPERS
+    if _HELPERS is None:
+        _HELPERS = _Helpers()
+    return _HELPERS
+
+
+def fits(line: str, indent: int) -> bool:
+    return indent + len(line) <= LINE
+
+
+def class_name(name: str) -> str:
+    parts = [p for p in re.split(r"[^A-Za-z0-9]+|_", name) if p]
+    s = "".join(p[:1].upper() + p[1:] for p in parts) or "Model"
+    return identifier(s if not s[0].isdigit() else "Model" + s)
+
+
+# ------------------------------------------------------------ line fitting
+def _names_in(node) -> set:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _candidates(node):
+    """Sub-expressions that may be computed first (outermost first)."""
+    out = []
+    if isinstance(node, ast.Call):
+        out += [a for a in node.args if not isinstance(a, (ast.Name, ast.Constant))]
+        out += [k.value for k in node.keywords if not isinstance(k.value, (ast.Name, ast.Constant))]
+        if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, (ast.Call, ast.Subscript)):
+            out.append(node.func.value)
+    elif isinstance(node, ast.Subscript):
+        if not isinstance(node.value, ast.Name):
+            out.append(node.value)
+    elif isinstance(node, ast.BinOp):
+        out += [x for x in (node.left, node.right) if not isinstance(x, (ast.Name, ast.Constant))]
+    elif isinstance(node, ast.Attribute):
+        if isinstance(node.value, (ast.Call, ast.Subscript)):
+            out.append(node.value)
+    return out
+
+
+def split_statement(line: str, indent: int, temp) -> list[str]:
+    """`target = expr` too long for one line -> several statements computing parts
+    of `expr` first (into the target itself when it is not read again)."""
+    if fits(line, indent):
+        return [line]
+    try:
+        tree = ast.parse(line)
+    except SyntaxError:  # pragma: no cover
+        return [line]
+    stmt = tree.body[0] if len(tree.body) == 1 else None
+    if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+        return _explode(line, indent)
+    target = stmt.targets[0].id
+    value = stmt.value
+    cands = _candidates(value)
+    if not cands:
+        return _explode(line, indent)
+    part = max(cands, key=lambda n: len(ast.get_source_segment(line, n)))
+    seg = ast.get_source_segment(line, part)
+    start = part.col_offset
+    end = part.end_col_offset
+    rest = line[:start] + "\0" + line[end:]
+    rest_names = _names_in(ast.parse(rest.replace("\0", "_x_")).body[0].value) - {"_x_"}
+    name = target if target not in rest_names else temp(target)
+    first = f"{name} = {seg}"
+    second = rest.replace("\0", name)
+    return split_statement(first, indent, temp) + split_statement(second, indent, temp)
+
+
+def _explode(line: str, indent: int) -> list[str]:
+    """A call too long for one line, one argument per line with a magic trailing comma."""
+    try:
+        stmt = ast.parse(line).body[0]
+    except SyntaxError:  # pragma: no cover
+        return [line]
+    call = stmt.value if isinstance(stmt, (ast.Assign, ast.Expr, ast.Return)) else None
+    if not isinstance(call, ast.Call) or not (call.args or call.keywords):
+        return [line]
+    head = line[:call.func.end_col_offset] + "("
+    args = [ast.get_source_segment(line, a) for a in call.args]
+    args += [f"{k.arg}={ast.get_source_segment(line, k.value)}" if k.arg else
+             f"**{ast.get_source_segment(line, k.value)}" for k in call.keywords]
+    tail = line[call.end_col_offset:]
+    return [head] + [f"    {a}," for a in args] + [")" + tail]
+
+
+def with_comment(lines: list[str], comment: str, indent: int) -> list[str]:
+    """Put `# comment` after the first line, or on its own line above when too long."""
+    if not lines:
+        return lines
+    first = f"{lines[0]}  # {comment}"
+    if fits(first, indent) and len(lines) == 1 or fits(first, indent) and not lines[0].endswith("("):
+        return [first] + lines[1:]
+    return [f"# {comment}"] + lines
+
+
+# ------------------------------------------------------------ one module class
+class _ClassEmitter:
+    def __init__(self, em: "_TorchEmitter", graph: Graph, name: str, entry: bool):
+        self.em = em
+        self.g = graph
+        self.name = name
+        self.entry = entry
+        self.attrs = Namespace(MODULE_ATTRS)
+        self.layer_attr: dict[int, str] = {}
+        self.ns = Namespace(MODULE_NAMES | set(em.global_names))
+        self.init_lines: list[str] = []
+        self.reset_lines: list[str] = []
+        self.load_lines: list[str] = []
+        self.forward_lines: list[str] = []
+        self.sites: dict[int, Site] = {}
+
+    # -- errors
+    def fail(self, layer_or_call, exc: Unsupported):
+        span = layer_or_call.span
+        diag = Diagnostic(layer_or_call.file, span, "error", "torch-unsupported",
+                          f"torch target: {exc.message}", exc.hint)
+        raise EmitError(diag)
+
+    def temp(self, base: str) -> str:
+        return self.ns.take(base)
+
+    def use(self, helper: str) -> None:
+        self.em.use(helper)
+
+    @property
+    def sparse_second_moments(self) -> bool:
+        return self.em.sparse_second_moments
+
+    def out_layouts_of(self, site: Site) -> list:
+        lays = site.op.out_layouts(site)
+        return [CL if t.rank <= 2 else lay for t, lay in zip(site.out_types, lays)]
+
+    # -- building
+    def build(self):
+        self._plan_layouts()
+        for layer in self.g.layers:
+            self._build_layer(layer)
+        self._forward()
+
+    def _op(self, layer):
+        op = REGISTRY.get(layer.op.name)
+        if op is None:
+            self.fail(layer, Unsupported(f"the layer {layer.op.name} has no PyTorch spelling yet",
+                                         hint="use the Keras target for this model"))
+        return op
+
+    def _make_site(self, layer: Layer, call, attr, layouts: dict) -> Site:
+        """A call's site with its input layouts decided: what the inputs are in now
+        (`current`) and what the entry wants them in (`layouts`)."""
+        site = Site(layer, call, attr, self)
+        site.op = self._op(layer)
+        site.current = [layouts[t.id] for t in call.inputs]
+        site.layouts = list(site.current)
+        try:
+            wants = site.op.wants(site)
+        except Unsupported as exc:
+            self.fail(call, exc)
+        site.layouts = [CL if t.type.rank <= 2 else (w or cur)
+                        for t, w, cur in zip(call.inputs, wants, site.current)]
+        return site
+
+    def _plan_layouts(self):
+        """Walk the calls once to decide every tensor's layout (no code yet)."""
+        layouts = {t.id: boundary_layout(t) for t in self.g.inputs}
+        self.first_layouts: dict[int, list] = {}
+        for call in self.g.calls:
+            layer = call.layer
+            if layer.graph is not None:
+                for t, (_, st, _) in zip(call.outputs, layer.graph.outputs):
+                    layouts[t.id] = boundary_layout(st)
+                continue
+            site = self._make_site(layer, call, None, layouts)
+            self.first_layouts.setdefault(layer.id, list(site.layouts))
+            try:
+                out_lays = self.out_layouts_of(site)
+            except Unsupported as exc:
+                self.fail(call, exc)
+            for t, lay in zip(call.outputs, out_lays):
+                layouts[t.id] = lay
+
+    def _build_layer(self, layer: Layer):
+        where = common.where(layer.calls[0]) if layer.calls else common.where(layer)
+        trainable = getattr(layer, "full_args", {}).get("trainable", True)
+        if layer.graph is not None:
+            attr = "self." + self.attrs.take(layer.name)
+            self.layer_attr[layer.id] = attr
+            cls = self.em.class_of[id(layer.graph)]
+            self.init_lines += with_comment([f"{attr} = {cls}()"], where, 8)
+            self.reset_lines.append(f"{attr}.reset_parameters()")
+            self.load_lines.append(f"{attr}.load_keras_weights(weights, prefix + {literal(layer.name + '/')})")
+            return
+        if not layer.calls:
+            return
+        call = layer.calls[0]
+        site = Site(layer, call, None, self)
+        site.op = self._op(layer)
+        site.layouts = list(self.first_layouts[layer.id])
+        site.current = list(site.layouts)
+        try:
+            site.op.check(site)
+            ctor = site.op.module(site)
+        except Unsupported as exc:
+            self.fail(layer, exc)
+        if ctor is None:
+            return
+        attr = "self." + self.attrs.take(layer.name)
+        self.layer_attr[layer.id] = attr
+        site.attr = attr
+        try:
+            self.init_lines += with_comment(_fit_lines([f"{attr} = {ctor}"], 8, self.temp), where, 8)
+            self.init_lines += _fit_lines(site.op.setup(site), 8, self.temp)
+            if not trainable:
+                self.init_lines.append(f"{attr}.requires_grad_(False)  # trainable=False in Keras")
+            self.reset_lines += _fit_lines(site.op.init(site), 8, self.temp)
+            load = _fit_lines(site.op.load(site), 8, self.temp)
+        except Unsupported as exc:
+            self.fail(layer, exc)
+        if load:
+            n = len(layer.weights)
+            self.load_lines.append(f"w = _keras_arrays(weights, prefix + {literal(layer.name)}, {n})")
+            self.load_lines += load
+
+    # -- forward
+    def _inline_plan(self, uses) -> set:
+        """Calls written inside their consumer's expression (`torch.cat([self.lstm(left)...`):
+        common.inline_plan, minus consumers that read an input twice, and minus
+        calls whose deferral would cross a statement."""
+        g = self.g
+        plan = set(common.inline_plan(g, uses))
+        consumer = {}
+        for call in g.calls:
+            for t in call.inputs:
+                consumer.setdefault(t.id, call)
+        for call in g.calls:
+            if call.id not in plan:
+                continue
+            if call.layer.graph is not None or call.id in self.em.split_calls:
+                plan.discard(call.id)
+                continue
+            cons = consumer.get(call.outputs[0].id)
+            if cons is None or (cons.layer.graph is None and not _inline_ok(cons)):
+                plan.discard(call.id)
+        changed = True
+        pos = {c.id: i for i, c in enumerate(g.calls)}
+        while changed:
+            changed = False
+            for call in g.calls:
+                if call.id not in plan:
+                    continue
+                cons = consumer[call.outputs[0].id]
+                between = g.calls[pos[call.id] + 1:pos[cons.id]]
+                if any(c.id not in plan for c in between):
+                    plan.discard(call.id)
+                    changed = True
+        return plan
+
+    def _forward(self):
+        g = self.g
+        uses = common.use_counts(g)
+        last = common.last_use(g)
+        self.layouts: dict[int, str] = {}
+        names: dict[int, str] = {}
+        holder: dict[str, int] = {}
+        logits_name: dict[int, str] = {}
+        exprs: dict[int, str] = {}  # inlined results, by tensor id
+        inline_src: dict[int, tuple] = {}  # their calls
+        inline = self._inline_plan(uses)
+
+        def name_tensor(t, base, at):
+            base = identifier(base)
+            cur = holder.get(base)
+            if base in self.ns.used and not (cur is not None and last.get(cur, -1) <= at):
+                name = self.ns.take(base)
+            else:
+                self.ns.used.add(base)
+                name = base
+            holder[name] = t.id
+            names[t.id] = name
+            return name
+
+        def value(t):
+            return exprs.pop(t.id) if t.id in exprs else names[t.id]
+
+        params = []
+        for t in g.inputs:
+            params.append(name_tensor(t, common.input_name(t), -1))
+            self.layouts[t.id] = boundary_layout(t)
+        self.params = params
+        out_ids = {t.id for _, t, _ in g.outputs}
+        lines = self.forward_lines
+
+        def out_names(call, idx, base):
+            outs = []
+            for t in call.outputs:
+                used = uses.get(t.id, 0) > 0 or t.id in out_ids
+                outs.append(name_tensor(t, t.var or base, idx) if used or len(call.outputs) == 1 else "_")
+            return outs
+
+        for idx, call in enumerate(g.calls):
+            layer = call.layer
+            where = common.where(call)
+            if layer.graph is not None:
+                sub = layer.graph
+                xs = [convert(value(t), t.type.rank, self.layouts[t.id], boundary_layout(gi))
+                      for t, gi in zip(call.inputs, sub.inputs)]
+                outs = out_names(call, idx, layer.name)
+                for t, (_, st, _) in zip(call.outputs, sub.outputs):
+                    self.layouts[t.id] = boundary_layout(st)
+                stmt = f"{', '.join(outs)} = {self.layer_attr[layer.id]}({', '.join(xs)})"
+                lines += with_comment(_fit_lines([stmt], 8, self.temp), where, 8)
+                continue
+            site = self._make_site(layer, call, self.layer_attr.get(layer.id), self.layouts)
+            inlined = call.id in inline
+            outs = ["_inline_"] if inlined else out_names(call, idx, layer.name)
+            site.used = [o != "_" for o in outs]
+            site.split = call.id in self.em.split_calls
+
+            def run():
+                xs = [convert(exprs.get(t.id, names.get(t.id)), t.type.rank, cur, lay)
+                      for t, cur, lay in zip(call.inputs, site.current, site.layouts)]
+                try:
+                    return site.op.forward(site, xs, outs), self.out_layouts_of(site)
+                except Unsupported as exc:
+                    self.fail(call, exc)
+
+            code, out_lays = run()
+            first = f"{outs[0]} = {code}" if isinstance(code, str) else code[0]
+            pending = [t for t in call.inputs if t.id in exprs]
+            if pending and not inlined and not fits(first, 8):
+                # too long with its inputs written inside: name them first
+                for t in pending:
+                    pcall, pidx = inline_src[t.id]
+                    n = name_tensor(t, t.var or pcall.layer.name, pidx)
+                    stmt = f"{n} = {exprs.pop(t.id)}"
+                    lines.extend(with_comment(_fit_lines([stmt], 8, self.temp), common.where(pcall), 8))
+                code, out_lays = run()
+            for t in call.inputs:
+                exprs.pop(t.id, None)
+            for t, lay in zip(call.outputs, out_lays):
+                self.layouts[t.id] = lay
+            if inlined:
+                if isinstance(code, str):
+                    exprs[call.outputs[0].id] = code
+                    inline_src[call.outputs[0].id] = (call, idx)
+                    continue
+                # several statements after all: name the result
+                outs = out_names(call, idx, layer.name)
+                code, _ = run()
+            if isinstance(code, str):
+                stmts = [f"{outs[0]} = {code}"]
+            else:
+                stmts = list(code)
+            if site.split and site.final_activation is not None:
+                act, dim = site.final_activation
+                y = outs[0]
+                if isinstance(code, str) and _is_name(code):
+                    lg = code
+                    stmts = []
+                else:
+                    lg = self.ns.take(f"{y}_logits")
+                    stmts = [f"{lg} = {code}"] if isinstance(code, str) else stmts + [f"{lg} = {y}"]
+                if act == "sigmoid":
+                    stmts.append(f"{y} = torch.sigmoid({lg})")
+                else:
+                    stmts.append(f"{y} = F.softmax({lg}, dim={dim})")
+                logits_name[call.outputs[0].id] = lg
+            if layer.op.name == "Identity" and call.inputs[0].id in logits_name:
+                logits_name[call.outputs[0].id] = logits_name[call.inputs[0].id]
+            lines += with_comment(_fit_lines(stmts, 8, self.temp), where, 8)
+        # return, in the boundary layout
+        outs, louts = [], []
+        for oname, t, _ in g.outputs:
+            want = boundary_layout(t)
+            n = names[t.id]
+            if self.layouts[t.id] != want:
+                lines += _fit_lines([f"{n} = {convert(n, t.type.rank, self.layouts[t.id], want)}"], 8, self.temp)
+            outs.append(n)
+            lg = logits_name.get(t.id)
+            if lg is not None and self.entry and oname in self.em.logit_outputs:
+                if self.layouts[t.id] != want:
+                    lines.append(f"{lg} = {convert(lg, t.type.rank, self.layouts[t.id], want)}")
+                louts.append(lg)
+            else:
+                louts.append(n)
+        ret = ", ".join(outs)
+        lret = ", ".join(louts)
+        if self.entry and louts != outs:
+            lines += ["if logits:", f"    return {lret}"]
+        lines.append(f"return {ret}")
+
+    def context(self) -> dict:
+        g = self.g
+        args = ", ".join(["self"] + self.params + (["logits=False"] if self.entry else []))
+        sig = f"def forward({args}):"
+        if not fits(sig, 4):
+            sig = ["def forward(", "    self,"] + [f"    {p}," for p in self.params] + \
+                (["    logits=False,"] if self.entry else []) + ["):"]
+        else:
+            sig = [sig]
+        desc = f"The `{g.name}` model ({common.where(g)})"
+        if g.args:
+            desc += ", built with " + ", ".join(f"{k}={literal(v)}" for k, v in sorted(g.args.items()))
+        return {
+            "name": self.name,
+            "doc": desc + ".",
+            "init": self.init_lines,
+            "reset": self.reset_lines,
+            "load": self.load_lines,
+            "forward_sig": sig,
+            "forward": self.forward_lines,
+            "entry": self.entry,
+            "inputs": self.params,
+        }
+
+
+def _inline_ok(call) -> bool:
+    """Whether the consumer's forward reads each input once (so an inlined input is computed once)."""
+    op = REGISTRY.get(call.layer.op.name)
+    return op is not None and op.reads_inputs_once(call)
+
+
+def _is_name(expr: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", expr))
+
+
+def _fit_lines(lines: list[str], indent: int, temp) -> list[str]:
+    """Every line within the width: trailing comments move above their statement,
+    long statements are split (black/ruff leave the result as it is)."""
+    out = []
+    for line in lines:
+        comment = None
+        if "  # " in line and not fits(line, indent):
+            code, comment = line.rsplit("  # ", 1)
+            if "'" in comment or '"' in comment:
+                code, comment = line, None
+            else:
+                line = code
+        if comment is not None:
+            out.append(f"# {comment}")
+        out += split_statement(line, indent, temp)
+    return out
+
+
+def boundary_layout(t) -> str:
+    """Model inputs and outputs: rank-4 (batch + 3) tensors are NCHW, others as in Keras."""
+    rank = t.type.rank if hasattr(t, "type") else t
+    return CF if rank == 4 else CL
+
+
+# ------------------------------------------------------------ the program
+class _TorchEmitter:
+    def __init__(self, program, graph: Graph, source_name: str):
+        self.program = program
+        self.g = graph
+        self.source = source_name
+        self.used_helpers: set = set()
+        self.class_of: dict[int, str] = {}
+        comp = graph.compile or {}
+        opt = comp.get("optimizer")
+        self.optimizer = opt.name if opt is not None else "rmsprop"
+        self.sparse_second_moments = self.optimizer in SPARSE_SQUARE_OPTIMIZERS
+        self.losses = {e.output: e for e in comp.get("losses", [])}
+        self.split_calls, self.logit_outputs = self._fusable()
+        self.global_names: set = set()
+
+    def use(self, helper: str) -> None:
+        if helper in self.used_helpers:
+            return
+        self.used_helpers.add(helper)
+        for dep in HELPER_DEPS.get(helper, ()):
+            self.use(dep)
+
+    def _fusable(self):
+        """Calls whose final sigmoid/softmax is split off, and the outputs that return logits."""
+        calls, outs = set(), []
+        for name, t, _ in self.g.outputs:
+            e = self.losses.get(name)
+            if e is None or e.config.get("from_logits"):
+                continue
+            want = "sigmoid" if e.loss == "binary_crossentropy" else \
+                "softmax" if e.loss in ("categorical_crossentropy", "sparse_categorical_crossentropy") else None
+            if want is None:
+                continue
+            src = t
+            while src.call is not None and src.call.layer.op is not None and src.call.layer.op.name == "Identity":
+                src = src.call.inputs[0]
+            if src.call is None or src.call.layer.op is None or src.call not in self.g.calls:
+                continue
+            if _final_activation(src) == want:
+                calls.add(src.call.id)
+                outs.append(name)
+        return calls, outs
+
+    def emit(self) -> str:
+        helpers = _helpers()
+        self.global_names = set(helpers.order)
+        subs = common.subgraphs_postorder(self.g)
+        cls_ns = Namespace(MODULE_NAMES | set(helpers.order))
+        for sub in subs:
+            self.class_of[id(sub)] = cls_ns.take(class_name(sub.name))
+        entry_cls = cls_ns.take(class_name(self.g.name))
+        self.global_names |= set(self.class_of.values()) | {entry_cls}
+        classes = []
+        for sub in subs + [self.g]:
+            name = entry_cls if sub is self.g else self.class_of[id(sub)]
+            ce = _ClassEmitter(self, sub, name, sub is self.g)
+            ce.build()
+            classes.append(ce.context())
+        ctx = common.training_context(self.g)
+        opt_cls, opt_args, opt_doc = self._optimizer()
+        self.use(opt_cls)
+        loss_blocks = self._loss_blocks()
+        helper_text = [helpers.text[n] for n in helpers.order if n in self.used_helpers]
+        ctx.update(
+            source=self.source,
+            model_name=self.g.name,
+            entry_class=entry_cls,
+            classes=classes,
+            helpers=helper_text,
+            logit_outputs=self.logit_outputs,
+            channels_first=[n for n, t in zip(ctx["input_names"], self.g.inputs) if boundary_layout(t) == CF]
+            + [n for n, t, _ in self.g.outputs if boundary_layout(t) == CF],
+            optimizer_class=opt_cls,
+            optimizer_args=opt_args,
+            optimizer_doc=opt_doc,
+            loss_blocks=loss_blocks,
+            sparse_moments=self.sparse_second_moments and "KerasEmbedding" in self.used_helpers,
+            losses_items=[(e.output, literal(e.loss)) for e in self.losses.values()],
+            lit=literal,
+        )
+        text = common.render("torch_module.py.j2", ctx)
+        return _fix_imports(text)
+
+    def _optimizer(self):
+        comp = self.g.compile or {}
+        opt = comp.get("optimizer")
+        name = opt.name if opt is not None else "rmsprop"
+        cls = OPTIMIZER_CLASSES.get(name)
+        if cls is None:  # pragma: no cover - vocab and this table list the same optimizers
+            raise EmitError(Diagnostic(self.g.file, self.g.span, "error", "torch-unsupported",
+                                       f"torch target: no Keras-exact PyTorch optimizer for {name!r}"))
+        keras_cls, defaults = vocab.OPTIMIZERS[name]
+        config = dict(defaults)
+        config.update({k: v for k, v in (opt.config if opt else {}).items() if k != "name"})
+        args = []
+        for k, v in config.items():
+            if v is None:
+                continue
+            key = "lr" if k == "learning_rate" else k
+            args.append(f"{key}={literal(v)}")
+        doc = f"keras.optimizers.{keras_cls}(" + ", ".join(
+            f"{k}={literal(v)}" for k, v in (opt.config if opt else {}).items() if k != "name") + ")"
+        return cls, args, doc
+
+    def _loss_blocks(self) -> list:
+        blocks = []
+        for name, t, _ in self.g.outputs:
+            e = self.losses.get(name)
+            if e is None:
+                continue
+            dim = 1 if boundary_layout(t) == CF else -1
+            logits = name in self.logit_outputs or bool(e.config.get("from_logits"))
+            blocks.append({"name": name, "lines": self._loss_lines(e, dim, logits, t.type.rank)})
+        return blocks
+
+    def _loss_lines(self, e, dim: int, logits: bool, rank: int) -> list[str]:
+        loss = e.loss
+        n = literal(e.output)
+        sparse = loss == "sparse_categorical_crossentropy"
+        cls_dim = (1 if dim == 1 else rank - 1) if sparse else None
+        lines = [f"pred = outputs[{n}]",
+                 f"true = _labels(targets[{n}], pred{', ' + str(cls_dim) if sparse else ''})"]
+        ls = float(e.config.get("label_smoothing", 0.0) or 0.0)
+        move = dim == -1 and rank > 2
+        if loss == "binary_crossentropy":
+            if ls:
+                lines.append(f"true = true * {literal(1.0 - ls)} + {literal(0.5 * ls)}")
+            expr = "F.binary_cross_entropy_with_logits(pred, true)" if logits else \
+                self._helper("binary_crossentropy_probs", "pred, true")
+        elif loss == "categorical_crossentropy":
+            if logits:
+                smooth = f", label_smoothing={literal(ls)}" if ls else ""
+                expr = ("F.cross_entropy(pred.movedim(-1, 1), true.movedim(-1, 1)" if move else
+                        "F.cross_entropy(pred, true") + smooth + ")"
+            else:
+                if ls:
+                    lines.append(f"true = true * {literal(1.0 - ls)} + {literal(ls)} / true.shape[{dim}]")
+                expr = self._helper("categorical_crossentropy_probs", f"pred, true, {dim}")
+        elif sparse:
+            expr = ("F.cross_entropy(pred.movedim(-1, 1), true)" if move else "F.cross_entropy(pred, true)") \
+                if logits else self._helper("sparse_categorical_crossentropy_probs", f"pred, true, {dim}")
+        elif loss == "mean_squared_error":
+            expr = "F.mse_loss(pred, true)"
+        elif loss == "mean_absolute_error":
+            expr = "F.l1_loss(pred, true)"
+        elif loss == "huber":
+            delta = float(e.config.get("delta", 1.0))
+            expr = "F.huber_loss(pred, true)" if delta == 1.0 else f"F.huber_loss(pred, true, delta={literal(delta)})"
+        elif loss in ("kl_divergence", "cosine_similarity"):
+            expr = self._helper(loss, f"pred, true, {dim}")
+        else:
+            expr = self._helper(loss, "pred, true")
+        lines.append(f"losses[{n}] = {expr}")
+        return lines
+
+    def _helper(self, name: str, args: str) -> str:
+        if name not in _helpers().text:
+            raise EmitError(Diagnostic(self.g.file, self.g.span, "error", "torch-unsupported",
+                                       f"torch target: the loss {name!r} has no PyTorch spelling yet"))
+        self.use(name)
+        return f"{name}({args})"
+
+
+def _final_activation(t) -> str | None:
+    """The activation that produced `t` when it is the call's last op ("softmax" only
+    over the last axis)."""
+    call = t.call
+    layer = call.layer
+    name = layer.op.name
+    a = layer.full_args
+    if name == "Softmax":
+        axis = a.get("axis", -1)
+        return "softmax" if axis in (-1, t.type.rank - 1) else None
+    if name == "Activation":
+        return a.get("activation")
+    if "activation" in a and name in REGISTRY and name not in ("LSTM", "GRU", "SimpleRNN", "Bidirectional"):
+        return a.get("activation")
+    return None
+
+
+_IMPORT_USES = {
+    "math": r"\bmath\.",
+    "time": r"\btime\.",
+}
+
+
+def _fix_imports(text: str) -> str:
+    """Drop the optional standard-library imports the module does not use."""
+    for mod, pattern in _IMPORT_USES.items():
+        body = text.replace(f"import {mod}\n", "", 1)
+        if not re.search(pattern, body):
+            text = body
+    return text
+
+
+def emit_torch(program, graph: Graph, source_name: str) -> str:
+    """The PyTorch module for `graph` (the entry model of `program`), as text."""
+    return _TorchEmitter(program, graph, source_name).emit()
+
+
+def default_output_path(src: str) -> str:
+    return str(Path(src).with_suffix("")) + "_torch.py"
+
+
+__all__ = ["emit_torch", "atom"]
