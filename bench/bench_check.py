@@ -77,9 +77,11 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as d:
             mod = Path(d) / "big_keras.py"
             mod.write_text(src)
-            code = (f"import time, importlib.util as u; t=time.perf_counter(); "
-                    f"s=u.spec_from_file_location('m', {str(mod)!r}); m=u.module_from_spec(s); "
-                    f"s.loader.exec_module(m); m.build_model(); print(time.perf_counter()-t)")
+            code = (
+                f"import time, importlib.util as u; t=time.perf_counter(); "
+                f"s=u.spec_from_file_location('m', {str(mod)!r}); m=u.module_from_spec(s); "
+                f"s.loader.exec_module(m); m.build_model(); print(time.perf_counter()-t)"
+            )
             env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
             ts = []
             for _ in range(3):

@@ -27,7 +27,7 @@ def generate(blocks: int = 48) -> str:
             lines.append('  x = MaxPooling2D(2, padding="same")(x)')
     lines += [
         "  x = GlobalAveragePooling2D()(x)",
-        "  share head = Dense(32, activation=\"relu\")",
+        '  share head = Dense(32, activation="relu")',
         "  m = head(Dense(32)(meta))",
         "  x = concatenate([x, m])",
         "  output score = Dense(1)(x)",

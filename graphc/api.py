@@ -1,16 +1,14 @@
 """The Python API for build scripts.
 
-    import graphc
-    source = graphc.compile_source(text, "keras")        # -> str (raises graphc.CompileError)
-    diagnostics = graphc.check_file("model.gdl")          # -> list[graphc.Diagnostic]
+import graphc
+source = graphc.compile_source(text, "keras")        # -> str (raises graphc.CompileError)
+diagnostics = graphc.check_file("model.gdl")          # -> list[graphc.Diagnostic]
 """
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 from graphc.diagnostics import CompileError, Diagnostic
@@ -43,8 +41,7 @@ def emit(program, graph, target: str, source_name: str) -> str:
     return emit_torch(program, graph, source_name)
 
 
-def compile_source(text: str, target: str = "keras", model: str | None = None,
-                   path: str = "<string>") -> str:
+def compile_source(text: str, target: str = "keras", model: str | None = None, path: str = "<string>") -> str:
     """GDL text -> Python source for `target` ("keras" or "torch").
     Raises CompileError (with .diagnostics) when the program has errors."""
     program = load_program(path, text, model)
@@ -76,6 +73,8 @@ def emit_program(program, src: str, target: str, output: str | None, model: str 
 
 def write_atomic(path: str, text: str) -> None:
     """Write via a temporary file and rename: never a half-written output."""
+    import tempfile
+
     d = os.path.dirname(os.path.abspath(path))
     os.makedirs(d, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".graphc-", suffix=".tmp", dir=d)
@@ -95,9 +94,17 @@ def write_outputs(outputs: list, check: bool = False) -> int:
         if check:
             old = Path(path).read_text(encoding="utf-8") if Path(path).exists() else ""
             if old != text:
+                import difflib
+
                 status = 1
-                sys.stdout.writelines(difflib.unified_diff(
-                    old.splitlines(True), text.splitlines(True), f"{path} (on disk)", f"{path} (generated)"))
+                sys.stdout.writelines(
+                    difflib.unified_diff(
+                        old.splitlines(True),
+                        text.splitlines(True),
+                        f"{path} (on disk)",
+                        f"{path} (generated)",
+                    )
+                )
                 print(f"would rewrite {path}", file=sys.stderr)
         else:
             write_atomic(path, text)
@@ -106,8 +113,8 @@ def write_outputs(outputs: list, check: bool = False) -> int:
 
 
 def fmt_files(files: list, check: bool = False) -> int:
-    from graphc.fmt import format_source
     from graphc.diagnostics import Sources, render_text
+    from graphc.fmt import format_source
 
     status = 0
     for f in files:

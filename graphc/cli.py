@@ -57,8 +57,11 @@ def cmd_check(args) -> int:
         n_err = sum(d.is_error for d in all_diags)
         n_warn = len(all_diags) - n_err
         if all_diags:
-            print(f"{n_err} error{'s' * (n_err != 1)}, {n_warn} warning{'s' * (n_warn != 1)} in "
-                  f"{len(args.files)} file{'s' * (len(args.files) != 1)}", file=sys.stderr)
+            print(
+                f"{n_err} error{'s' * (n_err != 1)}, {n_warn} warning{'s' * (n_warn != 1)} in "
+                f"{len(args.files)} file{'s' * (len(args.files) != 1)}",
+                file=sys.stderr,
+            )
     return status
 
 
@@ -73,9 +76,15 @@ def _load(path, model):
         from graphc.compiler.syntax import Span
         from graphc.diagnostics import Diagnostic
 
-        d = Diagnostic(path, Span(1, 1, 1, 2), "error", "no-output",
-                       "the file defines no model to compile (a model without parameter defaults is "
-                       "compiled only where it is used)", "add `model NAME { ... }`")
+        d = Diagnostic(
+            path,
+            Span(1, 1, 1, 2),
+            "error",
+            "no-output",
+            "the file defines no model to compile (a model without parameter defaults is "
+            "compiled only where it is used)",
+            "add `model NAME { ... }`",
+        )
         _print_diags([d], program.sources)
         return None, 1
     return program, 0
@@ -173,14 +182,20 @@ def _main(argv) -> int:
             p.add_argument("-o", "--output", required=True, metavar="OUT_DIR")
             p.add_argument("--target", choices=("keras", "torch", "both"), default="both")
             return cmd_build(p.parse_args(argv))
-    p = argparse.ArgumentParser(prog="graphc", description="Compile a GDL file to Keras 3 or PyTorch.",
-                                epilog="other commands: " + ", ".join(COMMANDS) + " (graphc CMD --help)")
+    p = argparse.ArgumentParser(
+        prog="graphc",
+        description="Compile a GDL file to Keras 3 or PyTorch.",
+        epilog="other commands: " + ", ".join(COMMANDS) + " (graphc CMD --help)",
+    )
     p.add_argument("file", metavar="FILE.gdl")
     p.add_argument("--target", choices=("keras", "torch", "both"), default="keras")
     p.add_argument("-o", "--output", help="output file (for both: a directory or a name stem)")
     p.add_argument("--model", help="the model to compile (default: the one with compile(...))")
-    p.add_argument("--check", action="store_true",
-                   help="write nothing; exit 1 with a diff if the output on disk is stale")
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 with a diff if the output on disk is stale",
+    )
     return cmd_compile(p.parse_args(argv))
 
 

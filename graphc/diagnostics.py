@@ -10,8 +10,6 @@ Format (mypy/gcc style)::
 
 from __future__ import annotations
 
-import difflib
-import json
 from dataclasses import dataclass, field
 
 from graphc.compiler.syntax import NOSPAN, Span
@@ -83,10 +81,7 @@ class Diagnostic:
         return self.severity == "error"
 
     def header(self) -> str:
-        return (
-            f"{self.file}:{self.span.line}:{self.span.col}: "
-            f"{self.severity}: {self.message} [{self.code}]"
-        )
+        return f"{self.file}:{self.span.line}:{self.span.col}: {self.severity}: {self.message} [{self.code}]"
 
     def to_json(self) -> dict:
         return {
@@ -119,6 +114,8 @@ class Abort(Exception):
 
 
 def did_you_mean(word: str, choices, n: int = 1) -> str | None:
+    import difflib
+
     choices = list(choices)
     lower = {c.lower(): c for c in choices}
     if word.lower() in lower and lower[word.lower()] != word:
@@ -189,4 +186,6 @@ def render_github(diag: Diagnostic) -> str:
 
 
 def render_json(diags: list[Diagnostic]) -> str:
+    import json
+
     return json.dumps([d.to_json() for d in diags], indent=2)

@@ -43,9 +43,7 @@ WIDTH = 100
 INDENT = 2
 
 _NUMBER = re.compile(r"(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?")
-_SCAN = re.compile(
-    r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|(?P<c>\#[^\n]*)|[^"'\#]+|[\s\S]"""
-)
+_SCAN = re.compile(r""""(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|(?P<c>\#[^\n]*)|[^"'\#]+|[\s\S]""")
 
 
 # ====================================================================== API
@@ -437,8 +435,10 @@ class _Formatter:
                 if isinstance(obj, tuple) and isinstance(obj[0], S.Def):
                     j = k
                     attached[k] = True
-                    while j > 0 and isinstance(items[j - 1][3], _Comment) and not self._blank_between(
-                        items[j - 1][2], items[j][1]
+                    while (
+                        j > 0
+                        and isinstance(items[j - 1][3], _Comment)
+                        and not self._blank_between(items[j - 1][2], items[j][1])
                     ):
                         j -= 1
                         attached[j] = True
@@ -472,7 +472,9 @@ class _Formatter:
             if node.has_params:
                 params = []
                 for p in node.params:
-                    params.append(p.name.id if p.default is None else [p.name.id, "=", self.ex.doc(p.default)])
+                    params.append(
+                        p.name.id if p.default is None else [p.name.id, "=", self.ex.doc(p.default)]
+                    )
                 head.append(_bracket("(", params, ")"))
             self._compound(pad, head, e.bodies[0], node.body, indent)
         elif isinstance(node, S.For):

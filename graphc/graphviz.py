@@ -127,18 +127,20 @@ def to_dot(graph: Graph) -> str:
     lines = [
         f"digraph {_q(graph.name)} {{",
         "  graph ["
-        + ", ".join([
-            "rankdir=TB",
-            'charset="UTF-8"',
-            f"fontname={_q(_FONT)}",
-            "labelloc=t",
-            f"label={_q(_graph_label(graph))}",
-            "nodesep=0.35",
-            "ranksep=0.45",
-        ])
+        + ", ".join(
+            [
+                "rankdir=TB",
+                'charset="UTF-8"',
+                f"fontname={_q(_FONT)}",
+                "labelloc=t",
+                f"label={_q(_graph_label(graph))}",
+                "nodesep=0.35",
+                "ranksep=0.45",
+            ]
+        )
         + "];",
-        f"  node [fontname={_q(_FONT)}, fontsize=11, margin=\"0.15,0.06\"];",
-        f"  edge [fontname={_q(_FONT)}, fontsize=9, color=\"#444444\"];",
+        f'  node [fontname={_q(_FONT)}, fontsize=11, margin="0.15,0.06"];',
+        f'  edge [fontname={_q(_FONT)}, fontsize=9, color="#444444"];',
     ]
 
     # ------------------------------------------------------------ inputs
@@ -287,9 +289,7 @@ def render(graph: Graph, out_path) -> tuple[str, str | None]:
         return str(out), None
     fmt = suffix.lstrip(".")
     if fmt not in IMAGE_FORMATS:
-        raise ValueError(
-            f"cannot write a graph to `{out.name}`: use a .svg, .png, .pdf or .dot file name"
-        )
+        raise ValueError(f"cannot write a graph to `{out.name}`: use a .svg, .png, .pdf or .dot file name")
     exe = shutil.which("dot")
     dot_path = out.with_suffix(".dot")
     if exe is None:
@@ -309,5 +309,8 @@ def render(graph: Graph, out_path) -> tuple[str, str | None]:
     if proc.returncode != 0:
         dot_path.write_text(text, encoding="utf-8")
         err = proc.stderr.decode("utf-8", "replace").strip()
-        return str(dot_path), f"Graphviz `dot` failed ({err or 'exit ' + str(proc.returncode)}); wrote the DOT to {dot_path} instead"
+        return (
+            str(dot_path),
+            f"Graphviz `dot` failed ({err or 'exit ' + str(proc.returncode)}); wrote the DOT to {dot_path} instead",
+        )
     return str(out), None

@@ -29,12 +29,14 @@ def summary(graph: Graph) -> str:
         if layer.shared or len(layer.calls) > 1:
             label += f" shared x{len(layer.calls)}" if first else " (shared, again)"
         params = layer.trainable_params + layer.non_trainable_params
-        rows.append((
-            label,
-            _shape([t.type for t in call.outputs]),
-            f"{params:,}" if first else "-",
-            ", ".join(names.get(t.id, "?") for t in call.inputs),
-        ))
+        rows.append(
+            (
+                label,
+                _shape([t.type for t in call.outputs]),
+                f"{params:,}" if first else "-",
+                ", ".join(names.get(t.id, "?") for t in call.inputs),
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     widths = [min(w, 48) for w in widths]
     total_w = sum(widths) + 3 * 3
@@ -51,7 +53,10 @@ def summary(graph: Graph) -> str:
         f"Non-trainable params: {nt:,}",
     ]
     if graph.compile and graph.compile.get("losses"):
-        out += ["", "Losses:", ]
+        out += [
+            "",
+            "Losses:",
+        ]
         lrows = [("Output", "Loss", "Weight")] + [
             (e.output, e.loss + (f" {e.config}" if e.config else ""), f"{e.weight:g}")
             for e in graph.compile["losses"]

@@ -76,8 +76,12 @@ def r(layer, /, *args, ins, dt="float32", exc=None, code=None, xfail=None, **kw)
 
 
 def params(rows):
-    return [pytest.param(row, id=row.id, marks=[pytest.mark.xfail(strict=True, reason=row.xfail)] if row.xfail else [])
-            for row in rows]
+    return [
+        pytest.param(
+            row, id=row.id, marks=[pytest.mark.xfail(strict=True, reason=row.xfail)] if row.xfail else []
+        )
+        for row in rows
+    ]
 
 
 I32 = "int32"
@@ -211,13 +215,22 @@ ROWS = [
     r("Bidirectional", lay("LSTM", 4, return_sequences=True), "sum", ins=[(5, 3)]),
     r("Bidirectional", lay("GRU", 3), merge_mode=None, ins=[(None, 2)]),
     r("Bidirectional", lay("LSTM", 3, return_state=True), ins=[(4, 2)]),
-    r("Bidirectional", lay("LSTM", 3, return_state=True, return_sequences=True), merge_mode=None, ins=[(4, 2)]),
+    r(
+        "Bidirectional",
+        lay("LSTM", 3, return_state=True, return_sequences=True),
+        merge_mode=None,
+        ins=[(4, 2)],
+    ),
     r("Bidirectional", lay("GRU", 3, return_state=True), "ave", ins=[(4, 2)]),
     r("Bidirectional", lay("SimpleRNN", 2), "mul", ins=[(4, 2)]),
     r("Bidirectional", lay("LSTM", 2, trainable=False), ins=[(4, 2)]),
     r("Bidirectional", lay("GRU", 2), trainable=False, ins=[(4, 2)]),
-    r("Bidirectional", lay("GRU", 3), backward_layer=lay("GRU", 3, go_backwards=True, reset_after=False),
-      ins=[(4, 2)]),
+    r(
+        "Bidirectional",
+        lay("GRU", 3),
+        backward_layer=lay("GRU", 3, go_backwards=True, reset_after=False),
+        ins=[(4, 2)],
+    ),
     # --- convolution
     r("Conv1D", 4, 3, ins=[(10, 2)]),
     r("Conv1D", 4, 3, strides=2, padding="same", ins=[(9, 2)]),
@@ -406,8 +419,13 @@ BAD = [
     r("Bidirectional", lay("LSTM", 4), merge_mode="SUM", ins=[(5, 3)], exc=ArgError),
     r("Bidirectional", lay("LSTM", 4, go_backwards=True), ins=[(5, 3)], exc=ArgError),
     r("Bidirectional", lay("GRU", 3), backward_layer=lay("GRU", 3), ins=[(5, 3)], exc=ArgError),
-    r("Bidirectional", lay("GRU", 3), backward_layer=lay("GRU", 3, go_backwards=True, return_sequences=True),
-      ins=[(5, 3)], exc=ArgError),
+    r(
+        "Bidirectional",
+        lay("GRU", 3),
+        backward_layer=lay("GRU", 3, go_backwards=True, return_sequences=True),
+        ins=[(5, 3)],
+        exc=ArgError,
+    ),
     r("Bidirectional", lay("LSTM", 4), ins=[(5,)], exc=ShapeError, code="rank-mismatch"),
     r("Bidirectional", lay("Dense", 3), ins=[(5, 3)], exc=ArgError),
     r("Conv1D", 4, 3, ins=[(8, 8, 3)], exc=ShapeError, code="rank-mismatch"),
@@ -480,7 +498,13 @@ STRICT = [
     r("Dropout", 0.5, noise_shape=(None, 3), ins=[(4,)], exc=ShapeError),
     r("UpSampling2D", interpolation="cubic", ins=[(3, 3, 2)], exc=ArgError),
     r("MultiHeadAttention", 2, 4, ins=[(5, 8), (6,)], exc=ShapeError, code="rank-mismatch"),
-    r("Bidirectional", lay("GRU", 3), backward_layer=lay("GRU", 4, go_backwards=True), ins=[(5, 3)], exc=ArgError),
+    r(
+        "Bidirectional",
+        lay("GRU", 3),
+        backward_layer=lay("GRU", 4, go_backwards=True),
+        ins=[(5, 3)],
+        exc=ArgError,
+    ),
     r("Embedding", 5, 3, weights=[[0.0]], ins=[(4,)], dt=I32, exc=ArgError, code="unsupported"),
 ]
 
@@ -519,7 +543,9 @@ def graphc_run(row: Row) -> dict:
 
 
 def keras_call(row: Row):
-    layer = getattr(keras.layers, row.name)(*[_k(v) for v in row.args], **{k: _k(v) for k, v in row.kw.items()})
+    layer = getattr(keras.layers, row.name)(
+        *[_k(v) for v in row.args], **{k: _k(v) for k, v in row.kw.items()}
+    )
     ins = [keras.Input(shape=s, dtype=d) for s, d in zip(row.shapes, row.dtypes)]
     if REGISTRY[row.name].takes_list:
         out = layer(ins)
@@ -622,8 +648,11 @@ def _keras_outcome(row):
 
 
 def _sweep(rows):
-    bad = [(row.id, _outcome(graphc_run, row), k) for row in rows
-           if _outcome(graphc_run, row) != (k := _keras_outcome(row))]
+    bad = [
+        (row.id, _outcome(graphc_run, row), k)
+        for row in rows
+        if _outcome(graphc_run, row) != (k := _keras_outcome(row))
+    ]
     assert bad == [], f"{len(bad)} of {len(rows)} disagree, e.g. {bad[:5]}"
 
 
@@ -631,29 +660,66 @@ SIZES = (None, 1, 2, 3, 5, 8, 9)
 
 
 def test_sweep_conv1d():
-    _sweep([r("Conv1D", 2, k, strides=s, dilation_rate=d, padding=p, ins=[(n, 2)])
-            for n in SIZES for k in (1, 2, 3, 4) for s in (1, 2, 3) for d in (1, 2)
-            for p in ("valid", "same", "causal")])
+    _sweep(
+        [
+            r("Conv1D", 2, k, strides=s, dilation_rate=d, padding=p, ins=[(n, 2)])
+            for n in SIZES
+            for k in (1, 2, 3, 4)
+            for s in (1, 2, 3)
+            for d in (1, 2)
+            for p in ("valid", "same", "causal")
+        ]
+    )
 
 
 def test_sweep_conv2d_transpose():
-    _sweep([r("Conv2DTranspose", 2, (k, 1), strides=(s, 1), dilation_rate=(d, 1), padding=p,
-              output_padding=None if op is None else (op, 0), ins=[(n, 2, 1)])
-            for n in (None, 1, 3, 4) for k in (1, 2, 3, 4) for s in (1, 2, 3) for d in (1, 2)
-            for p in ("valid", "same") for op in (None, 0, 1, 2)])
+    _sweep(
+        [
+            r(
+                "Conv2DTranspose",
+                2,
+                (k, 1),
+                strides=(s, 1),
+                dilation_rate=(d, 1),
+                padding=p,
+                output_padding=None if op is None else (op, 0),
+                ins=[(n, 2, 1)],
+            )
+            for n in (None, 1, 3, 4)
+            for k in (1, 2, 3, 4)
+            for s in (1, 2, 3)
+            for d in (1, 2)
+            for p in ("valid", "same")
+            for op in (None, 0, 1, 2)
+        ]
+    )
 
 
 def test_sweep_pooling1d():
-    _sweep([r(layer, k, s, p, ins=[(n, 2)])
+    _sweep(
+        [
+            r(layer, k, s, p, ins=[(n, 2)])
             for layer in ("MaxPooling1D", "AveragePooling1D")
-            for n in SIZES for k in (1, 2, 3) for s in (None, 1, 2, 3) for p in ("valid", "same")])
+            for n in SIZES
+            for k in (1, 2, 3)
+            for s in (None, 1, 2, 3)
+            for p in ("valid", "same")
+        ]
+    )
 
 
 def test_sweep_depthwise_separable():
-    _sweep([r(layer, *head, (k, 1), strides=(s, 1), dilation_rate=(d, 1), padding=p, ins=[(n, 1, 2)])
+    _sweep(
+        [
+            r(layer, *head, (k, 1), strides=(s, 1), dilation_rate=(d, 1), padding=p, ins=[(n, 1, 2)])
             for layer, head in (("DepthwiseConv2D", ()), ("SeparableConv2D", (3,)))
-            for n in (None, 1, 3, 5, 8) for k in (1, 3, 4) for s in (1, 2) for d in (1, 2)
-            for p in ("valid", "same")])
+            for n in (None, 1, 3, 5, 8)
+            for k in (1, 3, 4)
+            for s in (1, 2)
+            for d in (1, 2)
+            for p in ("valid", "same")
+        ]
+    )
 
 
 # ------------------------------------------------ messages, warnings, purity
@@ -665,7 +731,9 @@ def _err(row: Row):
 
 def test_messages_quote_shapes():
     e = _err(r("Conv2D", 4, 3, ins=[(32,)]))
-    assert e.message == "Conv2D expects a 4D input (batch, height, width, channels), got shape (None, 32) (2D)"
+    assert (
+        e.message == "Conv2D expects a 4D input (batch, height, width, channels), got shape (None, 32) (2D)"
+    )
     assert e.code == "rank-mismatch"
     e = _err(r("LSTM", 4, ins=[(8,)]))
     assert e.hint == "set return_sequences=true on the layer that made it"
@@ -691,16 +759,19 @@ def _warnings(row: Row):
     return op.warnings(a, ins, op.infer(a, ins))
 
 
-@pytest.mark.parametrize("row,expected", [
-    (r("Dense", 1, activation="softmax", ins=[(4,)]), "softmax"),
-    (r("Activation", "softmax", ins=[(3, 1)]), "softmax"),
-    (r("Softmax", ins=[(1,)]), "softmax"),
-    (r("Conv2D", 1, 3, activation="softmax", ins=[(5, 5, 2)]), "softmax"),
-    (r("Embedding", 5, 3, ins=[(4,)]), "int32"),
-    (r("Dropout", 1.0, ins=[(4,)]), "rate=1.0"),
-    (r("Dense", 2, activation="softmax", ins=[(4,)]), None),
-    (r("Embedding", 5, 3, ins=[(4,)], dt=I32), None),
-])
+@pytest.mark.parametrize(
+    "row,expected",
+    [
+        (r("Dense", 1, activation="softmax", ins=[(4,)]), "softmax"),
+        (r("Activation", "softmax", ins=[(3, 1)]), "softmax"),
+        (r("Softmax", ins=[(1,)]), "softmax"),
+        (r("Conv2D", 1, 3, activation="softmax", ins=[(5, 5, 2)]), "softmax"),
+        (r("Embedding", 5, 3, ins=[(4,)]), "int32"),
+        (r("Dropout", 1.0, ins=[(4,)]), "rate=1.0"),
+        (r("Dense", 2, activation="softmax", ins=[(4,)]), None),
+        (r("Embedding", 5, 3, ins=[(4,)], dt=I32), None),
+    ],
+)
 def test_degenerate_warnings(row, expected):
     ws = _warnings(row)
     if expected is None:
@@ -710,7 +781,9 @@ def test_degenerate_warnings(row, expected):
 
 
 def test_catalog_imports_no_framework():
-    code = ("import sys, graphc.ops; bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('tensorflow', 'torch', 'keras', 'numpy', 'jax')]; print(bad); sys.exit(1 if bad else 0)")
+    code = (
+        "import sys, graphc.ops; bad = [m for m in sys.modules if m.split('.')[0] in "
+        "('tensorflow', 'torch', 'keras', 'numpy', 'jax')]; print(bad); sys.exit(1 if bad else 0)"
+    )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr

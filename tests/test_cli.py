@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import ROOT
 
 import graphc
-from helpers import ROOT
 
 GOOD = """model m {
   x = Input(shape=(4,))
@@ -29,8 +29,13 @@ BAD = """model m {
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "graphc", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "graphc", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -56,11 +61,22 @@ def test_check_json_and_github(files):
     r = run("check", "--format", "json", files / "bad.gdl")
     data = json.loads(r.stdout)
     assert r.returncode == 1
-    assert {(d["line"], d["column"], d["code"]) for d in data} == {(3, 16, "unknown-argument"),
-                                                                    (4, 23, "undefined-name")}
+    assert {(d["line"], d["column"], d["code"]) for d in data} == {
+        (3, 16, "unknown-argument"),
+        (4, 23, "undefined-name"),
+    }
     first = data[0]
-    assert set(first) >= {"file", "line", "column", "end_line", "end_column", "severity", "code", "message",
-                          "hint"}
+    assert set(first) >= {
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "severity",
+        "code",
+        "message",
+        "hint",
+    }
     assert first["hint"] == "did you mean `activation`?"
     r = run("check", "--format", "github", files / "bad.gdl")
     assert r.stdout.startswith("::error file=")
@@ -68,8 +84,11 @@ def test_check_json_and_github(files):
 
 
 def test_warnings_only_exit_zero(tmp_path):
-    (tmp_path / "w.gdl").write_text(GOOD.replace('Dense(1, activation="sigmoid")', 'Dense(1, activation="softmax")')
-                                    .replace("binary_crossentropy", "mse"))
+    (tmp_path / "w.gdl").write_text(
+        GOOD.replace('Dense(1, activation="sigmoid")', 'Dense(1, activation="softmax")').replace(
+            "binary_crossentropy", "mse"
+        )
+    )
     r = run("check", tmp_path / "w.gdl")
     assert r.returncode == 0 and "warning:" in r.stderr and "[degenerate]" in r.stderr
 
@@ -113,7 +132,9 @@ def test_build_skips_unchanged_and_writes_nothing_on_error(tmp_path):
     src = tmp_path / "src"
     (src / "lib").mkdir(parents=True)
     (src / "lib" / "blocks.gdl").write_text('block mlp(x) {\n  return Dense(4, activation="relu")(x)\n}\n')
-    (src / "a.gdl").write_text('use "lib/blocks.gdl"\n' + GOOD.replace('Dense(8, activation="relu")(x)', "mlp(x)"))
+    (src / "a.gdl").write_text(
+        'use "lib/blocks.gdl"\n' + GOOD.replace('Dense(8, activation="relu")(x)', "mlp(x)")
+    )
     out = tmp_path / "out"
     r = run("build", src, "-o", out, "--target", "keras")
     assert r.returncode == 0, r.stderr
@@ -159,8 +180,16 @@ def test_checking_never_imports_a_framework(files):
 
 
 def test_no_traceback_on_garbage(tmp_path):
-    for i, text in enumerate(["\x00\x01", "model {{{", "}" * 50, "model m { x = " + "(" * 300 + " }",
-                              "é = 3", "model m {\n  x = Input(shape=(3,))\n  output y = x[0]\n}\n"]):
+    for i, text in enumerate(
+        [
+            "\x00\x01",
+            "model {{{",
+            "}" * 50,
+            "model m { x = " + "(" * 300 + " }",
+            "é = 3",
+            "model m {\n  x = Input(shape=(3,))\n  output y = x[0]\n}\n",
+        ]
+    ):
         p = tmp_path / f"g{i}.gdl"
         p.write_text(text)
         r = run("check", p)

@@ -115,11 +115,15 @@ def test_recurrent_on_2d_suggests_return_sequences_on_the_producer():
 
 
 def test_import_cycle_and_missing_use(tmp_path):
-    (tmp_path / "a.gdl").write_text('use "b.gdl"\nmodel m {\n  x = Input(shape=(3,))\n  output y = Dense(1)(x)\n}\n')
+    (tmp_path / "a.gdl").write_text(
+        'use "b.gdl"\nmodel m {\n  x = Input(shape=(3,))\n  output y = Dense(1)(x)\n}\n'
+    )
     (tmp_path / "b.gdl").write_text('use "a.gdl"\nk = 3\n')
     program = compile_program(str(tmp_path / "a.gdl"))
     codes = [d.code for d in program.errors]
     assert "import-cycle" in codes
-    (tmp_path / "c.gdl").write_text('use "nope.gdl"\nmodel m {\n  x = Input(shape=(3,))\n  output y = Dense(1)(x)\n}\n')
+    (tmp_path / "c.gdl").write_text(
+        'use "nope.gdl"\nmodel m {\n  x = Input(shape=(3,))\n  output y = Dense(1)(x)\n}\n'
+    )
     program = compile_program(str(tmp_path / "c.gdl"))
     assert [(d.code, d.span.line) for d in program.errors] == [("io", 1)]

@@ -182,9 +182,7 @@ def test_string_escapes_roundtrip():
 def test_parentheses_only_where_needed():
     src = "x = ((a + b)) * (c - (d - e)) + (f * g)\ny = not (a or b) and (c or d) or (e and f)\nz = (a < b) == c\n"
     assert check(src) == (
-        "x = (a + b) * (c - (d - e)) + f * g\n"
-        "y = not (a or b) and (c or d) or e and f\n"
-        "z = (a < b) == c\n"
+        "x = (a + b) * (c - (d - e)) + f * g\ny = not (a or b) and (c or d) or e and f\nz = (a < b) == c\n"
     )
 
 
@@ -247,7 +245,7 @@ def test_blocks_defaults_multiple_returns_unpacking_output_lists():
         }
     """)
     out = check(src)
-    assert "block two(x, units=32, act=\"relu\", shape=(None, 3)) {\n  a = Dense" in out
+    assert 'block two(x, units=32, act="relu", shape=(None, 3)) {\n  a = Dense' in out
     assert "  return a, x\n" in out
     assert "model m() {" in out  # empty parameter list kept
     assert "  out, h, c = LSTM(4, return_state=true)(Reshape((2, 4))(p))\n" in out
@@ -288,8 +286,8 @@ def test_for_if_else_chains():
 def test_long_calls_break_one_argument_per_line():
     src = (
         "model m {\n  x = Input(shape=(32, 32, 3))\n"
-        "  y = Conv2D(filters=128, kernel_size=(3, 3), strides=(1, 1), padding=\"same\", "
-        "activation=\"relu\", use_bias=true, name=\"a_rather_long_layer_name\")(x)\n  output y\n}\n"
+        '  y = Conv2D(filters=128, kernel_size=(3, 3), strides=(1, 1), padding="same", '
+        'activation="relu", use_bias=true, name="a_rather_long_layer_name")(x)\n  output y\n}\n'
     )
     out = check(src)
     assert out == (
@@ -491,17 +489,37 @@ def _items(draw, texts):
 def compound(children):
     @st.composite
     def build(draw):
-        kind = draw(st.sampled_from(
-            ["call", "call", "call", "kwcall", "list", "tuple", "dict", "index", "attr",
-             "arith", "term", "unary", "not", "cmp", "bool", "paren"]
-        ))
+        kind = draw(
+            st.sampled_from(
+                [
+                    "call",
+                    "call",
+                    "call",
+                    "kwcall",
+                    "list",
+                    "tuple",
+                    "dict",
+                    "index",
+                    "attr",
+                    "arith",
+                    "term",
+                    "unary",
+                    "not",
+                    "cmp",
+                    "bool",
+                    "paren",
+                ]
+            )
+        )
         c = lambda: draw(children)  # noqa: E731
         if kind in ("call", "kwcall"):
             func = draw(st.one_of(names.map(lambda n: (n, P_ATOM)), children))
             args = [c()[0] for _ in range(draw(st.integers(0, 3)))]
             if kind == "kwcall":
-                args += [draw(names) + draw(outer_ws.filter(lambda s: "\\" not in s)) + "=" + c()[0]
-                         for _ in range(draw(st.integers(1, 3)))]
+                args += [
+                    draw(names) + draw(outer_ws.filter(lambda s: "\\" not in s)) + "=" + c()[0]
+                    for _ in range(draw(st.integers(1, 3)))
+                ]
             return _wrap(draw, func, P_POSTFIX) + "(" + _items(draw, args) + ")", P_POSTFIX
         if kind == "list":
             return "[" + _items(draw, [c()[0] for _ in range(draw(st.integers(0, 4)))]) + "]", P_ATOM
@@ -514,8 +532,10 @@ def compound(children):
                 return "(" + draw(inner_ws) + ")", P_ATOM
             return "(" + _items(draw, items) + ")", P_ATOM
         if kind == "dict":
-            pairs = [c()[0] + draw(inner_ws) + ":" + draw(inner_ws) + c()[0]
-                     for _ in range(draw(st.integers(0, 3)))]
+            pairs = [
+                c()[0] + draw(inner_ws) + ":" + draw(inner_ws) + c()[0]
+                for _ in range(draw(st.integers(0, 3)))
+            ]
             return "{" + _items(draw, pairs) + "}", P_ATOM
         if kind == "index":
             return _wrap(draw, c(), P_POSTFIX) + "[" + draw(inner_ws) + c()[0] + "]", P_POSTFIX
@@ -557,13 +577,18 @@ exprs = st.recursive(atoms(), compound, max_leaves=12)
 expr_text = exprs.map(lambda e: e[0])
 
 # statement separators: newlines, `;`, comments, blank lines
-sep = st.sampled_from(["\n", "\n", "; ", ";\n", "\n\n\n", "  # trailing\n", "\n# own line\n", "\n\n# after blank\n\n"])
+sep = st.sampled_from(
+    ["\n", "\n", "; ", ";\n", "\n\n\n", "  # trailing\n", "\n# own line\n", "\n\n# after blank\n\n"]
+)
 
 
 @st.composite
 def simple_stmt(draw, in_block):
-    kind = draw(st.sampled_from(["assign", "assign", "share", "output", "outputs", "expr"]
-                                + (["return"] if in_block else [])))
+    kind = draw(
+        st.sampled_from(
+            ["assign", "assign", "share", "output", "outputs", "expr"] + (["return"] if in_block else [])
+        )
+    )
     e = lambda: draw(expr_text)  # noqa: E731
     ws = lambda: draw(outer_ws)  # noqa: E731
     if kind == "assign":
@@ -641,7 +666,9 @@ def programs(draw):
     return text
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+)
 @given(programs())
 def test_fuzz_format_is_idempotent_and_preserves_meaning(src):
     parse(src)  # the generator only makes valid programs

@@ -5,20 +5,69 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graphc.compiler.lower import compile_program
 from graphc.diagnostics import render_text
-from helpers import EXAMPLES
 
 SOURCES = [p.read_text() for p in EXAMPLES] + [
     (Path(__file__).parent / "data" / "seed_mistakes.gdl").read_text()
 ]
-TOKENS = ["model", "block", "share", "output", "use", "for", "in", "if", "else", "return", "range", "true",
-          "None", "x", "y", "Dense", "LSTM", "Conv2D", "Input", "add", "concatenate", "compile", "fit",
-          "(", ")", "[", "]", "{", "}", ",", "=", ":", ";", "\n", "+", "-", "*", "/", "**", "==", ".",
-          "1", "0", "-1", "2.5", "1e-3", '"same"', "'relu'", 'f"a{x}"', "shape=(3,)", "#c\n"]
+TOKENS = [
+    "model",
+    "block",
+    "share",
+    "output",
+    "use",
+    "for",
+    "in",
+    "if",
+    "else",
+    "return",
+    "range",
+    "true",
+    "None",
+    "x",
+    "y",
+    "Dense",
+    "LSTM",
+    "Conv2D",
+    "Input",
+    "add",
+    "concatenate",
+    "compile",
+    "fit",
+    "(",
+    ")",
+    "[",
+    "]",
+    "{",
+    "}",
+    ",",
+    "=",
+    ":",
+    ";",
+    "\n",
+    "+",
+    "-",
+    "*",
+    "/",
+    "**",
+    "==",
+    ".",
+    "1",
+    "0",
+    "-1",
+    "2.5",
+    "1e-3",
+    '"same"',
+    "'relu'",
+    'f"a{x}"',
+    "shape=(3,)",
+    "#c\n",
+]
 
 
 def _check(text: str) -> None:
@@ -30,23 +79,36 @@ def _check(text: str) -> None:
             assert g.trainable_params >= 0
 
 
-@settings(max_examples=int(__import__("os").environ.get("FUZZ_N", 150)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(__import__("os").environ.get("FUZZ_N", 150)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(st.sampled_from(SOURCES), st.data())
 def test_mutated_examples_never_raise(src, data):
-    ops = data.draw(st.lists(st.tuples(st.sampled_from(["del", "ins", "rep", "dup"]),
-                                       st.integers(0, len(src)), st.integers(1, 12),
-                                       st.sampled_from(TOKENS)), min_size=1, max_size=4))
+    ops = data.draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["del", "ins", "rep", "dup"]),
+                st.integers(0, len(src)),
+                st.integers(1, 12),
+                st.sampled_from(TOKENS),
+            ),
+            min_size=1,
+            max_size=4,
+        )
+    )
     text = src
     for op, pos, n, tok in ops:
         pos = min(pos, len(text))
         if op == "del":
-            text = text[:pos] + text[pos + n:]
+            text = text[:pos] + text[pos + n :]
         elif op == "ins":
             text = text[:pos] + tok + text[pos:]
         elif op == "rep":
-            text = text[:pos] + tok + text[pos + n:]
+            text = text[:pos] + tok + text[pos + n :]
         else:
-            text = text[:pos] + text[pos:pos + n] * 2 + text[pos + n:]
+            text = text[:pos] + text[pos : pos + n] * 2 + text[pos + n :]
     _check(text)
 
 

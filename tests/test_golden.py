@@ -9,9 +9,9 @@ import os
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, compile_example
 
 from graphc.api import emit
-from helpers import ROOT, compile_example
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = ["profile", "residual", "siamese_encoder", "mnist_cnn"]

@@ -170,7 +170,12 @@ def test_inputs_and_outputs_are_marked(tmp_path):
     assert len(styles) == 1 and len(ostyles) == 1
     assert not (styles & ostyles) and not (styles & lstyles) and not (ostyles & lstyles)
     [out] = outputs.values()
-    assert out["label"].split("\n")[:4] == ["predictions", "output", "loss: binary_crossentropy", "weight: 1.0"]
+    assert out["label"].split("\n")[:4] == [
+        "predictions",
+        "output",
+        "loss: binary_crossentropy",
+        "weight: 1.0",
+    ]
     assert "metrics: accuracy" in out["label"]
     # the output node is fed by the Dense layer, with the output's shape
     [(src, _, attrs)] = [e for e in edges if e[1] in outputs]

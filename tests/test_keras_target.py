@@ -8,13 +8,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import EXAMPLES, ROOT, compile_example, emit_to, import_file
 
 from graphc.api import emit
-from helpers import EXAMPLES, ROOT, compile_example, emit_to, import_file
 
 keras = pytest.importorskip("keras")
 
@@ -61,8 +60,14 @@ def test_emitted_code_is_deterministic_and_ruff_clean(tmp_path, path):
 
 def _run(out, backend, *args):
     env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
-    return subprocess.run([sys.executable, str(out), "--epochs", "1", "--steps-per-epoch", "2", *args],
-                          cwd=out.parent, env=env, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, str(out), "--epochs", "1", "--steps-per-epoch", "2", *args],
+        cwd=out.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.mark.slow
@@ -86,9 +91,12 @@ def test_trains_on_npz_data_and_saves(tmp_path):
     path = ROOT / "examples" / "siamese_lstm.gdl"
     program, graph, out = emit_to(tmp_path, path, "keras")
     rng = np.random.default_rng(0)
-    np.savez(tmp_path / "d.npz", left=rng.normal(size=(16, 5, 128)).astype("float32"),
-             right=rng.normal(size=(16, 5, 128)).astype("float32"),
-             predictions=rng.integers(0, 2, size=(16, 1)).astype("float32"))
+    np.savez(
+        tmp_path / "d.npz",
+        left=rng.normal(size=(16, 5, 128)).astype("float32"),
+        right=rng.normal(size=(16, 5, 128)).astype("float32"),
+        predictions=rng.integers(0, 2, size=(16, 1)).astype("float32"),
+    )
     r = _run(out, "tensorflow", "--data", "d.npz", "--batch-size", "8", "--save", "m.keras")
     assert r.returncode == 0, r.stderr[-3000:]
     assert (tmp_path / "m.keras").exists()

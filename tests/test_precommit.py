@@ -7,10 +7,8 @@ import os
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
-
 from helpers import ROOT
 
 pytestmark = pytest.mark.slow
@@ -43,8 +41,14 @@ def repo(tmp_path_factory):
 
 def precommit(repo, home):
     env = dict(os.environ, PRE_COMMIT_HOME=str(home))
-    return subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files"], cwd=repo,
-                          capture_output=True, text=True, env=env, timeout=900)
+    return subprocess.run(
+        [sys.executable, "-m", "pre_commit", "run", "--all-files"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
 
 
 def test_hooks_pass_then_fail(repo, tmp_path_factory):

@@ -23,8 +23,10 @@ class TensorType:
         return len(self.shape) + 1
 
     def __str__(self) -> str:
-        return "(" + ", ".join(["None"] + ["None" if d is None else str(d) for d in self.shape]) + (
-            ",)" if not self.shape else ")"
+        return (
+            "("
+            + ", ".join(["None"] + ["None" if d is None else str(d) for d in self.shape])
+            + (",)" if not self.shape else ")")
         )
 
 

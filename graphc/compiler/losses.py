@@ -54,15 +54,24 @@ def resolve_compile(c, scope, graph) -> None:
         if isinstance(value, str):
             key = value.lower()
             if key not in vocab.OPTIMIZERS:
-                c.report(file, span, "unknown-optimizer", f'unknown optimizer "{value}"',
-                         suggestion(value, vocab.OPTIMIZERS))
+                c.report(
+                    file,
+                    span,
+                    "unknown-optimizer",
+                    f'unknown optimizer "{value}"',
+                    suggestion(value, vocab.OPTIMIZERS),
+                )
             else:
                 result["optimizer"] = Optimizer(key, {}, True)
         elif isinstance(value, ConfigObj) and value.family == "optimizer":
             result["optimizer"] = Optimizer(value.canonical, dict(value.config), False)
         else:
-            c.report(file, span, "argument-type", "optimizer must be a name such as \"adam\" or an object "
-                     "such as Adam(learning_rate=1e-3)")
+            c.report(
+                file,
+                span,
+                "argument-type",
+                'optimizer must be a name such as "adam" or an object such as Adam(learning_rate=1e-3)',
+            )
 
     if not names:
         return
@@ -80,8 +89,13 @@ def resolve_compile(c, scope, graph) -> None:
             per_output[n] = (value, span)
     elif isinstance(value, (list, tuple)):
         if len(value) != len(names):
-            c.report(file, span, "loss-count", f"{len(value)} losses for {len(names)} outputs "
-                     f"({', '.join(names)})", "give one loss per output, in `output` order, or use a dict")
+            c.report(
+                file,
+                span,
+                "loss-count",
+                f"{len(value)} losses for {len(names)} outputs ({', '.join(names)})",
+                "give one loss per output, in `output` order, or use a dict",
+            )
             return
         for n, v in zip(names, value):
             per_output[n] = (v, span)
@@ -90,14 +104,25 @@ def resolve_compile(c, scope, graph) -> None:
         for k, v in value.items():
             ks = spans.get(k, span)
             if k not in names:
-                c.report(file, ks, "unknown-output", f"loss given for `{k}`, which is not an output of "
-                         f"`{graph.name}`", suggestion(str(k), names) or f"outputs: {', '.join(names)}")
+                c.report(
+                    file,
+                    ks,
+                    "unknown-output",
+                    f"loss given for `{k}`, which is not an output of `{graph.name}`",
+                    suggestion(str(k), names) or f"outputs: {', '.join(names)}",
+                )
                 continue
             per_output[k] = (v, ks)
-        for n, t, ospan in outputs:
+        for n, _, ospan in outputs:
             if n not in per_output:
-                c.report(file, span, "missing-loss", f"output `{n}` has no loss",
-                         f"add `{n}: \"...\"` to the loss dict", [Note(file, ospan, "output declared here")])
+                c.report(
+                    file,
+                    span,
+                    "missing-loss",
+                    f"output `{n}` has no loss",
+                    f'add `{n}: "..."` to the loss dict',
+                    [Note(file, ospan, "output declared here")],
+                )
     else:
         c.report(file, span, "argument-type", "loss must be a name, a loss object, a list or a dict")
         return
@@ -110,8 +135,13 @@ def resolve_compile(c, scope, graph) -> None:
         items = []
         if isinstance(wv, (list, tuple)):
             if len(wv) != len(names):
-                c.report(file, wspan, "loss-count", f"{len(wv)} loss weights for {len(names)} outputs "
-                         f"({', '.join(names)})", "give one weight per output, in `output` order, or use a dict")
+                c.report(
+                    file,
+                    wspan,
+                    "loss-count",
+                    f"{len(wv)} loss weights for {len(names)} outputs ({', '.join(names)})",
+                    "give one weight per output, in `output` order, or use a dict",
+                )
             else:
                 items = [(n, v, wspan) for n, v in zip(names, wv)]
         elif isinstance(wv, dict):
@@ -119,8 +149,13 @@ def resolve_compile(c, scope, graph) -> None:
             for k, v in wv.items():
                 ks = spans.get(k, wspan)
                 if k not in names:
-                    c.report(file, ks, "unknown-output", f"loss weight given for `{k}`, which is not an output "
-                             f"of `{graph.name}`", suggestion(str(k), names) or f"outputs: {', '.join(names)}")
+                    c.report(
+                        file,
+                        ks,
+                        "unknown-output",
+                        f"loss weight given for `{k}`, which is not an output of `{graph.name}`",
+                        suggestion(str(k), names) or f"outputs: {', '.join(names)}",
+                    )
                     continue
                 items.append((k, v, ks))
         else:
@@ -129,8 +164,12 @@ def resolve_compile(c, scope, graph) -> None:
             if not isinstance(v, (int, float)) or isinstance(v, bool):
                 c.report(file, s, "argument-type", f"loss weight for `{n}` must be a number, got `{v!r}`")
             elif not math.isfinite(v) or v < 0:
-                c.report(file, s, "bad-loss-weight", f"loss weight for `{n}` is {v}; weights must be finite "
-                         "and >= 0")
+                c.report(
+                    file,
+                    s,
+                    "bad-loss-weight",
+                    f"loss weight for `{n}` is {v}; weights must be finite and >= 0",
+                )
             else:
                 weights[n] = float(v)
 
@@ -159,20 +198,27 @@ def resolve_compile(c, scope, graph) -> None:
     metrics = raw.get("metrics")
     if metrics is not None and metrics[0] is not POISON:
         mv, mspan, _ = metrics
+
         def check_metric(m, span):
             if isinstance(m, str) and m not in vocab.METRICS:
                 c.report(file, span, "unknown-keyword", f'unknown metric "{m}"', suggestion(m, vocab.METRICS))
                 return False
             if not isinstance(m, str):
-                c.report(file, span, "argument-type", "metrics are names such as \"accuracy\"")
+                c.report(file, span, "argument-type", 'metrics are names such as "accuracy"')
                 return False
             return True
+
         if isinstance(mv, dict):
             spans = mv.pop("__spans__", {})
             for k, v in mv.items():
                 if k not in names:
-                    c.report(file, spans.get(k, mspan), "unknown-output", f"metric given for `{k}`, which is not "
-                             "an output", suggestion(str(k), names))
+                    c.report(
+                        file,
+                        spans.get(k, mspan),
+                        "unknown-output",
+                        f"metric given for `{k}`, which is not an output",
+                        suggestion(str(k), names),
+                    )
                     continue
                 lst = v if isinstance(v, list) else [v]
                 result["metrics"][k] = [m for m in lst if check_metric(m, spans.get(k, mspan))]
@@ -190,26 +236,53 @@ def _check_fit(c, file, span, entry: LossEntry, tensor: Tensor, out_span) -> Non
     act = _final_activation(tensor)
     logits = entry.config.get("from_logits", False)
     name = entry.loss
-    note = [Note(file, out_span, f"output `{entry.output}` has shape {tensor.type}"
-                 + (f" and activation \"{act}\"" if act else ""))]
+    note = [
+        Note(
+            file,
+            out_span,
+            f"output `{entry.output}` has shape {tensor.type}" + (f' and activation "{act}"' if act else ""),
+        )
+    ]
     if name in vocab.PROBABILISTIC and not logits and act is not None:
-        ok = {"binary_crossentropy": ("sigmoid", "softmax", "hard_sigmoid"),
-              "categorical_crossentropy": ("softmax",),
-              "sparse_categorical_crossentropy": ("softmax",)}[name]
+        ok = {
+            "binary_crossentropy": ("sigmoid", "softmax", "hard_sigmoid"),
+            "categorical_crossentropy": ("softmax",),
+            "sparse_categorical_crossentropy": ("softmax",),
+        }[name]
         if act not in ok:
             fix = "sigmoid" if name == "binary_crossentropy" else "softmax"
-            cls = {"binary_crossentropy": "BinaryCrossentropy", "categorical_crossentropy": "CategoricalCrossentropy",
-                   "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy"}[name]
-            c.report(file, span, "loss-mismatch",
-                     f"{name} on output `{entry.output}` needs probabilities, but its activation is \"{act}\"",
-                     f'use activation="{fix}" on the layer, or {cls}(from_logits=true)', note)
+            cls = {
+                "binary_crossentropy": "BinaryCrossentropy",
+                "categorical_crossentropy": "CategoricalCrossentropy",
+                "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
+            }[name]
+            c.report(
+                file,
+                span,
+                "loss-mismatch",
+                f'{name} on output `{entry.output}` needs probabilities, but its activation is "{act}"',
+                f'use activation="{fix}" on the layer, or {cls}(from_logits=true)',
+                note,
+            )
             return
     if name == "categorical_crossentropy" and units == 1:
-        c.warn(file, span, "degenerate", f"categorical_crossentropy on the 1-unit output `{entry.output}` is "
-               "always 0 and cannot learn", 'use binary_crossentropy with activation="sigmoid"', note)
+        c.warn(
+            file,
+            span,
+            "degenerate",
+            f"categorical_crossentropy on the 1-unit output `{entry.output}` is always 0 and cannot learn",
+            'use binary_crossentropy with activation="sigmoid"',
+            note,
+        )
     if name == "sparse_categorical_crossentropy" and units == 1:
-        c.warn(file, span, "degenerate", f"sparse_categorical_crossentropy on the 1-unit output `{entry.output}` "
-               "has only one class", 'use binary_crossentropy with activation="sigmoid"', note)
+        c.warn(
+            file,
+            span,
+            "degenerate",
+            f"sparse_categorical_crossentropy on the 1-unit output `{entry.output}` has only one class",
+            'use binary_crossentropy with activation="sigmoid"',
+            note,
+        )
 
 
 def resolve_fit(c, scope, kw: dict) -> None:
@@ -227,8 +300,15 @@ def resolve_fit(c, scope, kw: dict) -> None:
         if v is POISON:
             continue
         if not checks[k](v):
-            c.report(file, span, "argument-value", f"fit `{k}` cannot be `{v!r}`",
-                     {"validation_split": "a fraction in [0, 1)", "shuffle": "true or false"}.get(k, "a positive int"))
+            c.report(
+                file,
+                span,
+                "argument-value",
+                f"fit `{k}` cannot be `{v!r}`",
+                {"validation_split": "a fraction in [0, 1)", "shuffle": "true or false"}.get(
+                    k, "a positive int"
+                ),
+            )
             continue
         out[k] = v
     scope.graph.fit = out

@@ -94,8 +94,17 @@ class Compiler:
             try:
                 text = self.loader(path)
             except (OSError, UnicodeDecodeError) as exc:
-                raise CompileError([Diagnostic(path, S.NOSPAN, "error", "io",
-                                               f"cannot read {path}: {getattr(exc, 'strerror', exc)}")])
+                raise CompileError(
+                    [
+                        Diagnostic(
+                            path,
+                            S.NOSPAN,
+                            "error",
+                            "io",
+                            f"cannot read {path}: {getattr(exc, 'strerror', exc)}",
+                        )
+                    ]
+                ) from None
         self.sources.texts[key] = text
         try:
             module = parse(text, key)
@@ -119,9 +128,14 @@ class Compiler:
                 elif isinstance(item, S.Const):
                     value = self.eval(item.value, _ConstScope(env, self))
                     if isinstance(value, (Tensor, LayerVal)):
-                        self.error(env.path, item.value.span, "misplaced-statement",
-                                   "a top-level constant must be a compile-time value (number, string, "
-                                   "bool, None, tuple, list)", "build layers inside a `model` or `block`")
+                        self.error(
+                            env.path,
+                            item.value.span,
+                            "misplaced-statement",
+                            "a top-level constant must be a compile-time value (number, string, "
+                            "bool, None, tuple, list)",
+                            "build layers inside a `model` or `block`",
+                        )
                     self._bind_top(env, item.target, value)
             except Abort:
                 if isinstance(item, S.Const):
@@ -137,12 +151,21 @@ class Compiler:
         def walk(body):
             for st in body:
                 if isinstance(st, (S.Output, S.OutputList)) and node.kind == "block":
-                    self.report(env.path, st.span, "misplaced-statement", "`output` is only allowed in a model",
-                                "return the tensor from the block with `return` and declare the output in "
-                                "the model")
+                    self.report(
+                        env.path,
+                        st.span,
+                        "misplaced-statement",
+                        "`output` is only allowed in a model",
+                        "return the tensor from the block with `return` and declare the output in the model",
+                    )
                 elif isinstance(st, S.Return) and node.kind == "model":
-                    self.report(env.path, st.span, "misplaced-statement", "`return` is only allowed in a block",
-                                "in a model, declare results with `output name = ...`")
+                    self.report(
+                        env.path,
+                        st.span,
+                        "misplaced-statement",
+                        "`return` is only allowed in a block",
+                        "in a model, declare results with `output name = ...`",
+                    )
                 elif isinstance(st, S.For):
                     walk(st.body)
                 elif isinstance(st, S.If):
@@ -155,8 +178,14 @@ class Compiler:
         self.check_bindable(env.path, ident)
         if ident.id in env.def_spans:
             prev = env.def_spans[ident.id]
-            self.error(env.path, ident.span, "redefinition", f"`{ident.id}` is already defined",
-                       "rename one of them", [Note(env.path, prev, "first defined here")])
+            self.error(
+                env.path,
+                ident.span,
+                "redefinition",
+                f"`{ident.id}` is already defined",
+                "rename one of them",
+                [Note(env.path, prev, "first defined here")],
+            )
         env.names[ident.id] = value
         env.def_spans[ident.id] = ident.span
 
@@ -165,12 +194,22 @@ class Compiler:
         target = str(base / item.path)
         norm = str(Path(target))
         if norm in chain:
-            cycle = " -> ".join(list(chain[chain.index(norm):]) + [norm])
-            self.error(env.path, item.span, "import-cycle", f"`use` forms a cycle: {cycle}",
-                       "move the shared definitions into a third file")
+            cycle = " -> ".join(list(chain[chain.index(norm) :]) + [norm])
+            self.error(
+                env.path,
+                item.span,
+                "import-cycle",
+                f"`use` forms a cycle: {cycle}",
+                "move the shared definitions into a third file",
+            )
         if not Path(target).is_file() and self.loader is _default_loader:
-            self.error(env.path, item.span, "io", f'cannot find "{item.path}" (looked for {target})',
-                       "paths in `use` are relative to the file that uses them")
+            self.error(
+                env.path,
+                item.span,
+                "io",
+                f'cannot find "{item.path}" (looked for {target})',
+                "paths in `use` are relative to the file that uses them",
+            )
         try:
             sub = self.load_module(norm, chain=chain)
         except CompileError as exc:
@@ -180,8 +219,12 @@ class Compiler:
             return
         for name, value in sub.names.items():
             if name in env.names and env.names[name] is not value:
-                self.warn(env.path, item.span, "redefinition",
-                          f"`{name}` from \"{item.path}\" shadows an earlier definition")
+                self.warn(
+                    env.path,
+                    item.span,
+                    "redefinition",
+                    f'`{name}` from "{item.path}" shadows an earlier definition',
+                )
             env.names[name] = value
             env.def_spans.setdefault(name, item.span)
 
@@ -197,14 +240,21 @@ class Compiler:
 
     # ------------------------------------------------------------ models
     def entry_models(self, env: ModuleEnv) -> list[DefVal]:
-        return [v for v in env.names.values() if isinstance(v, DefVal) and v.node.kind == "model"
-                and v.module is env]
+        return [
+            v
+            for v in env.names.values()
+            if isinstance(v, DefVal) and v.node.kind == "model" and v.module is env
+        ]
 
     def instantiate(self, dv: DefVal, args: dict, call_span=None, call_file=None) -> Graph | None:
         node = dv.node
         if dv in self.stack:
-            self.error(call_file or dv.module.path, call_span or node.name.span, "recursion",
-                       f"model `{node.name.id}` uses itself")
+            self.error(
+                call_file or dv.module.path,
+                call_span or node.name.span,
+                "recursion",
+                f"model `{node.name.id}` uses itself",
+            )
         gname = args.get("name") if isinstance(args.get("name"), str) else node.name.id
         graph = Graph(gname, dv.module.path, node.name.span)
         graph.args = {k: v for k, v in args.items() if k != "name"}
@@ -227,11 +277,21 @@ class Compiler:
     def _finish_model(self, scope: Scope, graph: Graph):
         file = scope.module.path
         if not graph.inputs and not graph.had_errors:
-            self.report(file, graph.span, "no-output", f"model `{graph.name}` has no Input",
-                        "declare one with x = Input(shape=(...))")
+            self.report(
+                file,
+                graph.span,
+                "no-output",
+                f"model `{graph.name}` has no Input",
+                "declare one with x = Input(shape=(...))",
+            )
         if not graph.outputs and graph.inputs and not graph.had_errors:
-            self.report(file, graph.span, "no-output", f"model `{graph.name}` declares no output",
-                        "mark results with `output name = ...` or `output name`")
+            self.report(
+                file,
+                graph.span,
+                "no-output",
+                f"model `{graph.name}` declares no output",
+                "mark results with `output name = ...` or `output name`",
+            )
         from graphc.compiler.losses import resolve_compile
 
         if graph.compile is not None:
@@ -248,15 +308,23 @@ class Compiler:
                 stack.extend(t.call.inputs)
         for inp in graph.inputs:
             if id(inp) not in used and graph.outputs:
-                self.warn(file, inp.span, "unused-tensor",
-                          f"input `{inp.var}` is not used by any output of `{graph.name}`")
+                self.warn(
+                    file,
+                    inp.span,
+                    "unused-tensor",
+                    f"input `{inp.var}` is not used by any output of `{graph.name}`",
+                )
 
     # ------------------------------------------------------------ statements
     def exec_body(self, scope: Scope, body: list):
         for stmt in body:
             if scope.returned is not None:
-                self.report(scope.module.path, stmt.span, "misplaced-statement",
-                            "statement after `return` is never run")
+                self.report(
+                    scope.module.path,
+                    stmt.span,
+                    "misplaced-statement",
+                    "statement after `return` is never run",
+                )
                 return
             try:
                 self.exec_stmt(scope, stmt)
@@ -270,11 +338,20 @@ class Compiler:
 
     def check_bindable(self, file, ident: S.Ident):
         if ident.id in RESERVED:
-            self.error(file, ident.span, "reserved-name", f"`{ident.id}` is a reserved word and cannot be "
-                       "bound", f"rename it, e.g. `{ident.id}_`")
+            self.error(
+                file,
+                ident.span,
+                "reserved-name",
+                f"`{ident.id}` is a reserved word and cannot be bound",
+                f"rename it, e.g. `{ident.id}_`",
+            )
         if ident.id in REGISTRY or ident.id in FUNCTIONS:
-            self.warn(file, ident.span, "redefinition",
-                      f"`{ident.id}` hides the Keras layer of that name in this scope")
+            self.warn(
+                file,
+                ident.span,
+                "redefinition",
+                f"`{ident.id}` hides the Keras layer of that name in this scope",
+            )
 
     def bind(self, scope: Scope, ident: S.Ident, value):
         self.check_bindable(scope.module.path, ident)
@@ -304,18 +381,29 @@ class Compiler:
                 scope.vars[stmt.target.id] = POISON
                 return
             if not isinstance(value, LayerVal):
-                self.error(file, stmt.value.span, "type-error",
-                           f"`share` needs a layer or model, got {_kind(value)}",
-                           "write `share name = Layer(...)` and apply it later with name(x)")
+                self.error(
+                    file,
+                    stmt.value.span,
+                    "type-error",
+                    f"`share` needs a layer or model, got {_kind(value)}",
+                    "write `share name = Layer(...)` and apply it later with name(x)",
+                )
             if value.layer is not None:
-                self.error(file, stmt.value.span, "type-error", "`share` needs a layer that is not applied yet")
+                self.error(
+                    file, stmt.value.span, "type-error", "`share` needs a layer that is not applied yet"
+                )
             value.shared = True
             value.var = stmt.target.id
             self.bind(scope, stmt.target, value)
         elif isinstance(stmt, (S.Output, S.OutputList)):
             if scope.kind != "model":
-                self.error(file, stmt.span, "misplaced-statement", "`output` is only allowed in a model",
-                           "return the tensor from the block with `return` and declare the output in the model")
+                self.error(
+                    file,
+                    stmt.span,
+                    "misplaced-statement",
+                    "`output` is only allowed in a model",
+                    "return the tensor from the block with `return` and declare the output in the model",
+                )
             if isinstance(stmt, S.Output):
                 value = self.eval(stmt.value, scope)
                 self.add_output(scope, stmt.target, value)
@@ -326,27 +414,45 @@ class Compiler:
                     self.add_output(scope, ident, value)
         elif isinstance(stmt, S.Return):
             if scope.kind != "block":
-                self.error(file, stmt.span, "misplaced-statement", "`return` is only allowed in a block",
-                           "in a model, declare results with `output name = ...`")
+                self.error(
+                    file,
+                    stmt.span,
+                    "misplaced-statement",
+                    "`return` is only allowed in a block",
+                    "in a model, declare results with `output name = ...`",
+                )
             values = [self.eval(v, scope) for v in stmt.values]
             scope.returned = values
         elif isinstance(stmt, S.ExprStmt):
             e = stmt.value
-            if isinstance(e, S.Call) and isinstance(e.func, S.Name) and e.func.id in ("compile", "fit") \
-                    and e.func.id not in scope.vars:
+            if (
+                isinstance(e, S.Call)
+                and isinstance(e.func, S.Name)
+                and e.func.id in ("compile", "fit")
+                and e.func.id not in scope.vars
+            ):
                 self._compile_or_fit(scope, e)
                 return
             value = self.eval(e, scope)
             if isinstance(value, (Tensor, Results)):
-                self.warn(file, stmt.span, "unused-tensor", "this result is computed but never used",
-                          "bind it to a name or declare it with `output name = ...`")
+                self.warn(
+                    file,
+                    stmt.span,
+                    "unused-tensor",
+                    "this result is computed but never used",
+                    "bind it to a name or declare it with `output name = ...`",
+                )
         elif isinstance(stmt, S.For):
             it = self.eval(stmt.iter, scope)
             if it is POISON:
                 return
             if not isinstance(it, (range, list, tuple)):
-                self.error(file, stmt.iter.span, "type-error",
-                           f"`for` loops over range(...) or a list of compile-time values, got {_kind(it)}")
+                self.error(
+                    file,
+                    stmt.iter.span,
+                    "type-error",
+                    f"`for` loops over range(...) or a list of compile-time values, got {_kind(it)}",
+                )
             if len(it) > 10000:
                 self.error(file, stmt.iter.span, "value-error", f"loop of {len(it)} iterations is too long")
             for v in it:
@@ -359,8 +465,12 @@ class Compiler:
             if cond is POISON:
                 return
             if isinstance(cond, (Tensor, LayerVal, Results)):
-                self.error(file, stmt.cond.span, "type-error",
-                           "`if` needs a compile-time value (a parameter or constant), not a tensor")
+                self.error(
+                    file,
+                    stmt.cond.span,
+                    "type-error",
+                    "`if` needs a compile-time value (a parameter or constant), not a tensor",
+                )
             body = stmt.body if cond else (stmt.orelse or [])
             self.exec_body(scope, body)
         else:  # pragma: no cover
@@ -374,13 +484,21 @@ class Compiler:
         elif isinstance(value, (tuple, list)):
             items = list(value)
         else:
-            self.error(scope.module.path, stmt.value.span, "unpack",
-                       f"{n} names on the left, but the right side is one value ({_kind(value)})",
-                       "only layers with several results (e.g. LSTM(return_state=true)) and blocks "
-                       "returning several values can be unpacked")
+            self.error(
+                scope.module.path,
+                stmt.value.span,
+                "unpack",
+                f"{n} names on the left, but the right side is one value ({_kind(value)})",
+                "only layers with several results (e.g. LSTM(return_state=true)) and blocks "
+                "returning several values can be unpacked",
+            )
         if len(items) != n:
-            self.error(scope.module.path, stmt.value.span, "unpack",
-                       f"{n} names on the left, but the right side gives {len(items)} values")
+            self.error(
+                scope.module.path,
+                stmt.value.span,
+                "unpack",
+                f"{n} names on the left, but the right side gives {len(items)} values",
+            )
         return items
 
     def add_output(self, scope: Scope, ident: S.Ident, value):
@@ -389,22 +507,38 @@ class Compiler:
         if value is POISON:
             return
         if not isinstance(value, Tensor):
-            self.error(file, ident.span, "type-error", f"output `{ident.id}` must be a tensor, got {_kind(value)}")
+            self.error(
+                file, ident.span, "type-error", f"output `{ident.id}` must be a tensor, got {_kind(value)}"
+            )
         for name, _, span in graph.outputs:
             if name == ident.id:
-                self.error(file, ident.span, "duplicate-output", f"output `{ident.id}` is declared twice",
-                           "give each output its own name", [Note(file, span, "first declared here")])
+                self.error(
+                    file,
+                    ident.span,
+                    "duplicate-output",
+                    f"output `{ident.id}` is declared twice",
+                    "give each output its own name",
+                    [Note(file, span, "first declared here")],
+                )
         self.check_bindable(file, ident)
         # name the producing layer after the output, as Keras logs use layer names
         call = value.call
-        if call is not None and call.layer.explicit_name and call.layer.name == ident.id \
-                and len(call.outputs) == 1 and not any(t is value for _, t, _ in graph.outputs):
+        if (
+            call is not None
+            and call.layer.explicit_name
+            and call.layer.name == ident.id
+            and len(call.outputs) == 1
+            and not any(t is value for _, t, _ in graph.outputs)
+        ):
             value.var = ident.id
             graph.outputs.append((ident.id, value, ident.span))
             return
         renamable = (
-            call is not None and not call.layer.shared and not call.layer.explicit_name
-            and len(call.layer.calls) == 1 and len(call.outputs) == 1
+            call is not None
+            and not call.layer.shared
+            and not call.layer.explicit_name
+            and len(call.layer.calls) == 1
+            and len(call.outputs) == 1
             and not any(t is value for _, t, _ in graph.outputs)
             and call in graph.calls
         )
@@ -422,8 +556,12 @@ class Compiler:
         for other in graph.layers:
             if other is not layer and other.name == name:
                 if other.explicit_name:
-                    self.error(file, span, "duplicate-output",
-                               f"output `{name}` clashes with the layer explicitly named \"{name}\"")
+                    self.error(
+                        file,
+                        span,
+                        "duplicate-output",
+                        f'output `{name}` clashes with the layer explicitly named "{name}"',
+                    )
                 # move the auto-named layer out of the way
                 other.name = self._fresh_name(graph, snake(other.type_name))
         layer.name = name
@@ -444,14 +582,23 @@ class Compiler:
         if scope.kind != "model":
             self.error(file, e.func.span, "misplaced-statement", f"`{which}(...)` is only allowed in a model")
         if e.args:
-            self.error(file, e.args[0].span, "argument-type",
-                       f"`{which}` takes keyword arguments only, e.g. {which}(optimizer=\"adam\")")
+            self.error(
+                file,
+                e.args[0].span,
+                "argument-type",
+                f'`{which}` takes keyword arguments only, e.g. {which}(optimizer="adam")',
+            )
         allowed = vocab.COMPILE_KEYWORDS if which == "compile" else tuple(vocab.FIT_KEYWORDS)
         kw = {}
         for k in e.kwargs:
             if k.name not in allowed:
-                self.report(file, k.span, "unknown-keyword", f"`{which}` has no keyword `{k.name}`",
-                            suggestion(k.name, allowed))
+                self.report(
+                    file,
+                    k.span,
+                    "unknown-keyword",
+                    f"`{which}` has no keyword `{k.name}`",
+                    suggestion(k.name, allowed),
+                )
                 continue
             if k.name in kw:
                 self.report(file, k.span, "duplicate-argument", f"`{k.name}` is given twice")
@@ -482,12 +629,19 @@ class Compiler:
         app = self.application(name)
         if app is not None:
             return app
-        candidates = list(scope.vars) + list(scope.module.names) + list(REGISTRY) + list(FUNCTIONS) + \
-            list(BUILTIN_FUNCS) + list(vocab.OPTIMIZER_CLASSES) + list(vocab.LOSS_CLASSES)
+        candidates = (
+            list(scope.vars)
+            + list(scope.module.names)
+            + list(REGISTRY)
+            + list(FUNCTIONS)
+            + list(BUILTIN_FUNCS)
+            + list(vocab.OPTIMIZER_CLASSES)
+            + list(vocab.LOSS_CLASSES)
+        )
         hint = suggestion(name, candidates)
         looks_layer = name[:1].isupper()
         code = "unknown-layer" if looks_layer else "undefined-name"
-        msg = (f"unknown layer or model `{name}`" if looks_layer else f"`{name}` is not defined")
+        msg = f"unknown layer or model `{name}`" if looks_layer else f"`{name}` is not defined"
         if not hint and looks_layer:
             hint = "define it with `model` or `block`, or check the spelling of the Keras layer"
         scope.vars[name] = POISON
@@ -526,7 +680,9 @@ class Compiler:
                 if isinstance(v, (Tensor, LayerVal, Results)) or v is POISON:
                     if v is POISON:
                         raise Abort()
-                    self.error(file, e.span, "type-error", f"f-strings take compile-time values, not {_kind(v)}")
+                    self.error(
+                        file, e.span, "type-error", f"f-strings take compile-time values, not {_kind(v)}"
+                    )
                 try:
                     parts.append(format(v, spec))
                 except (ValueError, TypeError) as exc:
@@ -542,8 +698,13 @@ class Compiler:
             if isinstance(obj, Results):
                 obj = obj.items
             if isinstance(obj, Tensor):
-                self.error(file, e.span, "unsupported", "slicing tensors is not supported",
-                           "use Cropping1D/2D or Reshape")
+                self.error(
+                    file,
+                    e.span,
+                    "unsupported",
+                    "slicing tensors is not supported",
+                    "use Cropping1D/2D or Reshape",
+                )
             try:
                 return obj[idx]
             except (TypeError, IndexError, KeyError) as exc:
@@ -596,10 +757,19 @@ class Compiler:
             b = builtin(e.name)
             if b is not None:
                 return b
-            self.error(scope.module.path, e.span, "unknown-layer", f"unknown Keras name `{e.name}`",
-                       suggestion(e.name, list(REGISTRY) + list(FUNCTIONS)))
-        self.error(scope.module.path, e.span, "type-error",
-                   "attribute access is only for Keras module prefixes such as `layers.Dense`")
+            self.error(
+                scope.module.path,
+                e.span,
+                "unknown-layer",
+                f"unknown Keras name `{e.name}`",
+                suggestion(e.name, list(REGISTRY) + list(FUNCTIONS)),
+            )
+        self.error(
+            scope.module.path,
+            e.span,
+            "type-error",
+            "attribute access is only for Keras module prefixes such as `layers.Dense`",
+        )
 
     def _binop(self, e: S.BinOp, scope):
         file = scope.module.path
@@ -610,9 +780,13 @@ class Compiler:
         if isinstance(left, Tensor) or isinstance(right, Tensor):
             merge = {"+": "Add", "-": "Subtract", "*": "Multiply"}.get(e.op)
             if merge is None or not (isinstance(left, Tensor) and isinstance(right, Tensor)):
-                self.error(file, e.span, "type-error",
-                           f"`{e.op}` on tensors needs two tensors and one of + - *; got {_kind(left)} "
-                           f"{e.op} {_kind(right)}")
+                self.error(
+                    file,
+                    e.span,
+                    "type-error",
+                    f"`{e.op}` on tensors needs two tensors and one of + - *; got {_kind(left)} "
+                    f"{e.op} {_kind(right)}",
+                )
             op = REGISTRY[merge]
             lv = LayerVal(op, {}, op.full({}), e.span, file)
             lv.function_form = True
@@ -622,7 +796,9 @@ class Compiler:
                 self.error(file, e.span, "value-error", "division by zero")
             return _BIN[e.op](left, right)
         except TypeError:
-            self.error(file, e.span, "type-error", f"cannot apply `{e.op}` to {_kind(left)} and {_kind(right)}")
+            self.error(
+                file, e.span, "type-error", f"cannot apply `{e.op}` to {_kind(left)} and {_kind(right)}"
+            )
         except OverflowError:
             self.error(file, e.span, "value-error", "number too large")
 
@@ -647,16 +823,25 @@ class Compiler:
                 bad = next(iter(kwargs))
                 if not (fn.op is not None and bad in getattr(fn.op, "call_params", ())):
                     kspan = next(k.span for k in e.kwargs if k.name == bad)
-                    self.error(file, kspan, "unknown-argument",
-                               f"applying {fn.type_name} takes tensors only, not `{bad}=`",
-                               "layer options go in the constructor: Layer(options)(x)")
+                    self.error(
+                        file,
+                        kspan,
+                        "unknown-argument",
+                        f"applying {fn.type_name} takes tensors only, not `{bad}=`",
+                        "layer options go in the constructor: Layer(options)(x)",
+                    )
             if fn.op is not None and getattr(fn.op, "call_params", ()):
                 inputs = self._call_params(fn, args, kwargs, e, file)
                 return self.apply(scope, fn, inputs, e.span, list_input=False, multi_arg=True)
             if len(args) != 1:
-                self.error(file, e.span, "arity",
-                           f"{fn.type_name} is applied to one tensor or one list of tensors, got {len(args)} "
-                           "arguments", "pass several tensors as a list: layer([a, b])")
+                self.error(
+                    file,
+                    e.span,
+                    "arity",
+                    f"{fn.type_name} is applied to one tensor or one list of tensors, got {len(args)} "
+                    "arguments",
+                    "pass several tensors as a list: layer([a, b])",
+                )
             return self.apply(scope, fn, args[0], e.span, list_input=isinstance(args[0], list))
         if isinstance(fn, DefVal):
             if fn.node.kind == "block":
@@ -665,9 +850,13 @@ class Compiler:
         if isinstance(fn, Builtin):
             return fn.fn(self, scope, args, kwargs, e)
         if isinstance(fn, Tensor):
-            self.error(file, e.func.span, "type-error",
-                       f"`{_name_of(e.func)}` is a tensor, not a layer; it cannot be called",
-                       "apply a layer to it instead: Layer(...)(x)")
+            self.error(
+                file,
+                e.func.span,
+                "type-error",
+                f"`{_name_of(e.func)}` is a tensor, not a layer; it cannot be called",
+                "apply a layer to it instead: Layer(...)(x)",
+            )
         self.error(file, e.func.span, "type-error", f"{_kind(fn)} cannot be called")
 
     def _call_params(self, fn, args, kwargs, e, file):
@@ -728,8 +917,12 @@ class Compiler:
             if v.op is None:
                 self.error(scope.module.path, e.span, "unsupported", "a model cannot be wrapped by a layer")
             if v.layer is not None:
-                self.error(scope.module.path, e.span, "type-error",
-                           "this layer is already applied; wrap a fresh layer, e.g. Bidirectional(LSTM(32))")
+                self.error(
+                    scope.module.path,
+                    e.span,
+                    "type-error",
+                    "this layer is already applied; wrap a fresh layer, e.g. Bidirectional(LSTM(32))",
+                )
             return LayerArg(v.op(), v.args, v.given)
         if isinstance(v, (Tensor, Results)):
             return _TensorArg()
@@ -738,8 +931,13 @@ class Compiler:
     def make_input(self, scope, args, kwargs, e):
         file = scope.module.path
         if scope.kind != "model":
-            self.error(file, e.span, "misplaced-statement", "`Input` is only allowed in a model",
-                       "pass the tensor to the block as a parameter")
+            self.error(
+                file,
+                e.span,
+                "misplaced-statement",
+                "`Input` is only allowed in a model",
+                "pass the tensor to the block as a parameter",
+            )
         op = REGISTRY["Input"]
         try:
             given = op.bind(args, kwargs)
@@ -749,7 +947,9 @@ class Compiler:
         if given.get("batch_shape") is not None:
             shape = tuple(given["batch_shape"])[1:]
         if shape is None:
-            self.error(file, e.span, "missing-argument", "Input needs `shape=`", "e.g. Input(shape=(28, 28, 1))")
+            self.error(
+                file, e.span, "missing-argument", "Input needs `shape=`", "e.g. Input(shape=(28, 28, 1))"
+            )
         graph = scope.graph
         t = self.new_tensor(TensorType(tuple(shape), given.get("dtype") or "float32"), None, e.span, file)
         t.input_name = given.get("name")
@@ -767,34 +967,53 @@ class Compiler:
         flat = inputs if isinstance(inputs, list) else [inputs]
         if any(x is POISON for x in flat) or lv is POISON:
             raise Abort()
-        for i, x in enumerate(flat):
+        for x in flat:
             if isinstance(x, Results):
-                self.error(file, span, "type-error",
-                           f"{lv.type_name} got several tensors (a multi-result layer or block) as one input",
-                           "unpack them first: out, h, c = LSTM(..., return_state=true)(x)")
+                self.error(
+                    file,
+                    span,
+                    "type-error",
+                    f"{lv.type_name} got several tensors (a multi-result layer or block) as one input",
+                    "unpack them first: out, h, c = LSTM(..., return_state=true)(x)",
+                )
             if not isinstance(x, Tensor):
-                self.error(file, span, "type-error", f"{lv.type_name} must be applied to tensors, got {_kind(x)}")
+                self.error(
+                    file, span, "type-error", f"{lv.type_name} must be applied to tensors, got {_kind(x)}"
+                )
         if lv.layer == "wrapped":
-            self.error(file, span, "type-error", "this layer is wrapped by another layer and cannot be applied")
+            self.error(
+                file, span, "type-error", "this layer is wrapped by another layer and cannot be applied"
+            )
         if lv.layer is not None and not lv.shared:
             self.error(
-                file, span, "reuse-without-share",
+                file,
+                span,
+                "reuse-without-share",
                 f"{lv.type_name} layer `{lv.var or lv.layer.name}` is applied a second time; without `share` "
                 "a layer may be applied only once",
                 f"to share its weights on purpose, declare it as `share {lv.var or 'name'} = ...`; "
                 "to get fresh weights, construct a new layer",
-                [Note(lv.first_call_file, lv.first_call_span, "first applied here"),
-                 Note(lv.file, lv.span, "constructed here")])
+                [
+                    Note(lv.first_call_file, lv.first_call_span, "first applied here"),
+                    Note(lv.file, lv.span, "constructed here"),
+                ],
+            )
         if lv.layer is not None and lv.layer.graph_owner is not graph:
             self.error(file, span, "type-error", "a layer cannot be used in two different models")
         if lv.op is not None:
             op = lv.op
             if op.takes_list:
                 if not list_input:
-                    self.error(file, span, "type-error",
-                               f"{op.name} takes a list of tensors: {op.name}()([a, b])")
+                    self.error(
+                        file, span, "type-error", f"{op.name} takes a list of tensors: {op.name}()([a, b])"
+                    )
                 if len(flat) < op.min_inputs:
-                    self.error(file, span, "arity", f"{op.name} needs at least {op.min_inputs} inputs, got {len(flat)}")
+                    self.error(
+                        file,
+                        span,
+                        "arity",
+                        f"{op.name} needs at least {op.min_inputs} inputs, got {len(flat)}",
+                    )
             elif list_input and not multi_arg:
                 self.error(file, span, "type-error", f"{op.name} takes one tensor, not a list")
             types = [x.type for x in flat]
@@ -808,9 +1027,16 @@ class Compiler:
                     if err.input_index is None or err.input_index == i or err.code == "shape-mismatch":
                         notes.append(self._made_note(x, i, len(flat)))
                 hint = err.hint
-                if err.code == "rank-mismatch" and hint and "return_sequences" in hint and flat[0].call is not None:
+                if (
+                    err.code == "rank-mismatch"
+                    and hint
+                    and "return_sequences" in hint
+                    and flat[0].call is not None
+                ):
                     prod = flat[0].call
-                    notes = [Note(prod.file, prod.span, f"{prod.layer.type_name} here returns {flat[0].type}")]
+                    notes = [
+                        Note(prod.file, prod.span, f"{prod.layer.type_name} here returns {flat[0].type}")
+                    ]
                 self.error(file, span, err.code, err.message, hint, notes)
             if not lv.args.get("trainable", True):
                 weights = [type(w)(w.name, w.shape, False) for w in weights]
@@ -819,20 +1045,33 @@ class Compiler:
         else:
             g = lv.graph
             if len(flat) != len(g.inputs):
-                self.error(file, span, "arity", f"model `{g.name}` takes {len(g.inputs)} input"
-                           f"{'s' if len(g.inputs) != 1 else ''}, got {len(flat)}")
+                self.error(
+                    file,
+                    span,
+                    "arity",
+                    f"model `{g.name}` takes {len(g.inputs)} input"
+                    f"{'s' if len(g.inputs) != 1 else ''}, got {len(flat)}",
+                )
             for i, (x, gi) in enumerate(zip(flat, g.inputs)):
                 if not _compatible(x.type.shape, gi.type.shape):
-                    self.error(file, span, "shape-mismatch",
-                               f"model `{g.name}` input {i} expects shape {gi.type}, got {x.type}",
-                               notes=[self._made_note(x, i, len(flat))])
+                    self.error(
+                        file,
+                        span,
+                        "shape-mismatch",
+                        f"model `{g.name}` input {i} expects shape {gi.type}, got {x.type}",
+                        notes=[self._made_note(x, i, len(flat))],
+                    )
             outs = reinfer(g, [x.type for x in flat])
             weights = []
         if lv.layer is None:
             explicit = lv.args.get("name") if lv.op is not None else None
             if explicit and any(layer.name == explicit for layer in graph.layers):
-                self.error(file, _kwarg_span(lv.span), "redefinition",
-                           f"two layers are named \"{explicit}\" in model `{graph.name}`")
+                self.error(
+                    file,
+                    _kwarg_span(lv.span),
+                    "redefinition",
+                    f'two layers are named "{explicit}" in model `{graph.name}`',
+                )
             if out_name:
                 name = out_name
             elif explicit:
@@ -845,8 +1084,19 @@ class Compiler:
                 name = self._fresh_name(graph, f"{self.blocks[-1].instance}_{snake(lv.op.name)}")
             else:
                 name = self._fresh_name(graph, snake(lv.op.name))
-            layer = Layer(len(graph.layers), lv.op, lv.given, name, lv.span, lv.file, shared=lv.shared,
-                          var=lv.var, graph=lv.graph, weights=weights, explicit_name=bool(explicit))
+            layer = Layer(
+                len(graph.layers),
+                lv.op,
+                lv.given,
+                name,
+                lv.span,
+                lv.file,
+                shared=lv.shared,
+                var=lv.var,
+                graph=lv.graph,
+                weights=weights,
+                explicit_name=bool(explicit),
+            )
             layer.graph_owner = graph
             layer.full_args = lv.args
             layer.raw_args = getattr(lv, "raw", {})
@@ -861,11 +1111,15 @@ class Compiler:
             layer = lv.layer
             if lv.op is not None and [w.shape for w in weights] != [w.shape for w in layer.weights]:
                 first = layer.calls[0]
-                self.error(file, span, "shared-shape",
-                           f"shared {lv.type_name} `{layer.name}` was built for input {first.inputs[0].type} "
-                           f"but is applied to {flat[0].type}",
-                           "a shared layer must see the same feature sizes at every call",
-                           [Note(first.file, first.span, f"first applied here to {first.inputs[0].type}")])
+                self.error(
+                    file,
+                    span,
+                    "shared-shape",
+                    f"shared {lv.type_name} `{layer.name}` was built for input {first.inputs[0].type} "
+                    f"but is applied to {flat[0].type}",
+                    "a shared layer must see the same feature sizes at every call",
+                    [Note(first.file, first.span, f"first applied here to {first.inputs[0].type}")],
+                )
         self.counter += 1
         call = Call(self.counter, layer, flat, [], list_input=list_input, span=span, file=file)
         call.multi_arg = multi_arg
@@ -881,7 +1135,9 @@ class Compiler:
     def _made_note(self, x: Tensor, i: int, n: int) -> Note:
         which = f"input {i}" if n > 1 else "the input"
         if x.call is None:
-            return Note(x.file, x.span, f"{which} {x.var or ''} has shape {x.type} (an Input)".replace("  ", " "))
+            return Note(
+                x.file, x.span, f"{which} {x.var or ''} has shape {x.type} (an Input)".replace("  ", " ")
+            )
         return Note(x.file, x.span, f"{which} has shape {x.type}, made by {x.call.layer.type_name} here")
 
     def construct_model(self, scope, dv: DefVal, args, kwargs, e):
@@ -891,14 +1147,23 @@ class Compiler:
 
         if stdlib.is_stdlib(dv.module.path) and "weights" in bound and bound["weights"] is not None:
             span = next((k.span for k in e.kwargs if k.name == "weights"), e.span)
-            self.error(file, span, "unsupported",
-                       f"{dv.node.name.id}: graphc builds the architecture only; pretrained weights "
-                       f"({bound['weights']!r}) cannot be loaded", "pass weights=None")
+            self.error(
+                file,
+                span,
+                "unsupported",
+                f"{dv.node.name.id}: graphc builds the architecture only; pretrained weights "
+                f"({bound['weights']!r}) cannot be loaded",
+                "pass weights=None",
+            )
         for k, v in bound.items():
             if isinstance(v, (Tensor, LayerVal, Results)):
-                self.error(file, e.span, "type-error",
-                           f"model `{dv.node.name.id}` takes compile-time values, but `{k}` got {_kind(v)}",
-                           "apply the model to tensors afterwards: m = Model(args); y = m(x)")
+                self.error(
+                    file,
+                    e.span,
+                    "type-error",
+                    f"model `{dv.node.name.id}` takes compile-time values, but `{k}` got {_kind(v)}",
+                    "apply the model to tensors afterwards: m = Model(args); y = m(x)",
+                )
         graph = self.instantiate(dv, bound, e.span, file)
         if graph is None:
             raise Abort()
@@ -910,24 +1175,38 @@ class Compiler:
         params = node.params
         names = [p.name.id for p in params]
         if len(args) > len(params):
-            self.error(file, e.span, "arity",
-                       f"{node.kind} `{node.name.id}` takes {len(params)} argument{'s' if len(params) != 1 else ''}"
-                       f" ({', '.join(names)}), got {len(args)}",
-                       notes=[Note(dv.module.path, node.name.span, "defined here")])
+            self.error(
+                file,
+                e.span,
+                "arity",
+                f"{node.kind} `{node.name.id}` takes {len(params)} argument{'s' if len(params) != 1 else ''}"
+                f" ({', '.join(names)}), got {len(args)}",
+                notes=[Note(dv.module.path, node.name.span, "defined here")],
+            )
         bound = dict(zip(names, args))
         for k in e.kwargs:
             if k.name not in names:
-                self.error(file, k.span, "unknown-argument", f"{node.kind} `{node.name.id}` has no parameter `{k.name}`",
-                           suggestion(k.name, names), [Note(dv.module.path, node.name.span, "defined here")])
+                self.error(
+                    file,
+                    k.span,
+                    "unknown-argument",
+                    f"{node.kind} `{node.name.id}` has no parameter `{k.name}`",
+                    suggestion(k.name, names),
+                    [Note(dv.module.path, node.name.span, "defined here")],
+                )
             if k.name in bound:
                 self.error(file, k.span, "duplicate-argument", f"`{k.name}` is given twice")
             bound[k.name] = kwargs[k.name]
         for p in params:
             if p.name.id not in bound:
                 if p.default is None:
-                    self.error(file, e.span, "arity",
-                               f"{node.kind} `{node.name.id}` needs the argument `{p.name.id}`",
-                               notes=[Note(dv.module.path, p.span, "parameter declared here")])
+                    self.error(
+                        file,
+                        e.span,
+                        "arity",
+                        f"{node.kind} `{node.name.id}` needs the argument `{p.name.id}`",
+                        notes=[Note(dv.module.path, p.span, "parameter declared here")],
+                    )
                 bound[p.name.id] = self.eval(p.default, _ConstScope(dv.module, self))
         return bound
 
@@ -945,9 +1224,16 @@ class Compiler:
         n = counts.get(node.name.id, 0)
         counts[node.name.id] = n + 1
         self.counter += 1
-        bc = BlockCall(self.counter, node.name.id, snake(node.name.id) + (f"_{n}" if n else ""),
-                       [(p.name.id, bound[p.name.id]) for p in node.params], span=e.span, file=scope.module.path,
-                       def_span=node.name.span, def_file=dv.module.path)
+        bc = BlockCall(
+            self.counter,
+            node.name.id,
+            snake(node.name.id) + (f"_{n}" if n else ""),
+            [(p.name.id, bound[p.name.id]) for p in node.params],
+            span=e.span,
+            file=scope.module.path,
+            def_span=node.name.span,
+            def_file=dv.module.path,
+        )
         (self.blocks[-1].items if self.blocks else graph.items).append(bc)
         bc.defaults = {}
         for p in node.params:
@@ -1076,19 +1362,37 @@ def _kwarg_span(span):
 
 
 _BIN = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
-    "//": operator.floordiv, "%": operator.mod, "**": operator.pow,
+    "+": operator.add,
+    "-": operator.sub,
+    "*": operator.mul,
+    "/": operator.truediv,
+    "//": operator.floordiv,
+    "%": operator.mod,
+    "**": operator.pow,
 }
 _CMP = {
-    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
-    ">": operator.gt, ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
 }
 
 
 # ------------------------------------------------------------------ builtins
 def _b_range(c, scope, args, kwargs, e):
-    if kwargs or not 1 <= len(args) <= 3 or not all(isinstance(a, int) and not isinstance(a, bool) for a in args):
-        c.error(scope.module.path, e.span, "type-error", "range takes 1 to 3 ints: range(stop), range(start, stop[, step])")
+    if (
+        kwargs
+        or not 1 <= len(args) <= 3
+        or not all(isinstance(a, int) and not isinstance(a, bool) for a in args)
+    ):
+        c.error(
+            scope.module.path,
+            e.span,
+            "type-error",
+            "range takes 1 to 3 ints: range(stop), range(start, stop[, step])",
+        )
     if len(args) == 3 and args[2] == 0:
         c.error(scope.module.path, e.span, "value-error", "range step must not be zero")
     return range(*args)
@@ -1124,8 +1428,12 @@ def _merge_fn(cls_name):
     def call(c, scope, args, kwargs, e):
         op = REGISTRY[cls_name]
         if len(args) != 1 or not isinstance(args[0], list):
-            c.error(scope.module.path, e.span, "type-error",
-                    f"{op.function} takes one list of tensors: {op.function}([a, b])")
+            c.error(
+                scope.module.path,
+                e.span,
+                "type-error",
+                f"{op.function} takes one list of tensors: {op.function}([a, b])",
+            )
         lv = c.construct(scope, op, [], kwargs, e)
         lv.function_form = True
         return c.apply(scope, lv, args[0], e.span, list_input=True)
@@ -1144,9 +1452,12 @@ def _config_obj(family, cls, canonical, defaults):
         for k, v in kwargs.items():
             if k not in defaults and k != "name":
                 span = next((kk.span for kk in e.kwargs if kk.name == k), e.span)
-                c.error(file, span, "unknown-argument", f"{cls} has no argument `{k}`", suggestion(k, defaults))
-            if k in ("learning_rate", "epsilon", "delta") and (not isinstance(v, (int, float)) or isinstance(v, bool)
-                                                               or not v > 0 or not math.isfinite(v)):
+                c.error(
+                    file, span, "unknown-argument", f"{cls} has no argument `{k}`", suggestion(k, defaults)
+                )
+            if k in ("learning_rate", "epsilon", "delta") and (
+                not isinstance(v, (int, float)) or isinstance(v, bool) or not v > 0 or not math.isfinite(v)
+            ):
                 span = next((kk.span for kk in e.kwargs if kk.name == k), e.span)
                 c.error(file, span, "argument-value", f"{cls} `{k}` must be a positive number, got `{v!r}`")
         return ConfigObj(family, cls, canonical, kwargs, e.span)
@@ -1209,8 +1520,9 @@ def compile_program(path: str, text: str | None = None, model: str | None = None
             if any(p.default is None for p in node.params):
                 continue  # checked where it is instantiated
             try:
-                args = c.bind_params(_ConstScope(env, c), dv, [], {}, S.Call(S.Name(node.name.id), [], [],
-                                                                                   span=node.name.span))
+                args = c.bind_params(
+                    _ConstScope(env, c), dv, [], {}, S.Call(S.Name(node.name.id), [], [], span=node.name.span)
+                )
                 graphs[node.name.id] = c.instantiate(dv, args)
             except Abort:
                 pass
@@ -1218,7 +1530,12 @@ def compile_program(path: str, text: str | None = None, model: str | None = None
                 c.report(env.path, node.name.span, "recursion", f"model `{node.name.id}` nests too deeply")
         if model is not None and model not in graphs:
             names = [dv.node.name.id for dv in c.entry_models(env)]
-            c.report(env.path, S.Span(1, 1, 1, 2), "unknown-model", f"no model named `{model}` in this file",
-                     suggestion(model, names) or ("models: " + ", ".join(names) if names else None))
+            c.report(
+                env.path,
+                S.Span(1, 1, 1, 2),
+                "unknown-model",
+                f"no model named `{model}` in this file",
+                suggestion(model, names) or ("models: " + ", ".join(names) if names else None),
+            )
     c.diags.sort(key=lambda d: (d.file != path, d.file, d.span.line, d.span.col))
     return Program(c, env, graphs)

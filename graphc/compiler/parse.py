@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from lark import Lark, Token, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from graphc.compiler import syntax as S
 from graphc.diagnostics import CompileError, Diagnostic
@@ -259,7 +259,9 @@ class _Builder(Transformer):
         has_params = len(c) == 3
         params = c[1] if has_params else []
         name = _ident(c[0])
-        span = S.Span(name.span.line, 1, name.span.end_line, name.span.end_col, name.span.start, name.span.end)
+        span = S.Span(
+            name.span.line, 1, name.span.end_line, name.span.end_col, name.span.start, name.span.end
+        )
         return S.Def(kind, name, params, c[-1], has_params, span=span)
 
     def use_stmt(self, c):
@@ -281,8 +283,22 @@ class _NotPrefix:
         self.operand, self.span = operand, span
 
 
-_PREC = {"or": 1, "and": 2, "==": 4, "!=": 4, "<": 4, "<=": 4, ">": 4, ">=": 4,
-         "+": 5, "-": 5, "*": 6, "/": 6, "//": 6, "%": 6}
+_PREC = {
+    "or": 1,
+    "and": 2,
+    "==": 4,
+    "!=": 4,
+    "<": 4,
+    "<=": 4,
+    ">": 4,
+    ">=": 4,
+    "+": 5,
+    "-": 5,
+    "*": 6,
+    "/": 6,
+    "//": 6,
+    "%": 6,
+}
 _NOT_PREC = 3
 
 
@@ -464,22 +480,39 @@ def _syntax_diag(path: str, exc: UnexpectedInput, text: str) -> Diagnostic:
     tok = getattr(exc, "token", None)
     expected = sorted({_describe(t) for t in getattr(exc, "expected", ()) or ()})
     opened = _parser().options.postlex.opened
-    at_end = tok is None or tok.type == "$END" or isinstance(exc, UnexpectedEOF) or (tok.type == "_NL" and not tok.value
-                                                                                    and tok.line is None)
+    at_end = (
+        tok is None
+        or tok.type == "$END"
+        or isinstance(exc, UnexpectedEOF)
+        or (tok.type == "_NL" and not tok.value and tok.line is None)
+    )
     unclosed = opened if at_end else [o for o in opened if o.type != "LBRACE"]
     if unclosed and (at_end or tok.type in ("RBRACE", "_NL") or str(tok) in KEYWORDS):
         o = unclosed[-1]
         close = {"(": ")", "[": "]", "{": "}"}[o.value]
         where = f" before line {tok.line}" if not at_end and tok is not None and tok.line else " at the end"
-        return Diagnostic(path, _tspan(o), "error", "syntax", f"`{o.value}` is never closed", f"add `{close}`{where}")
+        return Diagnostic(
+            path, _tspan(o), "error", "syntax", f"`{o.value}` is never closed", f"add `{close}`{where}"
+        )
     if tok is None or tok.type == "$END" or isinstance(exc, UnexpectedEOF) or tok.line is None:
         lines = text.splitlines() or [""]
         span = S.Span(len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
-        return Diagnostic(path, span, "error", "syntax", "unexpected end of file" +
-                          (f"; expected {_or(expected)}" if expected else ""),
-                          "a bracket or block may be left open")
+        return Diagnostic(
+            path,
+            span,
+            "error",
+            "syntax",
+            "unexpected end of file" + (f"; expected {_or(expected)}" if expected else ""),
+            "a bracket or block may be left open",
+        )
     if tok.type == "_NL":
-        what = "end of line" if tok.value else "`}`" if text[tok.start_pos:tok.start_pos + 1] == "}" else "end of file"
+        what = (
+            "end of line"
+            if tok.value
+            else "`}`"
+            if text[tok.start_pos : tok.start_pos + 1] == "}"
+            else "end of file"
+        )
         length = 1
     else:
         what = f"`{tok.value}`"
@@ -492,8 +525,14 @@ def _syntax_diag(path: str, exc: UnexpectedInput, text: str) -> Diagnostic:
         hint = "a `,` may be missing"
     elif tok.type in ("LPAR", "LSQB", "NAME", "NUMBER", "STRING") and "end of line" in expected:
         hint = "a statement ends at the end of its line; a `;` or newline may be missing"
-    return Diagnostic(path, span, "error", "syntax",
-                      f"unexpected {what}" + (f"; expected {_or(expected)}" if expected else ""), hint)
+    return Diagnostic(
+        path,
+        span,
+        "error",
+        "syntax",
+        f"unexpected {what}" + (f"; expected {_or(expected)}" if expected else ""),
+        hint,
+    )
 
 
 def _or(items: list[str]) -> str:
@@ -513,7 +552,9 @@ def parse(text: str, path: str = "<string>") -> S.Module:
     except Exception as exc:  # lark wraps transformer errors in VisitError
         orig = getattr(exc, "orig_exc", None)
         if isinstance(orig, _TokenError):
-            raise CompileError([Diagnostic(path, _tspan(orig.tok), "error", "syntax", orig.message)]) from None
+            raise CompileError(
+                [Diagnostic(path, _tspan(orig.tok), "error", "syntax", orig.message)]
+            ) from None
         raise
     module.path = path
     module.source = text

@@ -39,31 +39,97 @@ _OPT_COMMON = {"weight_decay": None, "clipnorm": None, "clipvalue": None, "globa
 # canonical optimizer name -> (Keras class, {argument: default})
 OPTIMIZERS: dict[str, tuple[str, dict]] = {
     "sgd": ("SGD", {"learning_rate": 0.01, "momentum": 0.0, "nesterov": False, **_OPT_COMMON}),
-    "rmsprop": ("RMSprop", {"learning_rate": 0.001, "rho": 0.9, "momentum": 0.0, "epsilon": 1e-07,
-                            "centered": False, **_OPT_COMMON}),
-    "adam": ("Adam", {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-07,
-                      "amsgrad": False, **_OPT_COMMON}),
-    "adamw": ("AdamW", {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-07,
-                        "amsgrad": False, **_OPT_COMMON, "weight_decay": 0.004}),
-    "adagrad": ("Adagrad", {"learning_rate": 0.001, "initial_accumulator_value": 0.1, "epsilon": 1e-07,
-                            **_OPT_COMMON}),
-    "adamax": ("Adamax", {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-07,
-                          **_OPT_COMMON}),
-    "nadam": ("Nadam", {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-07,
-                        **_OPT_COMMON}),
+    "rmsprop": (
+        "RMSprop",
+        {
+            "learning_rate": 0.001,
+            "rho": 0.9,
+            "momentum": 0.0,
+            "epsilon": 1e-07,
+            "centered": False,
+            **_OPT_COMMON,
+        },
+    ),
+    "adam": (
+        "Adam",
+        {
+            "learning_rate": 0.001,
+            "beta_1": 0.9,
+            "beta_2": 0.999,
+            "epsilon": 1e-07,
+            "amsgrad": False,
+            **_OPT_COMMON,
+        },
+    ),
+    "adamw": (
+        "AdamW",
+        {
+            "learning_rate": 0.001,
+            "beta_1": 0.9,
+            "beta_2": 0.999,
+            "epsilon": 1e-07,
+            "amsgrad": False,
+            **_OPT_COMMON,
+            "weight_decay": 0.004,
+        },
+    ),
+    "adagrad": (
+        "Adagrad",
+        {"learning_rate": 0.001, "initial_accumulator_value": 0.1, "epsilon": 1e-07, **_OPT_COMMON},
+    ),
+    "adamax": (
+        "Adamax",
+        {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-07, **_OPT_COMMON},
+    ),
+    "nadam": (
+        "Nadam",
+        {"learning_rate": 0.001, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-07, **_OPT_COMMON},
+    ),
     "adadelta": ("Adadelta", {"learning_rate": 0.001, "rho": 0.95, "epsilon": 1e-07, **_OPT_COMMON}),
 }
 OPTIMIZER_CLASSES = {cls: name for name, (cls, _) in OPTIMIZERS.items()}
 
 METRICS = (
-    "accuracy", "acc", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
-    "top_k_categorical_accuracy", "sparse_top_k_categorical_accuracy", "mse", "mae", "mape", "msle",
-    "mean_squared_error", "mean_absolute_error", "auc", "precision", "recall", "cosine_similarity",
-    "root_mean_squared_error", "binary_crossentropy", "categorical_crossentropy",
-    "sparse_categorical_crossentropy", "kl_divergence", "log_cosh_error",
+    "accuracy",
+    "acc",
+    "binary_accuracy",
+    "categorical_accuracy",
+    "sparse_categorical_accuracy",
+    "top_k_categorical_accuracy",
+    "sparse_top_k_categorical_accuracy",
+    "mse",
+    "mae",
+    "mape",
+    "msle",
+    "mean_squared_error",
+    "mean_absolute_error",
+    "auc",
+    "precision",
+    "recall",
+    "cosine_similarity",
+    "root_mean_squared_error",
+    "binary_crossentropy",
+    "categorical_crossentropy",
+    "sparse_categorical_crossentropy",
+    "kl_divergence",
+    "log_cosh_error",
 )
 
-COMPILE_KEYWORDS = ("optimizer", "loss", "loss_weights", "metrics", "weighted_metrics", "run_eagerly",
-                    "steps_per_execution", "jit_compile")
-FIT_KEYWORDS = {"batch_size": 32, "epochs": 1, "validation_split": 0.0, "shuffle": True,
-                "steps_per_epoch": None, "verbose": "auto"}
+COMPILE_KEYWORDS = (
+    "optimizer",
+    "loss",
+    "loss_weights",
+    "metrics",
+    "weighted_metrics",
+    "run_eagerly",
+    "steps_per_execution",
+    "jit_compile",
+)
+FIT_KEYWORDS = {
+    "batch_size": 32,
+    "epochs": 1,
+    "validation_split": 0.0,
+    "shuffle": True,
+    "steps_per_epoch": None,
+    "verbose": "auto",
+}

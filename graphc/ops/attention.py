@@ -77,8 +77,11 @@ class MultiHeadAttention(Op):
     def validate(cls, given):
         a = cls.full(given)
         if a.flash_attention and a.dropout > 0:
-            raise ArgError("MultiHeadAttention: dropout is not supported with flash_attention=true",
-                           arg="dropout", hint="set dropout=0.0, or drop flash_attention")
+            raise ArgError(
+                "MultiHeadAttention: dropout is not supported with flash_attention=true",
+                arg="dropout",
+                hint="set dropout=0.0, or drop flash_attention",
+            )
 
     @staticmethod
     def _qvk(inputs):
@@ -92,27 +95,42 @@ class MultiHeadAttention(Op):
         names = ("query", "value", "key")
         for i, x in enumerate((q, v, k)):
             if x.rank < 3:
-                raise ShapeError(f"MultiHeadAttention expects a {names[i]} of rank >= 3 (batch, ..., features), "
-                                 f"got shape {x} ({x.rank}D)", code="rank-mismatch", input_index=i,
-                                 hint="attention runs over a sequence: (batch, timesteps, features)")
+                raise ShapeError(
+                    f"MultiHeadAttention expects a {names[i]} of rank >= 3 (batch, ..., features), "
+                    f"got shape {x} ({x.rank}D)",
+                    code="rank-mismatch",
+                    input_index=i,
+                    hint="attention runs over a sequence: (batch, timesteps, features)",
+                )
             if x.shape[-1] is None:
-                raise ShapeError(f"MultiHeadAttention needs a known feature size (last axis) for the "
-                                 f"{names[i]}, got shape {x}", input_index=i,
-                                 hint="give the size in Input(shape=...)")
+                raise ShapeError(
+                    f"MultiHeadAttention needs a known feature size (last axis) for the "
+                    f"{names[i]}, got shape {x}",
+                    input_index=i,
+                    hint="give the size in Input(shape=...)",
+                )
         if v.rank != q.rank:
-            raise ShapeError(f"MultiHeadAttention: query {q} and value {v} must have the same rank",
-                             code="rank-mismatch", input_index=1)
+            raise ShapeError(
+                f"MultiHeadAttention: query {q} and value {v} must have the same rank",
+                code="rank-mismatch",
+                input_index=1,
+            )
         if v.shape[:-1] != k.shape[:-1]:
-            raise ShapeError(f"MultiHeadAttention: value {v} and key {k} must be equal on every axis but the last",
-                             input_index=2)
+            raise ShapeError(
+                f"MultiHeadAttention: value {v} and key {k} must be equal on every axis but the last",
+                input_index=2,
+            )
         if a.attention_axes is not None:
             axes = (a.attention_axes,) if is_int(a.attention_axes) else a.attention_axes
             for ax in axes:
                 n = ax if ax >= 0 else v.rank + ax
                 if not 1 <= n <= v.rank - 2:
-                    raise ShapeError(f"MultiHeadAttention: attention axis {ax} is not one of the value's "
-                                     f"sequence axes (1..{v.rank - 2}) for shape {v}", code="argument-value",
-                                     arg="attention_axes")
+                    raise ShapeError(
+                        f"MultiHeadAttention: attention axis {ax} is not one of the value's "
+                        f"sequence axes (1..{v.rank - 2}) for shape {v}",
+                        code="argument-value",
+                        arg="attention_axes",
+                    )
         out = a.output_shape or (q.shape[-1],)
         return [TensorType(tuple(q.shape[:-1]) + tuple(out), layer_dtype(a))]
 

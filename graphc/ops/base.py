@@ -32,7 +32,9 @@ def lookup(name: str):
 class ArgError(Exception):
     """A bad argument; `arg` names it (for the caret), `code` is a diagnostics code."""
 
-    def __init__(self, message: str, arg: str | None = None, code: str = "argument-value", hint: str | None = None):
+    def __init__(
+        self, message: str, arg: str | None = None, code: str = "argument-value", hint: str | None = None
+    ):
         super().__init__(message)
         self.message, self.arg, self.code, self.hint = message, arg, code, hint
 
@@ -40,8 +42,14 @@ class ArgError(Exception):
 class ShapeError(Exception):
     """The layer cannot take its input shapes.  `input_index` points at the culprit."""
 
-    def __init__(self, message: str, code: str = "shape-mismatch", hint: str | None = None,
-                 input_index: int | None = None, arg: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        code: str = "shape-mismatch",
+        hint: str | None = None,
+        input_index: int | None = None,
+        arg: str | None = None,
+    ):
         super().__init__(message)
         self.message, self.code, self.hint, self.input_index, self.arg = message, code, hint, input_index, arg
 
@@ -49,6 +57,7 @@ class ShapeError(Exception):
 # --------------------------------------------------------------- validators
 # A validator takes the GDL value and returns the normalized value, or raises
 # ArgError with code "argument-type" / "argument-value" (the arg name is added later).
+
 
 def _tname(v) -> str:
     if v is None:
@@ -71,8 +80,12 @@ def _tname(v) -> str:
 
 
 def type_error(expected: str, v) -> ArgError:
-    return ArgError(f"expected {expected}, got {_tname(v)} `{v!r}`" if not hasattr(v, "kind_name")
-                    else f"expected {expected}, got {_tname(v)}", code="argument-type")
+    return ArgError(
+        f"expected {expected}, got {_tname(v)} `{v!r}`"
+        if not hasattr(v, "kind_name")
+        else f"expected {expected}, got {_tname(v)}",
+        code="argument-type",
+    )
 
 
 def is_int(v) -> bool:
@@ -140,8 +153,9 @@ def choice(*options: str, lower: bool = True) -> Callable:
         if w not in options:
             from graphc.diagnostics import suggestion
 
-            raise ArgError(f'"{v}" is not one of ' + ", ".join(f'"{o}"' for o in options),
-                           hint=suggestion(v, options))
+            raise ArgError(
+                f'"{v}" is not one of ' + ", ".join(f'"{o}"' for o in options), hint=suggestion(v, options)
+            )
         return w
 
     check.doc = "|".join(options)
@@ -184,8 +198,9 @@ def shape_(v):
         raise type_error("a shape tuple such as (28, 28, 1)", v)
     for d in v:
         if d is not None and (not is_int(d) or d < 0):
-            raise ArgError(f"shape sizes must be non-negative ints or None, got `{tuple(v)!r}`",
-                           code="argument-type")
+            raise ArgError(
+                f"shape sizes must be non-negative ints or None, got `{tuple(v)!r}`", code="argument-type"
+            )
     return tuple(v)
 
 
@@ -212,10 +227,37 @@ any_.doc = "any"
 
 # Keras 3 activations by every name it accepts (keras/src/activations/__init__.py)
 ACTIVATIONS = (
-    "celu", "elu", "exponential", "gelu", "glu", "hard_shrink", "hard_sigmoid", "hard_silu",
-    "hard_swish", "hard_tanh", "leaky_relu", "linear", "log_sigmoid", "log_softmax", "mish",
-    "relu", "relu6", "selu", "sigmoid", "silu", "soft_shrink", "softmax", "softplus", "softsign",
-    "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish", "tanh", "tanh_shrink",
+    "celu",
+    "elu",
+    "exponential",
+    "gelu",
+    "glu",
+    "hard_shrink",
+    "hard_sigmoid",
+    "hard_silu",
+    "hard_swish",
+    "hard_tanh",
+    "leaky_relu",
+    "linear",
+    "log_sigmoid",
+    "log_softmax",
+    "mish",
+    "relu",
+    "relu6",
+    "selu",
+    "sigmoid",
+    "silu",
+    "soft_shrink",
+    "softmax",
+    "softplus",
+    "softsign",
+    "sparse_plus",
+    "sparse_sigmoid",
+    "sparsemax",
+    "squareplus",
+    "swish",
+    "tanh",
+    "tanh_shrink",
     "threshold",
 )
 
@@ -224,32 +266,60 @@ def activation_(v):
     if v is None:
         return "linear"
     if not isinstance(v, str):
-        raise type_error("an activation name such as \"relu\"", v)
+        raise type_error('an activation name such as "relu"', v)
     if v not in ACTIVATIONS:
         from graphc.diagnostics import suggestion
 
-        raise ArgError(f'unknown activation "{v}"', code="unknown-activation",
-                       hint=suggestion(v, ACTIVATIONS))
+        raise ArgError(
+            f'unknown activation "{v}"', code="unknown-activation", hint=suggestion(v, ACTIVATIONS)
+        )
     return v
 
 
 activation_.doc = "activation"
 
 INITIALIZERS = (
-    "glorot_uniform", "glorot_normal", "he_uniform", "he_normal", "lecun_uniform", "lecun_normal",
-    "zeros", "ones", "orthogonal", "identity", "random_normal", "random_uniform",
-    "truncated_normal", "variance_scaling", "constant",
+    "glorot_uniform",
+    "glorot_normal",
+    "he_uniform",
+    "he_normal",
+    "lecun_uniform",
+    "lecun_normal",
+    "zeros",
+    "ones",
+    "orthogonal",
+    "identity",
+    "random_normal",
+    "random_uniform",
+    "truncated_normal",
+    "variance_scaling",
+    "constant",
     # further identifiers keras.initializers.get accepts (keras/src/initializers/__init__.py)
-    "uniform", "normal", "zero", "one",
-    "GlorotUniform", "GlorotNormal", "HeUniform", "HeNormal", "LecunUniform", "LecunNormal",
-    "Zeros", "Ones", "Orthogonal", "Identity", "RandomNormal", "RandomUniform", "TruncatedNormal",
-    "VarianceScaling", "Constant",
+    "uniform",
+    "normal",
+    "zero",
+    "one",
+    "GlorotUniform",
+    "GlorotNormal",
+    "HeUniform",
+    "HeNormal",
+    "LecunUniform",
+    "LecunNormal",
+    "Zeros",
+    "Ones",
+    "Orthogonal",
+    "Identity",
+    "RandomNormal",
+    "RandomUniform",
+    "TruncatedNormal",
+    "VarianceScaling",
+    "Constant",
 )
 
 
 def initializer_(v):
     if not isinstance(v, str):
-        raise type_error("an initializer name such as \"glorot_uniform\"", v)
+        raise type_error('an initializer name such as "glorot_uniform"', v)
     if v not in INITIALIZERS:
         from graphc.diagnostics import suggestion
 
@@ -269,8 +339,10 @@ def regularizer_(v):
     if v not in REGULARIZERS:
         from graphc.diagnostics import suggestion
 
-        raise ArgError(f"unknown regularizer `{v!r}`",
-                       hint=suggestion(str(v), REGULARIZERS) or 'use "l1", "l2" or "l1l2"')
+        raise ArgError(
+            f"unknown regularizer `{v!r}`",
+            hint=suggestion(str(v), REGULARIZERS) or 'use "l1", "l2" or "l1l2"',
+        )
     return v
 
 
@@ -358,24 +430,36 @@ class Op:
             raise ArgError(
                 f"{cls.name} takes at most {len(positional)} positional argument"
                 f"{'s' if len(positional) != 1 else ''} ({', '.join(p.name for p in positional)}), got {len(pos)}",
-                arg=f"#{len(positional)}", code="argument-type",
-                hint="pass the others by keyword, as in Keras")
+                arg=f"#{len(positional)}",
+                code="argument-type",
+                hint="pass the others by keyword, as in Keras",
+            )
         for i, (p, v) in enumerate(zip(positional, pos)):
             out[p.name] = cls._check(p, v, f"#{i}")
         for k, v in kw.items():
             p = by_name.get(k)
             if p is None:
-                raise ArgError(f"{cls.name} has no argument `{k}`", arg=k, code="unknown-argument",
-                               hint=suggestion(k, by_name))
+                raise ArgError(
+                    f"{cls.name} has no argument `{k}`",
+                    arg=k,
+                    code="unknown-argument",
+                    hint=suggestion(k, by_name),
+                )
             if k in out:
-                raise ArgError(f"{cls.name} got `{k}` twice (positionally and by keyword)", arg=k,
-                               code="duplicate-argument")
+                raise ArgError(
+                    f"{cls.name} got `{k}` twice (positionally and by keyword)",
+                    arg=k,
+                    code="duplicate-argument",
+                )
             out[k] = cls._check(p, v, k)
         for p in params:
             if p.name not in out:
                 if p.required:
-                    raise ArgError(f"{cls.name} needs the argument `{p.name}`", code="missing-argument",
-                                   hint=f"for example {cls.name}({p.name}=...)")
+                    raise ArgError(
+                        f"{cls.name} needs the argument `{p.name}`",
+                        code="missing-argument",
+                        hint=f"for example {cls.name}({p.name}=...)",
+                    )
         given = Args(out)
         cls.validate(given)
         return given
@@ -410,6 +494,7 @@ class Op:
         # wrap each `weights` override so no subclass has to remember it.
         w = cls.__dict__.get("weights")
         if w is not None and not getattr(w, "_honors_trainable", False):
+
             def weights(self, a, inputs, _w=w):
                 ws = _w(self, a, inputs)
                 if a.get("trainable", True) is False:
@@ -422,6 +507,7 @@ class Op:
         # the number of input tensors is checked once, here, against min_inputs/max_inputs
         f = cls.__dict__.get("infer")
         if f is not None and not getattr(f, "_checks_arity", False):
+
             def infer(self, a, inputs, _f=f):
                 check_num_inputs(inputs, self.name, self.min_inputs, self.max_inputs)
                 return _f(self, a, inputs)
@@ -480,21 +566,28 @@ def need_rank(inp: TensorType, rank: int, layer: str, what: str = "", hint: str 
     if inp.rank != rank:
         raise ShapeError(
             f"{layer} expects a {rank}D input{(' ' + what) if what else ''}, got shape {inp} ({inp.rank}D)",
-            code="rank-mismatch", hint=hint, input_index=0)
+            code="rank-mismatch",
+            hint=hint,
+            input_index=0,
+        )
 
 
 def need_min_rank(inp: TensorType, rank: int, layer: str) -> None:
     if inp.rank < rank:
-        raise ShapeError(f"{layer} expects an input of rank >= {rank}, got shape {inp} ({inp.rank}D)",
-                         code="rank-mismatch", input_index=0)
+        raise ShapeError(
+            f"{layer} expects an input of rank >= {rank}, got shape {inp} ({inp.rank}D)",
+            code="rank-mismatch",
+            input_index=0,
+        )
 
 
 def norm_axis(axis: int, rank: int, layer: str, arg: str = "axis") -> int:
     """A Keras axis (batch axis = 0) normalized to 0..rank-1."""
     ax = axis + rank if axis < 0 else axis
     if not 0 <= ax < rank:
-        raise ShapeError(f"{layer}: axis {axis} is out of range for a {rank}D input", code="argument-value",
-                         arg=arg)
+        raise ShapeError(
+            f"{layer}: axis {axis} is out of range for a {rank}D input", code="argument-value", arg=arg
+        )
     return ax
 
 
@@ -506,7 +599,16 @@ def float_dtype(inputs: list[TensorType], a: Args) -> str:
 
 
 # ------------------------------------------------- more validators & helpers
-CONSTRAINTS = ("max_norm", "min_max_norm", "non_neg", "unit_norm", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm")
+CONSTRAINTS = (
+    "max_norm",
+    "min_max_norm",
+    "non_neg",
+    "unit_norm",
+    "MaxNorm",
+    "MinMaxNorm",
+    "NonNeg",
+    "UnitNorm",
+)
 
 
 def constraint_(v):
@@ -530,9 +632,11 @@ def data_format_(v):
         raise type_error('"channels_last"', v)
     w = v.lower()
     if w == "channels_first":
-        raise ArgError('only data_format="channels_last" is supported (images are (batch, height, '
-                       'width, channels))', code="unsupported",
-                       hint="drop data_format, and Permute the input to channels_last if it is channels_first")
+        raise ArgError(
+            'only data_format="channels_last" is supported (images are (batch, height, width, channels))',
+            code="unsupported",
+            hint="drop data_format, and Permute the input to channels_last if it is channels_first",
+        )
     if w != "channels_last":
         raise ArgError(f'"{v}" is not a data format; use "channels_last"')
     return w
@@ -567,9 +671,12 @@ def pad_pairs(n: int, min: int = 0) -> Callable:
         for x in v:
             if is_int(x):
                 x = (x, x)
-            if (not isinstance(x, (tuple, list)) or len(x) != 2 or not all(is_int(y) for y in x)):
-                raise ArgError(f"expected an int, a tuple of {n} ints or a tuple of {n} (before, after) pairs, "
-                               f"got `{v!r}`", code="argument-type")
+            if not isinstance(x, (tuple, list)) or len(x) != 2 or not all(is_int(y) for y in x):
+                raise ArgError(
+                    f"expected an int, a tuple of {n} ints or a tuple of {n} (before, after) pairs, "
+                    f"got `{v!r}`",
+                    code="argument-type",
+                )
             if any(y < min for y in x):
                 raise ArgError(f"every value must be >= {min}, got `{v!r}`")
             out.append(tuple(x))
@@ -612,18 +719,24 @@ def passthrough_dtype(inp: TensorType, a: Args) -> str:
 def check_num_inputs(inputs: list, layer: str, lo: int, hi: int | None) -> None:
     n = len(inputs)
     if n < lo or (hi is not None and n > hi):
-        want = (f"exactly {lo}" if lo == hi else f"at least {lo}" if hi is None else f"{lo} to {hi}")
+        want = f"exactly {lo}" if lo == hi else f"at least {lo}" if hi is None else f"{lo} to {hi}"
         plural = "s" if (hi if hi is not None else lo) != 1 else ""
-        raise ShapeError(f"{layer} takes {want} input tensor{plural}, got {n}", code="shape-mismatch",
-                         input_index=hi if hi is not None and n > hi else None)
+        raise ShapeError(
+            f"{layer} takes {want} input tensor{plural}, got {n}",
+            code="shape-mismatch",
+            input_index=hi if hi is not None and n > hi else None,
+        )
 
 
 def need_known(inp: TensorType, axis: int, layer: str, what: str, input_index: int = 0) -> int:
     """The size of `axis` (a Keras axis, batch = 0) which must be known to create weights."""
     d = inp.shape[axis - 1 if axis > 0 else axis]
     if d is None:
-        raise ShapeError(f"{layer} needs a known {what}, got shape {inp}", input_index=input_index,
-                         hint="give the size in Input(shape=...), or Reshape to a known size first")
+        raise ShapeError(
+            f"{layer} needs a known {what}, got shape {inp}",
+            input_index=input_index,
+            hint="give the size in Input(shape=...), or Reshape to a known size first",
+        )
     return d
 
 
@@ -638,7 +751,11 @@ def softmax_warning(layer: str, activation, out: TensorType, axis: int = -1) -> 
     rank = out.rank
     ax = axis + rank if axis < 0 else axis
     if 0 < ax < rank and out.shape[ax - 1] == 1:
-        return [(f"{layer}: softmax over an axis of size 1 always outputs 1.0 (output shape {out}), "
-                 "so nothing before it can learn",
-                 'use activation="sigmoid" for a single probability, or give the layer more units')]
+        return [
+            (
+                f"{layer}: softmax over an axis of size 1 always outputs 1.0 (output shape {out}), "
+                "so nothing before it can learn",
+                'use activation="sigmoid" for a single probability, or give the layer more units',
+            )
+        ]
     return []

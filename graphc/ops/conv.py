@@ -41,8 +41,9 @@ def _tuple_str(t: tuple) -> str:
     return str(t[0]) if len(t) == 1 else "(" + ", ".join(map(str, t)) + ")"
 
 
-def spatial_out(layer: str, x: TensorType, kernel: tuple, strides: tuple, padding: str, dilation: tuple,
-                rank: int) -> tuple:
+def spatial_out(
+    layer: str, x: TensorType, kernel: tuple, strides: tuple, padding: str, dilation: tuple, rank: int
+) -> tuple:
     """Keras's output sizes on the spatial axes; ShapeError when the kernel does not fit ('valid')."""
     out = []
     sizes = x.shape[:rank]
@@ -53,18 +54,22 @@ def spatial_out(layer: str, x: TensorType, kernel: tuple, strides: tuple, paddin
             eff = "" if ke == tuple(kernel) else f" (dilated to {_tuple_str(ke)})"
             raise ShapeError(
                 f"{layer}: the kernel {_tuple_str(tuple(kernel))}{eff} is larger than the input's "
-                f"{'/'.join(_AXES[rank])} {_tuple_str(tuple(sizes))} with padding=\"valid\" (input shape {x})",
-                input_index=0, hint='use padding="same", a smaller kernel_size, or a larger input')
+                f'{"/".join(_AXES[rank])} {_tuple_str(tuple(sizes))} with padding="valid" (input shape {x})',
+                input_index=0,
+                hint='use padding="same", a smaller kernel_size, or a larger input',
+            )
         out.append(o)
     return tuple(out)
 
 
 def _check_strides_dilation(cls, a, given):
     if max(a.strides) > 1 and max(a.dilation_rate) > 1:
-        raise ArgError(f"{cls.name}: strides > 1 cannot be combined with dilation_rate > 1 (got strides="
-                       f"{_tuple_str(a.strides)}, dilation_rate={_tuple_str(a.dilation_rate)})",
-                       arg="dilation_rate" if "dilation_rate" in given else "strides",
-                       hint="Keras rejects this combination; use one or the other")
+        raise ArgError(
+            f"{cls.name}: strides > 1 cannot be combined with dilation_rate > 1 (got strides="
+            f"{_tuple_str(a.strides)}, dilation_rate={_tuple_str(a.dilation_rate)})",
+            arg="dilation_rate" if "dilation_rate" in given else "strides",
+            hint="Keras rejects this combination; use one or the other",
+        )
 
 
 class _ConvBase(Op):
@@ -111,32 +116,40 @@ class _Conv(_ConvBase):
     def validate(cls, given):
         a = cls.full(given)
         if a.filters % a.groups:
-            raise ArgError(f"{cls.name}: filters ({a.filters}) must be divisible by groups ({a.groups})",
-                           arg="groups")
+            raise ArgError(
+                f"{cls.name}: filters ({a.filters}) must be divisible by groups ({a.groups})", arg="groups"
+            )
         _check_strides_dilation(cls, a, given)
         if a.lora_rank and a.kernel_constraint:
-            raise ArgError(f"{cls.name}: LoRA (lora_rank) cannot be combined with kernel_constraint",
-                           arg="lora_rank")
+            raise ArgError(
+                f"{cls.name}: LoRA (lora_rank) cannot be combined with kernel_constraint", arg="lora_rank"
+            )
 
     def infer(self, a, inputs):
         x, c = self._input(inputs)
         if c % a.groups:
-            raise ShapeError(f"{self.name}: the input's {c} channels are not divisible by groups={a.groups} "
-                             f"(input shape {x})", input_index=0)
+            raise ShapeError(
+                f"{self.name}: the input's {c} channels are not divisible by groups={a.groups} "
+                f"(input shape {x})",
+                input_index=0,
+            )
         sp = spatial_out(self.name, x, a.kernel_size, a.strides, a.padding, a.dilation_rate, self.rank)
         return [TensorType(sp + (a.filters,), layer_dtype(a))]
 
     def weights(self, a, inputs):
         c = inputs[0].shape[-1]
-        w = _lora_weights(Weight("kernel", tuple(a.kernel_size) + (c // a.groups, a.filters)), a.lora_rank,
-                          a.filters)
+        w = _lora_weights(
+            Weight("kernel", tuple(a.kernel_size) + (c // a.groups, a.filters)), a.lora_rank, a.filters
+        )
         if a.use_bias:
             w.insert(1, Weight("bias", (a.filters,)))
         return w
 
 
-_LORA = (P("lora_rank", optional(int_(1)), None, positional=False),
-         P("lora_alpha", optional(float_(0)), None, positional=False))
+_LORA = (
+    P("lora_rank", optional(int_(1)), None, positional=False),
+    P("lora_alpha", optional(float_(0)), None, positional=False),
+)
 
 
 @register
@@ -200,15 +213,20 @@ class Conv2DTranspose(_ConvBase):
         if a.output_padding is not None:
             for i, (op, s) in enumerate(zip(a.output_padding, a.strides)):
                 if op >= s:
-                    raise ArgError(f"Conv2DTranspose: output_padding must be smaller than strides on every "
-                                   f"axis; axis {i} has output_padding {op} and stride {s}", arg="output_padding")
+                    raise ArgError(
+                        f"Conv2DTranspose: output_padding must be smaller than strides on every "
+                        f"axis; axis {i} has output_padding {op} and stride {s}",
+                        arg="output_padding",
+                    )
         _check_strides_dilation(cls, a, given)
 
     def infer(self, a, inputs):
         x, c = self._input(inputs)
         op = a.output_padding or (None, None)
-        sp = tuple(transpose_out(n, k, s, a.padding, o, d)
-                   for n, k, s, o, d in zip(x.shape[:2], a.kernel_size, a.strides, op, a.dilation_rate))
+        sp = tuple(
+            transpose_out(n, k, s, a.padding, o, d)
+            for n, k, s, o, d in zip(x.shape[:2], a.kernel_size, a.strides, op, a.dilation_rate)
+        )
         return [TensorType(sp + (a.filters,), layer_dtype(a))]
 
     def weights(self, a, inputs):
@@ -255,8 +273,10 @@ class SeparableConv2D(_ConvBase):
     def weights(self, a, inputs):
         c = inputs[0].shape[-1]
         m = a.depth_multiplier
-        w = [Weight("depthwise_kernel", tuple(a.kernel_size) + (c, m)),
-             Weight("pointwise_kernel", (1, 1, c * m, a.filters))]
+        w = [
+            Weight("depthwise_kernel", tuple(a.kernel_size) + (c, m)),
+            Weight("pointwise_kernel", (1, 1, c * m, a.filters)),
+        ]
         if a.use_bias:
             w.append(Weight("bias", (a.filters,)))
         return w

@@ -69,9 +69,11 @@ def _lora_weights(kernel: Weight, rank: int | None, out: int, prefix: str = "lor
     """Keras's enable_lora: the base kernel is frozen, two low-rank factors are trained."""
     if not rank:
         return [kernel]
-    return [Weight(kernel.name, kernel.shape, False),
-            Weight(f"{prefix}_a", tuple(kernel.shape[:-1]) + (rank,)),
-            Weight(f"{prefix}_b", (rank, out))]
+    return [
+        Weight(kernel.name, kernel.shape, False),
+        Weight(f"{prefix}_a", tuple(kernel.shape[:-1]) + (rank,)),
+        Weight(f"{prefix}_b", (rank, out)),
+    ]
 
 
 @register
@@ -98,14 +100,19 @@ class Dense(Op):
     @classmethod
     def validate(cls, a):
         if a.get("lora_rank") and a.get("kernel_constraint"):
-            raise ArgError("Dense: LoRA (lora_rank) cannot be combined with kernel_constraint", arg="lora_rank")
+            raise ArgError(
+                "Dense: LoRA (lora_rank) cannot be combined with kernel_constraint", arg="lora_rank"
+            )
 
     def infer(self, a, inputs):
         (x,) = inputs
         need_min_rank(x, 2, "Dense")
         if x.shape[-1] is None:
-            raise ShapeError(f"Dense needs a known last axis, got shape {x}", input_index=0,
-                             hint="give the size in Input(shape=...) or Reshape first")
+            raise ShapeError(
+                f"Dense needs a known last axis, got shape {x}",
+                input_index=0,
+                hint="give the size in Input(shape=...) or Reshape first",
+            )
         return [TensorType(x.shape[:-1] + (a.units,), out_dtype(a))]
 
     def weights(self, a, inputs):
@@ -180,13 +187,19 @@ class PReLU(Op):
         need_min_rank(x, 2, "PReLU")
         for ax in self._shared(a):
             if not 1 <= ax < x.rank:
-                raise ShapeError(f"PReLU: shared axis {ax} is out of range for a {x.rank}D input {x} "
-                                 f"(use 1..{x.rank - 1}; axis 0 is the batch)", code="argument-value",
-                                 arg="shared_axes")
+                raise ShapeError(
+                    f"PReLU: shared axis {ax} is out of range for a {x.rank}D input {x} "
+                    f"(use 1..{x.rank - 1}; axis 0 is the batch)",
+                    code="argument-value",
+                    arg="shared_axes",
+                )
         for i, d in enumerate(x.shape, start=1):
             if d is None and i not in self._shared(a):
-                raise ShapeError(f"PReLU needs a known size on axis {i} to create alpha, got shape {x}",
-                                 input_index=0, hint=f"share that axis: shared_axes=[{i}]")
+                raise ShapeError(
+                    f"PReLU needs a known size on axis {i} to create alpha, got shape {x}",
+                    input_index=0,
+                    hint=f"share that axis: shared_axes=[{i}]",
+                )
         return [TensorType(x.shape, layer_dtype(a))]
 
     def weights(self, a, inputs):
@@ -215,16 +228,25 @@ class Softmax(Op):
         (x,) = inputs
         for ax in self._axes(a):
             if not -x.rank <= ax < x.rank:
-                raise ShapeError(f"Softmax: axis {ax} is out of range for the {x.rank}D input {x}",
-                                 code="argument-value", arg="axis", hint=f"use an axis in -{x.rank}..{x.rank - 1}")
+                raise ShapeError(
+                    f"Softmax: axis {ax} is out of range for the {x.rank}D input {x}",
+                    code="argument-value",
+                    arg="axis",
+                    hint=f"use an axis in -{x.rank}..{x.rank - 1}",
+                )
         return [TensorType(x.shape, layer_dtype(a))]
 
     def warnings(self, a, inputs, outputs):
         x = outputs[0]
         axes = [norm_axis(ax, x.rank, "Softmax") for ax in self._axes(a)]
         if axes and all(ax > 0 and x.shape[ax - 1] == 1 for ax in axes):
-            return [(f"Softmax over an axis of size 1 always outputs 1.0 (shape {x}), so nothing before it "
-                     "can learn", 'use Activation("sigmoid") for a single probability, or softmax another axis')]
+            return [
+                (
+                    f"Softmax over an axis of size 1 always outputs 1.0 (shape {x}), so nothing before it "
+                    "can learn",
+                    'use Activation("sigmoid") for a single probability, or softmax another axis',
+                )
+            ]
         return []
 
 
@@ -245,8 +267,12 @@ noise_shape_.doc = "shape with batch axis"
 
 def _rate_warning(layer: str, rate: float) -> list:
     if rate >= 1.0:
-        return [(f"{layer}(rate=1.0) zeroes every value during training, so nothing before it can learn",
-                 "use a rate below 1, e.g. 0.5")]
+        return [
+            (
+                f"{layer}(rate=1.0) zeroes every value during training, so nothing before it can learn",
+                "use a rate below 1, e.g. 0.5",
+            )
+        ]
     return []
 
 
@@ -265,11 +291,15 @@ class Dropout(_SameShape):
         if ns is not None:
             full = (None,) + tuple(x.shape)
             if len(ns) > len(full) or any(
-                    n is not None and n != 1 and d is not None and n != d
-                    for n, d in zip(reversed(ns), reversed(full))):
-                raise ShapeError(f"Dropout noise_shape {ns} does not broadcast to the input shape {x}",
-                                 code="argument-value", arg="noise_shape",
-                                 hint="noise_shape includes the batch axis; use 1 on the axes to share the mask")
+                n is not None and n != 1 and d is not None and n != d
+                for n, d in zip(reversed(ns), reversed(full))
+            ):
+                raise ShapeError(
+                    f"Dropout noise_shape {ns} does not broadcast to the input shape {x}",
+                    code="argument-value",
+                    arg="noise_shape",
+                    hint="noise_shape includes the batch axis; use 1 on the axes to share the mask",
+                )
         return super().infer(a, inputs)
 
     def warnings(self, a, inputs, outputs):
@@ -284,7 +314,9 @@ class _SpatialDropout(_SameShape):
     def validate(cls, a):
         # Keras's SpatialDropout constructors take only (rate, [data_format,] seed, name, dtype)
         if "trainable" in a:
-            raise ArgError(f"{cls.name} has no argument `trainable`", arg="trainable", code="unknown-argument")
+            raise ArgError(
+                f"{cls.name} has no argument `trainable`", arg="trainable", code="unknown-argument"
+            )
 
     def infer(self, a, inputs):
         need_rank(inputs[0], self.rank, self.name, self.what)
@@ -339,14 +371,19 @@ class Embedding(Op):
         return [TensorType(tuple(x.shape) + (a.output_dim,), layer_dtype(a))]
 
     def weights(self, a, inputs):
-        return _lora_weights(Weight("embeddings", (a.input_dim, a.output_dim)), a.lora_rank, a.output_dim,
-                             "lora_embeddings")
+        return _lora_weights(
+            Weight("embeddings", (a.input_dim, a.output_dim)), a.lora_rank, a.output_dim, "lora_embeddings"
+        )
 
     def warnings(self, a, inputs, outputs):
         if is_float_dtype(inputs[0].dtype):
-            return [(f"Embedding is fed a {inputs[0].dtype} input {inputs[0]}; it takes integer token ids "
-                     "(floats are truncated to ints, and no gradient flows into them)",
-                     'declare the input with dtype="int32", e.g. Input(shape=(None,), dtype="int32")')]
+            return [
+                (
+                    f"Embedding is fed a {inputs[0].dtype} input {inputs[0]}; it takes integer token ids "
+                    "(floats are truncated to ints, and no gradient flows into them)",
+                    'declare the input with dtype="int32", e.g. Input(shape=(None,), dtype="int32")',
+                )
+            ]
         return []
 
 
@@ -362,7 +399,10 @@ class Rescaling(_SameShape):
         (x,) = inputs
         for v, arg in ((a.scale, "scale"), (a.offset, "offset")):
             if isinstance(v, tuple) and len(v) != 1 and (not x.shape or x.shape[-1] not in (None, len(v))):
-                raise ShapeError(f"Rescaling: {arg} has {len(v)} values but the input's last axis is "
-                                 f"{x.shape[-1] if x.shape else 'the batch'} (shape {x})",
-                                 code="argument-value", arg=arg)
+                raise ShapeError(
+                    f"Rescaling: {arg} has {len(v)} values but the input's last axis is "
+                    f"{x.shape[-1] if x.shape else 'the batch'} (shape {x})",
+                    code="argument-value",
+                    arg=arg,
+                )
         return [TensorType(x.shape, layer_dtype(a))]

@@ -39,7 +39,7 @@ class _Merge(Op):
         if not short:
             return long
         out = list(long[: len(long) - len(short)])
-        for k, (p, q) in enumerate(zip(long[len(long) - len(short):], short)):
+        for k, (p, q) in enumerate(zip(long[len(long) - len(short) :], short)):
             if p is None or q is None:
                 out.append(None)
             elif p == 1:
@@ -54,8 +54,10 @@ class _Merge(Op):
                     others = f"inputs 0..{i - 1} (broadcast shape {fmt_shape(s1)})"
                 raise ShapeError(
                     f"{self.name} cannot combine input {i} of shape {inputs[i]} with {others}: "
-                    f"axis {ax} is {s2[ax]} in input {i} but {s1[ax]} before it", input_index=i,
-                    hint="element-wise merges need equal sizes (or 1) on every axis")
+                    f"axis {ax} is {s2[ax]} in input {i} but {s1[ax]} before it",
+                    input_index=i,
+                    hint="element-wise merges need equal sizes (or 1) on every axis",
+                )
             else:
                 out.append(p)
         return tuple(out)
@@ -103,12 +105,20 @@ class Concatenate(_Merge):
         r0 = inputs[0].rank
         for i, x in enumerate(inputs[1:], start=1):
             if x.rank != r0:
-                raise ShapeError(f"Concatenate needs inputs of the same rank: input 0 is {inputs[0]} ({r0}D), "
-                                 f"input {i} is {x} ({x.rank}D)", code="rank-mismatch", input_index=i)
+                raise ShapeError(
+                    f"Concatenate needs inputs of the same rank: input 0 is {inputs[0]} ({r0}D), "
+                    f"input {i} is {x} ({x.rank}D)",
+                    code="rank-mismatch",
+                    input_index=i,
+                )
         ax = a.axis + r0 if a.axis < 0 else a.axis
         if not 0 <= ax < r0:
-            raise ShapeError(f"Concatenate: axis {a.axis} is out of range for {r0}D inputs ({inputs[0]})",
-                             code="argument-value", arg="axis", hint=f"use an axis in -{r0}..{r0 - 1}")
+            raise ShapeError(
+                f"Concatenate: axis {a.axis} is out of range for {r0}D inputs ({inputs[0]})",
+                code="argument-value",
+                arg="axis",
+                hint=f"use an axis in -{r0}..{r0 - 1}",
+            )
         full = [(None,) + tuple(x.shape) for x in inputs]
         for k in range(r0):
             if k == ax:
@@ -122,8 +132,10 @@ class Concatenate(_Merge):
                 neg = k - r0
                 raise ShapeError(
                     f"Concatenate(axis={a.axis}) needs every other axis equal, but axis {neg} is {d0} in input {i0} "
-                    f"{inputs[i0]} and {d1} in input {i1} {inputs[i1]}", input_index=i1,
-                    hint="only the concatenation axis may differ")
+                    f"{inputs[i0]} and {d1} in input {i1} {inputs[i1]}",
+                    input_index=i1,
+                    hint="only the concatenation axis may differ",
+                )
         out = list(full[0])
         for s in full[1:]:
             if out[ax] is None or s[ax] is None:
@@ -157,21 +169,28 @@ class Dot(_Merge):
         s1, s2 = [None, *x1.shape], [None, *x2.shape]
         for i, x in enumerate(inputs):
             if x.rank < 2:
-                raise ShapeError(f"Dot needs inputs of rank >= 2, input {i} is {x}", code="rank-mismatch",
-                                 input_index=i)
+                raise ShapeError(
+                    f"Dot needs inputs of rank >= 2, input {i} is {x}", code="rank-mismatch", input_index=i
+                )
         pair = (a.axes, a.axes) if is_int(a.axes) else a.axes
         axes = []
         for i, (ax, s) in enumerate(zip(pair, (s1, s2))):
             n = ax + len(s) if ax < 0 else ax
             if not 0 < n < len(s):
-                raise ShapeError(f"Dot: axis {ax} does not name a non-batch axis of input {i} {inputs[i]}",
-                                 code="argument-value", arg="axes", input_index=i)
+                raise ShapeError(
+                    f"Dot: axis {ax} does not name a non-batch axis of input {i} {inputs[i]}",
+                    code="argument-value",
+                    arg="axes",
+                    input_index=i,
+                )
             axes.append(n)
         if s1[axes[0]] != s2[axes[1]]:
             raise ShapeError(
                 f"Dot: input 0 {x1} has size {s1[axes[0]]} on axis {axes[0]} but input 1 {x2} has size "
-                f"{s2[axes[1]]} on axis {axes[1]}; they must be equal (and known)", input_index=1,
-                hint="Dot multiplies along those axes, so their sizes must match")
+                f"{s2[axes[1]]} on axis {axes[1]}; they must be equal (and known)",
+                input_index=1,
+                hint="Dot multiplies along those axes, so their sizes must match",
+            )
         s1.pop(axes[0])
         s2.pop(axes[1])
         s2.pop(0)

@@ -27,14 +27,21 @@ def _axis_size(layer: str, x: TensorType, axis: int, arg: str = "axis") -> int:
     """The size of Keras axis `axis` (batch = 0, negatives from the end), which must be known."""
     ax = axis + x.rank if axis < 0 else axis
     if not 0 <= ax < x.rank:
-        raise ShapeError(f"{layer}: axis {axis} is out of range for the {x.rank}D input {x}",
-                         code="argument-value", arg=arg, hint=f"use an axis in -{x.rank}..{x.rank - 1}")
+        raise ShapeError(
+            f"{layer}: axis {axis} is out of range for the {x.rank}D input {x}",
+            code="argument-value",
+            arg=arg,
+            hint=f"use an axis in -{x.rank}..{x.rank - 1}",
+        )
     d = None if ax == 0 else x.shape[ax - 1]
     if d is None:
         what = "the batch axis" if ax == 0 else f"axis {axis}"
-        raise ShapeError(f"{layer} normalizes over {what}, whose size is unknown in {x}; it needs a known size "
-                         "to create its weights", input_index=0,
-                         hint="give the size in Input(shape=...)" if ax else "normalize a non-batch axis")
+        raise ShapeError(
+            f"{layer} normalizes over {what}, whose size is unknown in {x}; it needs a known size "
+            "to create its weights",
+            input_index=0,
+            hint="give the size in Input(shape=...)" if ax else "normalize a non-batch axis",
+        )
     return d
 
 
@@ -83,7 +90,9 @@ class BatchNormalization(Op):
         c = a.renorm_clipping or {}
         if a.renorm:
             if c.get("rmax") is not None and c.get("rmin") is not None and c["rmax"] < c["rmin"]:
-                raise ArgError("BatchNormalization: renorm_clipping rmax must be >= rmin", arg="renorm_clipping")
+                raise ArgError(
+                    "BatchNormalization: renorm_clipping rmax must be >= rmin", arg="renorm_clipping"
+                )
             if c.get("dmax") is not None and c["dmax"] < 0:
                 raise ArgError("BatchNormalization: renorm_clipping dmax must be >= 0", arg="renorm_clipping")
 
@@ -101,8 +110,11 @@ class BatchNormalization(Op):
             w.append(Weight("beta", n))
         w += [Weight("moving_mean", n, False), Weight("moving_variance", n, False)]
         if a.renorm:
-            w += [Weight("moving_stddev", n, False), Weight("renorm_mean", n, False),
-                  Weight("renorm_stddev", n, False)]
+            w += [
+                Weight("moving_stddev", n, False),
+                Weight("renorm_mean", n, False),
+                Weight("renorm_stddev", n, False),
+            ]
         return w
 
 
@@ -156,6 +168,7 @@ norm_axes_.doc = "axis, axes or None"
 
 def stats_(v):
     """mean= / variance=: a number or a (nested) list of numbers."""
+
     def ok(x):
         return is_num(x) or (isinstance(x, (tuple, list)) and x and all(ok(y) for y in x))
 
@@ -183,15 +196,20 @@ class Normalization(Op):
     def validate(cls, given):
         a = cls.full(given)
         if (a.mean is None) != (a.variance is None):
-            raise ArgError("Normalization: give both mean and variance, or neither (then call adapt())",
-                           arg="mean" if "mean" in given else "variance")
+            raise ArgError(
+                "Normalization: give both mean and variance, or neither (then call adapt())",
+                arg="mean" if "mean" in given else "variance",
+            )
 
     def _keep(self, a, x) -> tuple:
         axes = (a.axis,) if is_int(a.axis) else tuple(a.axis)
         for ax in axes:
             if not -x.rank <= ax < x.rank:
-                raise ShapeError(f"Normalization: axis {ax} is out of range for the {x.rank}D input {x}",
-                                 code="argument-value", arg="axis")
+                raise ShapeError(
+                    f"Normalization: axis {ax} is out of range for the {x.rank}D input {x}",
+                    code="argument-value",
+                    arg="axis",
+                )
         keep = sorted(ax + x.rank if ax < 0 else ax for ax in axes)
         return tuple(_axis_size("Normalization", x, ax) for ax in keep)
 

@@ -37,14 +37,17 @@ class _Pool(Op):
         need_rank(x, self.rank + 2, self.name, _WHAT[self.rank])
         strides = a.strides if a.strides is not None else a.pool_size
         out = []
-        for n, k, s in zip(x.shape[:self.rank], a.pool_size, strides):
+        for n, k, s in zip(x.shape[: self.rank], a.pool_size, strides):
             o = pool_out(n, k, s, a.padding)
             if o is not None and o <= 0:
                 ps = a.pool_size[0] if self.rank == 1 else tuple(a.pool_size)
-                sizes = x.shape[0] if self.rank == 1 else tuple(x.shape[:self.rank])
-                raise ShapeError(f"{self.name}: pool_size {ps} is larger than the input's spatial size {sizes} "
-                                 f"with padding=\"valid\" (input shape {x})", input_index=0,
-                                 hint='use padding="same" or a smaller pool_size')
+                sizes = x.shape[0] if self.rank == 1 else tuple(x.shape[: self.rank])
+                raise ShapeError(
+                    f"{self.name}: pool_size {ps} is larger than the input's spatial size {sizes} "
+                    f'with padding="valid" (input shape {x})',
+                    input_index=0,
+                    hint='use padding="same" or a smaller pool_size',
+                )
             out.append(o)
         return [TensorType(tuple(out) + (x.shape[-1],), layer_dtype(a))]
 

@@ -48,9 +48,13 @@ class _RNN(Op):
     @classmethod
     def validate(cls, given):
         if given.get("stateful"):
-            raise ArgError(f"{cls.name}(stateful=true) is not supported by graphc: a stateful RNN needs a fixed "
-                           "batch size, which graphc does not track", arg="stateful", code="unsupported",
-                           hint="remove stateful=true")
+            raise ArgError(
+                f"{cls.name}(stateful=true) is not supported by graphc: a stateful RNN needs a fixed "
+                "batch size, which graphc does not track",
+                arg="stateful",
+                code="unsupported",
+                hint="remove stateful=true",
+            )
 
     def num_outputs(self, a):
         return 1 + (self.states if a.return_state else 0)
@@ -58,16 +62,29 @@ class _RNN(Op):
     def infer(self, a, inputs):
         (x,) = inputs
         if x.rank != 3:
-            hint = ("set return_sequences=true on the layer that made it" if x.rank == 2 else
-                    "recurrent layers take (batch, timesteps, features); Reshape to that first")
-            raise ShapeError(f"{self.name} expects a 3D input (batch, timesteps, features), got shape {x} "
-                             f"({x.rank}D)", code="rank-mismatch", hint=hint, input_index=0)
+            hint = (
+                "set return_sequences=true on the layer that made it"
+                if x.rank == 2
+                else "recurrent layers take (batch, timesteps, features); Reshape to that first"
+            )
+            raise ShapeError(
+                f"{self.name} expects a 3D input (batch, timesteps, features), got shape {x} ({x.rank}D)",
+                code="rank-mismatch",
+                hint=hint,
+                input_index=0,
+            )
         if x.shape[1] is None:
-            raise ShapeError(f"{self.name} needs a known feature size (the last axis), got shape {x}",
-                             input_index=0, hint="give the size in Input(shape=(None, features))")
+            raise ShapeError(
+                f"{self.name} needs a known feature size (the last axis), got shape {x}",
+                input_index=0,
+                hint="give the size in Input(shape=(None, features))",
+            )
         if a.unroll and x.shape[0] is None:
-            raise ShapeError(f"{self.name}(unroll=true) needs a known number of timesteps, got shape {x}",
-                             input_index=0, hint="give the length in Input(shape=...), or drop unroll")
+            raise ShapeError(
+                f"{self.name}(unroll=true) needs a known number of timesteps, got shape {x}",
+                input_index=0,
+                hint="give the length in Input(shape=...), or drop unroll",
+            )
         dt = layer_dtype(a)
         out = TensorType((x.shape[0], a.units) if a.return_sequences else (a.units,), dt)
         return [out] + [TensorType((a.units,), dt)] * (self.states if a.return_state else 0)
@@ -123,9 +140,14 @@ class LSTM(_RNN):
 
     name = "LSTM"
     gates, states = 4, 2
-    params = tuple(_common_head(True) + [P("unit_forget_bias", bool_, True)] + _REGS + [P("seed", seed_, None)]
-                   + _FLAGS + [P("use_cudnn", use_cudnn_, "auto"),
-                               P("implementation", int_(1, 2), 2, positional=False)])
+    params = tuple(
+        _common_head(True)
+        + [P("unit_forget_bias", bool_, True)]
+        + _REGS
+        + [P("seed", seed_, None)]
+        + _FLAGS
+        + [P("use_cudnn", use_cudnn_, "auto"), P("implementation", int_(1, 2), 2, positional=False)]
+    )
 
 
 @register
@@ -134,9 +156,17 @@ class GRU(_RNN):
 
     name = "GRU"
     gates, states = 3, 1
-    params = tuple(_common_head(True) + _REGS + [P("seed", seed_, None)] + _FLAGS
-                   + [P("reset_after", bool_, True), P("use_cudnn", use_cudnn_, "auto"),
-                      P("implementation", int_(1, 2), 2, positional=False)])
+    params = tuple(
+        _common_head(True)
+        + _REGS
+        + [P("seed", seed_, None)]
+        + _FLAGS
+        + [
+            P("reset_after", bool_, True),
+            P("use_cudnn", use_cudnn_, "auto"),
+            P("implementation", int_(1, 2), 2, positional=False),
+        ]
+    )
 
     def bias_shape(self, a):
         return (2, 3 * a.units) if a.reset_after else (3 * a.units,)
@@ -172,29 +202,46 @@ class Bidirectional(Op):
         a = cls.full(given)
         fwd, fa = _inner(a.layer)
         if not getattr(fwd, "is_rnn", False):
-            raise ArgError(f"Bidirectional wraps a recurrent layer (LSTM, GRU, SimpleRNN), got {fwd.name}",
-                           arg="layer", code="argument-type")
+            raise ArgError(
+                f"Bidirectional wraps a recurrent layer (LSTM, GRU, SimpleRNN), got {fwd.name}",
+                arg="layer",
+                code="argument-type",
+            )
         if a.backward_layer is None:
             if fa.go_backwards:
-                raise ArgError("Bidirectional: the wrapped layer must not set go_backwards=true (the backward copy "
-                               "is made with go_backwards=true)", arg="layer",
-                               hint="drop go_backwards, or pass backward_layer=...")
+                raise ArgError(
+                    "Bidirectional: the wrapped layer must not set go_backwards=true (the backward copy "
+                    "is made with go_backwards=true)",
+                    arg="layer",
+                    hint="drop go_backwards, or pass backward_layer=...",
+                )
             return
         bwd, ba = _inner(a.backward_layer)
         if not getattr(bwd, "is_rnn", False):
-            raise ArgError(f"Bidirectional: backward_layer must be a recurrent layer, got {bwd.name}",
-                           arg="backward_layer", code="argument-type")
+            raise ArgError(
+                f"Bidirectional: backward_layer must be a recurrent layer, got {bwd.name}",
+                arg="backward_layer",
+                code="argument-type",
+            )
         if fa.go_backwards == ba.go_backwards:
-            raise ArgError("Bidirectional: the forward and backward layers must have different go_backwards "
-                           f"(both are {str(fa.go_backwards).lower()})", arg="backward_layer",
-                           hint="set go_backwards=true on backward_layer")
+            raise ArgError(
+                "Bidirectional: the forward and backward layers must have different go_backwards "
+                f"(both are {str(fa.go_backwards).lower()})",
+                arg="backward_layer",
+                hint="set go_backwards=true on backward_layer",
+            )
         for k in ("stateful", "return_sequences", "return_state", "units"):
             if fa[k] != ba[k]:
-                raise ArgError(f"Bidirectional: layer and backward_layer must have the same {k} "
-                               f"({fa[k]} vs {ba[k]})", arg="backward_layer")
+                raise ArgError(
+                    f"Bidirectional: layer and backward_layer must have the same {k} ({fa[k]} vs {ba[k]})",
+                    arg="backward_layer",
+                )
         if type(fwd) is not type(bwd) and fa.return_state:
-            raise ArgError(f"Bidirectional with return_state needs layer and backward_layer of the same kind "
-                           f"({fwd.name} vs {bwd.name})", arg="backward_layer")
+            raise ArgError(
+                f"Bidirectional with return_state needs layer and backward_layer of the same kind "
+                f"({fwd.name} vs {bwd.name})",
+                arg="backward_layer",
+            )
 
     def num_outputs(self, a):
         fwd, fa = _inner(a.layer)
@@ -225,5 +272,6 @@ class Bidirectional(Op):
             bwd, ba = _inner(a.backward_layer)
         else:
             bwd, ba = fwd, fa
-        return ([Weight("forward/" + w.name, w.shape, w.trainable) for w in fwd.weights(fa, inputs)]
-                + [Weight("backward/" + w.name, w.shape, w.trainable) for w in bwd.weights(ba, inputs)])
+        return [Weight("forward/" + w.name, w.shape, w.trainable) for w in fwd.weights(fa, inputs)] + [
+            Weight("backward/" + w.name, w.shape, w.trainable) for w in bwd.weights(ba, inputs)
+        ]

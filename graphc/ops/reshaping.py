@@ -49,13 +49,18 @@ class Flatten(Op):
 
 def target_shape_(v):
     if is_int(v):
-        raise ArgError(f"expected a tuple such as ({v},), got an int `{v}`", code="argument-type",
-                       hint=f"write target_shape=({v},)")
+        raise ArgError(
+            f"expected a tuple such as ({v},), got an int `{v}`",
+            code="argument-type",
+            hint=f"write target_shape=({v},)",
+        )
     if not isinstance(v, (tuple, list)):
         raise type_error("a shape tuple such as (7, 7, 64)", v)
     for d in v:
         if d is not None and (not is_int(d) or d < -1):
-            raise ArgError(f"every size must be a non-negative int, or -1 for one inferred size, got `{tuple(v)!r}`")
+            raise ArgError(
+                f"every size must be a non-negative int, or -1 for one inferred size, got `{tuple(v)!r}`"
+            )
     if sum(1 for d in v if d == -1) > 1:
         raise ArgError(f"at most one size may be -1, got `{tuple(v)!r}`")
     return tuple(v)
@@ -82,15 +87,19 @@ class Reshape(Op):
             if math.prod(t) != size:
                 raise ShapeError(
                     f"Reshape cannot turn shape {x} ({size} values per sample) into target_shape "
-                    f"{t!r} ({math.prod(t)} values)", input_index=0,
-                    hint="the sizes must multiply to the same total; use -1 for one size to infer it")
+                    f"{t!r} ({math.prod(t)} values)",
+                    input_index=0,
+                    hint="the sizes must multiply to the same total; use -1 for one size to infer it",
+                )
             return [TensorType(t, dt)]
         known = math.prod(d for d in t if d != -1)
         if known == 0 or size % known:
             raise ShapeError(
                 f"Reshape cannot turn shape {x} ({size} values per sample) into target_shape {t!r}: "
-                f"{size} is not divisible by {known}", input_index=0,
-                hint="the known sizes must divide the input's total size")
+                f"{size} is not divisible by {known}",
+                input_index=0,
+                hint="the known sizes must divide the input's total size",
+            )
         return [TensorType(tuple(size // known if d == -1 else d for d in t), dt)]
 
 
@@ -152,7 +161,11 @@ class UpSampling2D(Op):
     params = (
         P("size", int_tuple(2), (2, 2)),
         P("data_format", data_format_, None),
-        P("interpolation", choice("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area"), "nearest"),
+        P(
+            "interpolation",
+            choice("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area"),
+            "nearest",
+        ),
     )
 
     def infer(self, a, inputs):
@@ -188,7 +201,11 @@ class ZeroPadding2D(Op):
         (x,) = inputs
         need_rank(x, 4, "ZeroPadding2D", "(batch, height, width, channels)")
         (top, bottom), (left, right) = a.padding
-        return [TensorType((_add(x.shape[0], top + bottom), _add(x.shape[1], left + right), x.shape[2]), layer_dtype(a))]
+        return [
+            TensorType(
+                (_add(x.shape[0], top + bottom), _add(x.shape[1], left + right), x.shape[2]), layer_dtype(a)
+            )
+        ]
 
 
 @register
@@ -201,8 +218,11 @@ class Cropping1D(Op):
         need_rank(x, 3, "Cropping1D", "(batch, steps, channels)")
         n = x.shape[0]
         if n is not None and n - sum(a.cropping) <= 0:
-            raise ShapeError(f"Cropping1D: cropping {a.cropping} removes all {n} steps of the input {x}",
-                             input_index=0, hint="crop less than the input length")
+            raise ShapeError(
+                f"Cropping1D: cropping {a.cropping} removes all {n} steps of the input {x}",
+                input_index=0,
+                hint="crop less than the input length",
+            )
         return [TensorType((_add(n, -sum(a.cropping)), x.shape[1]), layer_dtype(a))]
 
 
@@ -219,7 +239,10 @@ class Cropping2D(Op):
         out = []
         for n, pair, what in zip(x.shape[:2], a.cropping, ("height", "width")):
             if n is not None and sum(pair) >= n:
-                raise ShapeError(f"Cropping2D: cropping {pair} removes the whole {what} ({n}) of the input {x}",
-                                 input_index=0, hint=f"crop less than the input {what}")
+                raise ShapeError(
+                    f"Cropping2D: cropping {pair} removes the whole {what} ({n}) of the input {x}",
+                    input_index=0,
+                    hint=f"crop less than the input {what}",
+                )
             out.append(_add(n, -sum(pair)))
         return [TensorType(tuple(out) + (x.shape[2],), layer_dtype(a))]

@@ -16,7 +16,7 @@ APPLICATIONS: dict[str, str] = {}
 for _p in sorted(HERE.glob("*.gdl")):
     for _line in _p.read_text(encoding="utf-8").splitlines():
         if _line.startswith("model ") and "(" in _line:
-            _name = _line[len("model "):].split("(", 1)[0].strip()
+            _name = _line[len("model ") :].split("(", 1)[0].strip()
             if _name[:1].isupper():
                 APPLICATIONS[_name] = str(_p)
 

@@ -86,7 +86,7 @@ def inline_plan(g: Graph, uses: dict) -> set:
         for t in c.inputs:
             consumer.setdefault(t.id, i)
     inlined: set = set()
-    for k, c in enumerate(g.calls):
+    for k in range(len(g.calls)):
         group = {k}
         j = k - 1
         while j >= 0:
@@ -94,9 +94,14 @@ def inline_plan(g: Graph, uses: dict) -> set:
             if len(prev.outputs) != 1:
                 break
             t = prev.outputs[0]
-            ok = (t.var is None and uses.get(t.id, 0) == 1 and t.id not in out_ids
-                  and consumer.get(t.id) in group and prev.id not in inlined
-                  and (prev.layer.graph is None or not prev.layer.shared))
+            ok = (
+                t.var is None
+                and uses.get(t.id, 0) == 1
+                and t.id not in out_ids
+                and consumer.get(t.id) in group
+                and prev.id not in inlined
+                and (prev.layer.graph is None or not prev.layer.shared)
+            )
             if not ok:
                 break
             inlined.add(prev.id)
@@ -143,8 +148,15 @@ def training_context(g: Graph) -> dict:
     for t in g.inputs:
         shape = tuple(DEFAULT_SIZE if d is None else d for d in t.type.shape)
         kind = "int" if t.type.dtype.startswith(("int", "uint")) else "float"
-        inputs.append({"name": input_name(t), "shape": shape, "dtype": t.type.dtype, "kind": kind,
-                       "high": _embedding_high(g, t) if kind == "int" else None})
+        inputs.append(
+            {
+                "name": input_name(t),
+                "shape": shape,
+                "dtype": t.type.dtype,
+                "kind": kind,
+                "high": _embedding_high(g, t) if kind == "int" else None,
+            }
+        )
     outputs = []
     for name, t, _ in g.outputs:
         shape = tuple(DEFAULT_SIZE if d is None else d for d in t.type.shape)
@@ -161,18 +173,23 @@ def training_context(g: Graph) -> dict:
             kind = "positive"
         else:
             kind = "float"
-        outputs.append({"name": name, "shape": shape, "kind": kind,
-                        "classes": t.type.shape[-1] if t.type.shape else 1})
+        outputs.append(
+            {"name": name, "shape": shape, "kind": kind, "classes": t.type.shape[-1] if t.type.shape else 1}
+        )
     fit = {"batch_size": 32, "epochs": 1, "steps_per_epoch": None, "validation_split": 0.0, "shuffle": True}
     fit.update({k: v for k, v in g.fit.items() if k in fit})
     return {
         "weights_items": [(e.output, literal(e.weight)) for e in comp["losses"]],
         "metrics_items": [(k, literal(v)) for k, v in comp.get("metrics", {}).items()],
         "fit_items": [(k, literal(v)) for k, v in fit.items()],
-        "input_items": [(s["name"], f"({literal(s['shape'])}, {literal(s['dtype'])}, {literal(s['high'])})")
-                        for s in inputs],
-        "output_items": [(s["name"], f"({literal(s['shape'])}, {literal(s['kind'])}, {literal(s['classes'])})")
-                         for s in outputs],
+        "input_items": [
+            (s["name"], f"({literal(s['shape'])}, {literal(s['dtype'])}, {literal(s['high'])})")
+            for s in inputs
+        ],
+        "output_items": [
+            (s["name"], f"({literal(s['shape'])}, {literal(s['kind'])}, {literal(s['classes'])})")
+            for s in outputs
+        ],
         "losses": {e.output: e.loss for e in comp["losses"]},
         "loss_weights": {e.output: e.weight for e in comp["losses"]},
         "metrics": comp.get("metrics", {}),

@@ -66,7 +66,9 @@ def _function_ok(bc: BlockCall) -> bool:
     is created and used only inside it."""
     if not bc.inlinable or not bc.items:
         return False
-    if any(isinstance(v, (list, tuple, dict)) and any(isinstance(x, Tensor) for x in v) for _, v in bc.params):
+    if any(
+        isinstance(v, (list, tuple, dict)) and any(isinstance(x, Tensor) for x in v) for _, v in bc.params
+    ):
         return False
     if any(not isinstance(v, (Tensor, int, float, str, bool, tuple, list, type(None))) for _, v in bc.params):
         return False
@@ -81,8 +83,9 @@ def _function_ok(bc: BlockCall) -> bool:
 class _Body:
     """Emits the statements of one function: a model (inputs -> outputs) or a block."""
 
-    def __init__(self, emitter, items, params: dict, results: list, prefix: str | None, refs_ok: bool,
-                 reserved=()):
+    def __init__(
+        self, emitter, items, params: dict, results: list, prefix: str | None, refs_ok: bool, reserved=()
+    ):
         self.em = emitter
         self.items = _flatten(items, _function_ok)
         self.params = params  # tensor id -> python name (already in namespace)
@@ -121,7 +124,7 @@ class _Body:
     def relative(self, layer: Layer) -> str | None:
         """`conv2d_1` for layer `residual_1_conv2d_1` in block instance `residual_1`."""
         if self.prefix and not layer.explicit_name and layer.name.startswith(self.prefix + "_"):
-            return layer.name[len(self.prefix) + 1:]
+            return layer.name[len(self.prefix) + 1 :]
         return None
 
     def layer_name(self, layer: Layer) -> str:
@@ -133,8 +136,11 @@ class _Body:
 
     def ctor(self, layer: Layer) -> str:
         refs = layer.refs if self.refs_ok else None
-        return f"layers.{layer.op.name}(" + ", ".join(
-            _layer_args(layer.op, layer.raw_args, self.layer_name(layer), refs)) + ")"
+        return (
+            f"layers.{layer.op.name}("
+            + ", ".join(_layer_args(layer.op, layer.raw_args, self.layer_name(layer), refs))
+            + ")"
+        )
 
     def emit(self, inputs_first: list | None = None) -> list[str]:
         uses, last = self.uses()
@@ -160,8 +166,9 @@ class _Body:
             args = [self.arg(x, exprs) for x in call.inputs]
             arg_text = "[" + ", ".join(args) + "]" if call.list_input else ", ".join(args)
             if callee is None and getattr(layer, "function_form", False):
-                extra = _layer_args(layer.op, layer.raw_args, self.layer_name(layer),
-                                    layer.refs if self.refs_ok else None)
+                extra = _layer_args(
+                    layer.op, layer.raw_args, self.layer_name(layer), layer.refs if self.refs_ok else None
+                )
                 expr = f"layers.{layer.op.function}({arg_text}" + "".join(", " + a for a in extra) + ")"
             elif callee is None:
                 expr = f"{self.ctor(layer)}({arg_text})"
@@ -175,7 +182,9 @@ class _Body:
                 if uses.get(t.id, 0) == 0 and t.id not in result_ids and len(call.outputs) > 1:
                     targets.append("_")
                 else:
-                    targets.append(self.name_tensor(t, t.var or f"{self.var_base(layer)}_out", idx, last, holder))
+                    targets.append(
+                        self.name_tensor(t, t.var or f"{self.var_base(layer)}_out", idx, last, holder)
+                    )
             lhs = ", ".join(targets)
             comment = f"  # {common.where(call)}"
             line = f"{lhs} = {expr}"
@@ -240,9 +249,13 @@ class _Body:
             else:
                 refs = layer.refs if self.refs_ok else None
                 self.lines.append(where.strip())
-                self.lines.extend(wrapped_call(f"{var} = layers.{layer.op.name}",
-                                               _layer_args(layer.op, layer.raw_args, self.layer_name(layer),
-                                                           refs), 4))
+                self.lines.extend(
+                    wrapped_call(
+                        f"{var} = layers.{layer.op.name}",
+                        _layer_args(layer.op, layer.raw_args, self.layer_name(layer), refs),
+                        4,
+                    )
+                )
         return var
 
     def split(self, layer, call, lhs, args, callee):
@@ -281,8 +294,14 @@ class _Body:
                 if isinstance(prev, BlockCall) or len(prev.outputs) != 1:
                     break
                 t = prev.outputs[0]
-                if not (t.var is None and uses.get(t.id, 0) == 1 and t.id not in result_ids
-                        and consumer.get(t.id) in group and prev.layer.graph is None and not prev.layer.shared):
+                if not (
+                    t.var is None
+                    and uses.get(t.id, 0) == 1
+                    and t.id not in result_ids
+                    and consumer.get(t.id) in group
+                    and prev.layer.graph is None
+                    and not prev.layer.shared
+                ):
                     break
                 inlined.add(prev.id)
                 group.add(j)
@@ -299,7 +318,9 @@ def _inputs(it) -> list:
 class KerasEmitter:
     def __init__(self, graph: Graph):
         self.graph = graph
-        self.fn_ns = Namespace({"build_model", "compile_model", "synthetic_data", "load_data", "train", "main"})
+        self.fn_ns = Namespace(
+            {"build_model", "compile_model", "synthetic_data", "load_data", "train", "main"}
+        )
         self.model_fns: dict[int, str] = {}
         self.functions: list[dict] = []  # rendered in definition order
         self.block_fns: dict[tuple, str] = {}  # (block name, body text) -> function name
@@ -335,12 +356,14 @@ class KerasEmitter:
         self.fn_default_name[fname] = bc.instance
         sig.append(f"name={literal(bc.instance)}")
         self.block_fns[key] = fname
-        self.functions.append({
-            "name": fname,
-            "signature": ", ".join(sig),
-            "doc": f"Block `{bc.name}` ({common.where_def(bc)}).",
-            "body": lines,
-        })
+        self.functions.append(
+            {
+                "name": fname,
+                "signature": ", ".join(sig),
+                "doc": f"Block `{bc.name}` ({common.where_def(bc)}).",
+                "body": lines,
+            }
+        )
         return fname, passed
 
     def model_function(self, sub: Graph):
@@ -352,12 +375,15 @@ class KerasEmitter:
         out_expr = outs[0] if len(outs) == 1 else "[" + ", ".join(outs) + "]"
         lines.append(f"return keras.Model({ins}, {out_expr}, name=name)")
         built = ", ".join(f"{k}={literal(v)}" for k, v in sub.args.items())
-        self.functions.append({
-            "name": fname,
-            "signature": f"name={literal(sub.name)}",
-            "doc": f"The `{sub.name}` model ({common.where(sub)})" + (f", built with {built}." if built else "."),
-            "body": lines,
-        })
+        self.functions.append(
+            {
+                "name": fname,
+                "signature": f"name={literal(sub.name)}",
+                "doc": f"The `{sub.name}` model ({common.where(sub)})"
+                + (f", built with {built}." if built else "."),
+                "body": lines,
+            }
+        )
         self.model_fns[id(sub)] = fname
 
     def emit(self, source_name: str) -> str:

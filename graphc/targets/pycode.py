@@ -36,9 +36,23 @@ def literal(v) -> str:
 
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-RESERVED = set(keyword.kwlist) | set(keyword.softkwlist) | set(dir(builtins)) | {
-    "keras", "layers", "np", "torch", "nn", "F", "self", "model", "inputs", "outputs",
-}
+RESERVED = (
+    set(keyword.kwlist)
+    | set(keyword.softkwlist)
+    | set(dir(builtins))
+    | {
+        "keras",
+        "layers",
+        "np",
+        "torch",
+        "nn",
+        "F",
+        "self",
+        "model",
+        "inputs",
+        "outputs",
+    }
+)
 
 
 def identifier(name: str) -> str:

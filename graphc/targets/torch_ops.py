@@ -675,8 +675,6 @@ def _conv_padding(s, kernel, strides, dilation):
         if not any(sym):
             return None, None, False
         return klit(sym), None, False
-    if max(strides) == 1:
-        return lit("same"), None, False  # torch's "same" puts the odd pixel at the end too
     return None, tuple(pairs), False
 
 
