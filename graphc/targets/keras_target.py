@@ -91,6 +91,7 @@ class _Body:
         self.params = params  # tensor id -> python name (already in namespace)
         self.results = results
         self.prefix = prefix  # block instance whose layer names become f"{name}_..."
+        self.name_param = "name"  # the block function's parameter holding the instance name
         self.refs_ok = refs_ok
         self.ns = Namespace(reserved)
         self.lines: list[str] = []
@@ -129,7 +130,7 @@ class _Body:
 
     def layer_name(self, layer: Layer) -> str:
         rel = self.relative(layer)
-        return 'f"{name}_' + rel + '"' if rel is not None else literal(layer.name)
+        return 'f"{' + self.name_param + '}_' + rel + '"' if rel is not None else literal(layer.name)
 
     def var_base(self, layer: Layer) -> str:
         return self.relative(layer) or layer.var or layer.name
@@ -214,7 +215,7 @@ class _Body:
             elif pname in passed:
                 args.append(f"{pname}={literal(v)}")
         if bc.instance != self.em.fn_default_name[fn]:
-            args.append(f"name={literal(bc.instance)}")
+            args.append(f"{self.em.fn_name_param[fn]}={literal(bc.instance)}")
         targets = [self.name_tensor(t, t.var or f"{bc.instance}_out", idx, last, holder) for t in bc.outputs]
         call = f"{fn}({', '.join(args)})"
         comment = f"  # {common.where(bc)}"
@@ -325,12 +326,15 @@ class KerasEmitter:
         self.functions: list[dict] = []  # rendered in definition order
         self.block_fns: dict[tuple, str] = {}  # (block name, body text) -> function name
         self.fn_default_name: dict[str, str] = {}
+        self.fn_name_param: dict[str, str] = {}
 
     def block_function(self, bc: BlockCall):
         """The function for a block call (made once per distinct body); returns
         (function name, parameters passed at the call)."""
         tensor_params = {}
-        ns_reserved = {"name"}
+        taken = {identifier(p) for p, _ in bc.params}
+        name_param = next(n for n in ("name", "prefix", "layer_prefix", "name_") if n not in taken)
+        ns_reserved = {name_param}
         for pname, v in bc.params:
             if isinstance(v, Tensor):
                 tensor_params[v.id] = identifier(pname)
@@ -342,6 +346,7 @@ class KerasEmitter:
         value_params = [(p, v) for p, v in bc.params if not isinstance(v, Tensor) and p in passed]
         ns_reserved.update(identifier(p) for p, _ in value_params)
         body = _Body(self, bc.items, tensor_params, bc.outputs, bc.instance, True, reserved=ns_reserved)
+        body.name_param = name_param
         lines = body.emit()
         rets = [body.names[t.id] for t in bc.outputs]
         lines.append("return " + ", ".join(rets))
@@ -354,7 +359,8 @@ class KerasEmitter:
             return self.block_fns[key], passed
         fname = self.fn_ns.take(identifier(bc.name))
         self.fn_default_name[fname] = bc.instance
-        sig.append(f"name={literal(bc.instance)}")
+        self.fn_name_param[fname] = name_param
+        sig.append(f"{name_param}={literal(bc.instance)}")
         self.block_fns[key] = fname
         self.functions.append(
             {
