@@ -14,29 +14,26 @@ def summary(graph: Graph) -> str:
     for t in graph.inputs:
         rows.append((f"{t.input_name or t.var} (InputLayer)", str(t.type), "0", "-"))
     names = {}
-    for call in graph.calls:
-        for i, t in enumerate(call.outputs):
-            names[t.id] = call.layer.name + (f"[{i}]" if len(call.outputs) > 1 else "")
+    for layer in graph.layers:
+        for k, call in enumerate(layer.calls):
+            for i, t in enumerate(call.outputs):
+                names[t.id] = (
+                    layer.name
+                    + (f"[{k}]" if len(layer.calls) > 1 else "")
+                    + (f"[{i}]" if len(call.outputs) > 1 else "")
+                )
     for t in graph.inputs:
         names[t.id] = t.input_name or t.var
-    seen = set()
-    for call in graph.calls:
-        layer = call.layer
-        first = layer.id not in seen
-        seen.add(layer.id)
+    for layer in graph.layers:  # creation order = first-call order
         kind = layer.type_name
-        label = f"{layer.name} ({kind})"
-        if layer.shared or len(layer.calls) > 1:
-            label += f" shared x{len(layer.calls)}" if first else " (shared, again)"
+        if layer.inner is not None:
+            kind += f"({layer.inner.type_name})"
+        n = len(layer.calls)
+        label = f"{layer.name} ({kind})" + (f" x{n} shared" if n > 1 else "")
         params = layer.trainable_params + layer.non_trainable_params
-        rows.append(
-            (
-                label,
-                _shape([t.type for t in call.outputs]),
-                f"{params:,}" if first else "-",
-                ", ".join(names.get(t.id, "?") for t in call.inputs),
-            )
-        )
+        shapes = {_shape([t.type for t in c.outputs]) for c in layer.calls}
+        ins = "; ".join(", ".join(names.get(t.id, "?") for t in c.inputs) for c in layer.calls)
+        rows.append((label, " | ".join(sorted(shapes)) if len(shapes) > 1 else shapes.pop(), f"{params:,}", ins))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     widths = [min(w, 48) for w in widths]
     total_w = sum(widths) + 3 * 3
