@@ -225,3 +225,28 @@ def test_readme_makefile_rule(tmp_path):
     assert (tmp_path / "model_keras.py").exists()
     r = subprocess.run(["make", "model_keras.py"], cwd=tmp_path, capture_output=True, text=True, env=env)
     assert "up to date" in r.stdout
+
+
+def test_fmt_command(tmp_path):
+    ugly = GOOD.replace("  h = Dense(8", "      h   =   Dense( 8")
+    (tmp_path / "u.gdl").write_text(ugly)
+    r = run("fmt", "--check", tmp_path / "u.gdl")
+    assert r.returncode == 1 and "would reformat" in r.stderr
+    assert (tmp_path / "u.gdl").read_text() == ugly
+    r = run("fmt", tmp_path / "u.gdl")
+    assert r.returncode == 0 and (tmp_path / "u.gdl").read_text() == GOOD
+    assert run("fmt", "--check", tmp_path / "u.gdl").returncode == 0
+    (tmp_path / "s.gdl").write_text("model m {\n")
+    r = run("fmt", tmp_path / "s.gdl")
+    assert r.returncode == 1 and "[syntax]" in r.stderr and (tmp_path / "s.gdl").read_text() == "model m {\n"
+
+
+def test_graph_command(tmp_path):
+    (tmp_path / "m.gdl").write_text(GOOD)
+    r = run("graph", tmp_path / "m.gdl", "-o", tmp_path / "m.dot")
+    assert r.returncode == 0, r.stderr
+    dot = (tmp_path / "m.dot").read_text()
+    assert dot.startswith("digraph") and "binary_crossentropy" in dot
+    r = run("graph", tmp_path / "m.gdl", "-o", tmp_path / "m.svg")
+    assert r.returncode == 0
+    assert (tmp_path / "m.svg").exists() or ((tmp_path / "m.dot").exists() and "Graphviz" in r.stderr)
