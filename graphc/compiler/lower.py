@@ -149,7 +149,9 @@ class Compiler:
         """Statement placement, checked for every definition, used or not."""
 
         def walk(body):
-            for st in body:
+            for prev, st in zip([None, *body], body):
+                if isinstance(prev, S.Return):
+                    self.report(env.path, st.span, "misplaced-statement", "statement after `return` is never run")
                 if isinstance(st, (S.Output, S.OutputList)) and node.kind == "block":
                     self.report(
                         env.path,
@@ -317,14 +319,15 @@ class Compiler:
 
     # ------------------------------------------------------------ statements
     def exec_body(self, scope: Scope, body: list):
-        for stmt in body:
-            if scope.returned is not None:
-                self.report(
-                    scope.module.path,
-                    stmt.span,
-                    "misplaced-statement",
-                    "statement after `return` is never run",
-                )
+        for i, stmt in enumerate(body):
+            if scope.returned is not None:  # a `return` ran (possibly inside an `if`)
+                if isinstance(body[i - 1], S.Return):
+                    self.report(
+                        scope.module.path,
+                        stmt.span,
+                        "misplaced-statement",
+                        "statement after `return` is never run",
+                    )
                 return
             try:
                 self.exec_stmt(scope, stmt)
@@ -816,6 +819,8 @@ class Compiler:
             if k.name in kwargs:
                 self.error(file, k.span, "duplicate-argument", f"`{k.name}` is given twice")
             kwargs[k.name] = self.eval(k.value, scope)
+        if any(_poisoned(v) for v in [*args, *kwargs.values()]):
+            raise Abort()  # an argument already failed (and was reported)
         if isinstance(fn, OpClass):
             return self.construct(scope, fn.op, args, kwargs, e)
         if isinstance(fn, LayerVal):
@@ -1164,8 +1169,24 @@ class Compiler:
                     f"model `{dv.node.name.id}` takes compile-time values, but `{k}` got {_kind(v)}",
                     "apply the model to tensors afterwards: m = Model(args); y = m(x)",
                 )
+        n_before = len(self.diags)
         graph = self.instantiate(dv, bound, e.span, file)
         if graph is None:
+            raise Abort()
+        if stdlib.is_stdlib(dv.module.path):
+            # a mistake inside a built-in application is the caller's (bad arguments):
+            # report it at the call, with the library line as a note
+            inner = [d for d in self.diags[n_before:] if stdlib.is_stdlib(d.file)]
+            if inner:
+                self.diags = self.diags[:n_before] + [d for d in self.diags[n_before:] if d not in inner]
+                first = next((d for d in inner if d.is_error), None)
+                for d in inner:
+                    self._seen.discard((d.file, d.span.line, d.span.col, d.code, d.message))
+                if first is not None:
+                    self.error(file, e.span, first.code,
+                               f"{dv.node.name.id} cannot be built with these arguments: {first.message}",
+                               first.hint, [Note(first.file, first.span, "inside graphc's definition here")])
+        if graph.had_errors:
             raise Abort()
         return LayerVal(None, bound, bound, e.span, file, graph=graph, kind_name="a model")
 
@@ -1269,6 +1290,14 @@ class _TensorArg:
 
     def __repr__(self):
         return "<tensor>"
+
+
+def _poisoned(v) -> bool:
+    if v is POISON:
+        return True
+    if isinstance(v, (list, tuple)):
+        return any(x is POISON for x in v)
+    return False
 
 
 def _compatible(a, b):
@@ -1421,7 +1450,20 @@ BUILTIN_FUNCS = {
     "str": _pyfn(str, "str"),
     "round": _pyfn(round, "round"),
     "sqrt": _pyfn(math.sqrt, "sqrt"),
+    "ceil": _pyfn(math.ceil, "ceil"),
+    "floor": _pyfn(math.floor, "floor"),
+    "error": None,  # set below
 }
+
+
+def _b_error(c, scope, args, kwargs, e):
+    """`error("message")`: stop with a located error (for models' argument checks)."""
+    if kwargs or len(args) != 1 or not isinstance(args[0], str):
+        c.error(scope.module.path, e.span, "type-error", 'error takes one string: error("message")')
+    c.error(scope.module.path, e.span, "argument-value", args[0])
+
+
+BUILTIN_FUNCS["error"] = _b_error
 
 
 def _merge_fn(cls_name):
