@@ -150,7 +150,7 @@ class Compiler:
 
         def walk(body):
             for prev, st in zip([None, *body], body):
-                if isinstance(prev, S.Return):
+                if isinstance(prev, S.Return) and node.kind == "block":
                     self.report(env.path, st.span, "misplaced-statement", "statement after `return` is never run")
                 if isinstance(st, (S.Output, S.OutputList)) and node.kind == "block":
                     self.report(
