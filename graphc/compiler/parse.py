@@ -33,7 +33,7 @@ _OPEN = {"LPAR": ")", "LSQB": "]"}
 
 
 class _Postlex:
-    always_accept = ("_NL",)
+    always_accept = ("_NL", "SEMICOLON")
 
     def __init__(self):
         self.opened: list = []  # the open bracket tokens, for "unclosed `(`" errors
@@ -56,7 +56,9 @@ class _Postlex:
                     yield pending_nl
                     prev = pending_nl
                 pending_nl = None
-            if t in ("LPAR", "LSQB"):
+            if t == "SEMICOLON" and (not stack or stack[-1] == "block"):
+                tok = Token.new_borrow_pos("_NL", ";", tok)
+            elif t in ("LPAR", "LSQB"):
                 stack.append(t)
                 opened.append(tok)
             elif t == "LBRACE":
@@ -199,9 +201,6 @@ class _Builder(Transformer):
 
     def args(self, c):
         return list(c)
-
-    def pos_arg(self, c):
-        return c[0]
 
     def kw_arg(self, c):
         return S.Keyword(str(c[0]), c[1], span=_tspan(c[0]))
@@ -388,7 +387,13 @@ def _split_fstring(tok: Token) -> list:
         # the field's expression is parsed with the same grammar (start symbol `expr`)
         offset = tok.start_pos + 2 + body.find(m.group(0), 0)
         try:
-            expr = _expr_parser().parse(inner.strip()).items[0]
+            # the field is parsed by the same parser, as the value of a constant
+            postlex = _parser().options.postlex
+            saved = postlex.opened
+            try:
+                expr = _parser().parse(f"_ = ({inner.strip()})\n").items[0].value
+            finally:
+                postlex.opened = saved
         except UnexpectedInput:
             raise _TokenError(tok, f"cannot parse `{inner.strip()}` inside the f-string") from None
         _shift_spans(expr, tok, offset)
@@ -422,12 +427,6 @@ def _parser() -> Lark:
         maybe_placeholders=True,
         cache=True,
     )
-
-
-@lru_cache(maxsize=None)
-def _expr_parser() -> Lark:
-    text = GRAMMAR.read_text().replace("module: (_sep | _top)*", "module: expr")
-    return Lark(text, start="module", parser="lalr", transformer=_Builder(), maybe_placeholders=True)
 
 
 _TOKEN_NAMES = {
