@@ -35,7 +35,7 @@ from functools import lru_cache
 from lark import Lark, Tree
 
 from graphc.compiler import syntax as S
-from graphc.compiler.parse import GRAMMAR, _Postlex, parse
+from graphc.compiler.parse import GRAMMAR, _Lexer, parse
 
 __all__ = ["format_source", "fmt_check", "WIDTH", "INDENT"]
 
@@ -95,8 +95,7 @@ def _tree_parser() -> Lark:
         GRAMMAR.read_text(),
         start="module",
         parser="lalr",
-        lexer="basic",
-        postlex=_Postlex(),
+        lexer=_Lexer,
         propagate_positions=True,
         maybe_placeholders=True,
     )

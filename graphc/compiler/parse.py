@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from lark import Lark, Token, Transformer
+from lark.lexer import Lexer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from graphc.compiler import syntax as S
@@ -32,60 +33,118 @@ _VALUE_END = {"NAME", "NUMBER", "STRING", "FSTRING", "TRUE", "FALSE", "NONE", "R
 _OPEN = {"LPAR": ")", "LSQB": "]"}
 
 
-class _Postlex:
-    always_accept = ("_NL", "SEMICOLON")
+class _Lexer(Lexer):
+    """The GDL lexer: one master regex built from the grammar's own terminals,
+    plus the newline rules of the spec (what a Lark post-lexer would do, in the
+    same pass):
 
-    def __init__(self):
-        self.opened: list = []  # the open bracket tokens, for "unclosed `(`" errors
+    1. newlines inside (), [] and dict {} are dropped;
+    2. newlines just before `else` are dropped;
+    3. a `{` that opens a dict literal is re-typed DICT_LBRACE, and a `;`
+       between statements becomes a newline;
+    4. every statement before a block's `}` and at the end of the file is
+       ended with a newline, so every simple statement has a separator.
+    """
 
-    def process(self, stream):
-        stack: list[str] = []  # "(", "[", "dict", "block"
-        opened = self.opened = []
-        prev = None
+    __future_interface__ = 0
+    opened: list = []  # open bracket tokens of the last run, for "`(` is never closed"
+
+    def __init__(self, conf):
+        terms = {t.name: t for t in conf.terminals}
+        word = re.compile(terms["NAME"].pattern.to_regexp())
+        self.keywords: dict[str, str] = {}
+        order: list[str] = []
+        for name, t in terms.items():
+            if name == "NAME":
+                continue
+            rx = t.pattern.to_regexp()
+            words = [w for w in re.findall(r"[A-Za-z_]\w*", t.pattern.value if t.pattern.type == "str" else rx)
+                     if re.fullmatch(rx, w)]
+            if words and all(word.fullmatch(w) for w in words) and t.pattern.type == "str" or (
+                    name in ("TRUE", "FALSE") and words):
+                for w in words:
+                    self.keywords[w] = name
+            else:
+                order.append(name)
+        first = ["_NL", *conf.ignore, "FSTRING", "NAME", "NUMBER", "STRING"]
+        rest = sorted((n for n in order if n not in first), key=lambda n: (-terms[n].pattern.max_width, -terms[n].priority, n))
+        self.ignore = set(conf.ignore)
+        pats = [f"(?P<{n}>{terms[n].pattern.to_regexp()})" for n in first + rest]
+        self.master = re.compile("|".join([*pats, "(?P<SEMICOLON>;)"]))  # %declare'd in the grammar
+
+    def lex(self, text):
+        match = self.master.match
+        keywords = self.keywords
+        ignore = self.ignore
+        stack: list[str] = []  # "LPAR", "LSQB", "dict", "block"
+        opened = _Lexer.opened = []
+        prev_type = None
         pending_nl = None
-        for tok in stream:
-            t = tok.type
+        pos, line, line_start, n = 0, 1, 0, len(text)
+        while pos < n:
+            m = match(text, pos)
+            if m is None:
+                raise UnexpectedCharacters(text, pos, line, pos - line_start + 1, state=None)
+            t = m.lastgroup
+            value = m.group()
+            end = m.end()
+            col = pos - line_start + 1
+            nl = value.count("\n")
+            if nl:
+                end_line = line + nl
+                end_col = end - (pos + value.rindex("\n"))
+            else:
+                end_line, end_col = line, col + len(value)
+            tok_pos, tok_line = pos, line
+            pos = end
+            if nl:
+                line, line_start = end_line, tok_pos + value.rindex("\n") + 1
+            if t in ignore:
+                continue
+            if t == "NAME":
+                t = keywords.get(value, "NAME")
             if t == "_NL":
                 if stack and stack[-1] != "block":
                     continue
                 if pending_nl is None:
-                    pending_nl = tok
+                    pending_nl = Token(t, value, tok_pos, tok_line, col, end_line, end_col, end)
                 continue
             if pending_nl is not None:
                 if t != "ELSE":
                     yield pending_nl
-                    prev = pending_nl
+                    prev_type = "_NL"
                 pending_nl = None
             if t == "SEMICOLON" and (not stack or stack[-1] == "block"):
-                tok = Token.new_borrow_pos("_NL", ";", tok)
-            elif t in ("LPAR", "LSQB"):
+                t = "_NL"
+            elif t == "LPAR" or t == "LSQB":
                 stack.append(t)
-                opened.append(tok)
             elif t == "LBRACE":
-                if prev is not None and (prev.type in _VALUE_END or prev.type == "ELSE"):
+                if prev_type in _VALUE_END or prev_type == "ELSE":
                     stack.append("block")
                 else:
-                    tok = Token.new_borrow_pos("DICT_LBRACE", tok.value, tok)
+                    t = "DICT_LBRACE"
                     stack.append("dict")
-                opened.append(tok)
-            elif t in ("RPAR", "RSQB"):
-                if stack and stack[-1] == {"RPAR": "LPAR", "RSQB": "LSQB"}[t]:
+            elif t == "RPAR" or t == "RSQB":
+                if stack and stack[-1] == ("LPAR" if t == "RPAR" else "LSQB"):
                     stack.pop()
                     opened.pop()
             elif t == "RBRACE":
                 kind = "block"
-                if stack and stack[-1] in ("block", "dict"):
+                if stack and (stack[-1] == "block" or stack[-1] == "dict"):
                     kind = stack.pop()
                     opened.pop()
                 elif stack:
                     kind = "unbalanced"  # a `(` or `[` is still open: the parser reports it
                 if kind == "block":
-                    yield Token.new_borrow_pos("_NL", "", tok)
+                    yield Token("_NL", "", tok_pos, tok_line, col, end_line, end_col, end)
+            tok = Token(t, value, tok_pos, tok_line, col, end_line, end_col, end)
+            if t in ("LPAR", "LSQB", "LBRACE", "DICT_LBRACE"):
+                opened.append(tok)
             yield tok
-            prev = tok
+            prev_type = t
         if pending_nl is not None:
             yield pending_nl
-        yield Token("_NL", "", end_pos=None)
+        yield Token("_NL", "", n, line, n - line_start + 1, line, n - line_start + 1, n)
 
 
 def _first(x):
@@ -388,12 +447,11 @@ def _split_fstring(tok: Token) -> list:
         offset = tok.start_pos + 2 + body.find(m.group(0), 0)
         try:
             # the field is parsed by the same parser, as the value of a constant
-            postlex = _parser().options.postlex
-            saved = postlex.opened
+            saved = _Lexer.opened
             try:
                 expr = _parser().parse(f"_ = ({inner.strip()})\n").items[0].value
             finally:
-                postlex.opened = saved
+                _Lexer.opened = saved
         except UnexpectedInput:
             raise _TokenError(tok, f"cannot parse `{inner.strip()}` inside the f-string") from None
         _shift_spans(expr, tok, offset)
@@ -421,8 +479,7 @@ def _parser() -> Lark:
         GRAMMAR.read_text(),
         start="module",
         parser="lalr",
-        lexer="basic",
-        postlex=_Postlex(),
+        lexer=_Lexer,
         transformer=_Builder(),
         maybe_placeholders=True,
         cache=True,
@@ -478,7 +535,7 @@ def _syntax_diag(path: str, exc: UnexpectedInput, text: str) -> Diagnostic:
         return Diagnostic(path, span, "error", "syntax", f"unexpected character `{ch}`", hint)
     tok = getattr(exc, "token", None)
     expected = sorted({_describe(t) for t in getattr(exc, "expected", ()) or ()})
-    opened = _parser().options.postlex.opened
+    opened = _Lexer.opened
     at_end = (
         tok is None
         or tok.type == "$END"
