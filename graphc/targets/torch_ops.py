@@ -8,7 +8,10 @@ An entry (a `TorchOp` subclass registered with `@torch_op`) says, for one layer:
 - `forward`: the expression (or statements) of one call;
 - `init`: Keras's initial-weight distributions (`reset_parameters`);
 - `load`: how Keras's `layer.get_weights()` arrays (`w[0]`, `w[1]`, ...) are copied;
-- `helpers`: helper snippets (templates/torch_helpers/*.py) the code needs.
+- `regularized` / `regularizer_targets`: the tensors each Keras regularizer penalizes;
+- `check`: raise `Unsupported` for configurations without an exact spelling;
+- `reads_inputs_once`: False when `forward` writes an input twice (it then gets a name).
+Helper snippets (templates/torch_helpers/*.py) are requested with `s.use(name)`.
 
 All numbers come from shape inference or validated arguments and reach the code
 through `lit()` (repr of a literal); names are identifiers made by the emitter.
@@ -134,11 +137,12 @@ def init_line(tensor: str, name: str, fan_in: int, fan_out: int, torch_fans: boo
     """A `torch.nn.init` statement drawing `tensor` like Keras's initializer `name`
     with Keras's fans.  `torch_fans`: torch computes the same fans from the tensor."""
     key = name.lower().replace("_", "")
-    trunc = 0.87962566103423978  # Keras divides truncated-normal stddevs by this
     if key in ("glorotuniform",):
         if torch_fans:
             return f"nn.init.xavier_uniform_({tensor})"
-        return _uniform(tensor, math.sqrt(6.0 / (fan_in + fan_out)))
+        # torch would compute other fans from its weight layout: Keras's bound, spelled out
+        return (f"bound = math.sqrt(6 / ({fan_in} + {fan_out}))  # glorot_uniform, Keras's fans\n"
+                f"nn.init.uniform_({tensor}, -bound, bound)")
     if key in ("zeros", "zero", "constant"):
         return f"nn.init.zeros_({tensor})"
     if key in ("ones", "one"):
@@ -148,15 +152,15 @@ def init_line(tensor: str, name: str, fan_in: int, fan_out: int, torch_fans: boo
     if key == "identity":
         return f"nn.init.eye_({tensor})"
     if key in ("glorotnormal",):
-        return _trunc(tensor, math.sqrt(2.0 / (fan_in + fan_out)) / trunc)
+        return _trunc(tensor, f"math.sqrt(2 / ({fan_in} + {fan_out}))", "glorot_normal")
     if key == "heuniform":
-        return _uniform(tensor, math.sqrt(6.0 / fan_in))
+        return f"bound = math.sqrt(6 / {fan_in})  # he_uniform\nnn.init.uniform_({tensor}, -bound, bound)"
     if key == "henormal":
-        return _trunc(tensor, math.sqrt(2.0 / fan_in) / trunc)
+        return _trunc(tensor, f"math.sqrt(2 / {fan_in})", "he_normal")
     if key == "lecununiform":
-        return _uniform(tensor, math.sqrt(3.0 / fan_in))
+        return f"bound = math.sqrt(3 / {fan_in})  # lecun_uniform\nnn.init.uniform_({tensor}, -bound, bound)"
     if key in ("lecunnormal", "variancescaling"):
-        return _trunc(tensor, math.sqrt(1.0 / fan_in) / trunc)
+        return _trunc(tensor, f"math.sqrt(1 / {fan_in})", "lecun_normal")
     if key in ("randomnormal", "normal"):
         return f"nn.init.normal_({tensor}, 0.0, 0.05)"
     if key in ("randomuniform", "uniform"):
@@ -166,12 +170,24 @@ def init_line(tensor: str, name: str, fan_in: int, fan_out: int, torch_fans: boo
     raise Unsupported(f'the initializer "{name}" has no PyTorch spelling in graphc')
 
 
-def _uniform(tensor: str, limit: float) -> str:
-    return f"nn.init.uniform_({tensor}, -{limit!r}, {limit!r})"
+def penalty(tensor: str, name: str) -> str | None:
+    """Keras's penalty for regularizer `name` (a string identifier) on `tensor`;
+    None when it is zero ("l1l2" is L1L2() with both factors 0 in Keras 3)."""
+    key = name.lower().replace("_", "")
+    if key == "l2":
+        return f"0.01 * {tensor}.square().sum()"
+    if key == "l1":
+        return f"0.01 * {tensor}.abs().sum()"
+    if key == "l1l2":
+        return None
+    raise Unsupported(f'the regularizer "{name}" is not supported by the torch target')
 
 
-def _trunc(tensor: str, std: float) -> str:
-    return f"nn.init.trunc_normal_({tensor}, std={std!r}, a={-2 * std!r}, b={2 * std!r})"
+def _trunc(tensor: str, std: str, name: str) -> str:
+    """Keras's truncated normal: cut at two deviations, the deviation divided by
+    0.8796... so that the truncated draw has the intended spread."""
+    return (f"std = {std} / 0.8796256610342398  # {name}\n"
+            f"nn.init.trunc_normal_({tensor}, std=std, a=-2 * std, b=2 * std)")
 
 
 # ---------------------------------------------------------------- padding
@@ -179,7 +195,7 @@ def same_pads(n, k: int, s: int, d: int = 1):
     """TensorFlow's padding="same" for one axis: (before, after), or None when the
     input size is unknown and the split depends on it."""
     ke = (k - 1) * d + 1
-    if s == 1:
+    if s == 1 or ke == 1:
         total = ke - 1
     elif n is None:
         return None
@@ -297,13 +313,16 @@ class TorchOp:
     def load(self, s: Site) -> list[str]:
         return []
 
+    # Keras regularizer argument -> tensors it penalizes, relative to the module
+    regularized: dict = {}
+
     def reads_inputs_once(self, call) -> bool:
         """False when forward writes an input expression more than once."""
         return True
 
-    def frozen(self, s: Site) -> int:
-        """Parameters torch has and Keras has not (kept at zero, frozen)."""
-        return 0
+    def regularizer_targets(self, s: Site) -> dict:
+        """{regularizer argument: [tensor expressions]} for this layer."""
+        return {arg: [f"{s.attr}{t}" for t in targets] for arg, targets in self.regularized.items()}
 
 
 def _args(*pos, **kw) -> str:
@@ -321,6 +340,7 @@ def _bias_init(s: Site, tensor: str, key: str = "bias_initializer") -> str:
 @torch_op("Dense")
 class Dense(TorchOp):
     layout = CL
+    regularized = {"kernel_regularizer": [".weight"], "bias_regularizer": [".bias"]}
 
     def check(self, s):
         if s.a.get("lora_rank"):
@@ -403,7 +423,7 @@ class ELU(TorchOp):
 @torch_op("Softmax")
 class Softmax(TorchOp):
     def forward(self, s, xs, outs):
-        axes = s.a.axis if isinstance(s.a.axis, tuple) else (s.a.axis,)
+        axes = tuple(s.a.axis) if isinstance(s.a.axis, (tuple, list)) else (s.a.axis,)
         if len(axes) == 1:
             return s.act(xs[0], "softmax", axes[0], s.rank, s.layouts[0])
         dims = tuple(torch_dim(ax, s.rank, s.layouts[0]) for ax in axes)
@@ -425,6 +445,9 @@ class PReLU(TorchOp):
 
     def wants(self, s):
         return [CF if self._channel_only(s) else CL]
+
+    def regularizer_targets(self, s):
+        return {"alpha_regularizer": [f"{s.attr}.weight" if self._channel_only(s) else s.attr]}
 
     def _alpha_shape(self, s):
         return next(w.shape for w in s.layer.weights if w.name == "alpha")
@@ -522,6 +545,7 @@ class Rescaling(TorchOp):
 @torch_op("Embedding")
 class Embedding(TorchOp):
     layout = CL
+    regularized = {"embeddings_regularizer": [".weight"]}
 
     def check(self, s):
         if s.a.get("lora_rank"):
@@ -574,19 +598,27 @@ class Reshape(TorchOp):
 
     def forward(self, s, xs, outs):
         x = atom(xs[0])
-        dims = ", ".join(lit(d) for d in s.a.target_shape)
-        return f"{x}.reshape({x}.shape[0], {dims})"
+        target = tuple(s.a.target_shape)
+        if -1 in target:
+            flat = x if s.rank <= 2 else f"{x}.flatten(1)"
+            return f"{flat}.unflatten(1, {lit(target)})"
+        return f"{x}.reshape(-1, {', '.join(lit(d) for d in target)})"
 
 
 @torch_op("Permute")
 class Permute(TorchOp):
-    layout = CL
+    """Keras permutes its channels-last view; from channels-first, one composed permute."""
 
     def out_layouts(self, s):
         return [CL]
 
     def forward(self, s, xs, outs):
-        return f"{atom(xs[0])}.permute(0, {', '.join(lit(d) for d in s.a.dims)})"
+        perm = [0] + list(s.a.dims)
+        if s.layouts[0] == CF:
+            perm = [torch_dim(p, s.rank, CF) for p in perm]
+        if perm == sorted(perm):
+            return xs[0]
+        return f"{atom(xs[0])}.permute({', '.join(lit(d) for d in perm)})"
 
 
 @torch_op("RepeatVector")
@@ -698,6 +730,8 @@ class _ConvOp(TorchOp):
 
 @torch_op("Conv1D", "Conv2D", "Conv3D")
 class Conv(_ConvOp):
+    regularized = {"kernel_regularizer": [".weight"], "bias_regularizer": [".bias"]}
+
     def check(self, s):
         if s.a.get("lora_rank"):
             raise Unsupported(f"{self.keras}(lora_rank=...) is not supported by the torch target", arg="lora_rank")
@@ -752,6 +786,8 @@ class ConvTranspose(_ConvOp):
     """TF's transposed conv computes the full output of length L = (n-1)*s + ke and
     keeps O values starting at (L-O)//2; torch's `padding` crops symmetrically, so an
     odd L-O needs one more value dropped at the end (parity.md, 312 configurations)."""
+
+    regularized = {"kernel_regularizer": [".weight"], "bias_regularizer": [".bias"]}
 
     def _n(self, s):
         return s.rank - 2
@@ -819,6 +855,8 @@ def _depthwise_load(n: int, src: str) -> str:
 
 @torch_op("DepthwiseConv1D", "DepthwiseConv2D")
 class DepthwiseConv(_ConvOp):
+    regularized = {"depthwise_regularizer": [".weight"], "bias_regularizer": [".bias"]}
+
     def _n(self, s):
         return s.rank - 2
 
@@ -858,6 +896,9 @@ class DepthwiseConv(_ConvOp):
 @torch_op("SeparableConv1D", "SeparableConv2D")
 class SeparableConv(_ConvOp):
     """Depthwise conv (no bias) then a 1x1 pointwise conv: nn.Sequential of the two."""
+
+    regularized = {"depthwise_regularizer": ["[0].weight"], "pointwise_regularizer": ["[1].weight"],
+                   "bias_regularizer": ["[1].bias"]}
 
     def _n(self, s):
         return s.rank - 2
@@ -981,6 +1022,8 @@ class GlobalPooling(TorchOp):
 class BatchNormalization(TorchOp):
     """KerasBatchNorm normalizes any dimension, so no layout change is needed."""
 
+    regularized = {"gamma_regularizer": [".weight"], "beta_regularizer": [".bias"]}
+
     def check(self, s):
         if s.a.renorm:
             raise Unsupported("BatchNormalization(renorm=true) is not supported by the torch target", arg="renorm")
@@ -1030,6 +1073,7 @@ class BatchNormalization(TorchOp):
 @torch_op("LayerNormalization")
 class LayerNormalization(TorchOp):
     layout = CL
+    regularized = {"gamma_regularizer": [".weight"], "beta_regularizer": [".bias"]}
 
     def _axes(self, s):
         ax = s.a.axis
@@ -1074,6 +1118,55 @@ class LayerNormalization(TorchOp):
     def load(self, s):
         names = ([f"{s.attr}.weight"] if s.a.scale else []) + ([f"{s.attr}.bias"] if s.a.center else [])
         return [f"_assign({n}, w[{i}])" for i, n in enumerate(names)]
+
+
+@torch_op("Normalization")
+class Normalization(TorchOp):
+    layout = CL
+
+    def check(self, s):
+        if s.a.invert:
+            raise Unsupported("Normalization(invert=true) is not supported by the torch target", arg="invert")
+
+    def _shape(self, s) -> tuple:
+        axes = s.a.axis if not is_int(s.a.axis) else (s.a.axis,)
+        keep = {a + s.rank if a < 0 else a for a in axes}
+        return tuple(s.x.shape[a - 1] if a in keep else 1 for a in range(1, s.rank))
+
+    def module(self, s):
+        s.use("KerasNormalization")
+        shape = self._shape(s)
+        if s.a.mean is None:
+            return f"KerasNormalization({lit(shape)})"
+
+        def stat(v):
+            if isinstance(v, (int, float)):
+                return lit(float(v))
+            flat = list(_flatten(v))
+            if len(flat) == 1:
+                return lit(float(flat[0]))
+            return f"torch.tensor({lit([float(u) for u in flat])}).reshape({lit(shape)})"
+
+        return f"KerasNormalization({lit(shape)}, mean={stat(s.a.mean)}, variance={stat(s.a.variance)})"
+
+    def forward(self, s, xs, outs):
+        x = xs[0] if s.x.dtype.startswith(("float", "bfloat")) else f"{atom(xs[0])}.float()"
+        return f"{s.attr}({x})"
+
+    def load(self, s):
+        if s.a.mean is not None:
+            return []
+        return [f"_assign({s.attr}.mean, w[0].reshape({s.attr}.mean.shape))",
+                f"_assign({s.attr}.variance, w[1].reshape({s.attr}.variance.shape))",
+                f"_assign({s.attr}.count, w[2])"]
+
+
+def _flatten(v):
+    if isinstance(v, (tuple, list)):
+        for u in v:
+            yield from _flatten(u)
+    else:
+        yield v
 
 
 # --------------------------------------------------------------- merges
@@ -1239,8 +1332,16 @@ def _rnn_load(op_name, a, attr, bidirectional) -> list:
         else:
             lines += [f"_assign({attr}.weight_ih{sfx}, {k}.T)", f"_assign({attr}.weight_hh{sfx}, {r}.T)"]
             if a.use_bias:
-                lines += [f"_assign({attr}.bias_ih{sfx}, {b})", f"_assign({attr}.bias_hh{sfx}, 0 * {b})"]
+                lines += [f"_assign({attr}.bias_ih{sfx}, {b})", f"_assign({attr}.bias_hh{sfx}, np.zeros_like({b}))"]
     return lines
+
+
+def _rnn_regularized(op_name, attr, bidirectional) -> dict:
+    sfx = ("_l0", "_l0_reverse") if bidirectional else ("_l0",)
+    bias = [f"{attr}.bias_ih{x}" for x in sfx] + ([f"{attr}.bias_hh{x}" for x in sfx] if op_name == "GRU" else [])
+    return {"kernel_regularizer": [f"{attr}.weight_ih{x}" for x in sfx],
+            "recurrent_regularizer": [f"{attr}.weight_hh{x}" for x in sfx],
+            "bias_regularizer": bias}
 
 
 def _rnn_input(s: Site, a, x: str) -> str:
@@ -1280,8 +1381,8 @@ class Recurrent(TorchOp):
             s.use("_gru_gates")
         return _rnn_load(self.keras, s.a, s.attr, False)
 
-    def frozen(self, s):
-        return _rnn_parts(self.keras, s.a)[3]
+    def regularizer_targets(self, s):
+        return _rnn_regularized(self.keras, s.attr, False)
 
     def forward(self, s, xs, outs):
         a = s.a
@@ -1346,9 +1447,12 @@ class Bidirectional(TorchOp):
             s.use("_gru_gates")
         return _rnn_load(name, a, s.attr, True)
 
-    def frozen(self, s):
-        name, a = self._inner(s)
-        return 2 * _rnn_parts(name, a)[3]
+    def regularizer_targets(self, s):
+        name, _ = self._inner(s)
+        return _rnn_regularized(name, s.attr, True)
+
+    def regularizer_args(self, s):
+        return self._inner(s)[1]
 
     @staticmethod
     def _merge(mode: str, f: str, b: str) -> str:
@@ -1376,7 +1480,7 @@ class Bidirectional(TorchOp):
         c = "_"
         if name == "LSTM" and a.return_state and any(st != "_" for st in states[1::2]):
             c = s.temp("c_n")
-        lhs = f"{seq}, ({h}, {c})" if name == "LSTM" else f"{seq}, {h}"
+        lhs = f"{seq}, ({h}, {c})" if name == "LSTM" and (h, c) != ("_", "_") else f"{seq}, {h}"
         lines.append(f"{lhs} = {call}")
         if a.return_sequences:
             fwd, bwd = f"{seq}[..., :{u}]", f"{seq}[..., {u}:]"
@@ -1457,6 +1561,18 @@ class MultiHeadAttention(TorchOp):
         if self._native(s):
             return f"{s.attr}({q}, {k}, {v}, need_weights=False)[0]"
         return f"{s.attr}({q}, {v}, {k})" if len(xs) > 2 else f"{s.attr}({q}, {v})"
+
+    def regularizer_targets(self, s):
+        m = s.attr
+        if not self._native(s):
+            kernels = [f"{m}.{n}_kernel" for n in ("query", "key", "value", "output")]
+            biases = [f"{m}.{n}_bias" for n in ("query", "key", "value", "output")] if s.a.use_bias else []
+        elif self._same_kv_dims(s):
+            kernels, biases = [f"{m}.in_proj_weight", f"{m}.out_proj.weight"], [f"{m}.in_proj_bias", f"{m}.out_proj.bias"]
+        else:
+            kernels = [f"{m}.{n}_proj_weight" for n in ("q", "k", "v")] + [f"{m}.out_proj.weight"]
+            biases = [f"{m}.in_proj_bias", f"{m}.out_proj.bias"]
+        return {"kernel_regularizer": kernels, "bias_regularizer": biases}
 
     def _same_kv_dims(self, s):
         dq, dk, dv, _, _ = self._dims(s)

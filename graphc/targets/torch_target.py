@@ -14,6 +14,7 @@ when `forward(..., logits=True)`.
 from __future__ import annotations
 
 import ast
+import keyword
 import re
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from graphc.diagnostics import Diagnostic
 from graphc.targets import common
 from graphc.targets.errors import EmitError
 from graphc.targets.pycode import Namespace, identifier, literal
-from graphc.targets.torch_ops import CF, CL, FUSABLE, REGISTRY, Site, Unsupported, atom, convert
+from graphc.targets.torch_ops import CF, CL, FUSABLE, REGISTRY, Site, Unsupported, convert, dim_text, penalty
 
 LINE = 88  # every emitted line fits black/ruff's default width (and the repo's 110)
 HELPERS_DIR = common.TEMPLATES / "torch_helpers"
@@ -91,6 +92,16 @@ def _helpers() -> _Helpers:
     return _HELPERS
 
 
+def safe_text(text: str) -> str:
+    """User text (file names, argument values) for comments and docstrings: characters
+    that could end a comment or a docstring, or start an escape, become `?`."""
+    return re.sub(r"[^A-Za-z0-9 _.,:;=+\-/()\[\]{}<>'@#%&*!?]", "?", text)
+
+
+def _where(obj) -> str:
+    return safe_text(common.where(obj))
+
+
 def fits(line: str, indent: int) -> bool:
     return indent + len(line) <= LINE
 
@@ -106,19 +117,25 @@ def _names_in(node) -> set:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
+def _computes(node) -> bool:
+    """A sub-expression worth a statement of its own: it calls or indexes something."""
+    if isinstance(node, (ast.List, ast.Tuple, ast.Starred)):
+        return False
+    return any(isinstance(n, (ast.Call, ast.Subscript)) for n in ast.walk(node))
+
+
 def _candidates(node):
     """Sub-expressions that may be computed first (outermost first)."""
     out = []
     if isinstance(node, ast.Call):
-        out += [a for a in node.args if not isinstance(a, (ast.Name, ast.Constant))]
-        out += [k.value for k in node.keywords if not isinstance(k.value, (ast.Name, ast.Constant))]
+        out += [a for a in node.args if _computes(a)]
         if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, (ast.Call, ast.Subscript)):
             out.append(node.func.value)
     elif isinstance(node, ast.Subscript):
         if not isinstance(node.value, ast.Name):
             out.append(node.value)
     elif isinstance(node, ast.BinOp):
-        out += [x for x in (node.left, node.right) if not isinstance(x, (ast.Name, ast.Constant))]
+        out += [x for x in (node.left, node.right) if _computes(x)]
     elif isinstance(node, ast.Attribute):
         if isinstance(node.value, (ast.Call, ast.Subscript)):
             out.append(node.value)
@@ -155,20 +172,52 @@ def split_statement(line: str, indent: int, temp) -> list[str]:
 
 
 def _explode(line: str, indent: int) -> list[str]:
-    """A call too long for one line, one argument per line with a magic trailing comma."""
+    """A statement too long for one line, in the exploded form black and ruff keep:
+    one argument (or list item) per line, each with a trailing comma."""
     try:
         stmt = ast.parse(line).body[0]
     except SyntaxError:  # pragma: no cover
         return [line]
-    call = stmt.value if isinstance(stmt, (ast.Assign, ast.Expr, ast.Return)) else None
-    if not isinstance(call, ast.Call) or not (call.args or call.keywords):
+    node = stmt.value if isinstance(stmt, (ast.Assign, ast.Expr, ast.Return)) else None
+    if not isinstance(node, (ast.Call, ast.List, ast.Tuple)):
         return [line]
-    head = line[:call.func.end_col_offset] + "("
-    args = [ast.get_source_segment(line, a) for a in call.args]
-    args += [f"{k.arg}={ast.get_source_segment(line, k.value)}" if k.arg else
-             f"**{ast.get_source_segment(line, k.value)}" for k in call.keywords]
-    tail = line[call.end_col_offset:]
-    return [head] + [f"    {a}," for a in args] + [")" + tail]
+    head = line[:node.col_offset]
+    tail = line[node.end_col_offset:]
+    body = _explode_node(line, node, indent)
+    if body is None:
+        return [line]
+    return [head + body[0]] + body[1:-1] + [body[-1] + tail]
+
+
+def _explode_node(src: str, node, indent: int):
+    """Lines for `node` exploded at its outer brackets (inner ones too when needed);
+    the first line continues the statement, the others are relative to `indent`."""
+    if isinstance(node, ast.Call) and (node.args or node.keywords):
+        open_, close = src[node.col_offset:node.func.end_col_offset] + "(", ")"
+        items = [(None, a) for a in node.args] + [(k.arg, k.value) for k in node.keywords]
+    elif isinstance(node, (ast.List, ast.Tuple)) and node.elts and src[node.col_offset] in "[(":
+        open_, close = src[node.col_offset], "]" if src[node.col_offset] == "[" else ")"
+        items = [(None, e) for e in node.elts]
+    else:
+        return None
+    lines = [open_]
+    pad = 4
+    for key, value in items:
+        text = ast.get_source_segment(src, value)
+        prefix = "" if key is None else f"{key}="
+        if isinstance(value, ast.Starred) or key is None and text.startswith("**"):
+            prefix = ""
+        item = f"{prefix}{text},"
+        if not fits(" " * pad + item, indent):
+            sub = _explode_node(src, value, indent + pad)
+            if sub is not None:
+                lines.append(" " * pad + prefix + sub[0])
+                lines += [" " * pad + x for x in sub[1:-1]]
+                lines.append(" " * pad + sub[-1] + ",")
+                continue
+        lines.append(" " * pad + item)
+    lines.append(close)
+    return lines
 
 
 def with_comment(lines: list[str], comment: str, indent: int) -> list[str]:
@@ -188,19 +237,24 @@ class _ClassEmitter:
         self.g = graph
         self.name = name
         self.entry = entry
-        self.attrs = Namespace(MODULE_ATTRS)
+        self.attrs = Namespace()
+        self.attrs.used = set(MODULE_ATTRS) | set(keyword.kwlist)  # attributes may shadow builtins
         self.layer_attr: dict[int, str] = {}
         self.ns = Namespace(MODULE_NAMES | set(em.global_names))
         self.init_lines: list[str] = []
         self.reset_lines: list[str] = []
         self.load_lines: list[str] = []
         self.forward_lines: list[str] = []
-        self.sites: dict[int, Site] = {}
+        self.reg_terms: list[str] = []
+        if entry:
+            self.logit_idx = {i for i, (n, _, _) in enumerate(graph.outputs) if n in em.logit_outputs}
+        else:
+            self.logit_idx = em.graph_logits.get(id(graph), set())
 
     # -- errors
     def fail(self, layer_or_call, exc: Unsupported):
         span = layer_or_call.span
-        diag = Diagnostic(layer_or_call.file, span, "error", "torch-unsupported",
+        diag = Diagnostic(layer_or_call.file, span, "error", "unsupported",
                           f"torch target: {exc.message}", exc.hint)
         raise EmitError(diag)
 
@@ -247,6 +301,24 @@ class _ClassEmitter:
                         for t, w, cur in zip(call.inputs, wants, site.current)]
         return site
 
+    def _regularizers(self, layer, site):
+        args = site.op.regularizer_args(site) if hasattr(site.op, "regularizer_args") else site.a
+        for a in (site.a, args):
+            if a.get("activity_regularizer"):
+                self.fail(layer, Unsupported("activity_regularizer is not supported by the torch target",
+                                             arg="activity_regularizer"))
+        try:
+            for arg, tensors in site.op.regularizer_targets(site).items():
+                name = args.get(arg)
+                if not name:
+                    continue
+                for t in tensors:
+                    pen = penalty(t, name)
+                    if pen is not None:
+                        self.reg_terms.append(pen)
+        except Unsupported as exc:
+            self.fail(layer, exc)
+
     def _plan_layouts(self):
         """Walk the calls once to decide every tensor's layout (no code yet)."""
         layouts = {t.id: boundary_layout(t) for t in self.g.inputs}
@@ -267,7 +339,7 @@ class _ClassEmitter:
                 layouts[t.id] = lay
 
     def _build_layer(self, layer: Layer):
-        where = common.where(layer.calls[0]) if layer.calls else common.where(layer)
+        where = _where(layer.calls[0]) if layer.calls else _where(layer)
         trainable = getattr(layer, "full_args", {}).get("trainable", True)
         if layer.graph is not None:
             attr = "self." + self.attrs.take(layer.name)
@@ -275,6 +347,8 @@ class _ClassEmitter:
             cls = self.em.class_of[id(layer.graph)]
             self.init_lines += with_comment([f"{attr} = {cls}()"], where, 8)
             self.reset_lines.append(f"{attr}.reset_parameters()")
+            if self.em.has_reg.get(id(layer.graph)):
+                self.reg_terms.append(f"{attr}.regularization_loss()")
             self.load_lines.append(f"{attr}.load_keras_weights(weights, prefix + {literal(layer.name + '/')})")
             return
         if not layer.calls:
@@ -303,6 +377,7 @@ class _ClassEmitter:
             load = _fit_lines(site.op.load(site), 8, self.temp)
         except Unsupported as exc:
             self.fail(layer, exc)
+        self._regularizers(layer, site)
         if load:
             n = len(layer.weights)
             self.load_lines.append(f"w = _keras_arrays(weights, prefix + {literal(layer.name)}, {n})")
@@ -341,6 +416,24 @@ class _ClassEmitter:
                     plan.discard(call.id)
                     changed = True
         return plan
+
+    def _run_call(self, site, call, outs, names, exprs, pre):
+        """An entry's forward code for `call`, its inputs converted to the wanted layouts
+        (inputs written twice by the entry are bound to names first, in `pre`)."""
+        pre.clear()
+        xs = [convert(exprs.get(t.id, names.get(t.id)), t.type.rank, cur, lay)
+              for t, cur, lay in zip(call.inputs, site.current, site.layouts)]
+        if not site.op.reads_inputs_once(call):
+            for i, (t, x) in enumerate(zip(call.inputs, xs)):
+                if not _is_name(x):
+                    tmp = self.ns.take(f"{t.var or 'x'}_{site.layouts[i]}")
+                    pre.append(f"{tmp} = {x}")
+                    exprs.pop(t.id, None)
+                    xs[i] = tmp
+        try:
+            return site.op.forward(site, xs, outs), self.out_layouts_of(site)
+        except Unsupported as exc:
+            self.fail(call, exc)
 
     def _forward(self):
         g = self.g
@@ -386,7 +479,7 @@ class _ClassEmitter:
 
         for idx, call in enumerate(g.calls):
             layer = call.layer
-            where = common.where(call)
+            where = _where(call)
             if layer.graph is not None:
                 sub = layer.graph
                 xs = [convert(value(t), t.type.rank, self.layouts[t.id], boundary_layout(gi))
@@ -394,8 +487,23 @@ class _ClassEmitter:
                 outs = out_names(call, idx, layer.name)
                 for t, (_, st, _) in zip(call.outputs, sub.outputs):
                     self.layouts[t.id] = boundary_layout(st)
-                stmt = f"{', '.join(outs)} = {self.layer_attr[layer.id]}({', '.join(xs)})"
-                lines += with_comment(_fit_lines([stmt], 8, self.temp), where, 8)
+                split = self.em.nested_logits.get(call.id, set())
+                lhs = list(outs)
+                after = []
+                for i in sorted(split):
+                    t = call.outputs[i]
+                    lg = lhs[i] = self.ns.take(f"{outs[i]}_logits")
+                    logits_name[t.id] = lg
+                    act, axis = self.em.nested_act[(id(sub), i)]
+                    if act == "sigmoid":
+                        after.append(f"{outs[i]} = torch.sigmoid({lg})")
+                    else:
+                        dim = dim_text(axis, t.type.rank, self.layouts[t.id])
+                        after.append(f"{outs[i]} = F.softmax({lg}, dim={dim})")
+                if split:
+                    xs.append("logits=True")
+                stmt = f"{', '.join(lhs)} = {self.layer_attr[layer.id]}({', '.join(xs)})"
+                lines += with_comment(_fit_lines([stmt] + after, 8, self.temp), where, 8)
                 continue
             site = self._make_site(layer, call, self.layer_attr.get(layer.id), self.layouts)
             inlined = call.id in inline
@@ -403,13 +511,10 @@ class _ClassEmitter:
             site.used = [o != "_" for o in outs]
             site.split = call.id in self.em.split_calls
 
-            def run():
-                xs = [convert(exprs.get(t.id, names.get(t.id)), t.type.rank, cur, lay)
-                      for t, cur, lay in zip(call.inputs, site.current, site.layouts)]
-                try:
-                    return site.op.forward(site, xs, outs), self.out_layouts_of(site)
-                except Unsupported as exc:
-                    self.fail(call, exc)
+            pre: list[str] = []
+
+            def run(site=site, call=call, outs=outs, pre=pre):
+                return self._run_call(site, call, outs, names, exprs, pre)
 
             code, out_lays = run()
             first = f"{outs[0]} = {code}" if isinstance(code, str) else code[0]
@@ -420,7 +525,7 @@ class _ClassEmitter:
                     pcall, pidx = inline_src[t.id]
                     n = name_tensor(t, t.var or pcall.layer.name, pidx)
                     stmt = f"{n} = {exprs.pop(t.id)}"
-                    lines.extend(with_comment(_fit_lines([stmt], 8, self.temp), common.where(pcall), 8))
+                    lines.extend(with_comment(_fit_lines([stmt], 8, self.temp), _where(pcall), 8))
                 code, out_lays = run()
             for t in call.inputs:
                 exprs.pop(t.id, None)
@@ -433,11 +538,13 @@ class _ClassEmitter:
                     continue
                 # several statements after all: name the result
                 outs = out_names(call, idx, layer.name)
-                code, _ = run()
+                code, _ = run(outs=outs)
             if isinstance(code, str):
-                stmts = [f"{outs[0]} = {code}"]
+                stmts = [] if code == outs[0] else [f"{outs[0]} = {code}"]  # no `x = x`
             else:
                 stmts = list(code)
+            if pre:
+                lines.extend(_fit_lines(pre, 8, self.temp))
             if site.split and site.final_activation is not None:
                 act, dim = site.final_activation
                 y = outs[0]
@@ -457,40 +564,44 @@ class _ClassEmitter:
             lines += with_comment(_fit_lines(stmts, 8, self.temp), where, 8)
         # return, in the boundary layout
         outs, louts = [], []
-        for oname, t, _ in g.outputs:
+        for _, t, _ in g.outputs:
             want = boundary_layout(t)
             n = names[t.id]
             if self.layouts[t.id] != want:
                 lines += _fit_lines([f"{n} = {convert(n, t.type.rank, self.layouts[t.id], want)}"], 8, self.temp)
             outs.append(n)
             lg = logits_name.get(t.id)
-            if lg is not None and self.entry and oname in self.em.logit_outputs:
+            if lg is not None and len(louts) in self.logit_idx:
                 if self.layouts[t.id] != want:
                     lines.append(f"{lg} = {convert(lg, t.type.rank, self.layouts[t.id], want)}")
                 louts.append(lg)
             else:
                 louts.append(n)
-        ret = ", ".join(outs)
-        lret = ", ".join(louts)
-        if self.entry and louts != outs:
-            lines += ["if logits:", f"    return {lret}"]
-        lines.append(f"return {ret}")
+        if self.logit_idx:
+            lines += ["if logits:"] + ["    " + x for x in _return(louts, 12)]
+        lines += _return(outs, 8)
 
     def context(self) -> dict:
         g = self.g
-        args = ", ".join(["self"] + self.params + (["logits=False"] if self.entry else []))
+        with_logits = self.entry or bool(self.logit_idx)
+        args = ", ".join(["self"] + self.params + (["logits=False"] if with_logits else []))
         sig = f"def forward({args}):"
         if not fits(sig, 4):
             sig = ["def forward(", "    self,"] + [f"    {p}," for p in self.params] + \
-                (["    logits=False,"] if self.entry else []) + ["):"]
+                (["    logits=False,"] if with_logits else []) + ["):"]
         else:
             sig = [sig]
-        desc = f"The `{g.name}` model ({common.where(g)})"
+        desc = f"The `{g.name}` model ({_where(g)})"
         if g.args:
-            desc += ", built with " + ", ".join(f"{k}={literal(v)}" for k, v in sorted(g.args.items()))
+            desc += ", built with " + safe_text(", ".join(f"{k}={literal(v)}" for k, v in sorted(g.args.items())))
+        reg = []
+        if self.reg_terms:
+            reg = _fit_lines([f"loss = {self.reg_terms[0]}"] + [f"loss = loss + {t}" for t in self.reg_terms[1:]],
+                             8, self.temp) + ["return loss"]
         return {
             "name": self.name,
             "doc": desc + ".",
+            "reg": reg,
             "init": self.init_lines,
             "reset": self.reset_lines,
             "load": self.load_lines,
@@ -499,6 +610,13 @@ class _ClassEmitter:
             "entry": self.entry,
             "inputs": self.params,
         }
+
+
+def _return(names: list[str], indent: int) -> list[str]:
+    line = "return " + ", ".join(names)
+    if fits(line, indent):
+        return [line]
+    return ["return ("] + [f"    {n}," for n in names] + [")"]
 
 
 def _inline_ok(call) -> bool:
@@ -515,7 +633,7 @@ def _fit_lines(lines: list[str], indent: int, temp) -> list[str]:
     """Every line within the width: trailing comments move above their statement,
     long statements are split (black/ruff leave the result as it is)."""
     out = []
-    for line in lines:
+    for line in (part for text in lines for part in text.split("\n")):
         comment = None
         if "  # " in line and not fits(line, indent):
             code, comment = line.rsplit("  # ", 1)
@@ -550,6 +668,7 @@ class _TorchEmitter:
         self.losses = {e.output: e for e in comp.get("losses", [])}
         self.split_calls, self.logit_outputs = self._fusable()
         self.global_names: set = set()
+        self.has_reg: dict[int, bool] = {}
 
     def use(self, helper: str) -> None:
         if helper in self.used_helpers:
@@ -559,23 +678,46 @@ class _TorchEmitter:
             self.use(dep)
 
     def _fusable(self):
-        """Calls whose final sigmoid/softmax is split off, and the outputs that return logits."""
-        calls, outs = set(), []
-        for name, t, _ in self.g.outputs:
-            e = self.losses.get(name)
-            if e is None or e.config.get("from_logits"):
-                continue
-            want = "sigmoid" if e.loss == "binary_crossentropy" else \
-                "softmax" if e.loss in ("categorical_crossentropy", "sparse_categorical_crossentropy") else None
-            if want is None:
-                continue
+        """Calls whose final sigmoid/softmax is split off, and the outputs that return logits.
+
+        Keras on TensorFlow keeps the logits of every sigmoid/softmax result
+        (`_keras_logits`, or the op's input) and each crossentropy loss uses them
+        (even binary_crossentropy after a softmax, even with from_logits=True).
+        Through Identity layers and nested models too: a nested model then returns
+        logits for that output when called with logits=True.
+        """
+        self.nested_logits: dict[int, set] = {}  # nested call id -> output indices
+        self.graph_logits: dict[int, set] = {}  # id(sub-graph) -> output indices
+        self.nested_act: dict[tuple, tuple] = {}  # (id(sub-graph), index) -> (activation, Keras axis)
+        calls: set = set()
+
+        def mark(t):
             src = t
             while src.call is not None and src.call.layer.op is not None and src.call.layer.op.name == "Identity":
                 src = src.call.inputs[0]
-            if src.call is None or src.call.layer.op is None or src.call not in self.g.calls:
-                continue
-            if _final_activation(src) == want:
-                calls.add(src.call.id)
+            if src.call is None:
+                return None
+            layer = src.call.layer
+            if layer.graph is not None:
+                sub = layer.graph
+                act = mark(sub.outputs[src.index][1])
+                if act is not None:
+                    self.graph_logits.setdefault(id(sub), set()).add(src.index)
+                    self.nested_logits.setdefault(src.call.id, set()).add(src.index)
+                    self.nested_act[(id(sub), src.index)] = act
+                return act
+            act = _final_activation(src)
+            if act not in FUSABLE:
+                return None
+            calls.add(src.call.id)
+            a = layer.full_args
+            axis = a.get("axis", -1) if layer.op.name == "Softmax" else -1
+            return act, axis[0] if isinstance(axis, (tuple, list)) else axis
+
+        outs = []
+        for name, t, _ in self.g.outputs:
+            e = self.losses.get(name)
+            if e is not None and e.loss in vocab.PROBABILISTIC and mark(t) is not None:
                 outs.append(name)
         return calls, outs
 
@@ -593,6 +735,7 @@ class _TorchEmitter:
             name = entry_cls if sub is self.g else self.class_of[id(sub)]
             ce = _ClassEmitter(self, sub, name, sub is self.g)
             ce.build()
+            self.has_reg[id(sub)] = bool(ce.reg_terms)
             classes.append(ce.context())
         ctx = common.training_context(self.g)
         opt_cls, opt_args, opt_doc = self._optimizer()
@@ -600,7 +743,7 @@ class _TorchEmitter:
         loss_blocks = self._loss_blocks()
         helper_text = [helpers.text[n] for n in helpers.order if n in self.used_helpers]
         ctx.update(
-            source=self.source,
+            source=safe_text(self.source),
             model_name=self.g.name,
             entry_class=entry_cls,
             classes=classes,
@@ -610,9 +753,10 @@ class _TorchEmitter:
             + [n for n, t, _ in self.g.outputs if boundary_layout(t) == CF],
             optimizer_class=opt_cls,
             optimizer_args=opt_args,
-            optimizer_doc=opt_doc,
+            optimizer_doc=safe_text(opt_doc),
             loss_blocks=loss_blocks,
             sparse_moments=self.sparse_second_moments and "KerasEmbedding" in self.used_helpers,
+            has_reg=self.has_reg[id(self.g)],
             losses_items=[(e.output, literal(e.loss)) for e in self.losses.values()],
             lit=literal,
         )
@@ -625,7 +769,7 @@ class _TorchEmitter:
         name = opt.name if opt is not None else "rmsprop"
         cls = OPTIMIZER_CLASSES.get(name)
         if cls is None:  # pragma: no cover - vocab and this table list the same optimizers
-            raise EmitError(Diagnostic(self.g.file, self.g.span, "error", "torch-unsupported",
+            raise EmitError(Diagnostic(self.g.file, self.g.span, "error", "unsupported",
                                        f"torch target: no Keras-exact PyTorch optimizer for {name!r}"))
         keras_cls, defaults = vocab.OPTIMIZERS[name]
         config = dict(defaults)
@@ -693,7 +837,7 @@ class _TorchEmitter:
 
     def _helper(self, name: str, args: str) -> str:
         if name not in _helpers().text:
-            raise EmitError(Diagnostic(self.g.file, self.g.span, "error", "torch-unsupported",
+            raise EmitError(Diagnostic(self.g.file, self.g.span, "error", "unsupported",
                                        f"torch target: the loss {name!r} has no PyTorch spelling yet"))
         self.use(name)
         return f"{name}({args})"
@@ -708,7 +852,7 @@ def _final_activation(t) -> str | None:
     a = layer.full_args
     if name == "Softmax":
         axis = a.get("axis", -1)
-        return "softmax" if axis in (-1, t.type.rank - 1) else None
+        return "softmax" if not isinstance(axis, (tuple, list)) or len(axis) == 1 else None
     if name == "Activation":
         return a.get("activation")
     if "activation" in a and name in REGISTRY and name not in ("LSTM", "GRU", "SimpleRNN", "Bidirectional"):
@@ -739,5 +883,3 @@ def emit_torch(program, graph: Graph, source_name: str) -> str:
 def default_output_path(src: str) -> str:
     return str(Path(src).with_suffix("")) + "_torch.py"
 
-
-__all__ = ["emit_torch", "atom"]

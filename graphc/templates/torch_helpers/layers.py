@@ -183,3 +183,24 @@ def avg_pool_same(x, kernel, stride):
     ones = torch.ones_like(x[:1, :1])
     count = pool(pad_same(ones, kernel, stride), kernel, stride)
     return total / count
+
+
+# %% helper: KerasNormalization
+class KerasNormalization(nn.Module):
+    """keras.layers.Normalization: (x - mean) / max(sqrt(variance), 1e-7) with fixed
+    statistics (given to the layer, or adapted in Keras and copied over)."""
+
+    def __init__(self, shape, mean=None, variance=None):
+        super().__init__()
+        # Keras's adapt() statistics are weights (saved); given ones are constants
+        adapted = mean is None
+        mean = torch.as_tensor(0.0 if adapted else mean, dtype=torch.float32)
+        variance = torch.as_tensor(1.0 if adapted else variance, dtype=torch.float32)
+        mean, variance = mean.expand(shape).clone(), variance.expand(shape).clone()
+        self.register_buffer("mean", mean, persistent=adapted)
+        self.register_buffer("variance", variance, persistent=adapted)
+        if adapted:
+            self.register_buffer("count", torch.zeros(()))
+
+    def forward(self, x):
+        return (x - self.mean) / torch.sqrt(self.variance).clamp_min(1e-7)
