@@ -23,7 +23,6 @@ sys.path.insert(0, str(HERE))
 
 from gen_big import generate  # noqa: E402
 
-
 # A user's installed graphc has its bytecode compiled (pip does it at install
 # time); make sure the child processes may write and use __pycache__.
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}

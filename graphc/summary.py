@@ -33,7 +33,9 @@ def summary(graph: Graph) -> str:
         params = layer.trainable_params + layer.non_trainable_params
         shapes = {_shape([t.type for t in c.outputs]) for c in layer.calls}
         ins = "; ".join(", ".join(names.get(t.id, "?") for t in c.inputs) for c in layer.calls)
-        rows.append((label, " | ".join(sorted(shapes)) if len(shapes) > 1 else shapes.pop(), f"{params:,}", ins))
+        rows.append(
+            (label, " | ".join(sorted(shapes)) if len(shapes) > 1 else shapes.pop(), f"{params:,}", ins)
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     widths = [min(w, 48) for w in widths]
     total_w = sum(widths) + 3 * 3

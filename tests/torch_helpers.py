@@ -165,7 +165,10 @@ def train_both(kmod, tmod, kmodel, tmodel, x, y, steps: int = 3):
 
     kmod.compile_model(kmodel)
     xs = [x[n] for n in kmod.INPUT_SPECS]
-    k_losses = [float(np.asarray(kmodel.train_on_batch(xs, keras_targets(kmod, y), return_dict=True)["loss"])) for _ in range(steps)]
+    k_losses = [
+        float(np.asarray(kmodel.train_on_batch(xs, keras_targets(kmod, y), return_dict=True)["loss"]))
+        for _ in range(steps)
+    ]
     xt, yt = tmod.to_torch(x, y)
     opt = tmod.make_optimizer(tmodel)
     tmodel.train()

@@ -151,7 +151,9 @@ class Compiler:
         def walk(body):
             for prev, st in zip([None, *body], body):
                 if isinstance(prev, S.Return) and node.kind == "block":
-                    self.report(env.path, st.span, "misplaced-statement", "statement after `return` is never run")
+                    self.report(
+                        env.path, st.span, "misplaced-statement", "statement after `return` is never run"
+                    )
                 if isinstance(st, (S.Output, S.OutputList)) and node.kind == "block":
                     self.report(
                         env.path,
@@ -1183,9 +1185,14 @@ class Compiler:
                 for d in inner:
                     self._seen.discard((d.file, d.span.line, d.span.col, d.code, d.message))
                 if first is not None:
-                    self.error(file, e.span, first.code,
-                               f"{dv.node.name.id} cannot be built with these arguments: {first.message}",
-                               first.hint, [Note(first.file, first.span, "inside graphc's definition here")])
+                    self.error(
+                        file,
+                        e.span,
+                        first.code,
+                        f"{dv.node.name.id} cannot be built with these arguments: {first.message}",
+                        first.hint,
+                        [Note(first.file, first.span, "inside graphc's definition here")],
+                    )
         if graph.had_errors:
             raise Abort()
         return LayerVal(None, bound, bound, e.span, file, graph=graph, kind_name="a model")

@@ -12,8 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from lark import Lark, Token, Transformer
-from lark.lexer import Lexer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
+from lark.lexer import Lexer
 
 from graphc.compiler import syntax as S
 from graphc.diagnostics import CompileError, Diagnostic
@@ -58,16 +58,26 @@ class _Lexer(Lexer):
             if name == "NAME":
                 continue
             rx = t.pattern.to_regexp()
-            words = [w for w in re.findall(r"[A-Za-z_]\w*", t.pattern.value if t.pattern.type == "str" else rx)
-                     if re.fullmatch(rx, w)]
-            if words and all(word.fullmatch(w) for w in words) and t.pattern.type == "str" or (
-                    name in ("TRUE", "FALSE") and words):
+            words = [
+                w
+                for w in re.findall(r"[A-Za-z_]\w*", t.pattern.value if t.pattern.type == "str" else rx)
+                if re.fullmatch(rx, w)
+            ]
+            if (
+                words
+                and all(word.fullmatch(w) for w in words)
+                and t.pattern.type == "str"
+                or (name in ("TRUE", "FALSE") and words)
+            ):
                 for w in words:
                     self.keywords[w] = name
             else:
                 order.append(name)
         first = ["_NL", *conf.ignore, "FSTRING", "NAME", "NUMBER", "STRING"]
-        rest = sorted((n for n in order if n not in first), key=lambda n: (-terms[n].pattern.max_width, -terms[n].priority, n))
+        rest = sorted(
+            (n for n in order if n not in first),
+            key=lambda n: (-terms[n].pattern.max_width, -terms[n].priority, n),
+        )
         self.ignore = set(conf.ignore)
         pats = [f"(?P<{n}>{terms[n].pattern.to_regexp()})" for n in first + rest]
         self.master = re.compile("|".join([*pats, "(?P<SEMICOLON>;)"]))  # %declare'd in the grammar

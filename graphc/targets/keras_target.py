@@ -130,7 +130,7 @@ class _Body:
 
     def layer_name(self, layer: Layer) -> str:
         rel = self.relative(layer)
-        return 'f"{' + self.name_param + '}_' + rel + '"' if rel is not None else literal(layer.name)
+        return 'f"{' + self.name_param + "}_" + rel + '"' if rel is not None else literal(layer.name)
 
     def var_base(self, layer: Layer) -> str:
         return self.relative(layer) or layer.var or layer.name

@@ -86,8 +86,9 @@ def atom(expr: str) -> str:
         node = ast.parse(expr, mode="eval").body
     except SyntaxError:  # pragma: no cover
         return f"({expr})"
-    if isinstance(node, (ast.Name, ast.Call, ast.Attribute, ast.Subscript, ast.Constant, ast.List,
-                         ast.Tuple)):
+    if isinstance(
+        node, (ast.Name, ast.Call, ast.Attribute, ast.Subscript, ast.Constant, ast.List, ast.Tuple)
+    ):
         if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) and node.value < 0:
             return f"({expr})"
         return expr
@@ -141,8 +142,10 @@ def init_line(tensor: str, name: str, fan_in: int, fan_out: int, torch_fans: boo
         if torch_fans:
             return f"nn.init.xavier_uniform_({tensor})"
         # torch would compute other fans from its weight layout: Keras's bound, spelled out
-        return (f"bound = math.sqrt(6 / ({fan_in} + {fan_out}))  # glorot_uniform, Keras's fans\n"
-                f"nn.init.uniform_({tensor}, -bound, bound)")
+        return (
+            f"bound = math.sqrt(6 / ({fan_in} + {fan_out}))  # glorot_uniform, Keras's fans\n"
+            f"nn.init.uniform_({tensor}, -bound, bound)"
+        )
     if key in ("zeros", "zero", "constant"):
         return f"nn.init.zeros_({tensor})"
     if key in ("ones", "one"):
@@ -186,8 +189,10 @@ def penalty(tensor: str, name: str) -> str | None:
 def _trunc(tensor: str, std: str, name: str) -> str:
     """Keras's truncated normal: cut at two deviations, the deviation divided by
     0.8796... so that the truncated draw has the intended spread."""
-    return (f"std = {std} / 0.8796256610342398  # {name}\n"
-            f"nn.init.trunc_normal_({tensor}, std=std, a=-2 * std, b=2 * std)")
+    return (
+        f"std = {std} / 0.8796256610342398  # {name}\n"
+        f"nn.init.trunc_normal_({tensor}, std=std, a=-2 * std, b=2 * std)"
+    )
 
 
 # ---------------------------------------------------------------- padding
@@ -249,8 +254,9 @@ class Site:
         """`expr` with Keras activation `name` applied over Keras axis `axis`."""
         name = name or "linear"
         if name == "threshold":
-            raise Unsupported('activation "threshold" needs arguments; Keras cannot call it by name',
-                              arg="activation")
+            raise Unsupported(
+                'activation "threshold" needs arguments; Keras cannot call it by name', arg="activation"
+            )
         if name not in ACTIVATIONS:
             raise Unsupported(f'the activation "{name}" has no PyTorch spelling in graphc', arg="activation")
         rank = self.out_types[0].rank if rank is None else rank
@@ -477,7 +483,9 @@ class PReLU(TorchOp):
 class Dropout(TorchOp):
     def check(self, s):
         if s.a.noise_shape is not None:
-            raise Unsupported("Dropout(noise_shape=...) is not supported by the torch target", arg="noise_shape")
+            raise Unsupported(
+                "Dropout(noise_shape=...) is not supported by the torch target", arg="noise_shape"
+            )
 
     def module(self, s):
         return f"nn.Dropout({lit(float(s.a.rate))})"
@@ -549,12 +557,16 @@ class Embedding(TorchOp):
 
     def check(self, s):
         if s.a.get("lora_rank"):
-            raise Unsupported("Embedding(lora_rank=...) is not supported by the torch target", arg="lora_rank")
+            raise Unsupported(
+                "Embedding(lora_rank=...) is not supported by the torch target", arg="lora_rank"
+            )
         if s.a.mask_zero:
-            raise Unsupported("Embedding(mask_zero=true) is not supported by the torch target yet: the mask "
-                              "would have to reach every recurrent layer, pooling and loss downstream",
-                              arg="mask_zero", hint="pad with a real token and drop mask_zero, or use the "
-                              "Keras target")
+            raise Unsupported(
+                "Embedding(mask_zero=true) is not supported by the torch target yet: the mask "
+                "would have to reach every recurrent layer, pooling and loss downstream",
+                arg="mask_zero",
+                hint="pad with a real token and drop mask_zero, or use the Keras target",
+            )
 
     def module(self, s):
         cls = "KerasEmbedding" if s.em.sparse_second_moments else "nn.Embedding"
@@ -639,14 +651,22 @@ class UpSampling(TorchOp):
     def check(self, s):
         mode = s.a.get("interpolation", "nearest")
         if mode not in ("nearest", "bilinear"):
-            raise Unsupported(f'UpSampling2D(interpolation="{mode}") has no exact PyTorch equivalent '
-                              "(torch's kernels differ from TensorFlow's)", arg="interpolation",
-                              hint='use "nearest" or "bilinear"')
+            raise Unsupported(
+                f'UpSampling2D(interpolation="{mode}") has no exact PyTorch equivalent '
+                "(torch's kernels differ from TensorFlow's)",
+                arg="interpolation",
+                hint='use "nearest" or "bilinear"',
+            )
 
     def module(self, s):
         size = s.a.size
-        factor = lit(float(size)) if is_int(size) else \
-            lit(float(size[0])) if len(set(size)) == 1 else lit(tuple(float(v) for v in size))
+        factor = (
+            lit(float(size))
+            if is_int(size)
+            else lit(float(size[0]))
+            if len(set(size)) == 1
+            else lit(tuple(float(v) for v in size))
+        )
         mode = s.a.get("interpolation", "nearest")
         if mode == "nearest":
             return f"nn.Upsample(scale_factor={factor})"
@@ -734,10 +754,13 @@ class Conv(_ConvOp):
 
     def check(self, s):
         if s.a.get("lora_rank"):
-            raise Unsupported(f"{self.keras}(lora_rank=...) is not supported by the torch target", arg="lora_rank")
+            raise Unsupported(
+                f"{self.keras}(lora_rank=...) is not supported by the torch target", arg="lora_rank"
+            )
         if s.a.get("data_format") == "channels_first":
-            raise Unsupported("data_format=\"channels_first\" is not supported by the torch target",
-                              arg="data_format")
+            raise Unsupported(
+                'data_format="channels_first" is not supported by the torch target', arg="data_format"
+            )
 
     def _n(self, s):
         return s.rank - 2
@@ -747,14 +770,20 @@ class Conv(_ConvOp):
         a = s.a
         padding, _, _ = _conv_padding(s, a.kernel_size, a.strides, a.dilation_rate)
         cls = f"nn.Conv{n}d"
-        return f"{cls}(" + _args(
-            lit(s.x.shape[-1]), lit(a.filters), klit(a.kernel_size),
-            stride=klit(a.strides) if max(a.strides) > 1 else None,
-            padding=padding,
-            dilation=klit(a.dilation_rate) if max(a.dilation_rate) > 1 else None,
-            groups=lit(a.groups) if a.get("groups", 1) > 1 else None,
-            bias=None if a.use_bias else "False",
-        ) + ")"
+        return (
+            f"{cls}("
+            + _args(
+                lit(s.x.shape[-1]),
+                lit(a.filters),
+                klit(a.kernel_size),
+                stride=klit(a.strides) if max(a.strides) > 1 else None,
+                padding=padding,
+                dilation=klit(a.dilation_rate) if max(a.dilation_rate) > 1 else None,
+                groups=lit(a.groups) if a.get("groups", 1) > 1 else None,
+                bias=None if a.use_bias else "False",
+            )
+            + ")"
+        )
 
     def forward(self, s, xs, outs):
         a = s.a
@@ -815,14 +844,20 @@ class ConvTranspose(_ConvOp):
         a = s.a
         pads, out_pads, _ = self._plan(s)
         cls = f"nn.ConvTranspose{self._n(s)}d"
-        return f"{cls}(" + _args(
-            lit(s.x.shape[-1]), lit(a.filters), klit(a.kernel_size),
-            stride=klit(a.strides) if max(a.strides) > 1 else None,
-            padding=klit(pads) if any(pads) else None,
-            output_padding=klit(out_pads) if any(out_pads) else None,
-            dilation=klit(a.dilation_rate) if max(a.dilation_rate) > 1 else None,
-            bias=None if a.use_bias else "False",
-        ) + ")"
+        return (
+            f"{cls}("
+            + _args(
+                lit(s.x.shape[-1]),
+                lit(a.filters),
+                klit(a.kernel_size),
+                stride=klit(a.strides) if max(a.strides) > 1 else None,
+                padding=klit(pads) if any(pads) else None,
+                output_padding=klit(out_pads) if any(out_pads) else None,
+                dilation=klit(a.dilation_rate) if max(a.dilation_rate) > 1 else None,
+                bias=None if a.use_bias else "False",
+            )
+            + ")"
+        )
 
     def forward(self, s, xs, outs):
         _, _, crop = self._plan(s)
@@ -864,14 +899,20 @@ class DepthwiseConv(_ConvOp):
         a = s.a
         c = s.x.shape[-1]
         padding, _, _ = _conv_padding(s, a.kernel_size, a.strides, a.dilation_rate)
-        return f"nn.Conv{self._n(s)}d(" + _args(
-            lit(c), lit(c * a.depth_multiplier), klit(a.kernel_size),
-            stride=klit(a.strides) if max(a.strides) > 1 else None,
-            padding=padding,
-            dilation=klit(a.dilation_rate) if max(a.dilation_rate) > 1 else None,
-            groups=lit(c),
-            bias=None if a.use_bias else "False",
-        ) + ")"
+        return (
+            f"nn.Conv{self._n(s)}d("
+            + _args(
+                lit(c),
+                lit(c * a.depth_multiplier),
+                klit(a.kernel_size),
+                stride=klit(a.strides) if max(a.strides) > 1 else None,
+                padding=padding,
+                dilation=klit(a.dilation_rate) if max(a.dilation_rate) > 1 else None,
+                groups=lit(c),
+                bias=None if a.use_bias else "False",
+            )
+            + ")"
+        )
 
     def forward(self, s, xs, outs):
         a = s.a
@@ -897,8 +938,11 @@ class DepthwiseConv(_ConvOp):
 class SeparableConv(_ConvOp):
     """Depthwise conv (no bias) then a 1x1 pointwise conv: nn.Sequential of the two."""
 
-    regularized = {"depthwise_regularizer": ["[0].weight"], "pointwise_regularizer": ["[1].weight"],
-                   "bias_regularizer": ["[1].bias"]}
+    regularized = {
+        "depthwise_regularizer": ["[0].weight"],
+        "pointwise_regularizer": ["[1].weight"],
+        "bias_regularizer": ["[1].bias"],
+    }
 
     def _n(self, s):
         return s.rank - 2
@@ -909,15 +953,23 @@ class SeparableConv(_ConvOp):
         c = s.x.shape[-1]
         cm = c * a.depth_multiplier
         padding, _, _ = _conv_padding(s, a.kernel_size, a.strides, a.dilation_rate)
-        depthwise = f"nn.Conv{n}d(" + _args(
-            lit(c), lit(cm), klit(a.kernel_size),
-            stride=klit(a.strides) if max(a.strides) > 1 else None,
-            padding=padding,
-            dilation=klit(a.dilation_rate) if max(a.dilation_rate) > 1 else None,
-            groups=lit(c), bias="False",
-        ) + ")"
-        pointwise = f"nn.Conv{n}d(" + _args(lit(cm), lit(a.filters), "1",
-                                           bias=None if a.use_bias else "False") + ")"
+        depthwise = (
+            f"nn.Conv{n}d("
+            + _args(
+                lit(c),
+                lit(cm),
+                klit(a.kernel_size),
+                stride=klit(a.strides) if max(a.strides) > 1 else None,
+                padding=padding,
+                dilation=klit(a.dilation_rate) if max(a.dilation_rate) > 1 else None,
+                groups=lit(c),
+                bias="False",
+            )
+            + ")"
+        )
+        pointwise = (
+            f"nn.Conv{n}d(" + _args(lit(cm), lit(a.filters), "1", bias=None if a.use_bias else "False") + ")"
+        )
         return f"nn.Sequential({depthwise}, {pointwise})"
 
     def forward(self, s, xs, outs):
@@ -950,8 +1002,9 @@ class SeparableConv(_ConvOp):
 
 
 # -------------------------------------------------------------- pooling
-@torch_op("MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D",
-          "AveragePooling3D")
+@torch_op(
+    "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D", "AveragePooling2D", "AveragePooling3D"
+)
 class Pooling(TorchOp):
     layout = CF
 
@@ -1002,8 +1055,14 @@ class Pooling(TorchOp):
         return f"{s.attr}({x})"
 
 
-@torch_op("GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D",
-          "GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D")
+@torch_op(
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalAveragePooling3D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
+    "GlobalMaxPooling3D",
+)
 class GlobalPooling(TorchOp):
     def out_layouts(self, s):
         return [s.layouts[0] if s.a.keepdims else CL]
@@ -1026,7 +1085,9 @@ class BatchNormalization(TorchOp):
 
     def check(self, s):
         if s.a.renorm:
-            raise Unsupported("BatchNormalization(renorm=true) is not supported by the torch target", arg="renorm")
+            raise Unsupported(
+                "BatchNormalization(renorm=true) is not supported by the torch target", arg="renorm"
+            )
 
     def _dim(self, s):
         return torch_dim(s.a.axis, s.rank, s.layouts[0])
@@ -1036,18 +1097,24 @@ class BatchNormalization(TorchOp):
         a = s.a
         c = s.x.shape[(a.axis if a.axis < 0 else a.axis - 1)]
         d = self._dim(s)
-        return "KerasBatchNorm(" + _args(
-            lit(c),
-            dim=None if d == 1 else ("-1" if d == s.rank - 1 else lit(d)),
-            eps=None if a.epsilon == 1e-3 else lit(float(a.epsilon)),
-            momentum=None if a.momentum == 0.99 else lit(float(a.momentum)),
-            center=None if a.center else "False",
-            scale=None if a.scale else "False",
-        ) + ")"
+        return (
+            "KerasBatchNorm("
+            + _args(
+                lit(c),
+                dim=None if d == 1 else ("-1" if d == s.rank - 1 else lit(d)),
+                eps=None if a.epsilon == 1e-3 else lit(float(a.epsilon)),
+                momentum=None if a.momentum == 0.99 else lit(float(a.momentum)),
+                center=None if a.center else "False",
+                scale=None if a.scale else "False",
+            )
+            + ")"
+        )
 
     def setup(self, s):
         if not s.a.trainable:
-            return [f"{s.attr}.trainable = False  # Keras: a frozen BatchNormalization runs in inference mode"]
+            return [
+                f"{s.attr}.trainable = False  # Keras: a frozen BatchNormalization runs in inference mode"
+            ]
         return []
 
     def forward(self, s, xs, outs):
@@ -1083,26 +1150,35 @@ class LayerNormalization(TorchOp):
     def check(self, s):
         axes = self._axes(s)
         if axes != list(range(s.rank - len(axes), s.rank)):
-            raise Unsupported(f"LayerNormalization over axes {tuple(axes)} that are not the trailing axes of a "
-                              f"{s.rank}D input has no nn.LayerNorm spelling", arg="axis")
+            raise Unsupported(
+                f"LayerNormalization over axes {tuple(axes)} that are not the trailing axes of a "
+                f"{s.rank}D input has no nn.LayerNorm spelling",
+                arg="axis",
+            )
         if s.a.center and not s.a.scale:
-            raise Unsupported("LayerNormalization(scale=false, center=true) has no nn.LayerNorm spelling",
-                              arg="scale")
+            raise Unsupported(
+                "LayerNormalization(scale=false, center=true) has no nn.LayerNorm spelling", arg="scale"
+            )
         if s.a.get("rms_scaling"):
-            raise Unsupported("LayerNormalization(rms_scaling=true) is not supported by the torch target",
-                              arg="rms_scaling")
+            raise Unsupported(
+                "LayerNormalization(rms_scaling=true) is not supported by the torch target", arg="rms_scaling"
+            )
 
     def module(self, s):
         axes = self._axes(s)
         shape = [s.x.shape[a - 1] for a in axes]
         size = lit(shape[0]) if len(shape) == 1 else lit(shape)
         affine = s.a.scale or s.a.center
-        return "nn.LayerNorm(" + _args(
-            size,
-            eps=lit(float(s.a.epsilon)),
-            elementwise_affine=None if affine else "False",
-            bias=None if (s.a.center or not affine) else "False",
-        ) + ")"
+        return (
+            "nn.LayerNorm("
+            + _args(
+                size,
+                eps=lit(float(s.a.epsilon)),
+                elementwise_affine=None if affine else "False",
+                bias=None if (s.a.center or not affine) else "False",
+            )
+            + ")"
+        )
 
     def forward(self, s, xs, outs):
         return f"{s.attr}({xs[0]})"
@@ -1156,9 +1232,11 @@ class Normalization(TorchOp):
     def load(self, s):
         if s.a.mean is not None:
             return []
-        return [f"_assign({s.attr}.mean, w[0].reshape({s.attr}.mean.shape))",
-                f"_assign({s.attr}.variance, w[1].reshape({s.attr}.variance.shape))",
-                f"_assign({s.attr}.count, w[2])"]
+        return [
+            f"_assign({s.attr}.mean, w[0].reshape({s.attr}.mean.shape))",
+            f"_assign({s.attr}.variance, w[1].reshape({s.attr}.variance.shape))",
+            f"_assign({s.attr}.count, w[2])",
+        ]
 
 
 def _flatten(v):
@@ -1243,8 +1321,9 @@ class Dot(TorchOp):
             letters1 = ["b", "i", "j"]
             letters2 = ["b", "k", "l"]
             letters2[ax[1]] = letters1[ax[0]]
-            out = [c for i, c in enumerate(letters1) if i != ax[0]] + \
-                [c for i, c in enumerate(letters2) if i != ax[1] and i != 0]
+            out = [c for i, c in enumerate(letters1) if i != ax[0]] + [
+                c for i, c in enumerate(letters2) if i != ax[1] and i != 0
+            ]
             eq = f"{''.join(letters1)},{''.join(letters2)}->{''.join(out)}"
             return f"torch.einsum({lit(eq)}, {a}, {b})"
         raise Unsupported("Dot is supported on 2D and 3D inputs by the torch target")
@@ -1263,18 +1342,27 @@ def _rnn_parts(op_name: str, a) -> tuple:
 def _check_rnn(op_name: str, a, where: str = "") -> None:
     if op_name == "SimpleRNN":
         if a.activation not in ("tanh", "relu"):
-            raise Unsupported(f'SimpleRNN(activation="{a.activation}") has no nn.RNN spelling (tanh or relu)',
-                              arg="activation")
+            raise Unsupported(
+                f'SimpleRNN(activation="{a.activation}") has no nn.RNN spelling (tanh or relu)',
+                arg="activation",
+            )
     else:
         if a.activation != "tanh" or a.recurrent_activation != "sigmoid":
-            raise Unsupported(f"{op_name} with activation={a.activation!r}/recurrent_activation="
-                              f"{a.recurrent_activation!r} has no nn.{op_name} spelling (it needs tanh/sigmoid)",
-                              arg="activation")
+            raise Unsupported(
+                f"{op_name} with activation={a.activation!r}/recurrent_activation="
+                f"{a.recurrent_activation!r} has no nn.{op_name} spelling (it needs tanh/sigmoid)",
+                arg="activation",
+            )
     if op_name == "GRU" and not a.reset_after:
-        raise Unsupported("GRU(reset_after=false) has no nn.GRU spelling", arg="reset_after",
-                          hint="use Keras's default reset_after=true")
+        raise Unsupported(
+            "GRU(reset_after=false) has no nn.GRU spelling",
+            arg="reset_after",
+            hint="use Keras's default reset_after=true",
+        )
     if a.recurrent_dropout:
-        raise Unsupported(f"{op_name}(recurrent_dropout=...) has no nn.{op_name} spelling", arg="recurrent_dropout")
+        raise Unsupported(
+            f"{op_name}(recurrent_dropout=...) has no nn.{op_name} spelling", arg="recurrent_dropout"
+        )
     if a.get("stateful"):
         raise Unsupported(f"{op_name}(stateful=true) is not supported", arg="stateful")
 
@@ -1324,24 +1412,35 @@ def _rnn_load(op_name, a, attr, bidirectional) -> list:
         n = 3 if a.use_bias else 2
         k, r, b = (f"w[{i * n + j}]" for j in range(3))
         if op_name == "GRU":
-            lines += [f"_assign({attr}.weight_ih{sfx}, _gru_gates(w[{i * n}], 1).T)",
-                      f"_assign({attr}.weight_hh{sfx}, _gru_gates(w[{i * n + 1}], 1).T)"]
+            lines += [
+                f"_assign({attr}.weight_ih{sfx}, _gru_gates(w[{i * n}], 1).T)",
+                f"_assign({attr}.weight_hh{sfx}, _gru_gates(w[{i * n + 1}], 1).T)",
+            ]
             if a.use_bias:
-                lines += [f"_assign({attr}.bias_ih{sfx}, _gru_gates(w[{i * n + 2}][0], 0))",
-                          f"_assign({attr}.bias_hh{sfx}, _gru_gates(w[{i * n + 2}][1], 0))"]
+                lines += [
+                    f"_assign({attr}.bias_ih{sfx}, _gru_gates(w[{i * n + 2}][0], 0))",
+                    f"_assign({attr}.bias_hh{sfx}, _gru_gates(w[{i * n + 2}][1], 0))",
+                ]
         else:
             lines += [f"_assign({attr}.weight_ih{sfx}, {k}.T)", f"_assign({attr}.weight_hh{sfx}, {r}.T)"]
             if a.use_bias:
-                lines += [f"_assign({attr}.bias_ih{sfx}, {b})", f"_assign({attr}.bias_hh{sfx}, np.zeros_like({b}))"]
+                lines += [
+                    f"_assign({attr}.bias_ih{sfx}, {b})",
+                    f"_assign({attr}.bias_hh{sfx}, np.zeros_like({b}))",
+                ]
     return lines
 
 
 def _rnn_regularized(op_name, attr, bidirectional) -> dict:
     sfx = ("_l0", "_l0_reverse") if bidirectional else ("_l0",)
-    bias = [f"{attr}.bias_ih{x}" for x in sfx] + ([f"{attr}.bias_hh{x}" for x in sfx] if op_name == "GRU" else [])
-    return {"kernel_regularizer": [f"{attr}.weight_ih{x}" for x in sfx],
-            "recurrent_regularizer": [f"{attr}.weight_hh{x}" for x in sfx],
-            "bias_regularizer": bias}
+    bias = [f"{attr}.bias_ih{x}" for x in sfx] + (
+        [f"{attr}.bias_hh{x}" for x in sfx] if op_name == "GRU" else []
+    )
+    return {
+        "kernel_regularizer": [f"{attr}.weight_ih{x}" for x in sfx],
+        "recurrent_regularizer": [f"{attr}.weight_hh{x}" for x in sfx],
+        "bias_regularizer": bias,
+    }
 
 
 def _rnn_input(s: Site, a, x: str) -> str:
@@ -1422,8 +1521,9 @@ class Bidirectional(TorchOp):
 
     def check(self, s):
         if s.a.backward_layer is not None:
-            raise Unsupported("Bidirectional(backward_layer=...) is not supported by the torch target",
-                              arg="backward_layer")
+            raise Unsupported(
+                "Bidirectional(backward_layer=...) is not supported by the torch target", arg="backward_layer"
+            )
         name, a = self._inner(s)
         _check_rnn(name, a)
         if a.go_backwards:
@@ -1517,15 +1617,18 @@ class MultiHeadAttention(TorchOp):
         a = s.a
         for arg in ("use_gate", "sliding_window"):
             if a.get(arg):
-                raise Unsupported(f"MultiHeadAttention({arg}=...) is not supported by the torch target", arg=arg)
+                raise Unsupported(
+                    f"MultiHeadAttention({arg}=...) is not supported by the torch target", arg=arg
+                )
         if any(t.rank != 3 for t in s.in_types):
             raise Unsupported("MultiHeadAttention is supported on (batch, steps, features) inputs only")
         axes = a.attention_axes
         if axes is not None and tuple((axes,) if is_int(axes) else axes) not in ((1,), (-2,)):
             raise Unsupported("MultiHeadAttention(attention_axes=...) is not supported", arg="attention_axes")
         if a.output_shape is not None and len(a.output_shape) != 1:
-            raise Unsupported("MultiHeadAttention with a multi-axis output_shape is not supported",
-                              arg="output_shape")
+            raise Unsupported(
+                "MultiHeadAttention with a multi-axis output_shape is not supported", arg="output_shape"
+            )
 
     def _dims(self, s):
         a = s.a
@@ -1546,14 +1649,34 @@ class MultiHeadAttention(TorchOp):
         dq, dk, dv, vd, out = self._dims(s)
         drop = lit(float(a.dropout)) if a.dropout else None
         if self._native(s):
-            return "nn.MultiheadAttention(" + _args(
-                lit(dq), lit(a.num_heads), dropout=drop,
-                kdim=lit(dk) if dk != dq else None, vdim=lit(dv) if dv != dq else None,
-                batch_first="True") + ")"
+            return (
+                "nn.MultiheadAttention("
+                + _args(
+                    lit(dq),
+                    lit(a.num_heads),
+                    dropout=drop,
+                    kdim=lit(dk) if dk != dq else None,
+                    vdim=lit(dv) if dv != dq else None,
+                    batch_first="True",
+                )
+                + ")"
+            )
         s.use("KerasMultiHeadAttention")
-        return "KerasMultiHeadAttention(" + _args(
-            lit(dq), lit(dk), lit(dv), lit(a.num_heads), lit(a.key_dim), lit(vd), lit(out),
-            use_bias=None if a.use_bias else "False", dropout=drop) + ")"
+        return (
+            "KerasMultiHeadAttention("
+            + _args(
+                lit(dq),
+                lit(dk),
+                lit(dv),
+                lit(a.num_heads),
+                lit(a.key_dim),
+                lit(vd),
+                lit(out),
+                use_bias=None if a.use_bias else "False",
+                dropout=drop,
+            )
+            + ")"
+        )
 
     def forward(self, s, xs, outs):
         q, v = xs[0], xs[1]
@@ -1568,7 +1691,10 @@ class MultiHeadAttention(TorchOp):
             kernels = [f"{m}.{n}_kernel" for n in ("query", "key", "value", "output")]
             biases = [f"{m}.{n}_bias" for n in ("query", "key", "value", "output")] if s.a.use_bias else []
         elif self._same_kv_dims(s):
-            kernels, biases = [f"{m}.in_proj_weight", f"{m}.out_proj.weight"], [f"{m}.in_proj_bias", f"{m}.out_proj.bias"]
+            kernels, biases = (
+                [f"{m}.in_proj_weight", f"{m}.out_proj.weight"],
+                [f"{m}.in_proj_bias", f"{m}.out_proj.bias"],
+            )
         else:
             kernels = [f"{m}.{n}_proj_weight" for n in ("q", "k", "v")] + [f"{m}.out_proj.weight"]
             biases = [f"{m}.in_proj_bias", f"{m}.out_proj.bias"]
@@ -1581,10 +1707,13 @@ class MultiHeadAttention(TorchOp):
     def init(self, s):
         a = s.a
         if not self._native(s):
-            if a.kernel_initializer.lower().replace("_", "") != "glorotuniform" or \
-                    a.bias_initializer.lower() not in ("zeros", "zero"):
-                raise Unsupported("MultiHeadAttention with non-default initializers is not supported",
-                                  arg="kernel_initializer")
+            if a.kernel_initializer.lower().replace(
+                "_", ""
+            ) != "glorotuniform" or a.bias_initializer.lower() not in ("zeros", "zero"):
+                raise Unsupported(
+                    "MultiHeadAttention with non-default initializers is not supported",
+                    arg="kernel_initializer",
+                )
             return [f"{s.attr}.reset_parameters()"]
         dq, dk, dv, vd, out = self._dims(s)
         h = a.num_heads * a.key_dim
@@ -1608,8 +1737,16 @@ class MultiHeadAttention(TorchOp):
         if not self._native(s):
             m = s.attr
             if a.use_bias:
-                names = ["query_kernel", "query_bias", "key_kernel", "key_bias", "value_kernel", "value_bias",
-                         "output_kernel", "output_bias"]
+                names = [
+                    "query_kernel",
+                    "query_bias",
+                    "key_kernel",
+                    "key_bias",
+                    "value_kernel",
+                    "value_bias",
+                    "output_kernel",
+                    "output_bias",
+                ]
             else:
                 names = ["query_kernel", "key_kernel", "value_kernel", "output_kernel"]
             return [f"_assign({m}.{n}, w[{i}])" for i, n in enumerate(names)]
@@ -1617,12 +1754,15 @@ class MultiHeadAttention(TorchOp):
         m = s.attr
         lines = []
         if self._same_kv_dims(s):
-            lines.append(f"_assign({m}.in_proj_weight, np.concatenate([k.reshape(len(k), -1).T "
-                         f"for k in w[0:6:2]]))")
+            lines.append(
+                f"_assign({m}.in_proj_weight, np.concatenate([k.reshape(len(k), -1).T for k in w[0:6:2]]))"
+            )
         else:
-            lines += [f"_assign({m}.q_proj_weight, w[0].reshape(len(w[0]), -1).T)",
-                      f"_assign({m}.k_proj_weight, w[2].reshape(len(w[2]), -1).T)",
-                      f"_assign({m}.v_proj_weight, w[4].reshape(len(w[4]), -1).T)"]
+            lines += [
+                f"_assign({m}.q_proj_weight, w[0].reshape(len(w[0]), -1).T)",
+                f"_assign({m}.k_proj_weight, w[2].reshape(len(w[2]), -1).T)",
+                f"_assign({m}.v_proj_weight, w[4].reshape(len(w[4]), -1).T)",
+            ]
         lines.append(f"_assign({m}.in_proj_bias, np.concatenate([b.ravel() for b in w[1:6:2]]))")
         lines.append(f"_assign({m}.out_proj.weight, w[6].reshape(-1, {dq}).T)")
         lines.append(f"_assign({m}.out_proj.bias, w[7])")

@@ -44,26 +44,108 @@ HELPER_DEPS = {
 # optimizers whose second moments Keras-on-TF sums per token occurrence for embeddings
 SPARSE_SQUARE_OPTIMIZERS = {"rmsprop", "adam", "adamw", "adagrad", "adadelta", "nadam"}
 OPTIMIZER_CLASSES = {
-    "sgd": "KerasSGD", "rmsprop": "KerasRMSprop", "adam": "KerasAdam", "adamw": "KerasAdam",
-    "adagrad": "KerasAdagrad", "adamax": "KerasAdamax", "nadam": "KerasNadam", "adadelta": "KerasAdadelta",
+    "sgd": "KerasSGD",
+    "rmsprop": "KerasRMSprop",
+    "adam": "KerasAdam",
+    "adamw": "KerasAdam",
+    "adagrad": "KerasAdagrad",
+    "adamax": "KerasAdamax",
+    "nadam": "KerasNadam",
+    "adadelta": "KerasAdadelta",
 }
 MODULE_ATTRS = {
-    "T_destination", "add_module", "apply", "bfloat16", "buffers", "call_super_init", "children", "compile",
-    "cpu", "cuda", "double", "dump_patches", "eval", "extra_repr", "float", "forward", "get_buffer",
-    "get_extra_state", "get_parameter", "get_submodule", "half", "ipu", "load_state_dict", "modules", "mtia",
-    "named_buffers", "named_children", "named_modules", "named_parameters", "parameters", "register_backward_hook",
-    "register_buffer", "register_forward_hook", "register_forward_pre_hook", "register_full_backward_hook",
-    "register_full_backward_pre_hook", "register_load_state_dict_post_hook", "register_load_state_dict_pre_hook",
-    "register_module", "register_parameter", "register_state_dict_post_hook", "register_state_dict_pre_hook",
-    "requires_grad_", "set_extra_state", "set_submodule", "share_memory", "state_dict", "to", "to_empty", "train",
-    "training", "type", "xpu", "zero_grad", "reset_parameters", "load_keras_weights",
+    "T_destination",
+    "add_module",
+    "apply",
+    "bfloat16",
+    "buffers",
+    "call_super_init",
+    "children",
+    "compile",
+    "cpu",
+    "cuda",
+    "double",
+    "dump_patches",
+    "eval",
+    "extra_repr",
+    "float",
+    "forward",
+    "get_buffer",
+    "get_extra_state",
+    "get_parameter",
+    "get_submodule",
+    "half",
+    "ipu",
+    "load_state_dict",
+    "modules",
+    "mtia",
+    "named_buffers",
+    "named_children",
+    "named_modules",
+    "named_parameters",
+    "parameters",
+    "register_backward_hook",
+    "register_buffer",
+    "register_forward_hook",
+    "register_forward_pre_hook",
+    "register_full_backward_hook",
+    "register_full_backward_pre_hook",
+    "register_load_state_dict_post_hook",
+    "register_load_state_dict_pre_hook",
+    "register_module",
+    "register_parameter",
+    "register_state_dict_post_hook",
+    "register_state_dict_pre_hook",
+    "requires_grad_",
+    "set_extra_state",
+    "set_submodule",
+    "share_memory",
+    "state_dict",
+    "to",
+    "to_empty",
+    "train",
+    "training",
+    "type",
+    "xpu",
+    "zero_grad",
+    "reset_parameters",
+    "load_keras_weights",
 }
 # names the module defines or imports at top level, never used for locals
 MODULE_NAMES = {
-    "argparse", "math", "time", "np", "torch", "nn", "F", "LOSSES", "LOSS_WEIGHTS", "LOGIT_OUTPUTS",
-    "FIT_DEFAULTS", "INPUT_SPECS", "OUTPUT_SPECS", "CHANNELS_FIRST", "build_model", "train", "main",
-    "compute_loss", "make_optimizer", "load_keras_weights", "count_params", "synthetic_data", "load_data",
-    "to_torch", "evaluate", "logits", "self", "l", "O", "I", "_assign", "_keras_arrays", "_labels",
+    "argparse",
+    "math",
+    "time",
+    "np",
+    "torch",
+    "nn",
+    "F",
+    "LOSSES",
+    "LOSS_WEIGHTS",
+    "LOGIT_OUTPUTS",
+    "FIT_DEFAULTS",
+    "INPUT_SPECS",
+    "OUTPUT_SPECS",
+    "CHANNELS_FIRST",
+    "build_model",
+    "train",
+    "main",
+    "compute_loss",
+    "make_optimizer",
+    "load_keras_weights",
+    "count_params",
+    "synthetic_data",
+    "load_data",
+    "to_torch",
+    "evaluate",
+    "logits",
+    "self",
+    "l",
+    "O",
+    "I",
+    "_assign",
+    "_keras_arrays",
+    "_labels",
     "_output_dict",
 }
 
@@ -152,7 +234,11 @@ def split_statement(line: str, indent: int, temp) -> list[str]:
     except SyntaxError:  # pragma: no cover
         return [line]
     stmt = tree.body[0] if len(tree.body) == 1 else None
-    if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+    if (
+        not isinstance(stmt, ast.Assign)
+        or len(stmt.targets) != 1
+        or not isinstance(stmt.targets[0], ast.Name)
+    ):
         return _explode(line, indent)
     target = stmt.targets[0].id
     value = stmt.value
@@ -181,8 +267,8 @@ def _explode(line: str, indent: int) -> list[str]:
     node = stmt.value if isinstance(stmt, (ast.Assign, ast.Expr, ast.Return)) else None
     if not isinstance(node, (ast.Call, ast.List, ast.Tuple)):
         return [line]
-    head = line[:node.col_offset]
-    tail = line[node.end_col_offset:]
+    head = line[: node.col_offset]
+    tail = line[node.end_col_offset :]
     body = _explode_node(line, node, indent)
     if body is None:
         return [line]
@@ -193,7 +279,7 @@ def _explode_node(src: str, node, indent: int):
     """Lines for `node` exploded at its outer brackets (inner ones too when needed);
     the first line continues the statement, the others are relative to `indent`."""
     if isinstance(node, ast.Call) and (node.args or node.keywords):
-        open_, close = src[node.col_offset:node.func.end_col_offset] + "(", ")"
+        open_, close = src[node.col_offset : node.func.end_col_offset] + "(", ")"
         items = [(None, a) for a in node.args] + [(k.arg, k.value) for k in node.keywords]
     elif isinstance(node, (ast.List, ast.Tuple)) and node.elts and src[node.col_offset] in "[(":
         open_, close = src[node.col_offset], "]" if src[node.col_offset] == "[" else ")"
@@ -254,8 +340,9 @@ class _ClassEmitter:
     # -- errors
     def fail(self, layer_or_call, exc: Unsupported):
         span = layer_or_call.span
-        diag = Diagnostic(layer_or_call.file, span, "error", "unsupported",
-                          f"torch target: {exc.message}", exc.hint)
+        diag = Diagnostic(
+            layer_or_call.file, span, "error", "unsupported", f"torch target: {exc.message}", exc.hint
+        )
         raise EmitError(diag)
 
     def temp(self, base: str) -> str:
@@ -282,8 +369,13 @@ class _ClassEmitter:
     def _op(self, layer):
         op = REGISTRY.get(layer.op.name)
         if op is None:
-            self.fail(layer, Unsupported(f"the layer {layer.op.name} has no PyTorch spelling yet",
-                                         hint="use the Keras target for this model"))
+            self.fail(
+                layer,
+                Unsupported(
+                    f"the layer {layer.op.name} has no PyTorch spelling yet",
+                    hint="use the Keras target for this model",
+                ),
+            )
         return op
 
     def _make_site(self, layer: Layer, call, attr, layouts: dict) -> Site:
@@ -297,16 +389,22 @@ class _ClassEmitter:
             wants = site.op.wants(site)
         except Unsupported as exc:
             self.fail(call, exc)
-        site.layouts = [CL if t.type.rank <= 2 else (w or cur)
-                        for t, w, cur in zip(call.inputs, wants, site.current)]
+        site.layouts = [
+            CL if t.type.rank <= 2 else (w or cur) for t, w, cur in zip(call.inputs, wants, site.current)
+        ]
         return site
 
     def _regularizers(self, layer, site):
         args = site.op.regularizer_args(site) if hasattr(site.op, "regularizer_args") else site.a
         for a in (site.a, args):
             if a.get("activity_regularizer"):
-                self.fail(layer, Unsupported("activity_regularizer is not supported by the torch target",
-                                             arg="activity_regularizer"))
+                self.fail(
+                    layer,
+                    Unsupported(
+                        "activity_regularizer is not supported by the torch target",
+                        arg="activity_regularizer",
+                    ),
+                )
         try:
             for arg, tensors in site.op.regularizer_targets(site).items():
                 name = args.get(arg)
@@ -349,7 +447,9 @@ class _ClassEmitter:
             self.reset_lines.append(f"{attr}.reset_parameters()")
             if self.em.has_reg.get(id(layer.graph)):
                 self.reg_terms.append(f"{attr}.regularization_loss()")
-            self.load_lines.append(f"{attr}.load_keras_weights(weights, prefix + {literal(layer.name + '/')})")
+            self.load_lines.append(
+                f"{attr}.load_keras_weights(weights, prefix + {literal(layer.name + '/')})"
+            )
             return
         if not layer.calls:
             return
@@ -411,7 +511,7 @@ class _ClassEmitter:
                 if call.id not in plan:
                     continue
                 cons = consumer[call.outputs[0].id]
-                between = g.calls[pos[call.id] + 1:pos[cons.id]]
+                between = g.calls[pos[call.id] + 1 : pos[cons.id]]
                 if any(c.id not in plan for c in between):
                     plan.discard(call.id)
                     changed = True
@@ -421,8 +521,10 @@ class _ClassEmitter:
         """An entry's forward code for `call`, its inputs converted to the wanted layouts
         (inputs written twice by the entry are bound to names first, in `pre`)."""
         pre.clear()
-        xs = [convert(exprs.get(t.id, names.get(t.id)), t.type.rank, cur, lay)
-              for t, cur, lay in zip(call.inputs, site.current, site.layouts)]
+        xs = [
+            convert(exprs.get(t.id, names.get(t.id)), t.type.rank, cur, lay)
+            for t, cur, lay in zip(call.inputs, site.current, site.layouts)
+        ]
         if not site.op.reads_inputs_once(call):
             for i, (t, x) in enumerate(zip(call.inputs, xs)):
                 if not _is_name(x):
@@ -482,8 +584,10 @@ class _ClassEmitter:
             where = _where(call)
             if layer.graph is not None:
                 sub = layer.graph
-                xs = [convert(value(t), t.type.rank, self.layouts[t.id], boundary_layout(gi))
-                      for t, gi in zip(call.inputs, sub.inputs)]
+                xs = [
+                    convert(value(t), t.type.rank, self.layouts[t.id], boundary_layout(gi))
+                    for t, gi in zip(call.inputs, sub.inputs)
+                ]
                 outs = out_names(call, idx, layer.name)
                 for t, (_, st, _) in zip(call.outputs, sub.outputs):
                     self.layouts[t.id] = boundary_layout(st)
@@ -568,7 +672,9 @@ class _ClassEmitter:
             want = boundary_layout(t)
             n = names[t.id]
             if self.layouts[t.id] != want:
-                lines += _fit_lines([f"{n} = {convert(n, t.type.rank, self.layouts[t.id], want)}"], 8, self.temp)
+                lines += _fit_lines(
+                    [f"{n} = {convert(n, t.type.rank, self.layouts[t.id], want)}"], 8, self.temp
+                )
             outs.append(n)
             lg = logits_name.get(t.id)
             if lg is not None and len(louts) in self.logit_idx:
@@ -587,17 +693,26 @@ class _ClassEmitter:
         args = ", ".join(["self"] + self.params + (["logits=False"] if with_logits else []))
         sig = f"def forward({args}):"
         if not fits(sig, 4):
-            sig = ["def forward(", "    self,"] + [f"    {p}," for p in self.params] + \
-                (["    logits=False,"] if with_logits else []) + ["):"]
+            sig = (
+                ["def forward(", "    self,"]
+                + [f"    {p}," for p in self.params]
+                + (["    logits=False,"] if with_logits else [])
+                + ["):"]
+            )
         else:
             sig = [sig]
         desc = f"The `{g.name}` model ({_where(g)})"
         if g.args:
-            desc += ", built with " + safe_text(", ".join(f"{k}={literal(v)}" for k, v in sorted(g.args.items())))
+            desc += ", built with " + safe_text(
+                ", ".join(f"{k}={literal(v)}" for k, v in sorted(g.args.items()))
+            )
         reg = []
         if self.reg_terms:
-            reg = _fit_lines([f"loss = {self.reg_terms[0]}"] + [f"loss = loss + {t}" for t in self.reg_terms[1:]],
-                             8, self.temp) + ["return loss"]
+            reg = _fit_lines(
+                [f"loss = {self.reg_terms[0]}"] + [f"loss = loss + {t}" for t in self.reg_terms[1:]],
+                8,
+                self.temp,
+            ) + ["return loss"]
         return {
             "name": self.name,
             "doc": desc + ".",
@@ -693,7 +808,11 @@ class _TorchEmitter:
 
         def mark(t):
             src = t
-            while src.call is not None and src.call.layer.op is not None and src.call.layer.op.name == "Identity":
+            while (
+                src.call is not None
+                and src.call.layer.op is not None
+                and src.call.layer.op.name == "Identity"
+            ):
                 src = src.call.inputs[0]
             if src.call is None:
                 return None
@@ -769,8 +888,15 @@ class _TorchEmitter:
         name = opt.name if opt is not None else "rmsprop"
         cls = OPTIMIZER_CLASSES.get(name)
         if cls is None:  # pragma: no cover - vocab and this table list the same optimizers
-            raise EmitError(Diagnostic(self.g.file, self.g.span, "error", "unsupported",
-                                       f"torch target: no Keras-exact PyTorch optimizer for {name!r}"))
+            raise EmitError(
+                Diagnostic(
+                    self.g.file,
+                    self.g.span,
+                    "error",
+                    "unsupported",
+                    f"torch target: no Keras-exact PyTorch optimizer for {name!r}",
+                )
+            )
         keras_cls, defaults = vocab.OPTIMIZERS[name]
         config = dict(defaults)
         config.update({k: v for k, v in (opt.config if opt else {}).items() if k != "name"})
@@ -780,8 +906,11 @@ class _TorchEmitter:
                 continue
             key = "lr" if k == "learning_rate" else k
             args.append(f"{key}={literal(v)}")
-        doc = f"keras.optimizers.{keras_cls}(" + ", ".join(
-            f"{k}={literal(v)}" for k, v in (opt.config if opt else {}).items() if k != "name") + ")"
+        doc = (
+            f"keras.optimizers.{keras_cls}("
+            + ", ".join(f"{k}={literal(v)}" for k, v in (opt.config if opt else {}).items() if k != "name")
+            + ")"
+        )
         return cls, args, doc
 
     def _loss_blocks(self) -> list:
@@ -800,34 +929,53 @@ class _TorchEmitter:
         n = literal(e.output)
         sparse = loss == "sparse_categorical_crossentropy"
         cls_dim = (1 if dim == 1 else rank - 1) if sparse else None
-        lines = [f"pred = outputs[{n}]",
-                 f"true = _labels(targets[{n}], pred{', ' + str(cls_dim) if sparse else ''})"]
+        lines = [
+            f"pred = outputs[{n}]",
+            f"true = _labels(targets[{n}], pred{', ' + str(cls_dim) if sparse else ''})",
+        ]
         ls = float(e.config.get("label_smoothing", 0.0) or 0.0)
         move = dim == -1 and rank > 2
         if loss == "binary_crossentropy":
             if ls:
                 lines.append(f"true = true * {literal(1.0 - ls)} + {literal(0.5 * ls)}")
-            expr = "F.binary_cross_entropy_with_logits(pred, true)" if logits else \
-                self._helper("binary_crossentropy_probs", "pred, true")
+            expr = (
+                "F.binary_cross_entropy_with_logits(pred, true)"
+                if logits
+                else self._helper("binary_crossentropy_probs", "pred, true")
+            )
         elif loss == "categorical_crossentropy":
             if logits:
                 smooth = f", label_smoothing={literal(ls)}" if ls else ""
-                expr = ("F.cross_entropy(pred.movedim(-1, 1), true.movedim(-1, 1)" if move else
-                        "F.cross_entropy(pred, true") + smooth + ")"
+                expr = (
+                    (
+                        "F.cross_entropy(pred.movedim(-1, 1), true.movedim(-1, 1)"
+                        if move
+                        else "F.cross_entropy(pred, true"
+                    )
+                    + smooth
+                    + ")"
+                )
             else:
                 if ls:
                     lines.append(f"true = true * {literal(1.0 - ls)} + {literal(ls)} / true.shape[{dim}]")
                 expr = self._helper("categorical_crossentropy_probs", f"pred, true, {dim}")
         elif sparse:
-            expr = ("F.cross_entropy(pred.movedim(-1, 1), true)" if move else "F.cross_entropy(pred, true)") \
-                if logits else self._helper("sparse_categorical_crossentropy_probs", f"pred, true, {dim}")
+            expr = (
+                ("F.cross_entropy(pred.movedim(-1, 1), true)" if move else "F.cross_entropy(pred, true)")
+                if logits
+                else self._helper("sparse_categorical_crossentropy_probs", f"pred, true, {dim}")
+            )
         elif loss == "mean_squared_error":
             expr = "F.mse_loss(pred, true)"
         elif loss == "mean_absolute_error":
             expr = "F.l1_loss(pred, true)"
         elif loss == "huber":
             delta = float(e.config.get("delta", 1.0))
-            expr = "F.huber_loss(pred, true)" if delta == 1.0 else f"F.huber_loss(pred, true, delta={literal(delta)})"
+            expr = (
+                "F.huber_loss(pred, true)"
+                if delta == 1.0
+                else f"F.huber_loss(pred, true, delta={literal(delta)})"
+            )
         elif loss in ("kl_divergence", "cosine_similarity"):
             expr = self._helper(loss, f"pred, true, {dim}")
         else:
@@ -837,8 +985,15 @@ class _TorchEmitter:
 
     def _helper(self, name: str, args: str) -> str:
         if name not in _helpers().text:
-            raise EmitError(Diagnostic(self.g.file, self.g.span, "error", "unsupported",
-                                       f"torch target: the loss {name!r} has no PyTorch spelling yet"))
+            raise EmitError(
+                Diagnostic(
+                    self.g.file,
+                    self.g.span,
+                    "error",
+                    "unsupported",
+                    f"torch target: the loss {name!r} has no PyTorch spelling yet",
+                )
+            )
         self.use(name)
         return f"{name}({args})"
 
@@ -882,4 +1037,3 @@ def emit_torch(program, graph: Graph, source_name: str) -> str:
 
 def default_output_path(src: str) -> str:
     return str(Path(src).with_suffix("")) + "_torch.py"
-
