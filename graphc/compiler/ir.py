@@ -153,7 +153,6 @@ class Graph:
     file: str = ""
     span: Span = NOSPAN
     inputs: list = field(default_factory=list)  # [Tensor], in Input order
-    input_names: list = field(default_factory=list)
     outputs: list = field(default_factory=list)  # [(name, Tensor, Span)]
     layers: list = field(default_factory=list)  # [Layer], in creation order
     calls: list = field(default_factory=list)  # [Call], in topological order
