@@ -21,7 +21,7 @@ from graphc.compiler.ir import BlockCall, Call, Graph, Layer, Tensor, TensorType
 from graphc.compiler.parse import RESERVED, parse
 from graphc.compiler.values import POISON, Builtin, ConfigObj, DefVal, LayerVal, OpClass, Results
 from graphc.diagnostics import Abort, CompileError, Diagnostic, Note, Sources, suggestion
-from graphc.ops.base import FUNCTIONS, REGISTRY, ArgError, LayerArg, ShapeError
+from graphc.ops.base import FUNCTIONS, REGISTRY, ArgError, LayerArg, ShapeError, describe_value
 
 MODULE_PREFIXES = {"keras", "layers", "applications", "optimizers", "losses", "metrics", "models"}
 
@@ -1357,29 +1357,14 @@ def _targets(stmt):
 
 
 def _kind(v) -> str:
+    """What a value is, in the user's terms ("a tensor of shape (None, 3)", "an int")."""
     if v is POISON:
         return "an erroneous value"
     if isinstance(v, Tensor):
         return f"a tensor of shape {v.type}"
-    if isinstance(v, bool):
-        return "a bool"
-    if isinstance(v, int):
-        return "an int"
-    if isinstance(v, float):
-        return "a float"
-    if isinstance(v, str):
-        return "a string"
-    if v is None:
-        return "None"
-    if isinstance(v, tuple):
-        return "a tuple"
-    if isinstance(v, list):
-        return "a list"
-    if isinstance(v, dict):
-        return "a dict"
     if isinstance(v, range):
         return "a range"
-    return getattr(v, "kind_name", type(v).__name__)
+    return describe_value(v)
 
 
 def _name_of(e) -> str:

@@ -59,7 +59,7 @@ class ShapeError(Exception):
 # ArgError with code "argument-type" / "argument-value" (the arg name is added later).
 
 
-def _tname(v) -> str:
+def describe_value(v) -> str:
     if v is None:
         return "None"
     if isinstance(v, bool):
@@ -81,9 +81,9 @@ def _tname(v) -> str:
 
 def type_error(expected: str, v) -> ArgError:
     return ArgError(
-        f"expected {expected}, got {_tname(v)} `{v!r}`"
+        f"expected {expected}, got {describe_value(v)} `{v!r}`"
         if not hasattr(v, "kind_name")
-        else f"expected {expected}, got {_tname(v)}",
+        else f"expected {expected}, got {describe_value(v)}",
         code="argument-type",
     )
 
