@@ -787,3 +787,12 @@ def test_catalog_imports_no_framework():
     )
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_every_layer_has_both_target_spellings():
+    """Adding a layer = one catalog entry + one torch_ops entry (Keras spells every
+    layer generically as `layers.<Name>(...)`)."""
+    from graphc.targets import torch_ops
+
+    missing = sorted(n for n in REGISTRY if n != "Input" and n not in torch_ops.REGISTRY)
+    assert missing == []
