@@ -68,6 +68,7 @@ class Compiler:
         self.graph_stack: list[Graph] = []
         self.name_counts: dict = {}  # graph id -> {base: count}
         self.blocks: list[BlockCall] = []  # block calls being evaluated in the current graph
+        self.taken: dict = {}  # graph id -> the layer names it uses
 
     # ------------------------------------------------------------ diagnostics
     def report(self, file, span, code, message, hint=None, notes=(), severity="error"):
@@ -558,7 +559,8 @@ class Compiler:
         graph.outputs.append((ident.id, value, ident.span))
 
     def _rename(self, graph, layer, name, file, span):
-        for other in graph.layers:
+        taken = self.taken.setdefault(id(graph), set())
+        for other in graph.layers if name in taken else ():
             if other is not layer and other.name == name:
                 if other.explicit_name:
                     self.error(
@@ -569,11 +571,14 @@ class Compiler:
                     )
                 # move the auto-named layer out of the way
                 other.name = self._fresh_name(graph, snake(other.type_name))
+                taken.add(other.name)
+        taken.discard(layer.name)
+        taken.add(name)
         layer.name = name
 
     def _fresh_name(self, graph, base):
         counts = self.name_counts.setdefault(id(graph), {})
-        taken = {layer.name for layer in graph.layers}
+        taken = self.taken.setdefault(id(graph), set())
         while True:
             n = counts.get(base, 0)
             counts[base] = n + 1
@@ -1079,7 +1084,7 @@ class Compiler:
             weights = []
         if lv.layer is None:
             explicit = lv.args.get("name") if lv.op is not None else None
-            if explicit and any(layer.name == explicit for layer in graph.layers):
+            if explicit and explicit in self.taken.get(id(graph), ()):
                 self.error(
                     file,
                     _kwarg_span(lv.span),
@@ -1119,6 +1124,7 @@ class Compiler:
             if lv.inner is not None:
                 layer.inner = lv.inner
             graph.layers.append(layer)
+            self.taken.setdefault(id(graph), set()).add(name)
             lv.layer = layer
             lv.first_call_span, lv.first_call_file = span, file
         else:

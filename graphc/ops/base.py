@@ -417,14 +417,27 @@ class Op:
         return tuple(cls.params) + COMMON
 
     @classmethod
+    def _signature(cls) -> tuple:
+        """(all params, by name, positional ones, defaults), computed once per class."""
+        sig = cls.__dict__.get("_sig")
+        if sig is None:
+            params = cls.all_params()
+            sig = (
+                params,
+                {p.name: p for p in params},
+                [p for p in params if p.positional],
+                {p.name: p.default for p in params if p.default is not REQUIRED},
+            )
+            cls._sig = sig
+        return sig
+
+    @classmethod
     def bind(cls, pos: list, kw: dict) -> Args:
         """Validate arguments.  `pos` is a list of values, `kw` maps name -> value.
         Raises ArgError (with `arg` = the parameter name, or "#i" for positional i)."""
         from graphc.diagnostics import suggestion
 
-        params = cls.all_params()
-        by_name = {p.name: p for p in params}
-        positional = [p for p in params if p.positional]
+        params, by_name, positional, _ = cls._signature()
         out = Args()
         if len(pos) > len(positional):
             raise ArgError(
@@ -453,8 +466,8 @@ class Op:
                 )
             out[k] = cls._check(p, v, k)
         for p in params:
-            if p.name not in out:
-                if p.required:
+            if p.default is REQUIRED and p.name not in out:
+                if True:
                     raise ArgError(
                         f"{cls.name} needs the argument `{p.name}`",
                         code="missing-argument",
@@ -475,12 +488,12 @@ class Op:
 
     @classmethod
     def defaults(cls) -> dict:
-        return {p.name: p.default for p in cls.all_params() if not p.required}
+        return dict(cls._signature()[3])
 
     @classmethod
     def full(cls, given: dict) -> Args:
         """The given arguments with every default filled in."""
-        a = Args(cls.defaults())
+        a = Args(cls._signature()[3])
         a.update(given)
         return a
 

@@ -9,6 +9,11 @@ torch_ops.REGISTRY needs the other one, and at the model boundary (rank-4
 inputs and outputs are NCHW).  Outputs whose last op is a sigmoid/softmax that
 their loss can fuse (as Keras on TensorFlow does) are also returned as logits
 when `forward(..., logits=True)`.
+
+Each self-contained `block` call becomes an attribute holding an instance of an
+nn.Module class for that block (one class per distinct generated body, shared
+by the calls whose code is identical); its forward takes and returns tensors in
+the layouts the walk has them in there.  Other block calls are inlined.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ import re
 from pathlib import Path
 
 from graphc.compiler import vocab
-from graphc.compiler.ir import Graph, Layer
+from graphc.compiler.ir import BlockCall, Call, Graph, Layer, Tensor
 from graphc.diagnostics import Diagnostic
 from graphc.targets import common
 from graphc.targets.errors import EmitError
+from graphc.targets.keras_target import _flatten, _function_ok, _subtree_calls
 from graphc.targets.pycode import Namespace, identifier, literal
 from graphc.targets.torch_ops import CF, CL, FUSABLE, REGISTRY, Site, Unsupported, convert, dim_text, penalty
 
@@ -318,11 +324,44 @@ def with_comment(lines: list[str], comment: str, indent: int) -> list[str]:
 
 # ------------------------------------------------------------ one module class
 class _ClassEmitter:
-    def __init__(self, em: "_TorchEmitter", graph: Graph, name: str, entry: bool):
+    """One nn.Module class: a model graph, or (`block` set) one block call, whose
+    inputs arrive in `in_layouts` and whose `layers` are those of its calls."""
+
+    def __init__(
+        self,
+        em: "_TorchEmitter",
+        graph: Graph,
+        name: str | None,
+        entry: bool,
+        block: BlockCall | None = None,
+        in_layouts: list | None = None,
+        layers: list | None = None,
+    ):
         self.em = em
         self.g = graph
         self.name = name
         self.entry = entry
+        self.block = block
+        if block is None:
+            self.inputs = list(graph.inputs)
+            self.input_bases = [common.input_name(t) for t in graph.inputs]
+            self.in_layouts = [boundary_layout(t) for t in graph.inputs]
+            self.out_tensors = [t for _, t, _ in graph.outputs]
+            self.calls = list(graph.calls)
+            self.layers = list(graph.layers)
+            items = graph.items or graph.calls
+        else:
+            pairs = [(p, v) for p, v in block.params if isinstance(v, Tensor)]
+            self.inputs = [v for _, v in pairs]
+            self.input_bases = [p for p, _ in pairs]
+            self.in_layouts = list(in_layouts)
+            self.out_tensors = list(block.outputs)
+            self.calls = _subtree_calls(block)
+            self.layers = list(layers)
+            items = block.items
+        self.items = _flatten(items, em.block_ok)
+        self.block_em: dict[int, tuple] = {}  # block call id -> (class name, emitter)
+        self.block_attr: dict[int, str] = {}
         self.attrs = Namespace()
         self.attrs.used = set(MODULE_ATTRS) | set(keyword.kwlist)  # attributes may shadow builtins
         self.layer_attr: dict[int, str] = {}
@@ -334,6 +373,8 @@ class _ClassEmitter:
         self.reg_terms: list[str] = []
         if entry:
             self.logit_idx = {i for i, (n, _, _) in enumerate(graph.outputs) if n in em.logit_outputs}
+        elif block is not None:
+            self.logit_idx = set()
         else:
             self.logit_idx = em.graph_logits.get(id(graph), set())
 
@@ -362,9 +403,46 @@ class _ClassEmitter:
     # -- building
     def build(self):
         self._plan_layouts()
-        for layer in self.g.layers:
-            self._build_layer(layer)
+        owner = {}
+        for it in self.items:
+            if isinstance(it, BlockCall):
+                self.block_em[it.id] = self.em.block_class(it, self)
+                for c in _subtree_calls(it):
+                    owner.setdefault(c.layer.id, it)
+        done = set()
+        for layer in self.layers:
+            bc = owner.get(layer.id)
+            if bc is None:
+                self._build_layer(layer)
+            elif bc.id not in done:
+                done.add(bc.id)
+                self._build_block(bc)
         self._forward()
+
+    def _relative(self, layer: Layer) -> str | None:
+        """`conv2d_1` for layer `residual_1_conv2d_1` in block call `residual_1`."""
+        b = self.block
+        if b is not None and not layer.explicit_name and layer.name.startswith(b.instance + "_"):
+            return layer.name[len(b.instance) + 1 :]
+        return None
+
+    def _keras_name(self, layer: Layer, suffix: str = "") -> str:
+        """The expression for the Keras name of `layer` in `load_keras_weights`."""
+        rel = self._relative(layer)
+        if rel is not None:
+            return f"prefix + instance + {literal('_' + rel + suffix)}"
+        return f"prefix + {literal(layer.name + suffix)}"
+
+    def _build_block(self, bc: BlockCall):
+        cls, ce = self.block_em[bc.id]
+        attr = "self." + self.attrs.take(bc.instance)
+        self.block_attr[bc.id] = attr
+        self.init_lines += with_comment([f"{attr} = {cls}()"], _where(bc), 8)
+        self.reset_lines.append(f"{attr}.reset_parameters()")
+        if ce.reg_terms:
+            self.reg_terms.append(f"{attr}.regularization_loss()")
+        load = f"{attr}.load_keras_weights(weights, prefix, {literal(bc.instance)})"
+        self.load_lines += _fit_lines([load], 8, self.temp)
 
     def _op(self, layer):
         op = REGISTRY.get(layer.op.name)
@@ -419,9 +497,10 @@ class _ClassEmitter:
 
     def _plan_layouts(self):
         """Walk the calls once to decide every tensor's layout (no code yet)."""
-        layouts = {t.id: boundary_layout(t) for t in self.g.inputs}
+        layouts = {t.id: lay for t, lay in zip(self.inputs, self.in_layouts)}
+        self.plan = layouts
         self.first_layouts: dict[int, list] = {}
-        for call in self.g.calls:
+        for call in self.calls:
             layer = call.layer
             if layer.graph is not None:
                 for t, (_, st, _) in zip(call.outputs, layer.graph.outputs):
@@ -440,16 +519,15 @@ class _ClassEmitter:
         where = _where(layer.calls[0]) if layer.calls else _where(layer)
         trainable = getattr(layer, "full_args", {}).get("trainable", True)
         if layer.graph is not None:
-            attr = "self." + self.attrs.take(layer.name)
+            attr = "self." + self.attrs.take(self._relative(layer) or layer.name)
             self.layer_attr[layer.id] = attr
             cls = self.em.class_of[id(layer.graph)]
             self.init_lines += with_comment([f"{attr} = {cls}()"], where, 8)
             self.reset_lines.append(f"{attr}.reset_parameters()")
             if self.em.has_reg.get(id(layer.graph)):
                 self.reg_terms.append(f"{attr}.regularization_loss()")
-            self.load_lines.append(
-                f"{attr}.load_keras_weights(weights, prefix + {literal(layer.name + '/')})"
-            )
+            load = f"{attr}.load_keras_weights(weights, {self._keras_name(layer, '/')})"
+            self.load_lines += _fit_lines([load], 8, self.temp)
             return
         if not layer.calls:
             return
@@ -465,7 +543,7 @@ class _ClassEmitter:
             self.fail(layer, exc)
         if ctor is None:
             return
-        attr = "self." + self.attrs.take(layer.name)
+        attr = "self." + self.attrs.take(self._relative(layer) or layer.name)
         self.layer_attr[layer.id] = attr
         site.attr = attr
         try:
@@ -480,7 +558,8 @@ class _ClassEmitter:
         self._regularizers(layer, site)
         if load:
             n = len(layer.weights)
-            self.load_lines.append(f"w = _keras_arrays(weights, prefix + {literal(layer.name)}, {n})")
+            line = f"w = _keras_arrays(weights, {self._keras_name(layer)}, {n})"
+            self.load_lines += _fit_lines([line], 8, self.temp)
             self.load_lines += load
 
     # -- forward
@@ -488,34 +567,69 @@ class _ClassEmitter:
         """Calls written inside their consumer's expression (`torch.cat([self.lstm(left)...`):
         common.inline_plan, minus consumers that read an input twice, and minus
         calls whose deferral would cross a statement."""
-        g = self.g
-        plan = set(common.inline_plan(g, uses))
+        items = self.items
+        plan = set(self._base_inline_plan(uses))
         consumer = {}
-        for call in g.calls:
-            for t in call.inputs:
-                consumer.setdefault(t.id, call)
-        for call in g.calls:
+        for it in items:
+            for t in _item_inputs(it):
+                consumer.setdefault(t.id, it)
+        calls = [it for it in items if isinstance(it, Call)]
+        for call in calls:
             if call.id not in plan:
                 continue
             if call.layer.graph is not None or call.id in self.em.split_calls:
                 plan.discard(call.id)
                 continue
             cons = consumer.get(call.outputs[0].id)
-            if cons is None or (cons.layer.graph is None and not _inline_ok(cons)):
+            if cons is None or (
+                isinstance(cons, Call) and cons.layer.graph is None and not _inline_ok(cons)
+            ):
                 plan.discard(call.id)
         changed = True
-        pos = {c.id: i for i, c in enumerate(g.calls)}
+        pos = {c.id: i for i, c in enumerate(items)}
         while changed:
             changed = False
-            for call in g.calls:
+            for call in calls:
                 if call.id not in plan:
                     continue
                 cons = consumer[call.outputs[0].id]
-                between = g.calls[pos[call.id] + 1 : pos[cons.id]]
+                between = items[pos[call.id] + 1 : pos[cons.id]]
                 if any(c.id not in plan for c in between):
                     plan.discard(call.id)
                     changed = True
         return plan
+
+    def _base_inline_plan(self, uses) -> set:
+        """common.inline_plan over this class's items (block calls are never inlined)."""
+        items = self.items
+        out_ids = {t.id for t in self.out_tensors}
+        consumer: dict[int, int] = {}
+        for i, it in enumerate(items):
+            for t in _item_inputs(it):
+                consumer.setdefault(t.id, i)
+        inlined: set = set()
+        for k in range(len(items)):
+            group = {k}
+            j = k - 1
+            while j >= 0:
+                prev = items[j]
+                if isinstance(prev, BlockCall) or len(prev.outputs) != 1:
+                    break
+                t = prev.outputs[0]
+                ok = (
+                    t.var is None
+                    and uses.get(t.id, 0) == 1
+                    and t.id not in out_ids
+                    and consumer.get(t.id) in group
+                    and prev.id not in inlined
+                    and (prev.layer.graph is None or not prev.layer.shared)
+                )
+                if not ok:
+                    break
+                inlined.add(prev.id)
+                group.add(j)
+                j -= 1
+        return inlined
 
     def _run_call(self, site, call, outs, names, exprs, pre):
         """An entry's forward code for `call`, its inputs converted to the wanted layouts
@@ -538,9 +652,15 @@ class _ClassEmitter:
             self.fail(call, exc)
 
     def _forward(self):
-        g = self.g
-        uses = common.use_counts(g)
-        last = common.last_use(g)
+        uses: dict[int, int] = {}
+        last: dict[int, int] = {}
+        for i, it in enumerate(self.items):
+            for t in _item_inputs(it):
+                uses[t.id] = uses.get(t.id, 0) + 1
+                last[t.id] = i
+        for t in self.out_tensors:
+            uses[t.id] = uses.get(t.id, 0) + 1
+            last[t.id] = len(self.items)
         self.layouts: dict[int, str] = {}
         names: dict[int, str] = {}
         holder: dict[str, int] = {}
@@ -565,11 +685,11 @@ class _ClassEmitter:
             return exprs.pop(t.id) if t.id in exprs else names[t.id]
 
         params = []
-        for t in g.inputs:
-            params.append(name_tensor(t, common.input_name(t), -1))
-            self.layouts[t.id] = boundary_layout(t)
+        for t, base, lay in zip(self.inputs, self.input_bases, self.in_layouts):
+            params.append(name_tensor(t, base, -1))
+            self.layouts[t.id] = lay
         self.params = params
-        out_ids = {t.id for _, t, _ in g.outputs}
+        out_ids = {t.id for t in self.out_tensors}
         lines = self.forward_lines
 
         def out_names(call, idx, base):
@@ -579,9 +699,20 @@ class _ClassEmitter:
                 outs.append(name_tensor(t, t.var or base, idx) if used or len(call.outputs) == 1 else "_")
             return outs
 
-        for idx, call in enumerate(g.calls):
-            layer = call.layer
+        for idx, call in enumerate(self.items):
             where = _where(call)
+            if isinstance(call, BlockCall):
+                _, ce = self.block_em[call.id]
+                xs = [value(t) for t in ce.inputs]
+                outs = out_names(call, idx, call.instance)
+                for t in call.outputs:
+                    self.layouts[t.id] = ce.layouts[t.id]
+                stmt = f"{self.block_attr[call.id]}({', '.join(xs)})"
+                if outs:
+                    stmt = f"{', '.join(outs)} = {stmt}"
+                lines += with_comment(_fit_lines([stmt], 8, self.temp), where, 8)
+                continue
+            layer = call.layer
             if layer.graph is not None:
                 sub = layer.graph
                 xs = [
@@ -668,8 +799,8 @@ class _ClassEmitter:
             lines += with_comment(_fit_lines(stmts, 8, self.temp), where, 8)
         # return, in the boundary layout
         outs, louts = [], []
-        for _, t, _ in g.outputs:
-            want = boundary_layout(t)
+        for t in self.out_tensors:
+            want = boundary_layout(t) if self.block is None else self.layouts[t.id]
             n = names[t.id]
             if self.layouts[t.id] != want:
                 lines += _fit_lines(
@@ -701,8 +832,11 @@ class _ClassEmitter:
             )
         else:
             sig = [sig]
-        desc = f"The `{g.name}` model ({_where(g)})"
-        if g.args:
+        if self.block is not None:
+            desc = f"Block `{safe_text(self.block.name)}` ({safe_text(common.where_def(self.block))})"
+        else:
+            desc = f"The `{g.name}` model ({_where(g)})"
+        if self.block is None and g.args:
             desc += ", built with " + safe_text(
                 ", ".join(f"{k}={literal(v)}" for k, v in sorted(g.args.items()))
             )
@@ -723,8 +857,15 @@ class _ClassEmitter:
             "forward_sig": sig,
             "forward": self.forward_lines,
             "entry": self.entry,
+            "block": self.block is not None,
             "inputs": self.params,
         }
+
+
+def _item_inputs(it) -> list:
+    if isinstance(it, Call):
+        return list(it.inputs)
+    return [v for _, v in it.params if isinstance(v, Tensor)]
 
 
 def _return(names: list[str], indent: int) -> list[str]:
@@ -781,9 +922,55 @@ class _TorchEmitter:
         self.optimizer = opt.name if opt is not None else "rmsprop"
         self.sparse_second_moments = self.optimizer in SPARSE_SQUARE_OPTIMIZERS
         self.losses = {e.output: e for e in comp.get("losses", [])}
+        self.logit_chain: set = set()  # Identity calls between a logit and its output
         self.split_calls, self.logit_outputs = self._fusable()
+        self.logit_calls = self.split_calls | set(self.nested_logits) | self.logit_chain
         self.global_names: set = set()
         self.has_reg: dict[int, bool] = {}
+        self.cls_ns = Namespace()
+        self.block_classes: list[dict] = []  # contexts, in definition order
+        self.block_keys: dict[tuple, str] = {}  # (block name, body) -> class name
+
+    def block_ok(self, bc: BlockCall) -> bool:
+        """Whether a block call becomes a module of its own: as for a Keras function,
+        and none of its calls takes part in returning logits."""
+        if not _function_ok(bc):
+            return False
+        calls = _subtree_calls(bc)
+        if any(c.id in self.logit_calls for c in calls):
+            return False
+        made = {t.id for c in calls for t in c.outputs}
+        made |= {v.id for _, v in bc.params if isinstance(v, Tensor)}
+        return all(t.id in made for t in bc.outputs)
+
+    def block_class(self, bc: BlockCall, parent: "_ClassEmitter") -> tuple:
+        """(class name, emitter) for a block call of `parent`: one class per
+        distinct generated body."""
+        inputs = [v for _, v in bc.params if isinstance(v, Tensor)]
+        ids = {c.layer.id for c in _subtree_calls(bc)}
+        layers = [layer for layer in parent.layers if layer.id in ids]
+        in_layouts = [parent.plan[t.id] for t in inputs]
+        ce = _ClassEmitter(self, parent.g, None, False, bc, in_layouts, layers)
+        ce.build()
+        ctx = ce.context()
+        body = tuple(
+            (k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(ctx.items()) if k != "name"
+        )
+        outs = tuple(ce.layouts[t.id] for t in bc.outputs)
+        key = (bc.name, tuple(in_layouts), outs, body)
+        name = self.block_keys.get(key)
+        if name is None:
+            base = class_name(bc.name)
+            name, i = base, 1
+            while name in self.cls_ns.used:
+                i += 1
+                name = f"{base}{i}"
+            self.cls_ns.used.add(name)
+            self.global_names.add(name)
+            self.block_keys[key] = name
+            ctx["name"] = name
+            self.block_classes.append(ctx)
+        return name, ce
 
     def use(self, helper: str) -> None:
         if helper in self.used_helpers:
@@ -813,6 +1000,7 @@ class _TorchEmitter:
                 and src.call.layer.op is not None
                 and src.call.layer.op.name == "Identity"
             ):
+                self.logit_chain.add(src.call.id)
                 src = src.call.inputs[0]
             if src.call is None:
                 return None
@@ -844,7 +1032,7 @@ class _TorchEmitter:
         helpers = _helpers()
         self.global_names = set(helpers.order)
         subs = common.subgraphs_postorder(self.g)
-        cls_ns = Namespace(MODULE_NAMES | set(helpers.order))
+        cls_ns = self.cls_ns = Namespace(MODULE_NAMES | set(helpers.order))
         for sub in subs:
             self.class_of[id(sub)] = cls_ns.take(class_name(sub.name))
         entry_cls = cls_ns.take(class_name(self.g.name))
@@ -855,6 +1043,8 @@ class _TorchEmitter:
             ce = _ClassEmitter(self, sub, name, sub is self.g)
             ce.build()
             self.has_reg[id(sub)] = bool(ce.reg_terms)
+            classes += self.block_classes
+            self.block_classes = []
             classes.append(ce.context())
         ctx = common.training_context(self.g)
         opt_cls, opt_args, opt_doc = self._optimizer()
