@@ -156,6 +156,45 @@ model regularized {
   compile(optimizer="adam", loss="binary_crossentropy")
 }
 """,
+    # blocks as nn.Module classes: nested, shared bodies, a regularizer, a shared layer,
+    # an NCL result converted inside, a rank-4 model output, a fused softmax (inlined)
+    "blocks": """
+block conv_bn(x, f=4) {
+  y = Conv2D(f, 3, padding="same", use_bias=false)(x)  # (a bias before BN: no gradient)
+  y = BatchNormalization()(y)
+  return Activation("relu")(y)
+}
+block res(x, f=4) {
+  y = conv_bn(x, f=f)
+  y = conv_bn(y, f=f)
+  return add([x, y])
+}
+block seq(s) {
+  c = Conv1D(4, 2, padding="same", kernel_regularizer="l2")(s)
+  return Dense(4, activation="tanh")(c)
+}
+block twice(x) {
+  share d = Dense(4, activation="tanh")
+  return d(d(x))
+}
+block head(x) {
+  return Dense(3, activation="softmax")(x)
+}
+model blocks {
+  image = Input(shape=(8, 8, 4))
+  s = Input(shape=(6, 3))
+  x = res(image)
+  x = res(x)
+  t = seq(s)
+  t = seq(t)
+  t = seq(t)
+  t = twice(t)
+  h = concatenate([GlobalAveragePooling2D()(x), Flatten()(t)])
+  output label = head(h)
+  output map = res(x)
+  compile(optimizer="adam", loss={label: "categorical_crossentropy", map: "mse"})
+}
+""",
 }
 
 INITIALIZERS = """
@@ -737,3 +776,49 @@ def test_cuda_matches_cpu_and_trains_with_amp_and_compile(stem, tmp_path, tmp_pa
         )
         assert r.returncode == 0, r.stderr[-3000:]
         assert "loss=" in r.stdout
+
+
+# ------------------------------------------------------------------ blocks
+@pytest.mark.parametrize(
+    "stem, cls, calls",
+    [("residual", "Residual", ["residual", "residual_1"]), ("inception", "Inception", ["inception"])],
+)
+def test_block_calls_become_module_classes(stem, cls, calls, tmp_path):
+    """Each self-contained block call is an instance of an nn.Module class (one class
+    per distinct body); the weights still load from the Keras layer names."""
+    path = next(p for p in EXAMPLES if p.stem == stem)
+    program, graph = compile_example(path)
+    text = emit_torch(program, graph, path.name)
+    assert text.count(f"class {cls}(nn.Module):") == 1
+    for attr in calls:
+        assert f"self.{attr} = {cls}()" in text
+        assert f'self.{attr}.load_keras_weights(weights, prefix, "{attr}")' in text
+    if stem == "inception":  # other sizes: another class
+        assert "self.inception_1 = Inception2()" in text
+    out = tmp_path / f"{stem}_torch.py"
+    out.write_text(text, encoding="utf-8")
+    assert _ruff("check", "--isolated", str(out)).returncode == 0
+    assert max(len(line) for line in text.splitlines()) <= 88
+    km, tm, _ = th.emit_pair(path.read_text(), tmp_path, path.stem)
+    kmodel, tmodel = _fresh(km, tm)
+    assert isinstance(getattr(tmodel, calls[0]), getattr(tm, cls))
+    assert tm.count_params(tmodel) == (graph.trainable_params, graph.non_trainable_params)
+    x, y = km.synthetic_data(4, seed=3)
+    k_out, t_out = th.predict_both(km, tm, kmodel, tmodel, x)
+    diffs = [th.rel_diff(a, b) for a, b in zip(k_out, t_out)]
+    values = _evaluate(km, tm, kmodel, tmodel, x, y)
+    loss_diff = max(abs(a - b) / max(1.0, abs(a)) for a, b in values.values())
+    _report(f"blocks {stem}", max_rel_diff=max(diffs), loss_diff=loss_diff)
+    assert max(diffs) < OUT_TOL, diffs
+    assert loss_diff < OUT_TOL, values
+
+
+def test_block_classes_are_shared_only_when_identical(tmp_path):
+    text, _ = _emit("blocks", tmp_path)
+    assert text.count("class ConvBn(nn.Module):") == 1
+    assert text.count(" = ConvBn()") == 6  # one body for the six conv_bn calls
+    assert "self.seq = Seq()" in text  # 3 input channels
+    assert "self.seq_1 = Seq2()" in text and "self.seq_2 = Seq2()" in text
+    assert "self.twice = Twice()" in text
+    assert "class Head(" not in text  # its softmax feeds the loss as logits: inlined
+    assert "loss = loss + self.seq_1.regularization_loss()" in text

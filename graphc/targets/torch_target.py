@@ -581,9 +581,7 @@ class _ClassEmitter:
                 plan.discard(call.id)
                 continue
             cons = consumer.get(call.outputs[0].id)
-            if cons is None or (
-                isinstance(cons, Call) and cons.layer.graph is None and not _inline_ok(cons)
-            ):
+            if cons is None or (isinstance(cons, Call) and cons.layer.graph is None and not _inline_ok(cons)):
                 plan.discard(call.id)
         changed = True
         pos = {c.id: i for i, c in enumerate(items)}

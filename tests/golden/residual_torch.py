@@ -186,18 +186,54 @@ def _keras_arrays(weights, name, count):
     return arrays
 
 
+class Residual(nn.Module):
+    """Block `residual` (residual.gdl:2)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv2d = nn.Conv2d(32, 32, 3, padding=1)  # residual.gdl:3
+        self.conv2d_1 = nn.Conv2d(32, 32, 3, padding=1)  # residual.gdl:4
+        self.conv2d_2 = nn.Conv2d(32, 32, 3, padding=1)  # residual.gdl:5
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        """Keras's initial-weight distributions."""
+        nn.init.xavier_uniform_(self.conv2d.weight)
+        nn.init.zeros_(self.conv2d.bias)
+        nn.init.xavier_uniform_(self.conv2d_1.weight)
+        nn.init.zeros_(self.conv2d_1.bias)
+        nn.init.xavier_uniform_(self.conv2d_2.weight)
+        nn.init.zeros_(self.conv2d_2.bias)
+
+    def load_keras_weights(self, weights, prefix, instance):
+        """Copy Keras weights: weights[layer name] = that layer's get_weights();
+        this call's layers are named `{prefix}{instance}_...` there."""
+        w = _keras_arrays(weights, prefix + instance + "_conv2d", 2)
+        _assign(self.conv2d.weight, w[0].transpose(3, 2, 0, 1))
+        _assign(self.conv2d.bias, w[1])
+        w = _keras_arrays(weights, prefix + instance + "_conv2d_1", 2)
+        _assign(self.conv2d_1.weight, w[0].transpose(3, 2, 0, 1))
+        _assign(self.conv2d_1.bias, w[1])
+        w = _keras_arrays(weights, prefix + instance + "_conv2d_2", 2)
+        _assign(self.conv2d_2.weight, w[0].transpose(3, 2, 0, 1))
+        _assign(self.conv2d_2.bias, w[1])
+
+    def forward(self, x):
+        y = F.relu(self.conv2d(x))  # residual.gdl:3
+        y = F.relu(self.conv2d_1(y))  # residual.gdl:4
+        y = F.relu(self.conv2d_2(y))  # residual.gdl:5
+        x = x + y  # residual.gdl:6
+        return x
+
+
 class ResnetTiny(nn.Module):
     """The `resnet_tiny` model (residual.gdl:9), built with classes=10."""
 
     def __init__(self):
         super().__init__()
         self.conv2d = nn.Conv2d(3, 32, 3, padding=1)  # residual.gdl:11
-        self.residual_conv2d = nn.Conv2d(32, 32, 3, padding=1)  # residual.gdl:3
-        self.residual_conv2d_1 = nn.Conv2d(32, 32, 3, padding=1)  # residual.gdl:4
-        self.residual_conv2d_2 = nn.Conv2d(32, 32, 3, padding=1)  # residual.gdl:5
-        self.residual_1_conv2d = nn.Conv2d(32, 32, 3, padding=1)  # residual.gdl:3
-        self.residual_1_conv2d_1 = nn.Conv2d(32, 32, 3, padding=1)  # residual.gdl:4
-        self.residual_1_conv2d_2 = nn.Conv2d(32, 32, 3, padding=1)  # residual.gdl:5
+        self.residual = Residual()  # residual.gdl:13
+        self.residual_1 = Residual()  # residual.gdl:13
         self.label = nn.Linear(32, 10)  # residual.gdl:16
         self.reset_parameters()
 
@@ -205,18 +241,8 @@ class ResnetTiny(nn.Module):
         """Keras's initial-weight distributions."""
         nn.init.xavier_uniform_(self.conv2d.weight)
         nn.init.zeros_(self.conv2d.bias)
-        nn.init.xavier_uniform_(self.residual_conv2d.weight)
-        nn.init.zeros_(self.residual_conv2d.bias)
-        nn.init.xavier_uniform_(self.residual_conv2d_1.weight)
-        nn.init.zeros_(self.residual_conv2d_1.bias)
-        nn.init.xavier_uniform_(self.residual_conv2d_2.weight)
-        nn.init.zeros_(self.residual_conv2d_2.bias)
-        nn.init.xavier_uniform_(self.residual_1_conv2d.weight)
-        nn.init.zeros_(self.residual_1_conv2d.bias)
-        nn.init.xavier_uniform_(self.residual_1_conv2d_1.weight)
-        nn.init.zeros_(self.residual_1_conv2d_1.bias)
-        nn.init.xavier_uniform_(self.residual_1_conv2d_2.weight)
-        nn.init.zeros_(self.residual_1_conv2d_2.bias)
+        self.residual.reset_parameters()
+        self.residual_1.reset_parameters()
         nn.init.xavier_uniform_(self.label.weight)
         nn.init.zeros_(self.label.bias)
 
@@ -225,38 +251,16 @@ class ResnetTiny(nn.Module):
         w = _keras_arrays(weights, prefix + "conv2d", 2)
         _assign(self.conv2d.weight, w[0].transpose(3, 2, 0, 1))
         _assign(self.conv2d.bias, w[1])
-        w = _keras_arrays(weights, prefix + "residual_conv2d", 2)
-        _assign(self.residual_conv2d.weight, w[0].transpose(3, 2, 0, 1))
-        _assign(self.residual_conv2d.bias, w[1])
-        w = _keras_arrays(weights, prefix + "residual_conv2d_1", 2)
-        _assign(self.residual_conv2d_1.weight, w[0].transpose(3, 2, 0, 1))
-        _assign(self.residual_conv2d_1.bias, w[1])
-        w = _keras_arrays(weights, prefix + "residual_conv2d_2", 2)
-        _assign(self.residual_conv2d_2.weight, w[0].transpose(3, 2, 0, 1))
-        _assign(self.residual_conv2d_2.bias, w[1])
-        w = _keras_arrays(weights, prefix + "residual_1_conv2d", 2)
-        _assign(self.residual_1_conv2d.weight, w[0].transpose(3, 2, 0, 1))
-        _assign(self.residual_1_conv2d.bias, w[1])
-        w = _keras_arrays(weights, prefix + "residual_1_conv2d_1", 2)
-        _assign(self.residual_1_conv2d_1.weight, w[0].transpose(3, 2, 0, 1))
-        _assign(self.residual_1_conv2d_1.bias, w[1])
-        w = _keras_arrays(weights, prefix + "residual_1_conv2d_2", 2)
-        _assign(self.residual_1_conv2d_2.weight, w[0].transpose(3, 2, 0, 1))
-        _assign(self.residual_1_conv2d_2.bias, w[1])
+        self.residual.load_keras_weights(weights, prefix, "residual")
+        self.residual_1.load_keras_weights(weights, prefix, "residual_1")
         w = _keras_arrays(weights, prefix + "label", 2)
         _assign(self.label.weight, w[0].T)
         _assign(self.label.bias, w[1])
 
     def forward(self, image, logits=False):
         x = F.relu(self.conv2d(image))  # residual.gdl:11
-        y = F.relu(self.residual_conv2d(x))  # residual.gdl:3
-        y = F.relu(self.residual_conv2d_1(y))  # residual.gdl:4
-        y = F.relu(self.residual_conv2d_2(y))  # residual.gdl:5
-        x = x + y  # residual.gdl:6
-        y = F.relu(self.residual_1_conv2d(x))  # residual.gdl:3
-        y = F.relu(self.residual_1_conv2d_1(y))  # residual.gdl:4
-        y = F.relu(self.residual_1_conv2d_2(y))  # residual.gdl:5
-        x = x + y  # residual.gdl:6
+        x = self.residual(x)  # residual.gdl:13
+        x = self.residual_1(x)  # residual.gdl:13
         x = x.mean((2, 3))  # residual.gdl:15
         label_logits = self.label(x)  # residual.gdl:16
         label = F.softmax(label_logits, dim=-1)
