@@ -1053,10 +1053,14 @@ class Compiler:
             if lv.args.get("activation") == "glu":
                 # Keras's symbolic shapes ignore that glu halves the last axis, so the
                 # functional model it builds disagrees with what it computes
-                self.error(file, span, "unsupported",
-                           'activation="glu" is not supported: Keras infers the last axis unchanged but '
-                           "glu halves it, so the Keras model breaks",
-                           "use a Dense of twice the size and multiply its halves, or another activation")
+                self.error(
+                    file,
+                    span,
+                    "unsupported",
+                    'activation="glu" is not supported: Keras infers the last axis unchanged but '
+                    "glu halves it, so the Keras model breaks",
+                    "use a Dense of twice the size and multiply its halves, or another activation",
+                )
             if not lv.args.get("trainable", True):
                 weights = [type(w)(w.name, w.shape, False) for w in weights]
             for msg, hint in inst.warnings(lv.args, types, outs):

@@ -481,17 +481,24 @@ class PReLU(TorchOp):
 
 @torch_op("Dropout")
 class Dropout(TorchOp):
-    def check(self, s):
-        if s.a.noise_shape is not None:
-            raise Unsupported(
-                "Dropout(noise_shape=...) is not supported by the torch target", arg="noise_shape"
-            )
+    """nn.Dropout; with noise_shape (one mask per sample, as EfficientNet's
+    stochastic depth), the mask is drawn in Keras's channels-last view."""
+
+    def wants(self, s):
+        return [CL if s.a.noise_shape is not None else None]
+
+    def reads_inputs_once(self, call):
+        return call.layer.full_args.get("noise_shape") is None
 
     def module(self, s):
         return f"nn.Dropout({lit(float(s.a.rate))})"
 
     def forward(self, s, xs, outs):
-        return f"{s.attr}({xs[0]})"
+        if s.a.noise_shape is None:
+            return f"{s.attr}({xs[0]})"
+        x = atom(xs[0])
+        dims = ", ".join(f"{x}.shape[{i}]" if d is None else lit(d) for i, d in enumerate(s.a.noise_shape))
+        return f"{x} * {s.attr}({x}.new_ones(({dims})))"
 
 
 @torch_op("SpatialDropout1D", "SpatialDropout2D")
