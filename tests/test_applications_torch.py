@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from graphc.api import compile_source
 from helpers import import_file
 from test_applications import APPS, wrapper_source
+
+from graphc.api import compile_source
 
 keras = pytest.importorskip("keras")
 torch = pytest.importorskip("torch")

@@ -7,7 +7,6 @@ import textwrap
 
 import numpy as np
 import pytest
-
 from helpers import ROOT, emit_to, import_file
 
 keras = pytest.importorskip("keras")
