@@ -106,6 +106,19 @@ def cmd_compile(args) -> int:
     program, status = _load(args.file, args.model)
     if program is None:
         return status
+    graph = program.entry(args.model)
+    if not graph.has_compile:
+        from graphc.diagnostics import Diagnostic
+
+        d = Diagnostic(
+            graph.file,
+            graph.span,
+            "warning",
+            "missing-loss",
+            f"model `{graph.name}` has no compile(...): the generated trainer cannot train it",
+            "add compile(optimizer=..., loss=...) to the model",
+        )
+        _print_diags([d], program.sources)
     try:
         outputs = emit_program(program, args.file, args.target, args.output, args.model)
     except Exception as exc:  # an emitter limitation: report, don't trace back

@@ -250,3 +250,11 @@ def test_graph_command(tmp_path):
     r = run("graph", tmp_path / "m.gdl", "-o", tmp_path / "m.svg")
     assert r.returncode == 0
     assert (tmp_path / "m.svg").exists() or ((tmp_path / "m.dot").exists() and "Graphviz" in r.stderr)
+
+
+def test_model_without_compile_warns_and_its_trainer_says_so(tmp_path):
+    (tmp_path / "e.gdl").write_text("model enc {\n  x = Input(shape=(4,))\n  output y = Dense(2)(x)\n}\n")
+    r = run(tmp_path / "e.gdl", "--target", "keras")
+    assert r.returncode == 0 and "warning: model `enc` has no compile(...)" in r.stderr
+    text = (tmp_path / "e_keras.py").read_text()
+    assert "nothing to train" in text

@@ -128,6 +128,8 @@ def train(
     verbose=0,
 ):
     """Compile (if needed) and fit; returns the Keras History."""
+    if not LOSSES:
+        raise SystemExit("this model has no compile(...) in its GDL source: nothing to train")
     keras.utils.set_random_seed(seed)
     if model is None:
         model = build_model()

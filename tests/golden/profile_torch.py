@@ -541,6 +541,8 @@ def train(
     without it, synthetic data.  `amp`: bfloat16 autocast; `use_compile`:
     torch.compile.
     """
+    if not LOSSES:
+        raise SystemExit("this model has no compile(...) in its GDL source: nothing to train")
     torch.manual_seed(seed)
     if device is None:
         device = "cuda" if torch.cuda.is_available() else "cpu"
