@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import textwrap
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -681,3 +682,32 @@ def test_fuzz_expressions(e):
     src = "x = " + e[0] + "\n"
     out = check(src)
     assert any(line.startswith("x = ") for line in out.splitlines())
+
+
+def _ir_view(text: str, path: str):
+    """Everything the compiler derives from a program, positions aside."""
+    from graphc.compiler.lower import compile_program
+
+    program = compile_program(path, text)
+    assert not program.errors
+    out = {}
+    for name, g in program.graphs.items():
+        out[name] = (
+            [
+                (layer.name, layer.type_name, [tuple(w.shape) for w in layer.weights], len(layer.calls))
+                for layer in g.layers
+            ],
+            [(n, str(t.type), t.type.dtype) for n, t, _ in g.outputs],
+            [str(t.type) for t in g.inputs],
+            [(e.output, e.loss, e.weight, e.config) for e in (g.compile or {}).get("losses", [])],
+            g.fit,
+        )
+    return out
+
+
+@pytest.mark.parametrize(
+    "path", sorted((Path(__file__).parent.parent / "examples").glob("*.gdl")), ids=lambda p: p.stem
+)
+def test_formatting_keeps_the_ir(path):
+    text = path.read_text()
+    assert _ir_view(format_source(text, str(path)), str(path)) == _ir_view(text, str(path))
