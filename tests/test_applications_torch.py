@@ -62,3 +62,35 @@ def test_torch_application_matches_keras(tmp_path, app, kwargs):
     scale = np.abs(want).max()
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * scale)
     keras.backend.clear_session()
+
+
+@pytest.mark.slow
+def test_stereo_depth_trains_a_step_in_torch(tmp_path):
+    """The spec's stereo_depth (a shared Xception base): its PyTorch module trains."""
+    import subprocess
+    import sys
+
+    from helpers import ROOT, emit_to
+
+    _, graph, out = emit_to(tmp_path, ROOT / "examples" / "stereo_depth.gdl", "torch")
+    mod = import_file(out)
+    assert sum(mod.count_params(mod.build_model())) == graph.trainable_params + graph.non_trainable_params
+    r = subprocess.run(
+        [
+            sys.executable,
+            str(out),
+            "--epochs",
+            "1",
+            "--steps-per-epoch",
+            "1",
+            "--batch-size",
+            "2",
+            "--device",
+            "cpu",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "loss=" in r.stdout
