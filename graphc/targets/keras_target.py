@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from graphc.compiler.ir import BlockCall, Call, Graph, Layer, Tensor
 from graphc.targets import common
-from graphc.targets.pycode import Namespace, fits, identifier, literal, wrapped_call
+from graphc.targets.pycode import Namespace, fits, identifier, literal, reuse_or_take, wrapped_call
 
 
 def _value(v, refs=None, pname=None) -> str:
@@ -111,15 +111,7 @@ class _Body:
         return uses, last
 
     def name_tensor(self, t: Tensor, base: str, at: int, last: dict, holder: dict) -> str:
-        base = identifier(base)
-        cur = holder.get(base)
-        if base in self.ns.used and not (cur is not None and last.get(cur, -1) <= at):
-            name = self.ns.take(base)
-        else:
-            self.ns.used.add(base)
-            name = base
-        holder[name] = t.id
-        self.names[t.id] = name
+        name = self.names[t.id] = reuse_or_take(self.ns, base, t.id, at, last, holder)
         return name
 
     def relative(self, layer: Layer) -> str | None:

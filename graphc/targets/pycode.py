@@ -82,6 +82,24 @@ class Namespace:
         return name
 
 
+def reuse_or_take(ns: Namespace, base: str, value_id: int, at: int, last: dict, holder: dict) -> str:
+    """A Python name for value `value_id` (bound at statement `at`), from `base`.
+
+    GDL rebinds names freely (`x = f(x)`); the generated code keeps the GDL name
+    while the value it held is no longer read after `at` (`last` maps a value to
+    the last statement reading it), and takes a fresh variant (`x_1`) otherwise.
+    `holder` maps each name to the value it holds now."""
+    base = identifier(base)
+    cur = holder.get(base)
+    if base in ns.used and not (cur is not None and last.get(cur, -1) <= at):
+        name = ns.take(base)
+    else:
+        ns.used.add(base)
+        name = base
+    holder[name] = value_id
+    return name
+
+
 def fits(line: str, indent: int = 4) -> bool:
     return indent + len(line) <= LINE
 

@@ -29,7 +29,7 @@ from graphc.diagnostics import Diagnostic
 from graphc.targets import common
 from graphc.targets.errors import EmitError
 from graphc.targets.keras_target import _flatten, _function_ok, _subtree_calls
-from graphc.targets.pycode import Namespace, identifier, literal
+from graphc.targets.pycode import Namespace, identifier, literal, reuse_or_take
 from graphc.targets.torch_ops import CF, CL, FUSABLE, REGISTRY, Site, Unsupported, convert, dim_text, penalty
 
 LINE = 88  # every emitted line fits black/ruff's default width (and the repo's 110)
@@ -668,15 +668,7 @@ class _ClassEmitter:
         inline = self._inline_plan(uses)
 
         def name_tensor(t, base, at):
-            base = identifier(base)
-            cur = holder.get(base)
-            if base in self.ns.used and not (cur is not None and last.get(cur, -1) <= at):
-                name = self.ns.take(base)
-            else:
-                self.ns.used.add(base)
-                name = base
-            holder[name] = t.id
-            names[t.id] = name
+            name = names[t.id] = reuse_or_take(self.ns, base, t.id, at, last, holder)
             return name
 
         def value(t):
