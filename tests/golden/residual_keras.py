@@ -135,7 +135,7 @@ def train(
 ):
     """Compile (if needed) and fit; returns the Keras History."""
     if not LOSSES:
-        raise SystemExit("this model has no compile(...) in its GDL source: nothing to train")
+        raise SystemExit("the model has no compile(...) in its GDL: nothing to train")
     keras.utils.set_random_seed(seed)
     if model is None:
         model = build_model()

@@ -441,7 +441,7 @@ def train(
     torch.compile.
     """
     if not LOSSES:
-        raise SystemExit("this model has no compile(...) in its GDL source: nothing to train")
+        raise SystemExit("the model has no compile(...) in its GDL: nothing to train")
     torch.manual_seed(seed)
     if device is None:
         device = "cuda" if torch.cuda.is_available() else "cpu"
