@@ -915,9 +915,19 @@ class Compiler:
         lv.refs = {}
         if scope.kind == "block":
             exprs = {**dict(zip(positional, e.args)), **{k.name: k.value for k in e.kwargs}}
+
+            def is_param(x):
+                return isinstance(x, S.Name) and x.id in scope.params and x.id not in scope.rebound
+
             for pname, expr in exprs.items():
-                if isinstance(expr, S.Name) and expr.id in scope.params and expr.id not in scope.rebound:
+                if is_param(expr):
                     lv.refs[pname] = expr.id
+            # an explicit name built from parameters (`name=f"{name}_bn"`) stays a template
+            expr = exprs.get("name")
+            if isinstance(expr, S.FString) and all(
+                isinstance(p, str) or (is_param(p[0]) and not p[1]) for p in expr.parts
+            ):
+                lv.name_parts = [p if isinstance(p, str) else ("param", p[0].id) for p in expr.parts]
         for v in list(args) + list(kwargs.values()):
             if isinstance(v, LayerVal):
                 lv.inner = v
@@ -1124,6 +1134,7 @@ class Compiler:
             layer.full_args = lv.args
             layer.raw_args = getattr(lv, "raw", {})
             layer.refs = getattr(lv, "refs", {})
+            layer.name_parts = getattr(lv, "name_parts", None)
             layer.function_form = getattr(lv, "function_form", False)
             if lv.inner is not None:
                 layer.inner = lv.inner

@@ -8,6 +8,8 @@ target's weight loader agree on names.
 
 from __future__ import annotations
 
+import re
+
 from graphc.compiler.ir import BlockCall, Call, Graph, Layer, Tensor
 from graphc.targets import common
 from graphc.targets.pycode import Namespace, fits, identifier, literal, reuse_or_take, wrapped_call
@@ -122,9 +124,25 @@ class _Body:
 
     def layer_name(self, layer: Layer) -> str:
         rel = self.relative(layer)
-        return 'f"{' + self.name_param + "}_" + rel + '"' if rel is not None else literal(layer.name)
+        if rel is not None:
+            return 'f"{' + self.name_param + "}_" + rel + '"'
+        if self.refs_ok and layer.explicit_name:
+            if "name" in layer.refs:  # name=name
+                return identifier(layer.refs["name"])
+            parts = layer.name_parts  # name=f"{name}_bn"
+            if parts and all(isinstance(p, tuple) or re.fullmatch(r"[\w./-]*", p) for p in parts):
+                return (
+                    'f"'
+                    + "".join(p if isinstance(p, str) else "{" + identifier(p[1]) + "}" for p in parts)
+                    + '"'
+                )
+        return literal(layer.name)
 
     def var_base(self, layer: Layer) -> str:
+        if self.refs_ok and layer.explicit_name and ("name" in layer.refs or layer.name_parts):
+            from graphc.compiler.lower import snake
+
+            return snake(layer.op.name)  # the name itself varies between calls
         return self.relative(layer) or layer.var or layer.name
 
     def ctor(self, layer: Layer) -> str:
@@ -335,6 +353,7 @@ class KerasEmitter:
         for c in _subtree_calls(bc):
             if c.block is bc:
                 passed.update(c.layer.refs.values())
+                passed.update(p[1] for p in c.layer.name_parts or () if isinstance(p, tuple))
         value_params = [(p, v) for p, v in bc.params if not isinstance(v, Tensor) and p in passed]
         ns_reserved.update(identifier(p) for p, _ in value_params)
         body = _Body(self, bc.items, tensor_params, bc.outputs, bc.instance, True, reserved=ns_reserved)
@@ -343,9 +362,9 @@ class KerasEmitter:
         rets = [body.names[t.id] for t in bc.outputs]
         lines.append("return " + ", ".join(rets))
         sig = [identifier(p) for p, v in bc.params if isinstance(v, Tensor)]
-        for p, v in value_params:
-            default = bc.defaults.get(p, v)
-            sig.append(f"{identifier(p)}={literal(default)}")
+        # parameters without a GDL default come first, then those with one
+        sig += [identifier(p) for p, _ in value_params if p not in bc.defaults]
+        sig += [f"{identifier(p)}={literal(bc.defaults[p])}" for p, _ in value_params if p in bc.defaults]
         key = (bc.name, tuple(sig), tuple(lines))
         if key in self.block_fns:
             return self.block_fns[key], passed
