@@ -127,3 +127,4 @@ def test_import_cycle_and_missing_use(tmp_path):
     )
     program = compile_program(str(tmp_path / "c.gdl"))
     assert [(d.code, d.span.line) for d in program.errors] == [("io", 1)]
+    assert "relative to the file" in program.errors[0].hint

@@ -120,7 +120,6 @@ class BlockCall:
     name: str  # the block's name in GDL
     instance: str  # unique per graph: "residual", "residual_1", ...
     params: list  # [(parameter name, value)] in definition order (Tensors or compile-time values)
-    refs: dict = field(default_factory=dict)  # not used yet
     items: list = field(default_factory=list)
     outputs: list = field(default_factory=list)  # returned Tensors
     returned: object = None  # what the block returned (a Tensor, a list of them, or None)

@@ -62,10 +62,9 @@ class Compiler:
         self._seen: set = set()
         self.sources = Sources()
         self.modules: dict[str, ModuleEnv] = {}
-        self.loader = loader or (lambda p: Path(p).read_text(encoding="utf-8"))
+        self.loader = loader or _default_loader
         self.counter = 0
         self.stack: list = []  # defs being evaluated (recursion check)
-        self.graph_stack: list[Graph] = []
         self.name_counts: dict = {}  # graph id -> {base: count}
         self.blocks: list[BlockCall] = []  # block calls being evaluated in the current graph
         self.taken: dict = {}  # graph id -> the layer names it uses
@@ -267,13 +266,11 @@ class Compiler:
         scope = Scope(dv.module, "model", graph, node.name.id)
         scope.vars.update(args)
         self.stack.append(dv)
-        self.graph_stack.append(graph)
         saved_blocks, self.blocks = self.blocks, []
         try:
             self.exec_body(scope, node.body)
         finally:
             self.stack.pop()
-            self.graph_stack.pop()
             self.blocks = saved_blocks
         graph.had_errors = scope.aborted or sum(d.is_error for d in self.diags) > errors_before
         self._finish_model(scope, graph)
@@ -1101,7 +1098,7 @@ class Compiler:
             if explicit and explicit in self.taken.get(id(graph), ()):
                 self.error(
                     file,
-                    _kwarg_span(lv.span),
+                    lv.span,
                     "redefinition",
                     f'two layers are named "{explicit}" in model `{graph.name}`',
                 )
@@ -1404,10 +1401,6 @@ def _arg_span(e: S.Call, arg):
         if k.name == arg:
             return S.Span(k.span.line, k.span.col, k.value.span.end_line, k.value.span.end_col)
     return e.func.span if not isinstance(e.func, S.Call) else e.span
-
-
-def _kwarg_span(span):
-    return span
 
 
 _BIN = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from graphc.compiler.ir import Graph
+from graphc.compiler.ir import BlockCall, Call, Graph, Tensor
 from graphc.targets.pycode import literal
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -55,59 +55,44 @@ def input_name(t) -> str:
     return t.input_name or t.var or f"input_{t.id}"
 
 
-def use_counts(g: Graph) -> dict:
-    uses: dict[int, int] = {}
-    for call in g.calls:
-        for t in call.inputs:
-            uses[t.id] = uses.get(t.id, 0) + 1
-    for _, t, _ in g.outputs:
-        uses[t.id] = uses.get(t.id, 0) + 1
-    return uses
+def item_inputs(it) -> list:
+    """The tensors a Call or a BlockCall reads."""
+    if isinstance(it, Call):
+        return list(it.inputs)
+    return [v for _, v in it.params if isinstance(v, Tensor)]
 
 
-def last_use(g: Graph) -> dict:
-    last: dict[int, int] = {}
-    for i, call in enumerate(g.calls):
-        for t in call.inputs:
-            last[t.id] = i
-    for _, t, _ in g.outputs:
-        last[t.id] = len(g.calls)
-    return last
-
-
-def inline_plan(g: Graph, uses: dict) -> set:
+def inline_plan(items: list, uses: dict, result_ids: set, may_inline) -> set:
     """Calls whose single, unnamed, single-use result is written inside its consumer
-    (`concatenate([lstm(left), lstm(right)])`).  A call is inlined only when every
-    call between it and its consumer is inlined into the same consumer."""
-    out_ids = {t.id for _, t, _ in g.outputs}
-    pos = {c.id: i for i, c in enumerate(g.calls)}
+    (`concatenate([lstm(left), lstm(right)])`): a call is inlined only when every
+    item between it and its consumer is inlined into the same consumer, and
+    `may_inline(layer)` allows it.  Block calls are never inlined."""
     consumer: dict[int, int] = {}
-    for i, c in enumerate(g.calls):
-        for t in c.inputs:
+    for i, it in enumerate(items):
+        for t in item_inputs(it):
             consumer.setdefault(t.id, i)
     inlined: set = set()
-    for k in range(len(g.calls)):
-        group = {k}
-        j = k - 1
+    for k, it in enumerate(items):
+        if isinstance(it, BlockCall):
+            continue
+        group, j = {k}, k - 1
         while j >= 0:
-            prev = g.calls[j]
-            if len(prev.outputs) != 1:
+            prev = items[j]
+            if isinstance(prev, BlockCall) or len(prev.outputs) != 1:
                 break
             t = prev.outputs[0]
-            ok = (
+            if not (
                 t.var is None
                 and uses.get(t.id, 0) == 1
-                and t.id not in out_ids
+                and t.id not in result_ids
                 and consumer.get(t.id) in group
                 and prev.id not in inlined
-                and (prev.layer.graph is None or not prev.layer.shared)
-            )
-            if not ok:
+                and may_inline(prev.layer)
+            ):
                 break
             inlined.add(prev.id)
             group.add(j)
             j -= 1
-    del pos
     return inlined
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from graphc.compiler.ir import BlockCall, Call, Graph, Layer, Tensor
+from graphc.compiler.ir import BlockCall, Graph, Layer, Tensor
 from graphc.targets import common
 from graphc.targets.pycode import Namespace, fits, identifier, literal, reuse_or_take, wrapped_call
 
@@ -104,7 +104,7 @@ class _Body:
         uses: dict[int, int] = {}
         last: dict[int, int] = {}
         for i, it in enumerate(self.items):
-            for t in _inputs(it):
+            for t in common.item_inputs(it):
                 uses[t.id] = uses.get(t.id, 0) + 1
                 last[t.id] = i
         for t in self.results:
@@ -166,7 +166,9 @@ class _Body:
             args.append(f"name={literal(common.input_name(t))}")
             self.statement(f"{name} = keras.Input({', '.join(args)})", common.where(t))
         result_ids = {t.id for t in self.results}
-        inline = self.inline_plan(uses, result_ids)
+        inline = common.inline_plan(
+            self.items, uses, result_ids, lambda layer: layer.graph is None and not layer.shared
+        )
         exprs: dict[int, str] = {}
         for idx, it in enumerate(self.items):
             if isinstance(it, BlockCall):
@@ -287,43 +289,6 @@ class _Body:
         else:
             lines.extend(wrapped_call(f"{lhs} = {callee}", args, 4))
         return lines
-
-    def inline_plan(self, uses, result_ids) -> set:
-        """Unnamed single-use results written inside their consumer, when every item
-        between them is inlined into the same consumer."""
-        consumer: dict[int, int] = {}
-        for i, it in enumerate(self.items):
-            for t in _inputs(it):
-                consumer.setdefault(t.id, i)
-        inlined: set = set()
-        for k, it in enumerate(self.items):
-            if isinstance(it, BlockCall):
-                continue
-            group, j = {k}, k - 1
-            while j >= 0:
-                prev = self.items[j]
-                if isinstance(prev, BlockCall) or len(prev.outputs) != 1:
-                    break
-                t = prev.outputs[0]
-                if not (
-                    t.var is None
-                    and uses.get(t.id, 0) == 1
-                    and t.id not in result_ids
-                    and consumer.get(t.id) in group
-                    and prev.layer.graph is None
-                    and not prev.layer.shared
-                ):
-                    break
-                inlined.add(prev.id)
-                group.add(j)
-                j -= 1
-        return inlined
-
-
-def _inputs(it) -> list:
-    if isinstance(it, Call):
-        return list(it.inputs)
-    return [v for _, v in it.params if isinstance(v, Tensor)]
 
 
 class KerasEmitter:

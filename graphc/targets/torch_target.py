@@ -568,10 +568,11 @@ class _ClassEmitter:
         common.inline_plan, minus consumers that read an input twice, and minus
         calls whose deferral would cross a statement."""
         items = self.items
-        plan = set(self._base_inline_plan(uses))
+        out_ids = {t.id for t in self.out_tensors}
+        plan = common.inline_plan(items, uses, out_ids, lambda layer: layer.graph is None or not layer.shared)
         consumer = {}
         for it in items:
-            for t in _item_inputs(it):
+            for t in common.item_inputs(it):
                 consumer.setdefault(t.id, it)
         calls = [it for it in items if isinstance(it, Call)]
         for call in calls:
@@ -597,38 +598,6 @@ class _ClassEmitter:
                     changed = True
         return plan
 
-    def _base_inline_plan(self, uses) -> set:
-        """common.inline_plan over this class's items (block calls are never inlined)."""
-        items = self.items
-        out_ids = {t.id for t in self.out_tensors}
-        consumer: dict[int, int] = {}
-        for i, it in enumerate(items):
-            for t in _item_inputs(it):
-                consumer.setdefault(t.id, i)
-        inlined: set = set()
-        for k in range(len(items)):
-            group = {k}
-            j = k - 1
-            while j >= 0:
-                prev = items[j]
-                if isinstance(prev, BlockCall) or len(prev.outputs) != 1:
-                    break
-                t = prev.outputs[0]
-                ok = (
-                    t.var is None
-                    and uses.get(t.id, 0) == 1
-                    and t.id not in out_ids
-                    and consumer.get(t.id) in group
-                    and prev.id not in inlined
-                    and (prev.layer.graph is None or not prev.layer.shared)
-                )
-                if not ok:
-                    break
-                inlined.add(prev.id)
-                group.add(j)
-                j -= 1
-        return inlined
-
     def _run_call(self, site, call, outs, names, exprs, pre):
         """An entry's forward code for `call`, its inputs converted to the wanted layouts
         (inputs written twice by the entry are bound to names first, in `pre`)."""
@@ -653,7 +622,7 @@ class _ClassEmitter:
         uses: dict[int, int] = {}
         last: dict[int, int] = {}
         for i, it in enumerate(self.items):
-            for t in _item_inputs(it):
+            for t in common.item_inputs(it):
                 uses[t.id] = uses.get(t.id, 0) + 1
                 last[t.id] = i
         for t in self.out_tensors:
@@ -850,12 +819,6 @@ class _ClassEmitter:
             "block": self.block is not None,
             "inputs": self.params,
         }
-
-
-def _item_inputs(it) -> list:
-    if isinstance(it, Call):
-        return list(it.inputs)
-    return [v for _, v in it.params if isinstance(v, Tensor)]
 
 
 def _return(names: list[str], indent: int) -> list[str]:
