@@ -6,16 +6,16 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml runtime/pyproject.toml | cksum | cut -d' ' -f1)
 DEMO := examples/profile.gdl
 OUT := out
 
 .PHONY: demo test setup bench lint golden clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml runtime/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m pip install --quiet -e ./runtime -e ".[test]"
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

@@ -1,0 +1,1 @@
+"""Training helpers for graphc-generated Keras modules (imports keras)."""

@@ -1,0 +1,1 @@
+"""Keras training semantics in PyTorch (imports torch)."""
