@@ -16,8 +16,9 @@ import sys
 from pathlib import Path
 
 from graphc import __version__
-from graphc.api import emit, load_program, write_atomic
-from graphc.diagnostics import render_text
+from graphc.api import OutputError, emit, load_program, write_atomic
+from graphc.diagnostics import CompileError, Sources, render_text
+from graphc.targets.errors import EmitError
 
 MANIFEST = ".graphc-build.json"
 
@@ -35,12 +36,18 @@ def build_tree(src: str, out: str, target: str, stream=None) -> int:
     stream = stream or sys.stderr
     src_dir, out_dir = Path(src), Path(out)
     if not src_dir.is_dir():
-        print(f"graphc build: {src} is not a directory", file=stream)
+        why = "not a directory" if src_dir.exists() else "no such directory"
+        print(f"{src}: error: cannot build: {why}", file=stream)
+        return 2
+    if out_dir.exists() and not out_dir.is_dir():
+        print(f"{out}: error: cannot write: not a directory", file=stream)
         return 2
     manifest_path = out_dir / MANIFEST
     try:
         manifest = json.loads(manifest_path.read_text())
     except (OSError, ValueError):
+        manifest = {}
+    if not isinstance(manifest, dict):  # not one graphc wrote: rebuild everything
         manifest = {}
     targets = ["keras", "torch"] if target == "both" else [target]
     pending: list[tuple[Path, str]] = []
@@ -49,7 +56,13 @@ def build_tree(src: str, out: str, target: str, stream=None) -> int:
     skipped = 0
     for path in sorted(src_dir.rglob("*.gdl")):
         rel = path.relative_to(src_dir)
-        program = load_program(str(path))
+        try:
+            program = load_program(str(path))
+        except CompileError as exc:  # cannot be read (not UTF-8, a directory named *.gdl, ...)
+            for d in exc.diagnostics:
+                print(render_text(d, Sources()), file=stream)
+            errors += 1
+            continue
         for d in program.diagnostics:
             print(render_text(d, program.sources), file=stream)
         if program.errors:
@@ -65,15 +78,26 @@ def build_tree(src: str, out: str, target: str, stream=None) -> int:
             if manifest.get(key) == digest and dest.exists():
                 skipped += 1
                 continue
-            pending.append((dest, emit(program, program.entry(), t, path.name)))
+            try:
+                text = emit(program, program.entry(), t, path.name)
+            except EmitError as exc:  # e.g. a layer without a PyTorch spelling
+                print(render_text(exc.diagnostic, program.sources), file=stream)
+                errors += 1
+                break
+            pending.append((dest, text))
             new_manifest[key] = digest
     if errors:
         print(f"graphc build: {errors} file{'s' * (errors != 1)} with errors; nothing written", file=stream)
         return 1
-    for dest, text in pending:
-        write_atomic(str(dest), text)
-        print(f"built {dest}", file=stream)
-    if pending:
-        write_atomic(str(manifest_path), json.dumps(new_manifest, indent=1, sort_keys=True) + "\n")
+    try:
+        for dest, text in pending:
+            write_atomic(str(dest), text)
+            print(f"built {dest}", file=stream)
+        if pending:
+            write_atomic(str(manifest_path), json.dumps(new_manifest, indent=1, sort_keys=True) + "\n")
+    except OutputError as exc:
+        where, _, reason = str(exc).partition(": ")
+        print(f"{where}: error: cannot write: {reason}", file=stream)
+        return 2
     print(f"graphc build: {len(pending)} built, {skipped} up to date", file=stream)
     return 0

@@ -1,7 +1,7 @@
 """The `graphc` command line.
 
     graphc FILE.gdl --target keras|torch|both [-o OUT] [--model NAME] [--check]
-    graphc check FILE... [--format text|json|github]
+    graphc check FILE... [--format text|json|github] [-q]
     graphc summary FILE [--model NAME]
     graphc fmt FILE... [--check]
     graphc graph FILE [--model NAME] [-o model.svg|.png|.dot]
@@ -38,6 +38,10 @@ def _exit_code(diags) -> int:
     return 1 if any(d.is_error for d in diags) else 0
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{'no' if n == 0 else n} {word}{'s' * (n != 1)}"
+
+
 def cmd_check(args) -> int:
     from graphc.api import check_file
 
@@ -53,25 +57,30 @@ def cmd_check(args) -> int:
         status = max(status, _exit_code(diags))
     if args.format == "json":
         _print_diags(all_diags, None, "json")
-    elif args.format == "text":
+    elif args.format == "text" and not args.quiet:
         n_err = sum(d.is_error for d in all_diags)
         n_warn = len(all_diags) - n_err
-        if all_diags:
-            print(
-                f"{n_err} error{'s' * (n_err != 1)}, {n_warn} warning{'s' * (n_warn != 1)} in "
-                f"{len(args.files)} file{'s' * (len(args.files) != 1)}",
-                file=sys.stderr,
-            )
+        n_files = len(args.files)
+        print(
+            f"{n_files} file{'s' * (n_files != 1)} checked: "
+            f"{_plural(n_err, 'error')}, {_plural(n_warn, 'warning')}",
+            file=sys.stderr,
+        )
     return status
 
 
 def _load(path, model):
     from graphc.api import load_program
+    from graphc.diagnostics import CompileError, Sources
 
-    program = load_program(path, model=model)
+    try:
+        program = load_program(path, model=model)
+    except CompileError as exc:  # the file cannot be read: one line, exit 2
+        _print_diags(exc.diagnostics, Sources())
+        return None, 2
     _print_diags(program.diagnostics, program.sources)
     if program.errors:
-        return None, 2 if any(d.code == "io" and d.span.line == 0 for d in program.errors) else 1
+        return None, 1
     if not program.graphs:
         from graphc.compiler.syntax import Span
         from graphc.diagnostics import Diagnostic
@@ -130,7 +139,7 @@ def cmd_compile(args) -> int:
             print(render_text(exc.diagnostic, program.sources), file=sys.stderr)
             return 1
         raise
-    return write_outputs(outputs, check=args.check)
+    return write_outputs(outputs, check=args.check, sources=(args.file,))
 
 
 def cmd_fmt(args) -> int:
@@ -146,7 +155,17 @@ def cmd_graph(args) -> int:
     if program is None:
         return status
     out = args.output or args.file.rsplit(".", 1)[0] + ".svg"
-    written, message = render(program.entry(args.model), out)
+    try:
+        written, message = render(program.entry(args.model), out)
+    except ValueError as exc:  # an output name graphc cannot render to
+        print(f"{out}: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(
+            f"{exc.filename or out}: error: cannot write: {(exc.strerror or str(exc)).lower()}",
+            file=sys.stderr,
+        )
+        return 2
     if message:
         print(message, file=sys.stderr)
     print(f"wrote {written}")
@@ -167,6 +186,10 @@ def main(argv=None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the environment (a full disk, a vanished directory): one line, not a traceback
+        where = exc.filename if isinstance(exc.filename, str) else "graphc"
+        print(f"{where}: error: {(exc.strerror or str(exc)).lower()}", file=sys.stderr)
+        return 2
 
 
 def _main(argv) -> int:
@@ -176,6 +199,9 @@ def _main(argv) -> int:
         if cmd == "check":
             p.add_argument("files", nargs="+", metavar="FILE")
             p.add_argument("--format", choices=("text", "json", "github"), default="text")
+            p.add_argument(
+                "-q", "--quiet", action="store_true", help="no summary line (diagnostics are still printed)"
+            )
             return cmd_check(p.parse_args(argv))
         if cmd == "summary":
             p.add_argument("file", metavar="FILE")

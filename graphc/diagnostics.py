@@ -81,7 +81,9 @@ class Diagnostic:
         return self.severity == "error"
 
     def header(self) -> str:
-        return f"{self.file}:{self.span.line}:{self.span.col}: {self.severity}: {self.message} [{self.code}]"
+        # a diagnostic about a whole file (it cannot be read) has no position: `FILE: error: ...`
+        where = f"{self.file}:{self.span.line}:{self.span.col}" if self.span.line else self.file
+        return f"{where}: {self.severity}: {self.message} [{self.code}]"
 
     def to_json(self) -> dict:
         return {
@@ -174,15 +176,23 @@ def render_text(diag: Diagnostic, sources: Sources) -> str:
 
 
 def render_github(diag: Diagnostic) -> str:
+    """A GitHub workflow command (`::error file=...::message`), escaped as the
+    runner expects: `%`, CR and LF everywhere, and `:` and `,` in properties."""
+
     def esc(s: str) -> str:
         return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
+    def prop(s: str) -> str:
+        return esc(s).replace(":", "%3A").replace(",", "%2C")
+
     msg = diag.message + (f" ({diag.hint})" if diag.hint else "")
-    return (
-        f"::{diag.severity} file={diag.file},line={diag.span.line},col={diag.span.col},"
-        f"endLine={diag.span.end_line},endColumn={diag.span.end_col},"
-        f"title=graphc [{diag.code}]::{esc(msg)}"
-    )
+    where = f"file={prop(diag.file)}"
+    if diag.span.line:  # 0: the whole file (it cannot be read)
+        where += (
+            f",line={diag.span.line},col={diag.span.col},"
+            f"endLine={diag.span.end_line},endColumn={diag.span.end_col}"
+        )
+    return f"::{diag.severity} {where},title={prop(f'graphc [{diag.code}]')}::{esc(msg)}"
 
 
 def render_json(diags: list[Diagnostic]) -> str:

@@ -535,14 +535,172 @@ def _describe(term: str) -> str:
     return f"`{term.lower()}`"
 
 
+# ------------------------------------------------------------ syntax hints
+# Each check looks at the text around a syntax error for a habit from another
+# language (Python's `elif`, C's `//` comments, a word processor's curly quotes,
+# a non-ASCII name) and, when it finds one, reports the error at that habit
+# with the GDL spelling.  They only run once parsing has failed.
+
+_CURLY_QUOTES = "\u201c\u201d\u201e\u201f\u2018\u2019\u201a\u201b\u00ab\u00bb\u2039\u203a"
+_LOOKALIKES = {
+    "\u2212": "-",  # minus sign
+    "\u2013": "-",  # en dash
+    "\u2014": "-",  # em dash
+    "\u00d7": "*",
+    "\u00f7": "/",
+    "\u2264": "<=",
+    "\u2265": ">=",
+    "\u2260": "!=",
+    "\u2026": "...",
+}
+_ASCII_ALTERNATIVES = {"!": "`not`", "&": "`and`", "|": "`or`", "`": "a `\"` or `'` quote"}
+# strings (closed or not), a `#` comment, a `//`, a `/*`, or any other character
+_LINE_SCAN = re.compile(r""""(?:[^"\\\n]|\\.)*"?|'(?:[^'\\\n]|\\.)*'?|#.*|//|/\*|[^"'#/]+|/""")
+
+
+def _line_bounds(text: str, pos: int) -> tuple[int, int]:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
+
+
+def _span_at(text: str, start: int, end: int) -> S.Span:
+    line = text.count("\n", 0, start) + 1
+    col = start - (text.rfind("\n", 0, start) + 1) + 1
+    return S.Span(line, col, line, col + (end - start), start, end)
+
+
+def _c_comment(text: str, pos: int) -> int | None:
+    """The offset of a `//` or `/*` at or before `pos` on its line, outside strings and `#` comments."""
+    start, end = _line_bounds(text, pos)
+    for m in _LINE_SCAN.finditer(text, start, end):
+        if m.start() > pos or m.group().startswith("#"):
+            return None
+        if m.group() in ("//", "/*"):
+            return m.start()
+    return None
+
+
+def _comment_diag(path: str, text: str, at: int) -> Diagnostic:
+    mark = text[at : at + 2]
+    return Diagnostic(
+        path,
+        _span_at(text, at, at + 2),
+        "error",
+        "syntax",
+        f"`{mark}` does not start a comment in GDL",
+        "comments start with `#`: " + ("`# ...`" if mark == "//" else "write `#` at the start of each line"),
+    )
+
+
+def _is_name_char(ch: str) -> bool:
+    return ("a" + ch).isidentifier()
+
+
+def _char_diag(path: str, text: str, pos: int, span: S.Span) -> Diagnostic:
+    """A character no GDL token starts with."""
+    import unicodedata
+
+    ch = text[pos] if pos < len(text) else "?"
+
+    def diag(message, hint=None, where=span):
+        return Diagnostic(path, where, "error", "syntax", message, hint)
+
+    if ch in _CURLY_QUOTES:
+        _, end = _line_bounds(text, pos)
+        close = next((i for i in range(pos + 1, end) if text[i] in _CURLY_QUOTES), None)
+        if close is None:
+            return diag(f"typographic quote `{ch}` (a word processor's curly quote)", 'use `"` for strings')
+        body = text[pos + 1 : close]
+        return diag(
+            f"typographic quotes `{ch}{text[close]}` (a word processor's curly quotes)",
+            f"write strings with straight quotes: {quote_string(body)}",
+            _span_at(text, pos, close + 1),
+        )
+    if ord(ch) > 127 and _is_name_char(ch):
+        start, end = pos, pos + 1
+        while start > 0 and _is_name_char(text[start - 1]):
+            start -= 1
+        while end < len(text) and _is_name_char(text[end]):
+            end += 1
+        word = text[start:end]
+        ascii_word = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+        ascii_word = re.sub(r"\W", "_", ascii_word)
+        if ascii_word.isidentifier() and ascii_word not in RESERVED and ascii_word != word:
+            hint = f"rename it `{ascii_word}`"
+        else:
+            hint = "rename it with ASCII letters, digits and `_`"
+        return diag(
+            f"`{word}` is not a valid name: GDL names use ASCII letters, digits and `_`",
+            hint,
+            _span_at(text, start, end),
+        )
+    if ord(ch) > 127:
+        name = unicodedata.name(ch, "")
+        what = f"`{ch}` (U+{ord(ch):04X}{' ' + name if name else ''})"
+        if ch in _LOOKALIKES:
+            return diag(f"unexpected character {what}", f"write `{_LOOKALIKES[ch]}`")
+        if ch == "\ufeff" and pos == 0:
+            return diag(
+                "the text starts with a byte-order mark (U+FEFF)", "remove it (save as UTF-8 without BOM)"
+            )
+        if unicodedata.category(ch) in ("Zs", "Cf", "Cc", "Zl", "Zp"):
+            return diag(f"invisible character {what}", "delete it, or replace it with a normal space")
+        return diag(f"unexpected character {what}")
+    hint = None
+    if ch in "\"'":
+        hint = "close the string on the same line"
+    elif ch in _ASCII_ALTERNATIVES and not (ch == "!" and text[pos + 1 : pos + 2] == "="):
+        hint = f"GDL writes {_ASCII_ALTERNATIVES[ch]}"
+    elif ch == "\\":
+        hint = "a `\\` continues a statement only at the very end of a line"
+    return diag(f"unexpected character `{ch}`", hint)
+
+
+def quote_string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _habit_diag(path: str, text: str, tok: Token) -> Diagnostic | None:
+    """A habit from Python or C just before an unexpected token, or None."""
+    at = _c_comment(text, tok.start_pos)
+    if at is not None and (at == tok.start_pos or tok.type in ("NAME", "NUMBER", "STRING", "FSTRING")):
+        return _comment_diag(path, text, at)
+    start, _ = _line_bounds(text, tok.start_pos)
+    before = text[start : tok.start_pos]
+    m = re.search(r"(?<![\w.])elif\s*$", before)
+    if m:
+        return Diagnostic(
+            path,
+            _span_at(text, start + m.start(), start + m.start() + 4),
+            "error",
+            "syntax",
+            "GDL has no `elif`",
+            "write `else if`: `} else if CONDITION {`",
+        )
+    if tok.type == "COLON":
+        m = re.match(r"\s*(\}\s*)?(if|else|for|elif|while|def)\b", before)
+        if m:
+            return Diagnostic(
+                path,
+                _tspan(tok),
+                "error",
+                "syntax",
+                "unexpected `:`: GDL blocks are written in braces, not after a colon",
+                f"write `{m.group(2)} ... {{` and close the block with `}}`",
+            )
+    return None
+
+
 def _syntax_diag(path: str, exc: UnexpectedInput, text: str) -> Diagnostic:
     if isinstance(exc, UnexpectedCharacters):
-        ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else "?"
-        span = S.Span(exc.line, exc.column, exc.line, exc.column + 1)
-        hint = None
-        if ch in "\"'":
-            hint = "close the string on the same line"
-        return Diagnostic(path, span, "error", "syntax", f"unexpected character `{ch}`", hint)
+        pos = exc.pos_in_stream
+        at = _c_comment(text, pos)
+        if at is not None:
+            return _comment_diag(path, text, at)
+        return _char_diag(
+            path, text, pos, S.Span(exc.line, exc.column, exc.line, exc.column + 1, pos, pos + 1)
+        )
     tok = getattr(exc, "token", None)
     expected = sorted({_describe(t) for t in getattr(exc, "expected", ()) or ()})
     opened = _Lexer.opened
@@ -571,6 +729,10 @@ def _syntax_diag(path: str, exc: UnexpectedInput, text: str) -> Diagnostic:
             "unexpected end of file" + (f"; expected {_or(expected)}" if expected else ""),
             "a bracket or block may be left open",
         )
+    if tok.start_pos is not None:
+        habit = _habit_diag(path, text, tok)
+        if habit is not None:
+            return habit
     if tok.type == "_NL":
         what = (
             "end of line"
