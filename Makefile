@@ -1,6 +1,9 @@
 # graphc: the two commands of the README.
 #   make demo   set up, compile examples/profile.gdl to Keras and PyTorch, train each briefly
 #   make test   set up, run the whole test suite
+# and for development (docs/testing.md):
+#   make test-fast   the tests that need no framework (pytest -m "not slow"), in about a minute
+#   make fuzz        100,000 generated and mutated programs through the compiler (FUZZ_N=...)
 # Everything installs into .venv (Python 3.10+ and pip are all a fresh machine needs).
 
 PYTHON ?= python3
@@ -10,7 +13,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml runtime/pyproject.toml | 
 DEMO := examples/profile.gdl
 OUT := out
 
-.PHONY: demo test setup bench lint golden clean
+.PHONY: demo test test-fast fuzz setup bench lint golden clean
 
 $(STAMP): pyproject.toml runtime/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +33,13 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest -q
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not slow"
+
+FUZZ_N ?= 100000
+fuzz: $(STAMP)
+	$(PY) tests/fuzz.py -n $(FUZZ_N)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check graphc tests bench

@@ -10,6 +10,24 @@ from graphc.api import emit
 from graphc.compiler.lower import compile_program
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class LazyModule:
+    """A framework imported on first use (`keras = LazyModule("keras")`), so that
+    collecting the tests imports none: the fast tier never pays for TensorFlow or
+    PyTorch (tests/conftest.py checks it).  Skips the test when it is not installed."""
+
+    def __init__(self, name: str):
+        self._name = name
+
+    def __getattr__(self, attr):
+        if attr.startswith("_") or attr.startswith("pytest"):  # pytest's collection probes these
+            raise AttributeError(attr)
+        import pytest
+
+        return getattr(pytest.importorskip(self._name), attr)
+
+
 EXAMPLES = sorted((ROOT / "examples").glob("*.gdl"))
 
 

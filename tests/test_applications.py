@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import ROOT
+from helpers import ROOT, LazyModule
 
 from graphc.compiler.lower import compile_program, snake
 
-keras = pytest.importorskip("keras")
+keras = LazyModule("keras")
 
 STDLIB = ROOT / "graphc" / "stdlib"
 
@@ -170,6 +170,7 @@ def _auto_named(cls: str, name: str) -> bool:
     return re.fullmatch(rf"{snake(cls)}(_\d+)?", name) is not None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("app, kwargs", CASES)
 def test_application_matches_keras(app, kwargs):
     k = keras_facts(app, tuple(sorted(kwargs.items())))
@@ -266,6 +267,7 @@ def test_pretrained_weights_are_a_located_error(app, weights):
 
 
 # ------------------------------------------------------------ the spec's example
+@pytest.mark.slow
 def test_stereo_depth_matches_keras():
     from keras import layers
 

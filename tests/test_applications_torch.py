@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from helpers import import_file
+from helpers import LazyModule, import_file
 from test_applications import APPS, wrapper_source
 
 from graphc.api import compile_source
 
-keras = pytest.importorskip("keras")
-torch = pytest.importorskip("torch")
+keras = LazyModule("keras")
+torch = LazyModule("torch")
 
 CASES = [
     (app, {"include_top": False, "input_shape": small, "pooling": "avg"}) for app, (small, _) in APPS.items()

@@ -22,8 +22,9 @@ from dataclasses import dataclass, field
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 import pytest  # noqa: E402
+from helpers import LazyModule  # noqa: E402
 
-keras = pytest.importorskip("keras")
+keras = LazyModule("keras")
 np = pytest.importorskip("numpy")
 
 import graphc.ops  # noqa: E402,F401
@@ -570,11 +571,13 @@ def keras_run(row: Row) -> dict:
 
 
 # --------------------------------------------------------------------- tests
+@pytest.mark.slow
 @pytest.mark.parametrize("row", params(ROWS))
 def test_matches_keras(row):
     assert graphc_run(row) == keras_run(row)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("row", params(BAD))
 def test_rejected_like_keras(row):
     with pytest.raises(Exception):  # noqa: B017 - any Keras error will do; graphc's must be precise
@@ -612,6 +615,7 @@ def _keras_positional(cls):
     return names, defaults
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(n for n in REGISTRY if n != "Input"))
 def test_signature_matches_keras(name):
     """Positional order and defaults are Keras's (graphc stores defaults normalized)."""
@@ -659,6 +663,7 @@ def _sweep(rows):
 SIZES = (None, 1, 2, 3, 5, 8, 9)
 
 
+@pytest.mark.slow
 def test_sweep_conv1d():
     _sweep(
         [
@@ -672,6 +677,7 @@ def test_sweep_conv1d():
     )
 
 
+@pytest.mark.slow
 def test_sweep_conv2d_transpose():
     _sweep(
         [
@@ -695,6 +701,7 @@ def test_sweep_conv2d_transpose():
     )
 
 
+@pytest.mark.slow
 def test_sweep_pooling1d():
     _sweep(
         [
@@ -708,6 +715,7 @@ def test_sweep_pooling1d():
     )
 
 
+@pytest.mark.slow
 def test_sweep_depthwise_separable():
     _sweep(
         [

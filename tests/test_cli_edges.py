@@ -57,7 +57,11 @@ def run(*args, cwd, umask=None):
 
 def run_process(*args, cwd):
     return subprocess.run(
-        [sys.executable, "-m", "graphc", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120
+        [sys.executable, "-m", "graphc", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
     )
 
 

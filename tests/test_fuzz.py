@@ -1,10 +1,15 @@
-"""No input, however broken, makes the compiler raise: mutated example programs
-and random token soup only ever produce diagnostics."""
+"""No input, however broken, makes the compiler raise: grammar-derived programs,
+programs built from the layer catalog, mutated examples and standard-library
+files, token soup and arbitrary text only ever produce diagnostics (and, when
+they compile, emit and format).  `make fuzz` runs 100,000 of them with a time
+limit each (tests/fuzz.py); here a few hundred run with the suite."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import fuzz
+import pytest
 from helpers import EXAMPLES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -71,6 +76,8 @@ TOKENS = [
 
 
 def _check(text: str) -> None:
+    if fuzz.excluded(text):  # the evaluator's known unbounded cases (see tests/fuzz.py)
+        return
     program = compile_program("fuzz.gdl", text)
     for d in program.diagnostics:  # rendering must not fail either
         render_text(d, program.sources)
@@ -128,3 +135,71 @@ def test_deep_nesting_is_a_diagnostic():
     _check("model m {\n  x = Input(shape=(3,))\n  y = " + "Dense(1)(" * 400 + "x" + ")" * 400 + "\n}\n")
     _check("k = " + "(" * 500 + "1" + ")" * 500 + "\nmodel m {\n  x = Input(shape=(3,))\n  output y = x\n}\n")
     _check("k = " + "-" * 2000 + "1\n")
+
+
+# ------------------------------------------------------------ the make-fuzz generators
+N = int(__import__("os").environ.get("FUZZ_N", 150))
+
+
+@pytest.mark.parametrize("kind", fuzz.GENERATORS)
+def test_generated_programs_only_give_diagnostics(kind):
+    """The `make fuzz` generators, a few hundred inputs each, with its time limit."""
+    findings = []
+    for seed in range(N):
+        result = fuzz.run_one(fuzz.generate(kind, seed), timeout=30, fmt=seed % fuzz.FMT_EVERY == 0)
+        if result is not None:
+            findings.append((seed, result))
+    assert findings == [], findings[:3]
+
+
+def test_grammar_generator_reaches_definitions_and_statements():
+    texts = [fuzz.generate("grammar", seed) for seed in range(200)]
+    joined = "\n".join(texts)
+    for word in ("model", "block", "for", "if", "else", "output", "share", "return", "use", "{", "["):
+        assert word in joined, word
+
+
+def test_known_unbounded_inputs_are_excluded():
+    assert fuzz.excluded("k = 10 ** 10 ** 10\n")
+    assert fuzz.excluded('k = "ab" * 10 ** 10\n')
+    assert fuzz.excluded("k = [0] * 2 ** 40\n")
+    assert fuzz.excluded("model m { for i in range(10 ** 9) { } }\n")
+    assert fuzz.excluded("model m { for i in range(3) { for j in range(3) { for k in range(3) { } } } }\n")
+    assert not fuzz.excluded("k = 2 ** 3\n")
+    assert not fuzz.excluded("model m { for i in range(3) { for j in range(2) { } } }\n")
+
+
+@settings(
+    max_examples=int(__import__("os").environ.get("FUZZ_LARK_N", 25)),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(st.data())
+def test_hypothesis_lark_strategy_never_raises(data):
+    """hypothesis's own grammar strategy (slow and shallow on this grammar: a few
+    inputs; tests/fuzz.py's derivation walker does the volume)."""
+
+    _check(data.draw(_lark_strategy()))
+
+
+_LARK = []
+
+
+def _lark_strategy():
+    if not _LARK:
+        import lark
+        from hypothesis.extra.lark import from_lark
+
+        from graphc.compiler.parse import GRAMMAR
+
+        g = lark.Lark(GRAMMAR.read_text(), start="module", parser="lalr", lexer="basic")
+        explicit = {"DICT_LBRACE": st.just(" {")}
+        for t in g.terminals:  # spaces around every token, so that neighbours stay apart
+            if t.pattern.type == "str":
+                explicit[t.name] = st.just(f" {t.pattern.value} ")
+        explicit["NAME"] = st.sampled_from(fuzz.NAMES).map(lambda s: f" {s} ")
+        explicit["NUMBER"] = st.sampled_from(fuzz.NUMBERS).map(lambda s: f" {s} ")
+        explicit["STRING"] = st.sampled_from(fuzz.STRINGS)
+        explicit["_NL"] = st.sampled_from(["\n", ";"])
+        _LARK.append(from_lark(g, start="module", explicit=explicit))
+    return _LARK[0]

@@ -166,7 +166,9 @@ def test_unrelated_syntax_errors_keep_their_own_message():
     assert "comment" not in (d.hint or ""), text
 
 
-@pytest.mark.xfail(strict=True, reason="needs core: lower.py's call-argument check names the constructor spelling")
+@pytest.mark.xfail(
+    strict=True, reason="needs core: lower.py's call-argument check names the constructor spelling"
+)
 def test_a_layer_option_passed_at_call_time():
     d, text = one('model m {\n  x = Input(shape=(4,))\n  output y = Dense(1)(x, activation="relu")\n}\n')
     assert d.code == "unknown-argument" and at(d)[:2] == (3, 26), text

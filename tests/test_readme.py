@@ -7,10 +7,12 @@ import textwrap
 
 import numpy as np
 import pytest
-from helpers import ROOT, emit_to, import_file
+from helpers import ROOT, LazyModule, emit_to, import_file
 
-keras = pytest.importorskip("keras")
-torch = pytest.importorskip("torch")
+pytestmark = pytest.mark.slow
+
+keras = LazyModule("keras")
+torch = LazyModule("torch")
 
 
 def _snippet(marker: str) -> str:

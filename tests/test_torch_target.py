@@ -3,9 +3,10 @@
 For each program both modules are emitted and imported; Keras weights (with
 randomized biases and normalization statistics) are copied with
 `load_keras_weights`; then parameter counts, eval-mode outputs, the loss (also
-with saturated sigmoid/softmax logits) and three optimizer steps must agree.
-Measured differences are printed (pytest -s) and asserted against 1e-4 relative
-(outputs, losses) and 1e-5 absolute (weights after training).
+with saturated sigmoid/softmax logits) and three optimizer steps must agree
+within what float32 rounding can move them (tests/tolerances.py derives each
+bound; docs/testing.md).  Measured differences are printed (pytest -s) as a
+fraction of their bound: `ratio` 1 is the bound.
 """
 
 from __future__ import annotations
@@ -18,17 +19,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import tolerances as tol
 import torch_helpers as th
-from helpers import EXAMPLES, compile_example
+from helpers import EXAMPLES, LazyModule, compile_example
 
 from graphc.targets.errors import EmitError
 from graphc.targets.torch_target import emit_torch
 
-keras = pytest.importorskip("keras")
-torch = pytest.importorskip("torch")
+keras = LazyModule("keras")
+torch = LazyModule("torch")
 
-OUT_TOL = 1e-4  # relative, outputs and losses
-WEIGHT_TOL = 1e-5  # absolute, weights after three optimizer steps
 
 PROGRAMS = {
     # an MLP with three outputs and mixed losses
@@ -402,6 +402,7 @@ OPTIMIZERS = {
 
 
 def _report(what: str, **values) -> None:
+    """Printed with pytest -s; a `ratio` is a measured difference over its bound (<= 1 passes)."""
     print(f"[torch parity] {what}: " + ", ".join(f"{k}={v:.3g}" for k, v in values.items()))
 
 
@@ -438,6 +439,44 @@ def _evaluate(km, tm, kmodel, tmodel, x, y):
     return {k: (float(np.asarray(kev[k])), tev[k]) for k in keys}
 
 
+def _outputs_ratio(km, tm, kmodel, tmodel, x) -> float:
+    """Eval outputs: the largest difference as a fraction of the forward tolerance."""
+    k_out, t_out = th.predict_both(km, tm, kmodel, tmodel, x)
+    assert len(k_out) == len(t_out) == len(km.OUTPUT_SPECS)
+    return max(th.rel_diff(a, b) for a, b in zip(k_out, t_out)) / tol.forward_tolerance(kmodel, x)
+
+
+def _loss_ratio(km, tm, kmodel, tmodel, x, y) -> tuple[float, dict]:
+    values = _evaluate(km, tm, kmodel, tmodel, x, y)
+    bound = tol.forward_tolerance(kmodel, x, y)
+    return max(abs(a - b) / max(1.0, abs(a)) for a, b in values.values()) / bound, values
+
+
+def _train_ratio(km, tm, kmodel, tmodel, x, y, steps=3) -> tuple[float, float, str]:
+    """Three identical training steps; (loss ratio, weight ratio, where the weights
+    are closest to their bound), each ratio a fraction of its tolerance."""
+    fwd = tol.forward_tolerance(kmodel, x, y)
+    xt, yt = tm.to_torch(x, y)
+    noise = tol.gradient_noise(tm, tmodel, th.like_model(tmodel, xt), th.like_model(tmodel, yt))
+    moved: dict = {}
+    k_losses, t_losses = th.train_both(km, tm, kmodel, tmodel, x, y, steps=steps, moved=moved)
+    weights = {n: p.detach() for n, p in tmodel.named_parameters()}
+    bounds = tol.weight_tolerances(noise, moved, weights, steps, fwd)
+
+    def tolerance(name, ref):
+        if name in bounds:
+            return bounds[name]
+        return fwd * ref.abs().clamp_min(1.0)  # buffers (batch statistics): forward values
+
+    w_ratio, where = th.compare_states(th.torch_from_keras(tm, kmodel), tmodel, tolerance)
+    loss_ratio = max(abs(a - b) / max(1.0, abs(a)) for a, b in zip(k_losses, t_losses)) / fwd
+    # weights whose gradient is rounding noise are only bounded by the steps taken: they
+    # must stay few (biases before a normalization, attention's key bias), or the check is empty
+    hit, total = tol.noise_dominated(noise, moved, fwd)
+    assert hit <= 0.05 * total, f"{hit} of {total} moving weights have a gradient at its rounding noise"
+    return loss_ratio, w_ratio, where
+
+
 # ------------------------------------------------------------------ parity
 @pytest.mark.slow
 @pytest.mark.parametrize("stem", list(PROGRAMS) + list(ZOO))
@@ -450,11 +489,9 @@ def test_params_and_eval_outputs_match_keras(stem, tmp_path_factory):
     frozen = sum(p.numel() for p in tmodel.parameters() if not p.requires_grad)
     assert sum(p.numel() for p in tmodel.parameters() if p.requires_grad) == trainable
     x, _ = _data(km)
-    k_out, t_out = th.predict_both(km, tm, kmodel, tmodel, x)
-    assert len(k_out) == len(t_out) == len(km.OUTPUT_SPECS)
-    diffs = [th.rel_diff(a, b) for a, b in zip(k_out, t_out)]
-    _report(f"{stem} eval outputs", max_rel_diff=max(diffs), trainable=trainable, frozen=frozen)
-    assert max(diffs) < OUT_TOL, diffs
+    ratio = _outputs_ratio(km, tm, kmodel, tmodel, x)
+    _report(f"{stem} eval outputs", ratio=ratio, trainable=trainable, frozen=frozen)
+    assert ratio <= 1, ratio
 
 
 @pytest.mark.slow
@@ -473,14 +510,11 @@ def test_loss_matches_keras_evaluate(stem, saturate, tmp_path_factory):
             th.scale_layer(kmodel, th.weighted_producer(kmodel, name), 100.0)
     tmodel = th.torch_from_keras(tm, kmodel)
     x, y = _data(km)
-    values = _evaluate(km, tm, kmodel, tmodel, x, y)
-    diffs = {k: abs(a - b) / max(1.0, abs(a)) for k, (a, b) in values.items()}
+    ratio, values = _loss_ratio(km, tm, kmodel, tmodel, x, y)
     _report(
-        f"{stem} loss ({'saturated' if saturate else 'moderate'})",
-        keras_loss=values["loss"][0],
-        max_rel_diff=max(diffs.values()),
+        f"{stem} loss ({'saturated' if saturate else 'moderate'})", keras_loss=values["loss"][0], ratio=ratio
     )
-    assert max(diffs.values()) < OUT_TOL, values
+    assert ratio <= 1, values
     if saturate and tm.LOGIT_OUTPUTS:
         # the logits path matters: a clipped-probability loss would be far off here
         assert values["loss"][0] > 1.0
@@ -493,13 +527,9 @@ def test_three_training_steps_match_keras(stem, tmp_path_factory):
     kmodel, tmodel = _fresh(km, tm)
     th.disable_dropout(kmodel, tmodel)
     x, y = _data(km, n=16)
-    k_losses, t_losses = th.train_both(km, tm, kmodel, tmodel, x, y)
-    ref = th.torch_from_keras(tm, kmodel)
-    diff, where = th.state_diff(ref, tmodel)
-    loss_diff = max(abs(a - b) / max(1.0, abs(a)) for a, b in zip(k_losses, t_losses))
-    _report(f"{stem} 3 steps, {type(tm.make_optimizer(ref)).__name__}", weight_diff=diff, loss_diff=loss_diff)
-    assert loss_diff < OUT_TOL, (k_losses, t_losses)
-    assert diff < WEIGHT_TOL, (diff, where)
+    loss_ratio, w_ratio, where = _train_ratio(km, tm, kmodel, tmodel, x, y)
+    _report(f"{stem} 3 steps, {type(tm.make_optimizer(tmodel)).__name__}", weights=w_ratio, losses=loss_ratio)
+    assert loss_ratio <= 1 and w_ratio <= 1, (loss_ratio, w_ratio, where)
 
 
 def _mlp_with(optimizer: str) -> str:
@@ -512,10 +542,9 @@ def test_optimizers_update_like_keras(name, tmp_path):
     km, tm, _ = th.emit_pair(_mlp_with(OPTIMIZERS[name]), tmp_path, f"mlp_{name}")
     kmodel, tmodel = _fresh(km, tm)
     x, y = _data(km, n=16)
-    k_losses, t_losses = th.train_both(km, tm, kmodel, tmodel, x, y)
-    diff, where = th.state_diff(th.torch_from_keras(tm, kmodel), tmodel)
-    _report(f"optimizer {name}", weight_diff=diff)
-    assert diff < WEIGHT_TOL, (diff, where)
+    loss_ratio, w_ratio, where = _train_ratio(km, tm, kmodel, tmodel, x, y)
+    _report(f"optimizer {name}", weights=w_ratio, losses=loss_ratio)
+    assert loss_ratio <= 1 and w_ratio <= 1, (loss_ratio, w_ratio, where)
 
 
 @pytest.mark.slow
@@ -527,10 +556,9 @@ def test_embedding_second_moments_like_keras(optimizer, tmp_path):
     kmodel, tmodel = _fresh(km, tm)
     x, y = _data(km, n=16)
     x["tokens"][:, :3] = 7  # every sample repeats token 7
-    th.train_both(km, tm, kmodel, tmodel, x, y)
-    diff, where = th.state_diff(th.torch_from_keras(tm, kmodel), tmodel)
-    _report(f"embedding + {optimizer}", weight_diff=diff)
-    assert diff < WEIGHT_TOL, (diff, where)
+    loss_ratio, w_ratio, where = _train_ratio(km, tm, kmodel, tmodel, x, y)
+    _report(f"embedding + {optimizer}", weights=w_ratio, losses=loss_ratio)
+    assert w_ratio <= 1, (w_ratio, where)
 
 
 # ------------------------------------------------------------ the module
@@ -555,7 +583,7 @@ def test_module_is_deterministic_self_contained_and_ruff_clean(stem, tmp_path):
     imports = [line for line in text.splitlines() if line.startswith(("import ", "from "))]
     assert all(
         re.match(
-            r"(import (argparse|math|time|numpy as np|torch|torch\.nn\.functional as F)|"
+            r"(import (argparse|math|os|time|numpy as np|torch|torch\.nn\.functional as F)|"
             r"from torch import nn)$",
             line,
         )
@@ -621,6 +649,7 @@ def test_module_reads_like_pytorch(tmp_path):
     assert 'self.enc.load_keras_weights(weights, prefix + "enc/")' in text
 
 
+@pytest.mark.slow
 def test_initial_weights_follow_keras_distributions(tmp_path_factory):
     _, tm, _ = _modules("text", tmp_path_factory)
     torch.manual_seed(0)
@@ -645,6 +674,7 @@ def test_initial_weights_follow_keras_distributions(tmp_path_factory):
     assert torch.all(model.batch_normalization.running_var == 1)
 
 
+@pytest.mark.slow
 def test_initializers_match_keras_statistics(tmp_path):
     """Fresh weights (no copying): each torch tensor is drawn like its Keras twin."""
     km, tm, _ = th.emit_pair(INITIALIZERS, tmp_path, "init")
@@ -668,6 +698,7 @@ def test_initializers_match_keras_statistics(tmp_path):
     assert checked >= 12
 
 
+@pytest.mark.slow
 def test_cli_trains_on_synthetic_data(tmp_path):
     _, out = _emit("mlp", tmp_path)
     r = subprocess.run(
@@ -682,6 +713,7 @@ def test_cli_trains_on_synthetic_data(tmp_path):
     assert re.match(r"epoch 1/1 age_loss=\S+ income_loss=\S+ gender_loss=\S+ loss=\S+", line), line
 
 
+@pytest.mark.slow
 def test_cli_trains_on_channels_last_npz_and_saves(tmp_path, tmp_path_factory):
     km, _, _ = _modules("unet", tmp_path_factory)
     _, out = _emit("unet", tmp_path)
@@ -728,29 +760,52 @@ model m {
     assert d.span.line == 4 and "bicubic" in d.message
 
 
+# the batch for the examples' checks: small (stereo_depth runs two Xceptions per sample)
+EXAMPLE_BATCH = {"stereo_depth": 2}
+# stereo_depth's training steps are not compared: the float64 gradient that measures the
+# rounding noise (tolerances.gradient_noise) of two 250x250 Xception passes takes minutes on
+# a CPU; its layers (separable convolutions, batch norm, residual adds) train in the other programs
+TRAINED_EXAMPLES = [p for p in EXAMPLES if p.stem != "stereo_depth"]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
 def test_examples_match_keras(tmp_path, path):
+    """Every example program: parameter counts, eval outputs and the loss, each
+    within its derived bound (the README's figures)."""
     program, graph = compile_example(path)
-    try:
-        emit_torch(program, graph, path.name)
-    except EmitError as exc:  # a layer without a PyTorch spelling: a clean diagnostic
-        pytest.skip(f"torch target: {exc.diagnostic.message}")
+    emit_torch(program, graph, path.name)  # an EmitError here fails the test: every example must emit
     km, tm, _ = th.emit_pair(path.read_text(), tmp_path, path.stem)
     kmodel, tmodel = _fresh(km, tm)
     assert tm.count_params(tmodel) == (graph.trainable_params, graph.non_trainable_params)
-    x, _ = km.synthetic_data(2, seed=3)
-    k_out, t_out = th.predict_both(km, tm, kmodel, tmodel, x)
-    diffs = [th.rel_diff(a, b) for a, b in zip(k_out, t_out)]
-    _report(f"example {path.stem} eval outputs", max_rel_diff=max(diffs))
-    assert max(diffs) < OUT_TOL, diffs
+    x, y = km.synthetic_data(EXAMPLE_BATCH.get(path.stem, 4), seed=3)
+    out_ratio = _outputs_ratio(km, tm, kmodel, tmodel, x)
+    loss_ratio, values = _loss_ratio(km, tm, kmodel, tmodel, x, y)
+    _report(f"example {path.stem}", outputs=out_ratio, loss=loss_ratio)
+    assert out_ratio <= 1, out_ratio
+    assert loss_ratio <= 1, values
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", TRAINED_EXAMPLES, ids=[p.stem for p in TRAINED_EXAMPLES])
+def test_examples_train_like_keras(tmp_path, path):
+    """Three steps of each example's own optimizer on one batch, within the derived bounds."""
+    km, tm, _ = th.emit_pair(path.read_text(), tmp_path, path.stem)
+    kmodel, tmodel = _fresh(km, tm)
+    th.disable_dropout(kmodel, tmodel)
+    x, y = km.synthetic_data(4, seed=3)
+    loss_ratio, w_ratio, where = _train_ratio(km, tm, kmodel, tmodel, x, y)
+    _report(f"example {path.stem} 3 steps", losses=loss_ratio, weights=w_ratio)
+    assert loss_ratio <= 1 and w_ratio <= 1, (loss_ratio, w_ratio, where)
 
 
 # ------------------------------------------------------------------ CUDA
+@pytest.mark.slow
 @pytest.mark.cuda
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 @pytest.mark.parametrize("stem", ["cnn", "text", "transformer"])
 def test_cuda_matches_cpu_and_trains_with_amp_and_compile(stem, tmp_path, tmp_path_factory):
+    if not torch.cuda.is_available():
+        pytest.skip("needs a CUDA GPU")
     km, tm, _ = _modules(stem, tmp_path_factory)
     kmodel, cpu_model = _fresh(km, tm)
     x, y = _data(km)
@@ -762,9 +817,11 @@ def test_cuda_matches_cpu_and_trains_with_amp_and_compile(stem, tmp_path, tmp_pa
     with torch.no_grad():
         a = th.as_list(cpu_model(*[xt[n] for n in tm.INPUT_SPECS]))
         b = th.as_list(gpu_model(*[xt[n].cuda() for n in tm.INPUT_SPECS]))
-    diffs = [th.rel_diff(u.numpy(), v.cpu().numpy()) for u, v in zip(a, b)]
-    _report(f"{stem} cuda vs cpu", max_rel_diff=max(diffs))
-    assert max(diffs) < OUT_TOL
+    ratio = max(th.rel_diff(u.numpy(), v.cpu().numpy()) for u, v in zip(a, b)) / tol.forward_tolerance(
+        kmodel, x
+    )
+    _report(f"{stem} cuda vs cpu", ratio=ratio)
+    assert ratio <= 1
     _, out = _emit(stem, tmp_path)
     for extra in (["--amp"], ["--compile"]):
         r = subprocess.run(
@@ -799,18 +856,22 @@ def test_block_calls_become_module_classes(stem, cls, calls, tmp_path):
     out.write_text(text, encoding="utf-8")
     assert _ruff("check", "--isolated", str(out)).returncode == 0
     assert max(len(line) for line in text.splitlines()) <= 88
-    km, tm, _ = th.emit_pair(path.read_text(), tmp_path, path.stem)
-    kmodel, tmodel = _fresh(km, tm)
-    assert isinstance(getattr(tmodel, calls[0]), getattr(tm, cls))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "stem, cls, call", [("residual", "Residual", "residual"), ("inception", "Inception", "inception")]
+)
+def test_block_calls_are_module_instances(stem, cls, call, tmp_path):
+    """(Their numbers are checked with every example in test_examples_match_keras.)"""
+    path = next(p for p in EXAMPLES if p.stem == stem)
+    program, graph = compile_example(path)
+    out = tmp_path / f"{stem}_torch.py"
+    out.write_text(emit_torch(program, graph, path.name), encoding="utf-8")
+    tm = th.import_file(out, f"{stem}_blocks_{abs(hash(str(tmp_path)))}")
+    tmodel = tm.build_model()
+    assert isinstance(getattr(tmodel, call), getattr(tm, cls))
     assert tm.count_params(tmodel) == (graph.trainable_params, graph.non_trainable_params)
-    x, y = km.synthetic_data(4, seed=3)
-    k_out, t_out = th.predict_both(km, tm, kmodel, tmodel, x)
-    diffs = [th.rel_diff(a, b) for a, b in zip(k_out, t_out)]
-    values = _evaluate(km, tm, kmodel, tmodel, x, y)
-    loss_diff = max(abs(a - b) / max(1.0, abs(a)) for a, b in values.values())
-    _report(f"blocks {stem}", max_rel_diff=max(diffs), loss_diff=loss_diff)
-    assert max(diffs) < OUT_TOL, diffs
-    assert loss_diff < OUT_TOL, values
 
 
 def test_block_classes_are_shared_only_when_identical(tmp_path):

@@ -3,6 +3,7 @@ module of one GDL program, import both, copy weights Keras -> torch, compare."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import sys
 from pathlib import Path
@@ -108,12 +109,19 @@ def predict_both(kmod, tmod, kmodel, tmodel, x):
     xs = [x[n] for n in kmod.INPUT_SPECS]
     k_out = [np.asarray(o) for o in as_list(kmodel(xs, training=False))]
     xt, _ = tmod.to_torch(x, {})
+    xt = like_model(tmodel, xt)
     tmodel.eval()
     with torch.no_grad():
         t_out = as_list(tmodel(*[xt[n] for n in tmod.INPUT_SPECS]))
     names = list(tmod.OUTPUT_SPECS)
     t_out = [keras_layout(tmod, n, o.numpy()) for n, o in zip(names, t_out)]
     return k_out, t_out
+
+
+def like_model(tmodel, tensors: dict) -> dict:
+    """Floating tensors in the dtype of the model's parameters (float32 or float64)."""
+    dtype = next(tmodel.parameters()).dtype
+    return {k: (t.to(dtype) if t.is_floating_point() else t) for k, t in tensors.items()}
 
 
 def rel_diff(a, b) -> float:
@@ -160,20 +168,32 @@ def keras_targets(kmod, y):
     return y[next(iter(kmod.OUTPUT_SPECS))] if len(kmod.OUTPUT_SPECS) == 1 else y
 
 
-def train_both(kmod, tmod, kmodel, tmodel, x, y, steps: int = 3):
-    """`steps` identical training steps on one batch; returns the two per-step totals."""
+def train_both(kmod, tmod, kmodel, tmodel, x, y, steps: int = 3, moved: dict | None = None):
+    """`steps` identical training steps on one batch; returns the two per-step totals.
+    `moved`, if given, receives {torch parameter name: the sum over the steps of
+    |Keras's step| + |torch's step|}."""
+    import torch
 
     kmod.compile_model(kmodel)
     xs = [x[n] for n in kmod.INPUT_SPECS]
-    k_losses = [
-        float(np.asarray(kmodel.train_on_batch(xs, keras_targets(kmod, y), return_dict=True)["loss"]))
-        for _ in range(steps)
-    ]
+    k_losses = []
+    previous = torch_from_keras(tmod, kmodel).state_dict() if moved is not None else None
+    for _ in range(steps):
+        logs = kmodel.train_on_batch(xs, keras_targets(kmod, y), return_dict=True)
+        k_losses.append(float(np.asarray(logs["loss"])))
+        if moved is not None:  # Keras's steps, by torch parameter name
+            current = torch_from_keras(tmod, kmodel).state_dict()
+            for n in dict(tmodel.named_parameters()):
+                moved[n] = moved.get(n, 0) + (current[n] - previous[n]).abs()
+            previous = current
     xt, yt = tmod.to_torch(x, y)
+    xt, yt = like_model(tmodel, xt), like_model(tmodel, yt)
     opt = tmod.make_optimizer(tmodel)
     tmodel.train()
     t_losses = []
+    params = dict(tmodel.named_parameters())
     for _ in range(steps):
+        before = {n: p.detach().clone() for n, p in params.items()}
         outputs = tmodel(*[xt[n] for n in tmod.INPUT_SPECS], logits=True)
         if hasattr(tmodel, "regularization_loss"):
             total, _ = tmod.compute_loss(outputs, yt, tmodel)
@@ -183,4 +203,74 @@ def train_both(kmod, tmod, kmodel, tmodel, x, y, steps: int = 3):
         total.backward()
         opt.step()
         t_losses.append(float(total.detach()))
+        if moved is not None:
+            with torch.no_grad():
+                for n, p in params.items():
+                    moved[n] = moved.get(n, 0) + (p - before[n]).abs()
     return k_losses, t_losses
+
+
+def compare_states(ref, model, tolerance) -> tuple[float, str]:
+    """The largest |ref - model| / tolerance over the floating state (1 or less passes),
+    and where; `tolerance(name, ref_value)` gives the per-element tolerance."""
+    s1, s2 = ref.state_dict(), model.state_dict()
+    assert s1.keys() == s2.keys()
+    worst, where = 0.0, ""
+    for k in s1:
+        if not s1[k].is_floating_point() or not s1[k].numel():
+            continue
+        tol = tolerance(k, s1[k])
+        ratio = float(((s1[k] - s2[k]).abs() / tol.clamp_min(1e-30)).max())
+        if ratio > worst:
+            worst, where = ratio, f"{k} (|diff| {float((s1[k] - s2[k]).abs().max()):.3g})"
+    return worst, where
+
+
+# ------------------------------------------------------------------ float64 parity
+@contextlib.contextmanager
+def keras_float64():
+    """Keras builds float64 layers (and losses, metrics, optimizers) inside."""
+    import keras
+
+    old = keras.config.floatx()
+    keras.config.set_floatx("float64")
+    try:
+        yield
+    finally:
+        keras.config.set_floatx(old)
+
+
+def round_weights_to_float32(model) -> None:
+    """Make every Keras weight a float32 value (stored in float64): the torch
+    module's loader reads float32 arrays, so the copy is then exact."""
+    for v in model.weights:
+        v.assign(np.asarray(v.numpy(), dtype=np.float32).astype(v.dtype))
+
+
+def to_float64(arrays: dict) -> dict:
+    return {k: (a.astype(np.float64) if np.asarray(a).dtype.kind == "f" else a) for k, a in arrays.items()}
+
+
+def torch_double(tensors: dict) -> dict:
+    return {k: (t.double() if t.is_floating_point() else t) for k, t in tensors.items()}
+
+
+def torch64_from_keras(tmod, kmodel):
+    """The torch module with the Keras model's weights, in float64."""
+    model = tmod.build_model().double()
+    tmod.load_keras_weights(model, keras_weights(kmodel))
+    return model
+
+
+def torch_loss(tmod, tmodel, xt: dict, yt: dict) -> dict:
+    """{"loss": total, "<output>_loss": ...} in inference mode, as Keras's evaluate() names them."""
+    import torch
+
+    tmodel.eval()
+    with torch.no_grad():
+        outputs = tmodel(*[xt[n] for n in tmod.INPUT_SPECS], logits=True)
+        if hasattr(tmodel, "regularization_loss"):
+            total, losses = tmod.compute_loss(outputs, yt, tmodel)
+        else:
+            total, losses = tmod.compute_loss(outputs, yt)
+    return {"loss": float(total), **{f"{k}_loss": float(v) for k, v in losses.items()}}

@@ -19,6 +19,7 @@ distributions as Keras's but not the same random numbers.
 
 import argparse
 import math
+import os
 import time
 
 import numpy as np
@@ -546,9 +547,14 @@ def train(
     torch.manual_seed(seed)
     if device is None:
         device = "cuda" if torch.cuda.is_available() else "cpu"
+    problem = device_problem(device)
+    if problem:
+        raise ValueError(problem)
     device = torch.device(device)
     model = build_model() if model is None else model
     model.to(device)
+    if amp and device.type == "cpu":
+        _recurrent_in_float32(model)
     epochs = epochs or FIT_DEFAULTS["epochs"]
     batch_size = batch_size or FIT_DEFAULTS["batch_size"]
     if data is None:
@@ -605,12 +611,69 @@ def train(
     return history
 
 
+def device_problem(device):
+    """Why `device` cannot train here (one line), or None."""
+    kind = torch.device(device).type
+    if kind == "cuda" and not torch.cuda.is_available():
+        if torch.version.cuda is None:
+            why = f"this PyTorch ({torch.__version__}) is built without CUDA"
+        else:
+            why = "no CUDA GPU is visible"
+        return f"--device cuda: {why}; use --device cpu"
+    if kind not in ("cpu", "cuda"):
+        return f"--device {device}: use cpu or cuda"
+    return None
+
+
+def _recurrent_in_float32(model):
+    """bfloat16 autocast on the CPU: run the recurrent layers in float32.
+
+    oneDNN's bf16 LSTM rejects a float32 input (any LSTM fed by an Input, an
+    Embedding or a float32 op), so every nn.LSTM/GRU/RNN runs with autocast
+    off on float32 inputs; the layers around it keep bfloat16."""
+
+    def wrap(forward):
+        def run(*args, **kwargs):
+            if not torch.is_autocast_enabled("cpu"):
+                return forward(*args, **kwargs)
+            with torch.autocast("cpu", enabled=False):
+                return forward(*_float32(args), **_float32(kwargs))
+
+        run.graphc_float32 = True
+        return run
+
+    for module in model.modules():
+        if isinstance(module, nn.RNNBase):
+            if not getattr(module.forward, "graphc_float32", False):
+                module.forward = wrap(module.forward)
+
+
+def _float32(value):
+    if isinstance(value, torch.Tensor) and value.is_floating_point():
+        return value.float()
+    if isinstance(value, (tuple, list)):
+        return type(value)(_float32(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _float32(v) for k, v in value.items()}
+    return value
+
+
+def _positive(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=FIT_DEFAULTS["epochs"])
-    parser.add_argument("--batch-size", type=int, default=FIT_DEFAULTS["batch_size"])
+    parser.add_argument("--epochs", type=_positive, default=FIT_DEFAULTS["epochs"])
+    parser.add_argument("--batch-size", type=_positive, default=FIT_DEFAULTS["batch_size"])
     steps = FIT_DEFAULTS["steps_per_epoch"]
-    parser.add_argument("--steps-per-epoch", type=int, default=steps)
+    parser.add_argument("--steps-per-epoch", type=_positive, default=steps)
     parser.add_argument("--data", help=".npz file keyed by input and output names")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--device", choices=["cpu", "cuda"], default=None)
@@ -618,7 +681,25 @@ def main(argv=None):
     parser.add_argument("--compile", action="store_true", help="torch.compile")
     parser.add_argument("--save", help="save the state_dict to PATH")
     args = parser.parse_args(argv)
-    data = load_data(args.data) if args.data else None
+
+    def fail(message):
+        parser.exit(2, f"{parser.prog}: error: {message}\n")
+
+    problem = device_problem(args.device) if args.device else None
+    if problem:
+        fail(problem)
+    if args.save and not os.path.isdir(os.path.dirname(os.path.abspath(args.save))):
+        fail(f"--save {args.save}: its directory does not exist")
+    data = None
+    if args.data:
+        try:
+            data = load_data(args.data)
+        except SystemExit as exc:  # arrays missing
+            fail(str(exc))
+        except OSError as exc:
+            fail(f"--data {args.data}: cannot read: {exc.strerror or exc}")
+        except Exception:  # numpy's own message would suggest unpickling it: never
+            fail(f"--data {args.data}: not an .npz file of arrays (numpy.savez writes one)")
     model = build_model()
     train(
         model,

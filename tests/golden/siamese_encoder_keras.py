@@ -5,6 +5,7 @@ Runs on any Keras 3 backend (TensorFlow, or KERAS_BACKEND=torch).
 """
 
 import argparse
+import os
 
 import keras
 import numpy as np
@@ -156,18 +157,46 @@ def train(
     )
 
 
+def _positive(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=FIT_DEFAULTS["epochs"])
-    parser.add_argument("--batch-size", type=int, default=FIT_DEFAULTS["batch_size"])
+    parser.add_argument("--epochs", type=_positive, default=FIT_DEFAULTS["epochs"])
+    parser.add_argument("--batch-size", type=_positive, default=FIT_DEFAULTS["batch_size"])
     parser.add_argument(
-        "--steps-per-epoch", type=int, default=FIT_DEFAULTS["steps_per_epoch"]
+        "--steps-per-epoch", type=_positive, default=FIT_DEFAULTS["steps_per_epoch"]
     )
     parser.add_argument("--data", help=".npz file keyed by input and output names")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--save", help="save to PATH (.keras or .weights.h5)")
     args = parser.parse_args(argv)
-    data = load_data(args.data) if args.data else None
+
+    def fail(message):
+        parser.exit(2, f"{parser.prog}: error: {message}\n")
+
+    if args.save:
+        if not args.save.endswith((".keras", ".weights.h5")):
+            fail(f"--save {args.save}: the name must end in .keras or .weights.h5")
+        if not os.path.isdir(os.path.dirname(os.path.abspath(args.save))):
+            fail(f"--save {args.save}: its directory does not exist")
+    data = None
+    if args.data:
+        try:
+            data = load_data(args.data)
+        except SystemExit as exc:  # arrays missing
+            fail(str(exc))
+        except OSError as exc:
+            fail(f"--data {args.data}: cannot read: {exc.strerror or exc}")
+        except Exception:  # numpy's own message would suggest unpickling it: never
+            fail(f"--data {args.data}: not an .npz file of arrays (numpy.savez writes one)")
     model = build_model()
     history = train(
         model,
