@@ -47,7 +47,7 @@ def files(tmp_path):
 
 def test_check_exit_codes_and_text(files):
     r = run("check", files / "good.gdl")
-    assert r.returncode == 0 and r.stderr == ""
+    assert r.returncode == 0 and r.stderr == "1 file checked: no errors, no warnings\n"
     r = run("check", files / "good.gdl", files / "bad.gdl")
     assert r.returncode == 1
     assert "bad.gdl:3:16: error: Dense has no argument `activaton` [unknown-argument]" in r.stderr

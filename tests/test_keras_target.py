@@ -5,6 +5,7 @@ trains from the command line on the TensorFlow and the torch backends."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -25,12 +26,22 @@ def _count(weights) -> int:
     return int(sum(np.prod(w.shape) for w in weights))
 
 
+_BUILT: dict = {}
+
+
+def _built(path, tmp_path_factory):
+    """(graph, module, model) of an example's Keras module, built once for the tests below."""
+    if path not in _BUILT:
+        _, graph, out = emit_to(tmp_path_factory.mktemp(path.stem), path, "keras")
+        mod = import_file(out)
+        _BUILT[path] = (graph, mod, mod.build_model())
+    return _BUILT[path]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("path", EXAMPLES, ids=IDS)
-def test_emitted_model_matches_graphc(tmp_path, path):
-    program, graph, out = emit_to(tmp_path, path, "keras")
-    mod = import_file(out)
-    model = mod.build_model()
+def test_emitted_model_matches_graphc(tmp_path_factory, path):
+    graph, mod, model = _built(path, tmp_path_factory)
     assert model.count_params() == graph.trainable_params + graph.non_trainable_params
     assert _count(model.trainable_weights) == graph.trainable_params
     assert _count(model.non_trainable_weights) == graph.non_trainable_params
@@ -72,20 +83,72 @@ def _run(out, backend, *args):
     )
 
 
+# Every example's module trains from its command line, main(ARGS), on each backend.
+# One Python process per backend runs all of them (each module imported and its
+# main() called in turn, the Keras session cleared between), instead of one
+# process per example: the framework is imported once, not twelve times.
+TRAIN_ALL = """
+import contextlib, importlib.util, io, json, sys, traceback
+import keras
+results = {}
+for path in sys.argv[2:]:
+    stem = path.rsplit("/", 1)[-1][: -len("_keras.py")]
+    keras.backend.clear_session()
+    out = io.StringIO()
+    try:
+        spec = importlib.util.spec_from_file_location(f"m_{stem}", path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        with contextlib.redirect_stdout(out):
+            mod.main(["--epochs", "1", "--steps-per-epoch", "2", "--batch-size", "4"])
+        results[stem] = {"ok": True, "stdout": out.getvalue()}
+    except BaseException:
+        results[stem] = {"ok": False, "stdout": out.getvalue(), "error": traceback.format_exc()[-3000:]}
+with open(sys.argv[1], "w") as f:
+    json.dump(results, f)
+"""
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """{backend: {example: {"ok", "stdout", "error"}}}, run lazily per backend."""
+    d = tmp_path_factory.mktemp("trained")
+    paths = [str(emit_to(d, p, "keras")[2]) for p in EXAMPLES]
+    cache: dict = {}
+
+    def run(backend):
+        if backend not in cache:
+            report = d / f"{backend}.json"
+            env = dict(os.environ, KERAS_BACKEND=backend, TF_CPP_MIN_LOG_LEVEL="3", CUDA_VISIBLE_DEVICES="")
+            r = subprocess.run(
+                [sys.executable, "-c", TRAIN_ALL, str(report), *paths],
+                cwd=d,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=3000,
+            )
+            assert report.exists(), r.stderr[-3000:]
+            cache[backend] = json.loads(report.read_text())
+        return cache[backend]
+
+    return run
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["tensorflow", "torch"])
 @pytest.mark.parametrize("path", EXAMPLES, ids=IDS)
-def test_module_trains_from_the_command_line(request, tmp_path, path, backend):
+def test_module_trains_from_the_command_line(request, trained, path, backend):
     if backend == "torch" and path.stem == "unet":
         reason = (
             "Keras 3.15.1's torch backend fails in backward for sparse_categorical_crossentropy on "
             "4-D predictions ('grad_input must be contiguous'); the same module trains on TensorFlow"
         )
         request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
-    program, graph, out = emit_to(tmp_path, path, "keras")
-    r = _run(out, backend, "--batch-size", "4")
-    assert r.returncode == 0, r.stderr[-3000:]
-    last = r.stdout.strip().splitlines()[-1]
+    program, graph = compile_example(path)
+    result = trained(backend)[path.stem]
+    assert result["ok"], result.get("error")
+    last = result["stdout"].strip().splitlines()[-1]
     assert last.startswith("epoch 1") and "loss=" in last
     if len(graph.outputs) > 1:
         for name in graph.output_names:
@@ -190,15 +253,13 @@ def _raw_compile_arguments(text: str, outputs: list) -> dict:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", EXAMPLES, ids=IDS)
-def test_loss_table_is_the_one_keras_resolves(tmp_path, path):
+def test_loss_table_is_the_one_keras_resolves(tmp_path_factory, path):
     """graphc's LOSSES/LOSS_WEIGHTS (dicts by output name) apply the same loss and
     weight to every output as Keras's own reading of the GDL's compile(...)
     arguments (a list in output order, a dict by name, missing weights 1.0):
     the total loss of one model compiled both ways agrees on random labels."""
     text = path.read_text()
-    _, graph, out = emit_to(tmp_path, path, "keras")
-    mod = import_file(out)
-    model = mod.build_model()
+    graph, mod, model = _built(path, tmp_path_factory)
     order = _gdl_output_order(text)
     assert model.output_names == order  # Keras resolves lists against this order
     raw = _raw_compile_arguments(text, order)

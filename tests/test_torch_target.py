@@ -583,7 +583,7 @@ def test_module_is_deterministic_self_contained_and_ruff_clean(stem, tmp_path):
     imports = [line for line in text.splitlines() if line.startswith(("import ", "from "))]
     assert all(
         re.match(
-            r"(import (argparse|math|os|time|numpy as np|torch|torch\.nn\.functional as F)|"
+            r"(import (argparse|math|os|time|zipfile|numpy as np|torch|torch\.nn\.functional as F)|"
             r"from torch import nn)$",
             line,
         )

@@ -171,8 +171,6 @@ def weight_tolerances(noise: dict, moved: dict, weights: dict, n_steps: int, fwd
 
     noise: gradient_noise(); moved: {name: the sum over the steps of |Keras's step| +
     |torch's step|}; weights: {name: final torch weights}."""
-    import torch
-
     out = {}
     for name, w in weights.items():
         rounding = 2 * n_steps * U32 * w.abs()
@@ -186,8 +184,6 @@ def weight_tolerances(noise: dict, moved: dict, weights: dict, n_steps: int, fwd
 
 def noise_dominated(noise: dict, moved: dict, fwd_tol: float) -> tuple[int, int]:
     """(elements that moved with a gradient at its rounding noise, elements that moved)."""
-    import torch
-
     hit = total = 0
     for name, (g, d) in noise.items():
         m = moved[name] > 0

@@ -21,6 +21,7 @@ import argparse
 import math
 import os
 import time
+import zipfile
 
 import numpy as np
 import torch
@@ -643,9 +644,9 @@ def _recurrent_in_float32(model):
         return run
 
     for module in model.modules():
-        if isinstance(module, nn.RNNBase):
-            if not getattr(module.forward, "graphc_float32", False):
-                module.forward = wrap(module.forward)
+        wrapped = getattr(module.forward, "graphc_float32", False)
+        if isinstance(module, nn.RNNBase) and not wrapped:
+            module.forward = wrap(module.forward)
 
 
 def _float32(value):
@@ -671,7 +672,8 @@ def _positive(text):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=_positive, default=FIT_DEFAULTS["epochs"])
-    parser.add_argument("--batch-size", type=_positive, default=FIT_DEFAULTS["batch_size"])
+    batch = FIT_DEFAULTS["batch_size"]
+    parser.add_argument("--batch-size", type=_positive, default=batch)
     steps = FIT_DEFAULTS["steps_per_epoch"]
     parser.add_argument("--steps-per-epoch", type=_positive, default=steps)
     parser.add_argument("--data", help=".npz file keyed by input and output names")
@@ -698,8 +700,9 @@ def main(argv=None):
             fail(str(exc))
         except OSError as exc:
             fail(f"--data {args.data}: cannot read: {exc.strerror or exc}")
-        except Exception:  # numpy's own message would suggest unpickling it: never
-            fail(f"--data {args.data}: not an .npz file of arrays (numpy.savez writes one)")
+        # not numpy's own message, which suggests loading the file with pickle
+        except (ValueError, EOFError, zipfile.BadZipFile):
+            fail(f"--data {args.data}: not an .npz file of arrays (numpy.savez)")
     model = build_model()
     train(
         model,

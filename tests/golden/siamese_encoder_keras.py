@@ -6,6 +6,7 @@ Runs on any Keras 3 backend (TensorFlow, or KERAS_BACKEND=torch).
 
 import argparse
 import os
+import zipfile
 
 import keras
 import numpy as np
@@ -170,7 +171,8 @@ def _positive(text):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=_positive, default=FIT_DEFAULTS["epochs"])
-    parser.add_argument("--batch-size", type=_positive, default=FIT_DEFAULTS["batch_size"])
+    batch = FIT_DEFAULTS["batch_size"]
+    parser.add_argument("--batch-size", type=_positive, default=batch)
     parser.add_argument(
         "--steps-per-epoch", type=_positive, default=FIT_DEFAULTS["steps_per_epoch"]
     )
@@ -195,8 +197,9 @@ def main(argv=None):
             fail(str(exc))
         except OSError as exc:
             fail(f"--data {args.data}: cannot read: {exc.strerror or exc}")
-        except Exception:  # numpy's own message would suggest unpickling it: never
-            fail(f"--data {args.data}: not an .npz file of arrays (numpy.savez writes one)")
+        # not numpy's own message, which suggests loading the file with pickle
+        except (ValueError, EOFError, zipfile.BadZipFile):
+            fail(f"--data {args.data}: not an .npz file of arrays (numpy.savez)")
     model = build_model()
     history = train(
         model,
