@@ -257,6 +257,43 @@ def test_the_two_paths_agree_bit_for_bit_and_threads_do_not_matter(fw, monkeypat
             assert all(torch.equal(a, b) for a, b in zip(results[0], other)), _case_id((name, kwargs))
 
 
+LOW_PRECISION_CASES = [
+    ("Adam", {}),
+    ("Adam", {"weight_decay": 0.1, "clipnorm": 0.5}),
+    ("SGD", {"momentum": 0.9, "nesterov": True}),
+    ("RMSprop", {"momentum": 0.5, "centered": True}),
+    ("Adagrad", {"learning_rate": 0.1}),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+@pytest.mark.parametrize("case", LOW_PRECISION_CASES, ids=_case_id)
+def test_low_precision_weights_match_keras(fw, path, case, dtype):
+    """Keras computes in the variable's dtype, hyperparameters cast to it: the
+    same bound with that dtype's unit roundoff u (2^-11, 2^-8) for 2^-24."""
+    tf, keras, torch = fw.tf, fw.keras, fw.torch
+    name, kwargs = case
+    u = {"float16": 2.0**-11, "bfloat16": 2.0**-8}[dtype]
+    kv = [keras.Variable(w, dtype=dtype) for w in W0]
+    k_opt = getattr(keras.optimizers, name)(**kwargs)
+    params = [torch.nn.Parameter(torch.tensor(w).to(getattr(torch, dtype))) for w in W0]
+    opt = _ours(fw, name, kwargs, params)
+    previous = [np.asarray(v.numpy(), np.float32) for v in kv]
+    W, U = max(float(np.abs(w).max()) for w in previous), 0.0
+    for t, G in enumerate(_grads(11, STEPS)):
+        G = [np.clip(g, -1e3, 1e3) for g in G]
+        k_opt.apply_gradients(zip([tf.cast(tf.constant(g), dtype) for g in G], kv))
+        for p, g in zip(params, G):
+            p.grad = torch.tensor(g).to(p.dtype)
+        opt.step()
+        keras_w = [np.asarray(v.numpy(), np.float32) for v in kv]
+        W = max(W, max(float(np.abs(w).max()) for w in keras_w))
+        U = max(U, max(float(np.abs(a - b).max()) for a, b in zip(keras_w, previous)))
+        previous = keras_w
+        diff = max(float(np.abs(a - p.detach().float().numpy()).max()) for a, p in zip(keras_w, params))
+        assert diff <= (t + 1) * (2 * u * W + 128 * u * U), f"step {t + 1}: {diff:.3g}"
+
+
 # ------------------------------------------------------------------ sparse squares
 def _keras_sq_hook(torch, weight, ids):
     """What the emitted KerasEmbedding records (the keras_sq_grad protocol):
