@@ -625,7 +625,7 @@ class ReduceLROnPlateau(MonitorCallback):
     def on_epoch_end(self, epoch, logs=None):
         if self.monitor_op is None:
             self._set_monitor_op()
-        logs = logs if logs is not None else {}
+        logs = logs or {}
         logs["learning_rate"] = get_learning_rate(self.model.optimizer)
         current = _scalar(logs.get(self.monitor))
         if current is None:
@@ -677,8 +677,8 @@ class LearningRateScheduler(Callback):
             _print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {lr}.")
 
     def on_epoch_end(self, epoch, logs=None):
-        if logs is not None:
-            logs["learning_rate"] = get_learning_rate(self.model.optimizer)
+        logs = logs or {}  # as Keras: an empty dict is not written to
+        logs["learning_rate"] = get_learning_rate(self.model.optimizer)
 
 
 class TerminateOnNaN(Callback):

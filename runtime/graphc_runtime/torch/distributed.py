@@ -9,6 +9,7 @@ is a no-op for a single process.
 from __future__ import annotations
 
 import atexit
+import io
 import os
 from dataclasses import dataclass
 
@@ -53,15 +54,15 @@ class Context:
         if not self.distributed:
             return [obj]
         out = [None] * self.world_size
-        dist.all_gather_object(out, obj)
-        return out
+        dist.all_gather_object(out, _pack(obj))
+        return [_unpack(b) for b in out]
 
     def broadcast_object(self, obj, src=0):
         if not self.distributed:
             return obj
-        box = [obj]
+        box = [_pack(obj) if self.rank == src else None]
         dist.broadcast_object_list(box, src=src)
-        return box[0]
+        return _unpack(box[0])
 
     def any(self, flag: bool) -> bool:
         """True on every process when it is True on one."""
@@ -77,6 +78,18 @@ class Context:
                 dist.barrier(device_ids=[self.local_rank])
             else:
                 dist.barrier()
+
+
+def _pack(obj) -> bytes:
+    """Objects holding tensors travel as torch.save bytes (pickling tensors inside
+    all_gather_object fails in PyTorch 2.13: 'UntypedStorage has no attribute dtype')."""
+    buf = io.BytesIO()
+    torch.save(obj, buf)
+    return buf.getvalue()
+
+
+def _unpack(data: bytes):
+    return torch.load(io.BytesIO(data), map_location="cpu", weights_only=False)
 
 
 _CONTEXT: Context | None = None
