@@ -120,7 +120,7 @@ def test_early_stopping_decides_like_keras(kmodel, seq):
             stand = Stand()
             tcb = C.EarlyStopping(monitor=monitor, **kwargs)
             ks = _drive(kcb, kmodel, logs, lambda e: _keras_marker(kmodel, e))
-            ts = _drive(tcb, stand, logs, lambda e: _our_marker(stand, e))
+            ts = _drive(tcb, stand, logs, lambda e, s=stand: _our_marker(s, e))
             where = (seq, monitor, kwargs)
             assert ts == ks, where
             assert (tcb.stopped_epoch, tcb.wait, tcb.best, tcb.best_epoch) == (
