@@ -196,33 +196,61 @@ def test_steps_per_epoch_continues_like_keras():
 # checkpoints, resumption, determinism
 
 
-def _resume_callbacks(tmp_path):
+def _resume_callbacks(tmp_path, schedule=False):
     return [
         C.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True),
-        C.ReduceLROnPlateau(monitor="val_digit_loss", patience=1, factor=0.5, min_delta=0.5),
+        *(
+            []
+            if schedule
+            else [C.ReduceLROnPlateau(monitor="val_digit_loss", patience=1, factor=0.5, min_delta=0.5)]
+        ),
         C.CSVLogger(str(tmp_path / "log.csv")),
     ]
 
 
+def _optimizer_module(name):
+    if name == "torch.optim.Adam":
+        return mlp_two_heads
+    optim = pytest.importorskip("graphc_runtime.torch.optim")
+    schedules = pytest.importorskip("graphc_runtime.torch.schedules")
+    if name == "optim.Adam":
+        return _variant(
+            mlp_two_heads, make_optimizer=lambda m: optim.Adam(m.parameters(), learning_rate=0.01)
+        )
+    return _variant(
+        mlp_two_heads,
+        make_optimizer=lambda m: optim.RMSprop(
+            m.parameters(), learning_rate=schedules.ExponentialDecay(0.01, 3, 0.5)
+        ),
+    )
+
+
 @pytest.mark.filterwarnings("ignore:Your input ran out of data")
-def test_resume_continues_bit_identically(tmp_path):
+@pytest.mark.parametrize("optimizer", ["torch.optim.Adam", "optim.Adam", "optim.RMSprop+schedule"])
+def test_resume_continues_bit_identically(tmp_path, optimizer):
     """2 epochs, then resume for 2 more == 4 straight epochs: same weights to the bit,
-    same history, same CSV rows (dropout, shuffling and steps_per_epoch carry-over on)."""
+    same history, same CSV rows (dropout, shuffling and steps_per_epoch carry-over on),
+    with torch's Adam and the runtime's Keras optimizers (a schedule's learning rate
+    cannot be set: no ReduceLROnPlateau there, as in Keras)."""
+    module = _optimizer_module(optimizer)
+    schedule = "schedule" in optimizer
     x, y = _mlp_data(n=50)
     args = dict(batch_size=8, steps_per_epoch=4, validation_split=0.2, seed=7, quiet=True)
     straight_dir = tmp_path / "straight"
     straight_dir.mkdir()
-    straight = T.fit(mlp_two_heads, data=(x, y), epochs=4, callbacks=_resume_callbacks(straight_dir), **args)
+    straight = T.fit(
+        module, data=(x, y), epochs=4, callbacks=_resume_callbacks(straight_dir, schedule), **args
+    )
 
     split_dir = tmp_path / "split"
     split_dir.mkdir()
     ckpt = tmp_path / "ckpt"
     T.fit(
-        mlp_two_heads,
+        module,
         data=(x, y),
         epochs=2,
         checkpoint_dir=ckpt,
-        callbacks=_resume_callbacks(split_dir),
+        callbacks=_resume_callbacks(split_dir, schedule),
         **args,
     )
     assert (ckpt / "last.pt").exists()
@@ -230,12 +258,12 @@ def test_resume_continues_bit_identically(tmp_path):
     torch.manual_seed(12345)
     np.random.seed(54321)
     resumed = T.fit(
-        mlp_two_heads,
+        module,
         data=(x, y),
         epochs=4,
         checkpoint_dir=ckpt,
         resume=True,
-        callbacks=_resume_callbacks(split_dir),
+        callbacks=_resume_callbacks(split_dir, schedule),
         **args,
     )
     _assert_same_weights(_final_weights(resumed), _final_weights(straight))
@@ -459,3 +487,45 @@ def test_command_line_trains_saves_and_reports_bad_data_in_one_line(tmp_path):
     )
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and "tag" in r.stderr, r.stderr
+
+
+GOLDEN = RUNTIME.parent / "tests" / "golden"
+
+
+@pytest.mark.parametrize("name", ["mnist_cnn", "profile", "residual", "siamese_encoder"])
+def test_runtime_evaluates_emitted_modules_like_their_inline_trainer(name):
+    """The emitted modules of today carry their own loss code (compute_loss/evaluate);
+    the runtime, reading only their protocol names, must compute the same losses.
+    Tolerance: the same float32 operations in another order: 1e-6 relative."""
+    import importlib.util
+
+    path = GOLDEN / f"{name}_torch.py"
+    if not path.exists():
+        pytest.skip(f"no {path.name}")
+    spec = importlib.util.spec_from_file_location(f"golden_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    if not hasattr(module, "evaluate") or not hasattr(module, "synthetic_data"):
+        pytest.skip("the emitted module no longer has its inline trainer")
+    torch.manual_seed(0)
+    model = module.build_model()
+    data = module.synthetic_data(20, seed=1)
+    expected = module.evaluate(model, data, batch_size=8)
+    got = T.evaluate(module, model, data, batch_size=8)
+    assert got["loss"] == pytest.approx(expected["loss"], rel=1e-6)
+    for key, value in got.items():
+        assert value == pytest.approx(expected[key], rel=1e-6), key
+
+
+@pytest.mark.skipif(
+    not os.environ.get("GRAPHC_TEST_COMPILE"),
+    reason="torch.compile on CPU takes ~40 s: set GRAPHC_TEST_COMPILE=1",
+)
+def test_compile_trains_like_eager():
+    x, y = _mlp_data()
+    module = _variant(mlp_two_heads, build_model=lambda: mlp_two_heads.TwoHeads(dropout=0.0))
+    eager = T.fit(module, data=(x, y), epochs=2, seed=0, quiet=True)
+    compiled = T.fit(module, data=(x, y), epochs=2, seed=0, quiet=True, compile=True)
+    # inductor fuses and reorders float32 operations: the same bound as the Keras comparison
+    for k in eager.history:
+        np.testing.assert_allclose(compiled.history[k], eager.history[k], rtol=RTOL, err_msg=k)

@@ -142,8 +142,8 @@ class ArraySource:
 
 
 def _split_item(item):
-    if isinstance(item, dict):
-        raise ValueError("a data set item must be (inputs, targets) or (inputs, targets, sample_weights)")
+    if isinstance(item, dict):  # inputs alone (predict)
+        return item, {}, {}
     if len(item) == 2:
         return item[0], item[1], {}
     if len(item) == 3:

@@ -880,9 +880,10 @@ class TensorBoard(Callback):
 
 class BackupAndRestore(Callback):
     """Back the whole training state up (weights, optimizer, epoch, callbacks,
-    random generators) to `backup_dir` after each epoch (or `save_freq`
-    batches: the state at the end of the last completed epoch is kept), and
-    restore it when training starts again; delete it when training ends."""
+    random generators) to `backup_dir` after each epoch, restore it when
+    training starts again (the run then continues exactly), delete it when
+    training ends.  An integer `save_freq` is accepted but backups are still
+    taken at epoch ends: a mid-epoch state could not be continued exactly."""
 
     def __init__(self, backup_dir, save_freq="epoch", double_checkpoint=False, delete_checkpoint=True):
         super().__init__()
@@ -910,15 +911,17 @@ class BackupAndRestore(Callback):
         return [self._path, self._prev_path]
 
     def save_now(self):
-        """Called by the trainer at the end of each epoch, after the other callbacks."""
-        if not getattr(self.model, "is_main_process", True):
-            return
-        os.makedirs(self.backup_dir, exist_ok=True)
-        if self.double_checkpoint and os.path.exists(self._path):
-            shutil.copyfile(self._path, self._prev_path)
+        """Called by the trainer on every process at the end of each epoch, after the
+        other callbacks (the state is gathered from all processes; rank 0 writes)."""
+        main = getattr(self.model, "is_main_process", True)
+        if main:
+            os.makedirs(self.backup_dir, exist_ok=True)
+            if self.double_checkpoint and os.path.exists(self._path):
+                shutil.copyfile(self._path, self._prev_path)
         self.model.save_training_state(self._path)
-        with open(self._meta_path, "w") as f:
-            f.write(json.dumps({"epoch": self.model.epochs_done, "batch": 0}))
+        if main:
+            with open(self._meta_path, "w") as f:
+                f.write(json.dumps({"epoch": self.model.epochs_done, "batch": 0}))
 
     def on_train_end(self, logs=None):
         if not getattr(self.model, "is_main_process", True):

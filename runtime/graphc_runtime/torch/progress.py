@@ -56,6 +56,7 @@ class Progress:
                     TextColumn("{task.fields[logs]}"),
                     console=Console(file=self.stream),
                     transient=True,
+                    auto_refresh=False,  # redrawn by step(), at most every REFRESH_S
                 )
 
     def epoch_start(self, epoch, epochs, steps):
@@ -74,13 +75,12 @@ class Progress:
             return
         now = time.monotonic()
         if now - self._last < REFRESH_S and done != self._steps:
-            if self._rich is not None:
-                self._rich.update(self._task, completed=done)
             return
         self._last = now
         text = _summary(logs_fn())
         if self._rich is not None:
             self._rich.update(self._task, completed=done, logs=text)
+            self._rich.refresh()
             return
         total = self._steps
         rate = done / max(now - self._start, 1e-9)

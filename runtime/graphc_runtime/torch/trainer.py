@@ -455,7 +455,7 @@ class _Run:
         if self.balancer is not None:
             total = self.balancer(per)
         else:
-            total = 0
+            total = torch.zeros((), device=self.device)
             for name, value in per.items():
                 w = self.loss_weights.get(name)
                 total = total + (value if w is None else value * float(w))
@@ -523,13 +523,14 @@ class _Run:
             self._build(xs, ys, preds)
         total, per = self.compute_losses(ys, preds, ws)
         self.optimizer.zero_grad(set_to_none=True)
+        scaled = self.optimizer.scale_loss(total) if hasattr(self.optimizer, "scale_loss") else total
         if self.scaler is not None:
-            self.scaler.scale(total).backward()
+            self.scaler.scale(scaled).backward()
             self._reduce_balancer_grads()
             self.scaler.step(self.optimizer)
             self.scaler.update()
         else:
-            total.backward()
+            scaled.backward()
             self._reduce_balancer_grads()
             self.optimizer.step()
         self.iterations += 1
@@ -878,6 +879,9 @@ def fit(
                 b.save_now()
             if facade.stop_training:
                 break
+        finalize = getattr(run.optimizer, "finalize_variable_values", None)
+        if callable(finalize) and epochs > start:  # Keras's fit: EMA weights into the model
+            finalize()
         cbs.on_train_end(epoch_logs)
     return history
 
@@ -950,6 +954,8 @@ def evaluate(
     else:
         source = data
     run = _Run(module, model, device=device, amp=amp, training=False)
+    if not run.loss_specs:
+        raise ValueError("the model has no compile(...) in its GDL: LOSSES is empty, nothing to evaluate")
     facade = FitModel(run)
     cbs = callbacks_module.CallbackList(callbacks or [], model=facade, add_history=False)
     with _autocast_safe(run.model, run.device, run.amp_dtype):
