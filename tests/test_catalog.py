@@ -1388,6 +1388,35 @@ def test_sweep_depthwise_separable():
     )
 
 
+@slow
+def test_sweep_1d_variants():
+    """ConvLSTM1D's gate convolutions (its own size rule), and the 1-D transposed, separable and
+    depthwise layers (sharing the 2-D layers' rules, swept above) on a smaller grid."""
+    grid = [(k, s, d, p) for k in (1, 3, 4) for s in (1, 2) for d in (1, 2) for p in ("valid", "same")]
+    _sweep(
+        [
+            r("ConvLSTM1D", 1, k, strides=s, dilation_rate=d, padding=p, ins=[(2, n, 1)])
+            for n in (1, 3, 5)
+            for k, s, d, p in grid
+        ]
+        + [
+            r("Conv1DTranspose", 2, k, strides=s, dilation_rate=d, padding=p, ins=[(n, 2)])
+            for n in (None, 3)
+            for k, s, d, p in grid
+        ]
+        + [
+            r("SeparableConv1D", 2, k, strides=s, dilation_rate=d, padding=p, ins=[(n, 2)])
+            for n in (1, 5)
+            for k, s, d, p in grid
+        ]
+        + [
+            r("DepthwiseConv1D", k, strides=s, dilation_rate=d, padding=p, ins=[(n, 2)])
+            for n in (None, 4)
+            for k, s, d, p in grid
+        ]
+    )
+
+
 # ------------------------------------------------ messages, warnings, purity
 def _err(row: Row):
     with pytest.raises((ShapeError, ArgError)) as info:

@@ -12,4 +12,5 @@ from graphc.ops import (  # noqa: F401
     recurrent,
     reshaping,
 )
-from graphc.ops.base import FUNCTIONS, REGISTRY, ArgError, LayerArg, Op, ShapeError, lookup  # noqa: F401
+from graphc.ops.base import ALIASES, FUNCTIONS, REGISTRY, ArgError, LayerArg, Op, ShapeError, lookup  # noqa: F401
+from graphc.ops.inexpressible import NOT_EXPRESSIBLE  # noqa: F401
