@@ -713,6 +713,23 @@ ROWS += [
     r("TimeDistributed", lay("Flatten"), ins=[(None, 2, 3)]),
     r("TimeDistributed", lay("Dense", 2), trainable=False, ins=[(None, 3)]),
     r("TimeDistributed", lay("MaxPooling1D"), ins=[(3, 4, 2)], dt=I32),
+    r("TimeDistributed", lay("Bidirectional", lay("LSTM", 2)), ins=[(3, 4, 2)]),
+    r("TimeDistributed", lay("TimeDistributed", lay("Dense", 2)), ins=[(3, 4, 5)]),
+    r("SpectralNormalization", lay("DepthwiseConv2D", 3), ins=[(5, 5, 2)]),
+    r("SpectralNormalization", lay("Conv1DTranspose", 2, 3), ins=[(5, 2)]),
+    r(
+        "MultiHeadAttention",
+        2,
+        2,
+        attention_axes=(1, 2),
+        ins=[(3, 4, 8), (3, 4, 8)],
+        call={"return_attention_scores": True},
+    ),
+    r("Attention", ins=[(5, 4), (6, 3), (6, 4)], call={"return_attention_scores": True}),
+    r("Hashing", 4, output_mode="one_hot", ins=[(2, 1)], dt=I64),
+    r("IntegerLookup", vocabulary=[4, 5], output_mode="one_hot", ins=[()], dt=I64),
+    r("Conv3DTranspose", 2, 3, strides=2, padding="same", output_padding=1, ins=[(2, 3, 2, 1)]),
+    r("GroupNormalization", -1, ins=[(2, 2, 2, 4)]),
     # --- attention
     r("MultiHeadAttention", 2, 3, ins=[(5, 4), (6, 4)], call={"return_attention_scores": True}),
     r("MultiHeadAttention", 2, 3, ins=[(5, 4), (6, 4), (6, 2)], call={"use_causal_mask": True}),
@@ -741,7 +758,6 @@ ROWS += [
     r("RandomCrop", 2, 2, ins=[(4, 4, 1)], dt=I32),
     r("CategoryEncoding", 5, ins=[(3,)], dt=I32),
     r("CategoryEncoding", 5, ins=[(1,)], dt=I32),
-    r("CategoryEncoding", 5, ins=[()], dt=I32),
     r("CategoryEncoding", 5, "one_hot", ins=[(3,)], dt=I32),
     r("CategoryEncoding", 5, "one_hot", ins=[(1,)], dt=I32),
     r("CategoryEncoding", 5, "one_hot", ins=[()], dt=I32),
@@ -967,6 +983,7 @@ BAD += [
     r("Bidirectional", lay("LSTMCell", 3), ins=[(4, 2)], exc=ArgError),
     r("TimeDistributed", lay("Dense", 3), ins=[(4,)], exc=ShapeError, code="rank-mismatch"),
     r("TimeDistributed", lay("LSTM", 3, return_state=True), ins=[(4, 2, 3)], exc=ArgError),
+    r("Bidirectional", lay("TimeDistributed", lay("Dense", 3)), ins=[(4, 2)], exc=ArgError),
     r("Attention", score_mode="foo", ins=[(5, 4), (6, 4)], exc=ArgError),
     r("Attention", ins=[(5, 4)], exc=ShapeError),
     r("Attention", ins=[(5, 4), (6, 4), (6, 4), (6, 4)], exc=ShapeError),
@@ -1061,6 +1078,24 @@ BAD += [
 ]
 
 STRICT += [
+    # encodings that reduce the last axis, on inputs with only the batch axis: Keras's output
+    # has no batch axis left (it encodes the whole batch as one sample)
+    r("CategoryEncoding", 5, ins=[()], dt=I32, exc=ShapeError),
+    r("Discretization", [0.0, 1.0], output_mode="multi_hot", ins=[()], exc=ShapeError),
+    r("Hashing", 5, output_mode="count", ins=[()], dt=STR, exc=ShapeError),
+    r("StringLookup", vocabulary=VOCAB, output_mode="multi_hot", ins=[()], dt=STR, exc=ShapeError),
+    r(
+        "IntegerLookup",
+        vocabulary=[4, 5],
+        output_mode="tf_idf",
+        idf_weights=[1.0, 1.0],
+        ins=[()],
+        dt=I64,
+        exc=ShapeError,
+    ),
+    # Hashing one_hot: Keras's symbolic shape drops the last axis, its result keeps it
+    r("Hashing", 5, output_mode="one_hot", ins=[(3,)], dt=STR, exc=ShapeError),
+    r("Hashing", 5, output_mode="one_hot", ins=[()], dt=STR, exc=ShapeError),
     r("Rescaling", [1.0, 2.0, 3.0], ins=[(2, 4)], exc=ShapeError),
     r("ELU", "x", ins=[(4,)], exc=ArgError),
     r("Conv3D", 4, 3, data_format="channels_first", ins=[(3, 8, 8, 8)], exc=ArgError, code="unsupported"),

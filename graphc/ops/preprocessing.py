@@ -158,6 +158,18 @@ def output_mode_(*modes: str, aliases: dict | None = None):
     return check
 
 
+def no_batch_reduction(layer: str, x: TensorType, mode: str) -> None:
+    """multi_hot/count/tf_idf reduce the last axis; on a (batch,) input that axis is the batch, and
+    Keras's output (depth,) has no batch axis left (it encodes the whole batch as one sample)."""
+    if not x.shape:
+        raise ShapeError(
+            f'{layer}(output_mode="{mode}") reduces the last axis, and the input {x} has only the batch '
+            "axis: Keras would encode the whole batch as one sample",
+            input_index=0,
+            hint='give each sample an axis: Input(shape=(1,)), or use output_mode="one_hot"',
+        )
+
+
 def encoded_shape(shape: tuple, depth: int, mode: str, layer: str) -> tuple:
     """Keras's IndexLookup/Hashing output for the non-int modes (shapes WITHOUT the batch axis):
     one_hot encodes each element (a trailing axis of 1 is replaced), the others reduce the last axis."""
@@ -165,8 +177,7 @@ def encoded_shape(shape: tuple, depth: int, mode: str, layer: str) -> tuple:
         if shape and shape[-1] == 1:
             return tuple(shape[:-1]) + (depth,)
         return tuple(shape) + (depth,)
-    if not shape:
-        return (depth,)
+    no_batch_reduction(layer, TensorType(tuple(shape)), mode)
     return tuple(shape[:-1]) + (depth,)
 
 
@@ -198,8 +209,10 @@ class CategoryEncoding(Op):
     def infer(self, a, inputs):
         (x,) = inputs
         s, n = tuple(x.shape), a.num_tokens
-        if not s:  # Keras: a scalar per sample keeps its shape... (compute_output_shape sees (batch,))
-            out = (n,) if a.output_mode == "one_hot" else ()
+        if a.output_mode != "one_hot":
+            no_batch_reduction(self.name, x, a.output_mode)
+        if not s:
+            out = (n,)
         elif a.output_mode == "one_hot" and s[-1] == 1:
             out = s[:-1] + (n,)
         elif a.output_mode == "one_hot":
@@ -261,6 +274,8 @@ class Discretization(Op):
             return [TensorType(x.shape, "int32")]
         depth = len(a.bin_boundaries) + 1
         s = tuple(x.shape)
+        if a.output_mode != "one_hot":
+            no_batch_reduction(self.name, x, a.output_mode)
         if a.output_mode == "one_hot":
             out = s[:-1] + (depth,) if s and s[-1] == 1 else s + (depth,)
         else:  # Keras drops the first non-batch axis: (batch, d1, d2, ...) -> (batch, d2, ..., depth)
@@ -305,8 +320,16 @@ class Hashing(Op):
         (x,) = inputs
         if a.output_mode == "int":
             return [TensorType(x.shape, a.dtype or "int64")]
-        s = tuple(x.shape)
-        return [TensorType(s[:-1] + (a.num_bins,) if s else (a.num_bins,), a.dtype or "float32")]
+        if a.output_mode == "one_hot" and (not x.shape or x.shape[-1] != 1):
+            # Keras's symbolic shape is then (batch, ..., num_bins) without the last axis, but it
+            # computes one vector per element: the model it builds contradicts itself
+            raise ShapeError(
+                f'Hashing(output_mode="one_hot") takes one value per sample, shaped (batch, 1), got {x}',
+                input_index=0,
+                hint='Reshape to (..., 1) first, or use output_mode="multi_hot"',
+            )
+        out = encoded_shape(tuple(x.shape), a.num_bins, a.output_mode, self.name)
+        return [TensorType(out, a.dtype or "float32")]
 
 
 @register
