@@ -5,6 +5,7 @@ No framework is built (fast tier); one server serves the whole module."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
 import sys
 
 import pytest
@@ -41,7 +42,7 @@ model m {
 
 GOOD = MAIN.replace("activaton", "activation")
 
-pytestmark = pytest.mark.asyncio(loop_scope="module")
+in_module_loop = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest_lsp.fixture(
@@ -85,6 +86,7 @@ def _utf16(s: str) -> int:
     return len(s.encode("utf-16-le")) // 2
 
 
+@in_module_loop
 async def test_diagnostics_as_graphc_check(client: LanguageClient, files):
     uri = _open(client, files / "main.gdl", MAIN)
     got = await _diagnostics(client, uri)
@@ -102,6 +104,7 @@ async def test_diagnostics_as_graphc_check(client: LanguageClient, files):
     assert d.range.start.character == w.span.col  # col - 1 characters + 1 extra unit
 
 
+@in_module_loop
 async def test_diagnostics_follow_unsaved_edits(client: LanguageClient, files):
     uri = _open(client, files / "edit.gdl", MAIN)
     assert [d.code for d in await _diagnostics(client, uri)] == ["unknown-argument"]
@@ -138,6 +141,7 @@ async def test_diagnostics_follow_unsaved_edits(client: LanguageClient, files):
     )
 
 
+@in_module_loop
 async def test_hover(client: LanguageClient, files):
     uri = _open(client, files / "hover.gdl", GOOD)
     await _diagnostics(client, uri)
@@ -156,6 +160,7 @@ async def test_hover(client: LanguageClient, files):
     assert h is not None and "**Dense**" in h.contents.value and "9 trainable" in h.contents.value
 
 
+@in_module_loop
 async def test_definition_across_use(client: LanguageClient, files):
     uri = _open(client, files / "def.gdl", GOOD)
     line = GOOD.split("\n")[5]
@@ -175,6 +180,7 @@ async def test_definition_across_use(client: LanguageClient, files):
     assert res.range.start == T.Position(0, 0)
 
 
+@in_module_loop
 async def test_completion_inside_conv2d(client: LanguageClient, files):
     text = "model m {\n  img = Input(shape=(8, 8, 3))\n  x = Conv2D(\n}\n"
     uri = _open(client, files / "complete.gdl", text)
@@ -191,6 +197,7 @@ async def test_completion_inside_conv2d(client: LanguageClient, files):
     assert "(None, 8, 8, 3) float32" in items["img"].detail
 
 
+@in_module_loop
 async def test_formatting(client: LanguageClient, files):
     ugly = "model m{\n    x=Input(shape=(4,))\n    output y=Dense(1,activation='sigmoid')(x)  # out\n}"
     uri = _open(client, files / "fmt.gdl", ugly)
@@ -213,6 +220,7 @@ async def test_formatting(client: LanguageClient, files):
     ) in (None, [])
 
 
+@in_module_loop
 async def test_survives_garbage(client: LanguageClient, files):
     garbage = ['model {{{ ((( "', "\x00\ufeff}}}", "output = = =", "block b(x=(1,\n", "\U0001f600" * 5, ""]
     uri = _open(client, files / "garbage.gdl", garbage[0])
@@ -238,3 +246,16 @@ async def test_survives_garbage(client: LanguageClient, files):
         )
     )
     assert [d.code for d in await _diagnostics(client, uri)] == ["unknown-argument"]
+
+
+def test_lsp_command_line():
+    # editors (vscode-languageclient) pass --stdio; end of input ends the server cleanly
+    r = subprocess.run(
+        [sys.executable, "-m", "graphc", "lsp", "--stdio"], input=b"", capture_output=True, timeout=60
+    )
+    assert r.returncode == 0, r.stderr
+    # without pygls: one line saying what to install, exit status 2
+    code = "import sys; sys.modules['pygls'] = None; from graphc.cli import main; sys.exit(main(['lsp']))"
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert r.stderr.strip().splitlines() == [r.stderr.strip()] and 'pip install "graphc[lsp]"' in r.stderr
