@@ -326,6 +326,23 @@ def _fmt_int(n: int) -> str:
     return f"{n:,}"
 
 
+def _tensors_text(name: str, values: list) -> str:
+    """One name bound to several tensors (a block called twice, a loop): each
+    distinct shape once, with the layers that made it."""
+    by_type: dict = {}
+    for t in values:
+        made = by_type.setdefault(_tensor_text(t), [])
+        what = f"{t.call.layer.type_name} `{t.call.layer.name}`" if t.call is not None else "model input"
+        if what not in made:
+            made.append(what)
+    if len(by_type) == 1:
+        ((shape, made),) = by_type.items()
+        return f"`{name}`: `{shape}`\n\nmade by " + ", ".join(made)
+    lines = [f"`{name}` takes {len(by_type)} shapes:"]
+    lines += [f"- `{shape}`, made by " + ", ".join(made) for shape, made in by_type.items()]
+    return "\n".join(lines)
+
+
 def _layer_text(layer) -> str:
     from graphc.compiler.ir import Layer
 
@@ -535,6 +552,10 @@ class _Index:
         hit = self._name_at(offset)
         if hit is not None:
             s, e, (name, values) = hit
+            from graphc.compiler.ir import Tensor
+
+            if len(values) > 1 and all(isinstance(v, Tensor) for v in values):
+                return Hover(a._span(s, e), _tensors_text(name, values))
             texts = []
             for v in values:
                 t = _describe_value(a, name, v, self.layers_at.get(s, []), self.inputs_at.get(s, []))

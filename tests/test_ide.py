@@ -518,3 +518,13 @@ def test_ide_and_lsp_modules_import_no_framework():
     path = next(p for p in EXAMPLES if p.name == "stereo_depth.gdl")
     r = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
+
+
+def test_crlf_and_tabs(tmp_path):
+    text, marks = marked(
+        IMAGE.replace("Flatten()(x)", "Flatten()($x)").replace("\n", "\r\n").replace("  ", "\t")
+    )
+    a = analyze(str(tmp_path / "m.gdl"), text)
+    assert a.diagnostics == []
+    h = a.hover(*a.position(marks["$"]))
+    assert h is not None and "(None, 16, 16, 64) float32" in h.text

@@ -259,3 +259,20 @@ def test_lsp_command_line():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert r.stderr.strip().splitlines() == [r.stderr.strip()] and 'pip install "graphc[lsp]"' in r.stderr
+
+
+@in_module_loop
+async def test_error_in_a_used_file_shows_on_the_use_line(client: LanguageClient, files):
+    (files / "broken_lib.gdl").write_text('block b(x) {\n  return Dense(4, activation="relux")(x)\n}\n')
+    text = 'width = 3\nuse "broken_lib.gdl"\nmodel m {\n  a = Input(shape=(2,))\n  output y = b(a)\n}\n'
+    (files / "uses_broken.gdl").write_text(text)
+    uri = _open(client, files / "uses_broken.gdl", text)
+    got = await _diagnostics(client, uri)
+    (want,) = check_file(str(files / "uses_broken.gdl"))
+    assert want.file == str(files / "broken_lib.gdl") and want.span.line == 2
+    (d,) = [d for d in got if d.code == want.code]
+    assert d.range == T.Range(T.Position(1, 4), T.Position(1, 20))  # the string in `use "broken_lib.gdl"`
+    assert d.message.startswith(f"broken_lib.gdl:2:{want.span.col}: {want.message}")
+    (rel,) = d.related_information[:1]
+    assert to_fs_path(rel.location.uri) == str(files / "broken_lib.gdl")
+    assert rel.location.range.start == T.Position(1, want.span.col - 1)
