@@ -128,6 +128,7 @@ class Analysis:
         self.repaired = False
         try:
             program, trace = _compile(path, text)
+            self.program, self.trace = program, trace
             self.diagnostics = list(program.diagnostics)
             syntax = [d for d in self.diagnostics if d.code == "syntax" and d.file == path]
             if program.env is None and syntax:
