@@ -41,7 +41,7 @@ bench: $(STAMP)
 golden: $(STAMP)
 	GRAPHC_UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_golden.py
 
-# Source distributions and wheels of graphc and graphc-runtime, in dist/ (see CHANGELOG.md: releasing).
+# Source distributions and wheels of graphc and graphc-runtime, in dist/ (RELEASING.md).
 dist: $(STAMP)
 	rm -rf dist
 	$(PY) -m build --outdir dist .
