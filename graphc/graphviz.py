@@ -236,7 +236,7 @@ def _layer_tooltip(layer, where: _Where, chains: dict) -> str:
     defined = where(layer.file, layer.span)
     if len(calls) == 1:
         at = _call_where(calls[0], where, chains)
-        if defined and not at.startswith(defined):
+        if defined and defined != where(calls[0].file, calls[0].span):  # made on another line than called
             lines.append(f"defined at {defined}")
         lines.append(f"at {at}" if at else "")
         word = "outputs" if len(calls[0].outputs) > 1 else "output"

@@ -639,3 +639,20 @@ def test_svg_in_headless_chromium(rendered, tmp_path):
     tips = dict(json.loads(html.unescape(found.group(1))))
     nodes, _ = parse_dot(to_dot(g))
     assert tips == {k: a["tooltip"] for k, a in nodes.items()}
+
+
+def test_a_layer_made_on_one_line_and_called_on_another_names_both(tmp_path):
+    # line 3 makes the layer, line 32 calls it ("m.gdl:3" is a prefix of "m.gdl:32")
+    src = "model late {\n  x = Input(shape=(4,))\n  d = Dense(3)\n" + "  # -\n" * 28
+    src += '  output y = d(x)\n  compile(optimizer="adam", loss="mse")\n}\n'
+    assert line_of(src, "d = Dense(3)") == 3 and line_of(src, "output y") == 32
+    nodes, _ = parse_dot(to_dot(graph_of(src, tmp_path)))
+    [y] = layer_nodes(nodes, "y")
+    # Dense(3) on 4 features: 4*3 + 3 = 15
+    assert nodes[y]["tooltip"].split("\n") == [
+        "y: Dense",
+        "defined at m.gdl:3",
+        "at m.gdl:32",
+        "output (None, 3)",
+        "params 15 (15 trainable, 0 non-trainable)",
+    ]
