@@ -216,6 +216,9 @@ def _main(argv) -> int:
         description="Compile a GDL file to Keras 3 or PyTorch.",
         epilog="other commands: " + ", ".join(COMMANDS) + " (graphc CMD --help)",
     )
+    from graphc import __version__
+
+    p.add_argument("--version", action="version", version=f"graphc {__version__}")
     p.add_argument("file", metavar="FILE.gdl")
     p.add_argument("--target", choices=("keras", "torch", "both"), default="keras")
     p.add_argument("-o", "--output", help="output file (for both: a directory or a name stem)")
