@@ -353,8 +353,8 @@ class _Cell(Op):
         raise ShapeError(
             f"{self.name} is a cell: it computes one step from the input and the states, so it is not "
             "applied to a tensor on its own",
+            code="type-error",
             hint=f"run it over a sequence with RNN({self.name}(...))(x)",
-            input_index=0,
         )
 
 
