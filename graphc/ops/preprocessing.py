@@ -19,6 +19,7 @@ from graphc.ops.base import (
     Op,
     P,
     ShapeError,
+    any_,
     bool_,
     choice,
     conv_out,
@@ -301,7 +302,7 @@ class Hashing(Op):
     name = "Hashing"
     params = (
         P("num_bins", int_(1)),
-        P("mask_value", lambda v: v, None),
+        P("mask_value", any_, None),
         P("salt", salt_, None),
         P("output_mode", choice(*_MODES, lower=False), "int"),
         P("sparse", not_sparse, False),
@@ -515,10 +516,6 @@ class StringLookup(_Lookup):
         return super().infer(a, inputs)
 
 
-def _int_token(t) -> bool:
-    return is_int(t)
-
-
 @register
 class IntegerLookup(_Lookup):
     """IntegerLookup(vocabulary=[...]): arbitrary integer ids -> contiguous int64 ids."""
@@ -529,7 +526,7 @@ class IntegerLookup(_Lookup):
         P("num_oov_indices", int_(0), 1),
         P("mask_token", optional(int_()), None),
         P("oov_token", int_(), -1),
-        P("vocabulary", vocabulary_(_int_token, "int"), None),
+        P("vocabulary", vocabulary_(is_int, "int"), None),
         P("vocabulary_dtype", choice("int64", lower=False), "int64"),
         P("idf_weights", idf_weights_, None),
         P("invert", bool_, False),
@@ -564,7 +561,9 @@ def _ngrams_(v):
 _ngrams_.doc = "int or ints"
 
 
-def _callable_free(what: str, *options):
+def _named_or_none(*options):
+    """standardize= / split=: one of Keras's named behaviours, or None.  (Keras also takes a Python
+    callable, which GDL cannot express.)"""
     inner = optional(choice(*options, lower=False))
 
     def check(v):
@@ -583,10 +582,10 @@ class TextVectorization(Op):
         P("max_tokens", optional(int_()), None),
         P(
             "standardize",
-            _callable_free("standardize", "lower_and_strip_punctuation", "lower", "strip_punctuation"),
+            _named_or_none("lower_and_strip_punctuation", "lower", "strip_punctuation"),
             "lower_and_strip_punctuation",
         ),
-        P("split", _callable_free("split", "whitespace", "character"), "whitespace"),
+        P("split", _named_or_none("whitespace", "character"), "whitespace"),
         P("ngrams", _ngrams_, None),
         P("output_mode", _LOOKUP_MODES, "int"),
         P("output_sequence_length", optional(int_(1)), None),
