@@ -22,3 +22,17 @@ def test_values_as_keras_progress_bar_writes_them():
     assert logs.format_value(float("nan")) == "nan"
     assert logs.format_value([0.5, 0.25]) == "[0.5000, 0.2500]"
     assert logs.format_value(True) == "True"
+
+
+def test_importing_the_torch_runtime_does_not_import_torch():
+    """The runtime installs without PyTorch: `import graphc_runtime.torch` must work there."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    runtime = Path(__file__).resolve().parents[1]
+    code = "import sys, graphc_runtime.torch, graphc_runtime.logs; print('torch' in sys.modules)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=runtime, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
