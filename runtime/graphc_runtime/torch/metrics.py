@@ -777,11 +777,11 @@ def _update_optimized(
         buckets = torch.relu(buckets)
     buckets = buckets.long()
     # segment_sum drops negative segment ids (predictions of exactly 0 without the epsilon thresholds)
+    # (no data-dependent branch: no device synchronisation per batch)
     dropped = buckets < 0
-    if bool(dropped.any()):
-        true_labels = torch.where(dropped, torch.zeros_like(true_labels), true_labels)
-        false_labels = torch.where(dropped, torch.zeros_like(false_labels), false_labels)
-        buckets = buckets.clamp_min(0)
+    true_labels = torch.where(dropped, torch.zeros_like(true_labels), true_labels)
+    false_labels = torch.where(dropped, torch.zeros_like(false_labels), false_labels)
+    buckets = buckets.clamp_min(0)
     if multi_label:
         labels_count = y_pred.shape[1]
         tp_b = torch.zeros(labels_count, num_thresholds, dtype=y_true.dtype, device=y_pred.device)
