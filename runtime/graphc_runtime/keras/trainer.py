@@ -58,14 +58,33 @@ POLICIES = {"bf16": "mixed_bfloat16", "fp16": "mixed_float16"}
 
 
 class EpochLog(keras.callbacks.Callback):
-    """Calls `write` with the one-line log (graphc_runtime.logs.format_logs) after each epoch."""
+    """Calls `write` with the one-line log (graphc_runtime.logs.format_logs) after each epoch:
+    `loss`, the outputs' losses in output order, the other metrics as Keras logs them, then
+    the same for validation."""
 
-    def __init__(self, write):
+    def __init__(self, write, outputs=()):
         super().__init__()
         self.write = write
+        self.outputs = list(outputs)
+
+    def ordered(self, logs: dict) -> dict:
+        losses = {f"{o}_loss": i for i, o in enumerate(self.outputs)}
+
+        def rank(item):
+            i, key = item
+            val = key.startswith("val_")
+            base = key[4:] if val else key
+            if base == "loss":
+                return (val, 0, 0)
+            if base in losses:
+                return (val, 1, losses[base])
+            return (val, 2, i)
+
+        return dict(kv for _, kv in sorted(enumerate(logs.items()), key=lambda e: rank((e[0], e[1][0]))))
 
     def on_epoch_end(self, epoch, logs=None):
-        self.write(format_logs(epoch + 1, self.params.get("epochs") or epoch + 1, logs or {}))
+        epochs = self.params.get("epochs") or epoch + 1
+        self.write(format_logs(epoch + 1, epochs, self.ordered(logs or {})))
 
 
 class LossWeightLog(keras.callbacks.Callback):
@@ -119,6 +138,10 @@ def _as_arrays(module, d, where):
     inputs, targets = d[0], d[1]
     sw = d[2] if len(d) == 3 else None
     return inputs, targets, sw
+
+
+def _where(d, default):
+    return os.fspath(d) if isinstance(d, (str, os.PathLike)) else default
 
 
 def _sample_weights(module, output_names, sw, class_weight, targets):
@@ -347,7 +370,7 @@ def _fit(
         sw = None
     else:
         inputs, targets, sw = _as_arrays(module, data, "training data")
-        gdata.check(module, inputs, targets, where="training data")
+        gdata.check(module, inputs, targets, where=_where(data, "training data"))
         sw = _sample_weights(
             module, output_names, sw if sw is not None else args["sample_weight"], class_weight, targets
         )
@@ -398,7 +421,7 @@ def _fit(
             validation = val_data
         else:
             vi, vt, vsw = _as_arrays(module, val_data, "validation data")
-            gdata.check(module, vi, vt, where="validation data")
+            gdata.check(module, vi, vt, where=_where(val_data, "validation data"))
             vsw = _sample_weights(module, output_names, vsw, None, vt)
             validation = ArrayDataset(
                 vi,
@@ -425,7 +448,7 @@ def _fit(
             if isinstance(cb, keras.callbacks.CSVLogger):
                 cb.append = True  # continue the log of the interrupted run
     if log is not None and chief:
-        cbs.append(EpochLog(log))
+        cbs.append(EpochLog(log, output_names))
     if checkpoint_dir:
         run = {"data_seed": data_seed, "batch_size": batch_size, "steps_per_epoch": steps}
         cbs.append(ckpt.Checkpoint(checkpoint_dir, list(cbs), run, restore=state, write=chief))
@@ -503,15 +526,13 @@ def main(module, argv=None):
     """The module's command line (graphc_runtime.cli); returns the History."""
     args = cli.parse_args(module, argv, "keras")
     with cli.user_errors():
-        data = gdata.load(args.data, module) if args.data else None
-        val = gdata.load(args.val_data, module) if args.val_data else None
         if args.save and not (args.save.endswith(".keras") or args.save.endswith(".weights.h5")):
             raise UsageError(f"--save {args.save}: the name must end in .keras or .weights.h5")
         verbose = 0 if args.quiet or not sys.stdout.isatty() else 1
         history = fit(
             module,
-            data=data,
-            val_data=val,
+            data=args.data,  # paths: loaded and checked by fit, errors name the file
+            val_data=args.val_data,
             **cli.fit_kwargs(args),
             mixed_precision=args.mixed_precision,
             distribute=args.distribute,
