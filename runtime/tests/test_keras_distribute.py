@@ -37,7 +37,7 @@ TOL = 1e-10
 
 WORKER = r"""
 import importlib, json, os, sys, types
-mode, weights, out = sys.argv[1:4]
+mode, configs, out = sys.argv[1:4]
 import tensorflow as tf
 if mode == "mirrored-2cpu":
     cpu = tf.config.list_physical_devices("CPU")[0]
@@ -49,19 +49,33 @@ sys.path.insert(0, os.environ["FIXTURES"])
 scales = importlib.import_module("keras_scales")
 from graphc_runtime.keras import fit
 
-module = types.SimpleNamespace(**{k: getattr(scales, k) for k in dir(scales) if k.isupper() or k == "build_model"})
-module.make_optimizer = lambda model: keras.optimizers.SGD(learning_rate=0.01)
-module.make_callbacks = lambda: []
-if weights == "fixed":
-    module.LOSS_WEIGHTS = {"big": 0.001, "small": 1.0}
-x, y = scales.task_data(96, 0)
-distribute = {"single": None, "multi-worker": "multi-worker"}.get(mode)
-if mode == "mirrored-2cpu":
-    distribute = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-h = fit(module, data=(x, y), epochs=2, batch_size=32, seed=5, verbose=0, distribute=distribute)
-replicas = h.model.distribute_strategy.num_replicas_in_sync
-np.savez(out, *[np.asarray(w) for w in h.model.get_weights()])
-print(json.dumps({"replicas": replicas, "loss": h.history["loss"]}))
+results = {}
+# One strategy per process (TensorFlow's collectives do not expect several).
+strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"]) if mode == "mirrored-2cpu" else None
+for weights in configs.split(","):
+    module = types.SimpleNamespace(**{k: getattr(scales, k) for k in dir(scales) if k.isupper() or k == "build_model"})
+    module.make_optimizer = lambda model: keras.optimizers.SGD(learning_rate=0.01)
+    module.make_callbacks = lambda: []
+    if weights == "fixed":
+        module.LOSS_WEIGHTS = {"big": 0.001, "small": 1.0}
+    x, y = scales.task_data(96, 0)
+    distribute = {"single": None, "multi-worker": "multi-worker"}.get(mode)
+    if strategy is not None:
+        distribute = strategy
+    h = fit(
+        module,
+        data=(x, y),
+        epochs=2,
+        batch_size=32,
+        seed=5,
+        verbose=0,
+        distribute=distribute,
+        checkpoint_dir=os.environ.get("CHECKPOINT_DIR"),
+    )
+    replicas = h.model.distribute_strategy.num_replicas_in_sync
+    np.savez(f"{out}-{weights}.npz", *[np.asarray(w) for w in h.model.get_weights()])
+    results[weights] = {"replicas": replicas, "loss": h.history["loss"]}
+print(json.dumps(results))
 """
 
 
@@ -103,18 +117,18 @@ def max_diff(a, b):
     return max(float(np.abs(a[k] - b[k]).max()) for k in a.files)
 
 
-@pytest.mark.parametrize("weights", ["auto", "fixed"])
-def test_mirrored_over_two_cpu_replicas_equals_one_device(tmp_path, weights):
+def test_mirrored_over_two_cpu_replicas_equals_one_device(tmp_path):
     one, two = run_workers(
         tmp_path,
         [
-            (["single", weights, str(tmp_path / "one.npz")], {}),
-            (["mirrored-2cpu", weights, str(tmp_path / "two.npz")], {}),
+            (["single", "auto,fixed", str(tmp_path / "one")], {}),
+            (["mirrored-2cpu", "auto,fixed", str(tmp_path / "two")], {}),
         ],
     )
-    assert (one["replicas"], two["replicas"]) == (1, 2)
-    assert max_diff(tmp_path / "one.npz", tmp_path / "two.npz") <= TOL
-    np.testing.assert_allclose(two["loss"], one["loss"], rtol=TOL)
+    for weights in ("auto", "fixed"):  # learned loss weights (graphc's compute_loss), and Keras's own
+        assert (one[weights]["replicas"], two[weights]["replicas"]) == (1, 2)
+        assert max_diff(tmp_path / f"one-{weights}.npz", tmp_path / f"two-{weights}.npz") <= TOL
+        np.testing.assert_allclose(two[weights]["loss"], one[weights]["loss"], rtol=TOL)
 
 
 def free_port():
@@ -126,15 +140,26 @@ def free_port():
 def test_multi_worker_two_processes_equal_one_process(tmp_path):
     ports = [free_port(), free_port()]
     cluster = {"worker": [f"localhost:{p}" for p in ports]}
-    jobs = [(["single", "auto", str(tmp_path / "one.npz")], {})]
+    jobs = [(["single", "auto", str(tmp_path / "one")], {})]
     for i in range(2):
         config = json.dumps({"cluster": cluster, "task": {"type": "worker", "index": i}})
-        jobs.append((["multi-worker", "auto", str(tmp_path / f"w{i}.npz")], {"TF_CONFIG": config}))
-    one, w0, w1 = run_workers(tmp_path, jobs)
+        env = {"TF_CONFIG": config, "CHECKPOINT_DIR": str(tmp_path / "checkpoint")}
+        jobs.append((["multi-worker", "auto", str(tmp_path / f"w{i}")], env))
+    one, w0, w1 = (r["auto"] for r in run_workers(tmp_path, jobs))
     assert (w0["replicas"], w1["replicas"]) == (2, 2)
-    assert max_diff(tmp_path / "w0.npz", tmp_path / "w1.npz") == 0.0  # all-reduced: the same weights
-    assert max_diff(tmp_path / "one.npz", tmp_path / "w0.npz") <= TOL
+    assert (
+        max_diff(tmp_path / "w0-auto.npz", tmp_path / "w1-auto.npz") == 0.0
+    )  # all-reduced: the same weights
+    assert max_diff(tmp_path / "one-auto.npz", tmp_path / "w0-auto.npz") <= TOL
     np.testing.assert_allclose(w0["loss"], one["loss"], rtol=TOL)
+    # Both workers save each epoch (saving runs collectives); only the chief's files stay.
+    state = json.loads((tmp_path / "checkpoint" / "state.json").read_text())
+    assert state["epoch"] == 2
+    assert sorted(os.listdir(tmp_path / "checkpoint")) == [
+        "epoch-00002.state.npz",
+        "epoch-00002.weights.h5",
+        "state.json",
+    ]
 
 
 def test_multi_worker_without_tf_config_is_one_line():

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 
 import keras
 import numpy as np
@@ -71,22 +73,27 @@ def read_state(directory) -> dict | None:
 
 
 class Checkpoint(keras.callbacks.Callback):
-    """Writes the checkpoint after each epoch (when `write`); with `restore` (a state read by
-    `read_state`) puts the other callbacks' saved state back once Keras has reset them in
-    `on_train_begin`.  Put it last in the callback list."""
+    """Writes the checkpoint after each epoch; with `restore` (a state read by `read_state`)
+    puts the other callbacks' saved state back once Keras has reset them in `on_train_begin`.
+    Put it last in the callback list.
 
-    def __init__(self, directory, callbacks, run: dict, restore: dict | None = None, write: bool = True):
+    Under multi-worker training every worker saves (saving runs collective operations),
+    the chief into `directory`, the others into a scratch directory deleted at the end.
+    """
+
+    def __init__(self, directory, callbacks, run: dict, restore: dict | None = None, chief: bool = True):
         super().__init__()
-        self.directory = os.fspath(directory)
+        self.source = os.fspath(directory)
+        self.directory = self.source if chief else tempfile.mkdtemp(prefix="graphc-checkpoint-")
+        self.chief = chief
         self.callbacks = [c for c in callbacks if c is not self]
         self.run = dict(run)
         self.restore = restore
-        self.write = write
         self._initial = []
 
     def on_train_begin(self, logs=None):
         if self.restore is not None:
-            arrays = np.load(os.path.join(self.directory, self.restore["arrays"]), allow_pickle=False)
+            arrays = np.load(os.path.join(self.source, self.restore["arrays"]), allow_pickle=False)
             saved = self.restore.get("callbacks", [])
             for i, cb in enumerate(self.callbacks):
                 if i >= len(saved) or saved[i]["class"] != type(cb).__name__:
@@ -99,8 +106,11 @@ class Checkpoint(keras.callbacks.Callback):
         self._initial = [_snapshot(cb) for cb in self.callbacks]
 
     def on_epoch_end(self, epoch, logs=None):
-        if self.write:
-            self.save(epoch + 1)
+        self.save(epoch + 1)
+
+    def on_train_end(self, logs=None):
+        if not self.chief:
+            shutil.rmtree(self.directory, ignore_errors=True)
 
     def save(self, epochs_done: int):
         os.makedirs(self.directory, exist_ok=True)

@@ -26,6 +26,7 @@ import keras
 from ..cli import UsageError
 
 KINDS = ("mirrored", "multi-worker")
+_STRATEGIES: dict = {}
 
 
 class Distribution:
@@ -90,10 +91,15 @@ def make(distribute) -> Distribution:
     if backend == "tensorflow":
         import tensorflow as tf
 
-        if distribute == "mirrored":
-            return Distribution(distribute, tf.distribute.MirroredStrategy())
-        _check_tf_config()
-        return Distribution(distribute, tf.distribute.MultiWorkerMirroredStrategy())
+        # One strategy per kind and process: TensorFlow creates a MultiWorkerMirroredStrategy
+        # once per program, and several strategies' collectives can collide.
+        if distribute not in _STRATEGIES:
+            if distribute == "mirrored":
+                _STRATEGIES[distribute] = tf.distribute.MirroredStrategy()
+            else:
+                _check_tf_config()
+                _STRATEGIES[distribute] = tf.distribute.MultiWorkerMirroredStrategy()
+        return Distribution(distribute, _STRATEGIES[distribute])
     if backend == "jax":
         if distribute == "multi-worker":
             keras.distribution.initialize()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import tempfile
 
 import keras
 import numpy as np
@@ -451,7 +452,7 @@ def _fit(
         cbs.append(EpochLog(log, output_names))
     if checkpoint_dir:
         run = {"data_seed": data_seed, "batch_size": batch_size, "steps_per_epoch": steps}
-        cbs.append(ckpt.Checkpoint(checkpoint_dir, list(cbs), run, restore=state, write=chief))
+        cbs.append(ckpt.Checkpoint(checkpoint_dir, list(cbs), run, restore=state, chief=chief))
 
     if distribution.multi_worker:
         _prebuild(model, train)
@@ -539,9 +540,13 @@ def main(module, argv=None):
             verbose=verbose,
             log=lambda line: print(line, flush=True),
         )
-        if args.save and _chief(history.model):
-            save(history.model, args.save)
-            print(f"saved {args.save}", flush=True)
+        if args.save:
+            if _chief(history.model):
+                save(history.model, args.save)
+                print(f"saved {args.save}", flush=True)
+            else:  # every worker saves (collective operations); the others into scratch space
+                with tempfile.TemporaryDirectory() as scratch:
+                    save(history.model, os.path.join(scratch, os.path.basename(args.save)))
     return history
 
 
