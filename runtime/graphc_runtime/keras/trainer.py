@@ -14,19 +14,7 @@ from .. import cli
 from .. import data as gdata
 from ..cli import UsageError
 from ..data import DataError
-
-try:
-    from ..logs import format_logs  # shared with the PyTorch trainer
-except ImportError:  # pragma: no cover - until graphc_runtime.logs is installed
-
-    def format_logs(epoch, epochs, logs):
-        def value(v):
-            v = float(v)
-            return f"{v:.4f}" if abs(v) > 1e-3 else f"{v:.4e}"
-
-        return " - ".join([f"epoch {epoch}/{epochs}"] + [f"{k}: {value(v)}" for k, v in logs.items()])
-
-
+from ..logs import format_logs  # shared with the PyTorch trainer
 from . import checkpoint as ckpt
 from . import distribute as dist
 from .auto_weights import UncertaintyWeightedModel
