@@ -81,7 +81,9 @@ def build_parser(module, target: str) -> argparse.ArgumentParser:
     s.add_argument(
         "--save",
         metavar="PATH",
-        help="save the trained model: .keras or .weights.h5 (Keras), .pt (PyTorch state_dict)",
+        help="save the trained model: a .keras model or .weights.h5 weights"
+        if target == "keras"
+        else "save the trained model's state_dict (torch.save)",
     )
     s.add_argument(
         "--checkpoint-dir",

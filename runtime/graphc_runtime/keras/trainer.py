@@ -193,8 +193,10 @@ def build(module, *, mixed_precision=None):
     with _policy(policy):
         model = module.build_model()
     if policy is not None:
+        names = {layer.name for layer in model.layers}
         for name in model.output_names:
-            model.get_layer(name).dtype_policy = "float32"
+            if name in names:  # graphc names the layer that produces an output after it
+                model.get_layer(name).dtype_policy = "float32"
     if getattr(module, "LOSS_WEIGHTS", None) == "auto" and not isinstance(model, UncertaintyWeightedModel):
         with _policy(policy):
             model = UncertaintyWeightedModel.wrap(model)
