@@ -14,9 +14,11 @@ Tests that import a framework or build a framework model are marked
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import pytest
 
+HERE = Path(__file__).resolve().parent
 FRAMEWORKS = ("tensorflow", "keras", "torch", "jax")
 
 
@@ -24,15 +26,32 @@ def _loaded() -> set:
     return {m for m in FRAMEWORKS if m in sys.modules}
 
 
+_IMPORTED_BY: list = []  # (test module, frameworks its import loaded)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    before = _loaded()
+    yield
+    new = _loaded() - before
+    if new and isinstance(collector, pytest.Module):
+        _IMPORTED_BY.append((collector.path, new))
+
+
 def pytest_collection_finish(session):
     if "not slow" not in (session.config.getoption("markexpr") or ""):
         return  # the whole suite imports the frameworks anyway
-    loaded = _loaded()
-    if loaded:
+    here = [(p, new) for p, new in _IMPORTED_BY if HERE in p.parents]
+    if here:
+        path, new = here[0]
         raise pytest.UsageError(
-            f"collecting the tests imported {', '.join(sorted(loaded))}: import frameworks lazily "
-            "(helpers.LazyModule, or inside the test), so that the fast tier stays framework-free"
+            f"importing {path.relative_to(HERE.parent)} loads {', '.join(sorted(new))}: import frameworks "
+            "lazily (helpers.LazyModule, or inside the test), so that the fast tier stays framework-free"
         )
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    for path, new in _IMPORTED_BY:  # other suites in testpaths: said, not enforced here
+        if reporter is not None:
+            reporter.write_line(f"note: collecting {path} imported {', '.join(sorted(new))} (fast tier)")
 
 
 @pytest.hookimpl(hookwrapper=True)
