@@ -203,3 +203,32 @@ def _lark_strategy():
         explicit["_NL"] = st.sampled_from(["\n", ";"])
         _LARK.append(from_lark(g, start="module", explicit=explicit))
     return _LARK[0]
+
+
+def test_the_harness_reports_crashes_and_hangs(monkeypatch):
+    """make fuzz can fail: a traceback and a hang are findings, with where they happened."""
+    import time
+
+    import graphc.compiler.lower as lower
+
+    monkeypatch.setattr(lower, "compile_program", lambda path, text: 1 / 0)
+    kind, where, _ = fuzz.run_one("k = 1\n", timeout=5)
+    assert kind == "compile: ZeroDivisionError" and where.startswith("test_fuzz.py:")
+    monkeypatch.setattr(lower, "compile_program", lambda path, text: time.sleep(10))
+    assert fuzz.run_one("k = 1\n", timeout=0.2)[0] == "hang"
+
+
+def test_minimize_keeps_the_finding(monkeypatch):
+    import graphc.compiler.lower as lower
+
+    def crash_on_boom(path, text):
+        if "boom" in text:
+            raise KeyError("boom")
+        return lower_compile(path, text)
+
+    lower_compile = lower.compile_program
+    monkeypatch.setattr(lower, "compile_program", crash_on_boom)
+    text = "k = 1\nj = 2\nx = boom\ny = 3\n"
+    signature = fuzz.run_one(text, timeout=5)
+    assert signature[0] == "compile: KeyError"
+    assert fuzz.minimize(text, signature, timeout=5) == "boom"
