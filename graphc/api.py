@@ -30,9 +30,16 @@ _OTHER_BOMS = (
 def read_source(path: str, keep_bom: bool = False) -> str:
     """The text of a GDL file: UTF-8, with or without a byte-order mark (dropped
     here unless keep_bom, so line and column numbers are those an editor shows).  Raises
-    SourceError with a one-line reason for a missing file, a directory, a file
-    that cannot be read, or one that is not UTF-8."""
+    SourceError with a one-line reason for a missing file, a directory, a FIFO
+    or device, a file that cannot be read, or one that is not UTF-8."""
+    import stat
+
     try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
+            raise SourceError("not a regular file")
         data = Path(path).read_bytes()
     except IsADirectoryError:
         raise SourceError("is a directory, not a GDL file") from None

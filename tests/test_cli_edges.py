@@ -80,7 +80,9 @@ def _bad_inputs(tmp_path) -> dict:
     (tmp_path / "latin1.gdl").write_bytes("model m { x = Input(shape=(3,)) } # caf\xe9\n".encode("latin-1"))
     (tmp_path / "utf16.gdl").write_bytes(GOOD.encode("utf-16"))
     (tmp_path / "afile").write_text("x")
+    os.mkfifo(tmp_path / "fifo.gdl")  # reading it would block forever
     return {
+        "fifo": ("fifo.gdl", "cannot read: not a regular file"),
         "missing": ("missing.gdl", "cannot read: no such file"),
         "directory": ("dir.gdl", "cannot read: is a directory"),
         "not utf-8": ("latin1.gdl", "cannot read: not UTF-8 text (byte 0xe9 on line 1)"),
