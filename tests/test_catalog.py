@@ -28,8 +28,8 @@ np = pytest.importorskip("numpy")
 
 import graphc.ops  # noqa: E402,F401
 import graphc.ops.special  # noqa: E402,F401 - Identity, which the compiler inserts itself
-from graphc.compiler.ir import TensorType  # noqa: E402
 from graphc.ops.base import REGISTRY, ArgError, LayerArg, ShapeError  # noqa: E402
+from graphc.types import TensorType  # noqa: E402
 
 
 # ------------------------------------------------------------------ row kit

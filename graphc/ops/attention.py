@@ -7,7 +7,6 @@ Weights are Keras's EinsumDense sub-layers: query/key/value (and gate with use_g
 
 from __future__ import annotations
 
-from graphc.compiler.ir import TensorType, Weight
 from graphc.ops.base import (
     ArgError,
     Op,
@@ -28,6 +27,7 @@ from graphc.ops.base import (
     seed_,
     type_error,
 )
+from graphc.types import TensorType, Weight
 
 
 def output_shape_(v):

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar
 
-from graphc.compiler.ir import TensorType, Weight
+from graphc.types import TensorType, Weight
 
 REGISTRY: dict[str, "type[Op]"] = {}  # Keras class name -> Op subclass
 FUNCTIONS: dict[str, str] = {}  # lowercase merge function -> class name ("add" -> "Add")

@@ -6,7 +6,6 @@ Arguments are Keras 3's, in Keras's positional order, with Keras's defaults
 
 from __future__ import annotations
 
-from graphc.compiler.ir import TensorType, Weight
 from graphc.ops.base import (
     ArgError,
     Op,
@@ -38,6 +37,7 @@ from graphc.ops.base import (
     str_,
     type_error,
 )
+from graphc.types import TensorType, Weight
 
 
 def out_dtype(a) -> str:

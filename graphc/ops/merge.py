@@ -7,7 +7,6 @@ Shape rules are keras/src/layers/merging/*.py: element-wise merges broadcast lik
 
 from __future__ import annotations
 
-from graphc.compiler.ir import TensorType
 from graphc.ops.base import (
     Op,
     P,
@@ -20,6 +19,7 @@ from graphc.ops.base import (
     register,
     type_error,
 )
+from graphc.types import TensorType
 
 
 class _Merge(Op):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from graphc.compiler.ir import TensorType, Weight
 from graphc.ops.base import (
     ArgError,
     Op,
@@ -21,6 +20,7 @@ from graphc.ops.base import (
     regularizer_,
     type_error,
 )
+from graphc.types import TensorType, Weight
 
 
 def _axis_size(layer: str, x: TensorType, axis: int, arg: str = "axis") -> int:

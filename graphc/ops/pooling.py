@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from graphc.compiler.ir import TensorType
 from graphc.ops.base import (
     REQUIRED,
     Op,
@@ -17,6 +16,7 @@ from graphc.ops.base import (
     optional,
     register,
 )
+from graphc.types import TensorType
 
 _WHAT = {1: "(batch, steps, channels)", 2: "(batch, height, width, channels)"}
 

@@ -6,7 +6,6 @@ with return_sequences; return_state appends the final states (LSTM: h and c).
 
 from __future__ import annotations
 
-from graphc.compiler.ir import TensorType, Weight
 from graphc.ops.base import (
     ArgError,
     LayerArg,
@@ -29,6 +28,7 @@ from graphc.ops.base import (
     regularizer_,
     seed_,
 )
+from graphc.types import TensorType, Weight
 
 
 def use_cudnn_(v):

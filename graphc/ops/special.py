@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graphc.compiler.ir import TensorType
 from graphc.ops.base import Op, passthrough_dtype, register
+from graphc.types import TensorType
 
 
 @register

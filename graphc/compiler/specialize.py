@@ -1,0 +1,155 @@
+"""Blocks as templates: what the calls of one block have in common.
+
+A target writes each GDL block as one function (Keras) or one class
+(PyTorch).  It walks the block's statements once for a group of calls (its
+*occurrences*: every call, or every iteration of a loop it keeps) and, for
+each value a statement needs, asks `unify` how to write it for all of them:
+
+- the same provenance in every occurrence (graphc/compiler/provenance.py),
+  expressible over the block's parameters and the loops kept as loops:
+  written as that expression (`4 * filters`, `f"{name}_conv"`);
+- otherwise the same value everywhere: written as a literal;
+- otherwise a value that is constant within each call: a new parameter of
+  the function (`in_channels`), passed by the caller (`derive`);
+- otherwise `Unexpressible`: the walk then unrolls the loop it is in, or the
+  target splits the calls into groups that each get their own function.
+
+This module is target-independent: occurrences, provenance resolution and
+unification.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from graphc.compiler import provenance as P
+from graphc.compiler.ir import BlockInstance, Executed, ForRegion, IfRegion, InputNode, LayerNode, OpNode
+
+
+class Unexpressible(Exception):
+    """The occurrences cannot share one piece of code here."""
+
+
+def site_of(record):
+    if isinstance(record, (LayerNode, OpNode, InputNode, BlockInstance)):
+        return record.site
+    if isinstance(record, (IfRegion, ForRegion, Executed)):
+        return record.stmt
+    return None
+
+
+def index_region(region: list) -> dict:
+    """{id(AST site): [records]} of one region (a site may make several nodes)."""
+    out: dict = {}
+    for r in region:
+        s = site_of(r)
+        if s is not None:
+            out.setdefault(id(s), []).append(r)
+    return out
+
+
+@dataclass
+class Occ:
+    """One run of a body the walk writes once: a block call (or the model), or
+    one iteration of a loop kept as a loop."""
+
+    owner: object  # the BlockInstance (or Graph) it runs in
+    records: dict  # index_region of what ran
+    env: dict = field(default_factory=dict)  # unrolled loop variable -> its value here
+    kept: frozenset = frozenset()  # loop variables kept as loop variables
+
+    def get(self, site) -> list:
+        return self.records.get(id(site), [])
+
+    def one(self, site):
+        rs = self.get(site)
+        return rs[0] if len(rs) == 1 else None
+
+    def sub(self, region: list, env=None, kept=None) -> "Occ":
+        return Occ(self.owner, index_region(region), dict(self.env if env is None else env), kept or self.kept)
+
+
+def resolve(sym: P.Sym, env: dict) -> P.Sym:
+    """`sym` with the variables of unrolled loops replaced by their values."""
+    if not env:
+        return sym
+    if isinstance(sym, P.Loop):
+        return P.const_of(env[sym.name]) if sym.name in env else sym
+    if isinstance(sym, P.Bin):
+        return P.Bin(sym.op, resolve(sym.left, env), resolve(sym.right, env))
+    if isinstance(sym, P.Unary):
+        return P.Unary(sym.op, resolve(sym.operand, env))
+    if isinstance(sym, P.Compare):
+        return P.Compare(resolve(sym.first, env), tuple((op, resolve(x, env)) for op, x in sym.rest))
+    if isinstance(sym, P.BoolOp):
+        return P.BoolOp(sym.op, tuple(resolve(x, env) for x in sym.values))
+    if isinstance(sym, P.Seq):
+        return P.Seq(sym.kind, tuple(resolve(x, env) for x in sym.items))
+    if isinstance(sym, P.Builtin):
+        return P.Builtin(sym.name, tuple(resolve(x, env) for x in sym.args))
+    if isinstance(sym, P.FStr):
+        return P.FStr(tuple(p if isinstance(p, str) else (resolve(p[0], env), p[1]) for p in sym.parts))
+    if isinstance(sym, P.Index):
+        return P.Index(resolve(sym.obj, env), resolve(sym.index, env))
+    return sym
+
+
+@dataclass(frozen=True)
+class Written:
+    """How a value is written in a template: `sym` (an expression over the
+    template's parameters and kept loop variables), or a literal `value`, or
+    the derived parameter `param`."""
+
+    kind: str  # "sym" | "const" | "param"
+    sym: object = None
+    value: object = None
+    param: str = ""
+
+
+def _same(values: list) -> bool:
+    first = values[0]
+    return all(type(v) is type(first) and v == first for v in values[1:])
+
+
+def unify(pairs: list, occs: list, params: set) -> Written:
+    """How to write one value needed by every occurrence: `pairs` are its
+    (value, sym) in each occurrence; `params` are the names the template may
+    read (its parameters).  Raises Unexpressible when the values differ and no
+    expression fits (the caller may then derive a parameter)."""
+    syms = [resolve(s, o.env) for (_, s), o in zip(pairs, occs)]
+    if syms and all(s == syms[0] for s in syms[1:]) and P.is_expressible(syms[0]):
+        allowed = params | set().union(*(o.kept for o in occs))
+        if syms[0].names() <= allowed:
+            return Written("sym", sym=syms[0])
+    values = [v for v, _ in pairs]
+    if _same(values):
+        return Written("const", value=values[0])
+    raise Unexpressible()
+
+
+class Template:
+    """The parameters one function/class for a group of block calls takes:
+    the block's own (used) parameters and the parameters derived from values
+    that differ between calls (`derived`: name -> value per call)."""
+
+    def __init__(self, instances: list):
+        self.instances = instances
+        self.used: set = set()  # GDL parameters the body reads
+        self.derived: dict = {}  # derived parameter -> {instance id: value}
+        self.derived_order: list = []
+
+    def derive(self, base: str, pairs: list, occs: list, take_name) -> Written:
+        """A new parameter for a value constant within each call."""
+        per_inst: dict = {}
+        for (value, _), o in zip(pairs, occs):
+            key = id(o.owner)
+            if key in per_inst and not _same([per_inst[key], value]):
+                raise Unexpressible()  # it varies inside one call (a loop): cannot be a parameter
+            per_inst[key] = value
+        for name, table in self.derived.items():  # reuse an equal derived parameter
+            if table == per_inst and name.rstrip("0123456789_").startswith(base):
+                return Written("param", param=name)
+        name = take_name(base)
+        self.derived[name] = per_inst
+        self.derived_order.append(name)
+        return Written("param", param=name)
