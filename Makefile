@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml runtime/pyproject.toml | 
 DEMO := examples/profile.gdl
 OUT := out
 
-.PHONY: demo test setup bench lint golden clean
+.PHONY: demo test setup bench lint golden dist clean
 
 $(STAMP): pyproject.toml runtime/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,5 +41,11 @@ bench: $(STAMP)
 golden: $(STAMP)
 	GRAPHC_UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_golden.py
 
+# Source distributions and wheels of graphc and graphc-runtime, in dist/ (RELEASING.md).
+dist: $(STAMP)
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+	$(PY) -m build --outdir dist runtime
+
 clean:
-	rm -rf $(VENV) $(OUT) build *.egg-info
+	rm -rf $(VENV) $(OUT) build dist *.egg-info runtime/build runtime/*.egg-info
