@@ -13,7 +13,7 @@ import pytest
 from graphc.compiler import provenance as P
 from graphc.compiler import syntax as S
 from graphc.compiler.interpreter import Interpreter, compile_program
-from graphc.compiler.ir import BlockInstance, ForRegion, IfRegion, lint
+from graphc.compiler.ir import BlockInstance, Executed, ForRegion, IfRegion, lint
 from graphc.compiler.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,13 +103,13 @@ model m {
     conv = g.layers[0]
     assert conv.arg_syms["filters"] == P.Bin("*", P.Const(4, "4"), P.Param("filters"))
     assert conv.arg_syms["name"] == P.FStr(("s", (P.Param("filters"), ""), "_conv"))
-    region = blocks[0].region
+    region = [r for r in blocks[0].region if not isinstance(r, Executed)]
     assert isinstance(region[1], ForRegion) and region[1].iter_sym == P.Builtin("range", (P.Param("n"),))
     assert len(region[1].iterations) == 2
     dense = region[1].iterations[1][1][0].layer
     assert dense.arg_syms["units"] == P.Bin("+", P.Param("filters"), P.Loop("i"))
     assert isinstance(region[2], IfRegion) and region[2].branch is None
-    assert blocks[1].region[2].branch == "body"
+    assert [r for r in blocks[1].region if not isinstance(r, Executed)][2].branch == "body"
     assert blocks[1].param_syms == {"x": P.OPAQUE, "filters": P.Const(16, "16"), "n": P.Const(1, "1")}
 
 

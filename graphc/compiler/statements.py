@@ -17,6 +17,13 @@ from graphc.compiler.values import POISON, LayerVal, Results
 from graphc.diagnostics import Abort
 
 
+def _runtime(v) -> bool:
+    """A value that exists in the generated code (a tensor, a layer, several tensors)."""
+    if isinstance(v, (Tensor, LayerVal, Results)):
+        return True
+    return isinstance(v, (list, tuple)) and any(_runtime(x) for x in v)
+
+
 def targets_of(stmt) -> list:
     if isinstance(stmt, S.Assign):
         return stmt.targets
@@ -52,7 +59,9 @@ class Statements:
                 self.s.budget.step()
                 self.dispatch[type(stmt)](scope, stmt)
                 if type(stmt) not in (S.For, S.If):
-                    scope.region.append(Executed(stmt, tuple(scope.vars.get(t.id) for t in targets_of(stmt))))
+                    bound = tuple(scope.vars.get(t.id) for t in targets_of(stmt))
+                    if not isinstance(stmt, S.Assign) or any(_runtime(v) for v in bound):
+                        scope.region.append(Executed(stmt, bound))
             except LimitExceeded as exc:
                 scope.aborted = True
                 try:
