@@ -37,7 +37,9 @@ def test_every_example_graph_passes_lint(path):
             stack.extend(layer.graph for layer in g.layers if layer.graph is not None)
 
 
-@pytest.mark.parametrize("app", ["Xception", "ResNet50", "InceptionV3", "DenseNet121", "MobileNetV2", "EfficientNetB0"])
+@pytest.mark.parametrize(
+    "app", ["Xception", "ResNet50", "InceptionV3", "DenseNet121", "MobileNetV2", "EfficientNetB0"]
+)
 def test_every_application_graph_passes_lint(app):
     src = f"model m {{\n  x = Input(shape=(96, 96, 3))\n  output y = {app}(weights=None, input_shape=(96, 96, 3), classes=5)(x)\n}}\n"
     program = compile_program("app.gdl", src)
@@ -62,8 +64,12 @@ def _classes(kind):
     return {
         c
         for c in vars(S).values()
-        if isinstance(c, type) and issubclass(c, S.Node) and c is not S.Node and dataclasses.is_dataclass(c)
-        and c.__doc__ is not None and kind(c)
+        if isinstance(c, type)
+        and issubclass(c, S.Node)
+        and c is not S.Node
+        and dataclasses.is_dataclass(c)
+        and c.__doc__ is not None
+        and kind(c)
     }
 
 
@@ -153,7 +159,10 @@ def test_use_through_a_symlink_out_of_the_project_is_refused(tmp_path):
 
 def test_use_inside_the_project_and_subdirectories_works(tmp_path):
     _write(tmp_path / "lib" / "blocks.gdl", "width = 3\n")
-    main = _write(tmp_path / "main.gdl", 'use "lib/blocks.gdl"\nmodel m {\n  x = Input(shape=(3,))\n  output y = Dense(width)(x)\n}\n')
+    main = _write(
+        tmp_path / "main.gdl",
+        'use "lib/blocks.gdl"\nmodel m {\n  x = Input(shape=(3,))\n  output y = Dense(width)(x)\n}\n',
+    )
     assert codes(compile_program(main)) == []
 
 

@@ -151,7 +151,7 @@ class Blocks:
                 f"model `{node.name.id}` uses itself",
             )
         gname = args.get("name") if isinstance(args.get("name"), str) else node.name.id
-        graph = Graph(gname, dv.module.path, node.name.span)
+        graph = Graph(gname, dv.module.path, node.name.span, def_node=node)
         graph.args = {k: v for k, v in args.items() if k != "name"}
         errors_before = self.s.n_errors
         scope = Scope(dv.module, "model", GraphBuilder(graph), node.name.id)
@@ -253,7 +253,7 @@ class Blocks:
                     )
         if graph.had_errors:
             raise Abort()
-        return LayerVal(None, bound, bound, e.span, file, graph=graph, kind_name="a model")
+        return LayerVal(None, bound, bound, e.span, file, graph=graph, kind_name="a model", site=e)
 
 
 def entry_args(it, env, dv: DefVal) -> dict:

@@ -11,7 +11,7 @@ import operator
 
 from graphc.compiler import syntax as S
 from graphc.compiler.budget import GLOBAL, MAX_EXPR_DEPTH, LimitExceeded, check_binop, check_value
-from graphc.compiler.ir import Tensor
+from graphc.compiler.ir import Indexed, Tensor
 from graphc.compiler.values import POISON, Builtin, DefVal, LayerVal, OpClass, Results
 from graphc.diagnostics import Abort, suggestion
 
@@ -241,11 +241,14 @@ class Expressions:
                 "use Cropping1D/2D or Reshape",
             )
         try:
-            return obj[idx]
+            v = obj[idx]
         except (TypeError, IndexError, KeyError) as exc:
             self.s.error(
                 scope.file, e.span, "value-error", f"cannot index {kind_of(obj)} with `{idx!r}`: {exc}"
             )
+        if scope.tracks_syms and _holds_tensors(v):  # `skips[level]`: recorded for the targets
+            scope.region.append(Indexed(e, idx, scope.sym(e.index)))
+        return v
 
     def binop(self, e, scope):
         file = scope.file
@@ -353,6 +356,12 @@ class Expressions:
                 "apply a layer to it instead: Layer(...)(x)",
             )
         self.s.error(file, e.func.span, "type-error", f"{kind_of(fn)} cannot be called")
+
+
+def _holds_tensors(v) -> bool:
+    if isinstance(v, (Tensor, Results)):
+        return True
+    return isinstance(v, (list, tuple)) and any(_holds_tensors(x) for x in v)
 
 
 def _is_num(v) -> bool:

@@ -101,7 +101,7 @@ class Graphs:
             given = op.bind(conv_args, conv_kwargs)
         except ArgError as err:
             self.s.error(scope.file, arg_span(e, err.arg), err.code, err.message, err.hint)
-        lv = LayerVal(op, given, op.full(given), e.span, scope.file)
+        lv = LayerVal(op, given, op.full(given), e.span, scope.file, site=e)
         positional = [p.name for p in op.all_params() if p.positional]
         lv.raw = {**dict(zip(positional, args)), **kwargs}
         if scope.tracks_syms:
@@ -426,10 +426,11 @@ class Graphs:
             weights=weights,
             explicit_name=bool(explicit),
             full_args=lv.args,
-            raw_args=getattr(lv, "raw", {}),
-            arg_syms=getattr(lv, "arg_syms", {}),
-            function_form=getattr(lv, "function_form", False),
+            raw_args=lv.raw,
+            arg_syms=lv.arg_syms,
+            function_form=lv.function_form,
             owner=graph,
+            ctor_site=lv.site,
         )
         if lv.inner is not None:
             layer.inner = lv.inner

@@ -46,6 +46,7 @@ __all__ = [
     "IfRegion",
     "ForRegion",
     "Executed",
+    "Indexed",
     "Output",
     "Graph",
     "LossEntry",
@@ -110,6 +111,7 @@ class Layer:
     arg_syms: dict = field(default_factory=dict)  # parameter name -> provenance of its value
     function_form: bool = False  # written as Keras's lowercase function (`add([a, b])`)
     owner: "Graph | None" = None  # the graph it belongs to
+    ctor_site: Any = None  # the construction call (AST)
 
     @property
     def calls(self) -> list:
@@ -282,6 +284,16 @@ class Executed:
 
     stmt: Any
     values: tuple = ()
+    sym: Any = None  # the provenance of the value a compile-time assignment bound
+
+
+@dataclass(eq=False)
+class Indexed:
+    """`xs[i]` that picked tensors out of a compile-time list: the index and its provenance."""
+
+    expr: Any
+    index: Any
+    sym: Any = None
 
 
 class Output(NamedTuple):
@@ -322,6 +334,7 @@ class Graph:
     args: dict = field(default_factory=dict)  # compile-time arguments it was built with
     has_compile: bool = False
     had_errors: bool = False
+    def_node: Any = None  # the syntax.Def of the `model` it was built from
 
     @property
     def calls(self) -> list:

@@ -117,6 +117,22 @@ class Index(Sym):
 
 
 @dataclass(frozen=True, slots=True)
+class Local(Sym):
+    """A compile-time local variable of the block, and the sym of its value."""
+
+    name: str
+    value: Sym
+
+
+@dataclass(frozen=True, slots=True)
+class LocalRef(Sym):
+    """The variable of a Local, where calls bound it to different expressions
+    (the function then writes the variable and its assignments)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class Builtin(Sym):
     """A call of a pure builtin (`len`, `min`, `range`, ...)."""
 
@@ -127,6 +143,8 @@ class Builtin(Sym):
 def _collect(s: Sym, out: set) -> None:
     if isinstance(s, (Param, Loop)):
         out.add(s.name)
+    elif isinstance(s, Local):
+        _collect(s.value, out)
     elif isinstance(s, Bin):
         _collect(s.left, out)
         _collect(s.right, out)
@@ -148,10 +166,97 @@ def _collect(s: Sym, out: set) -> None:
         _collect(s.index, out)
 
 
+def strip(s: Sym) -> Sym:
+    """`s` with every Local replaced by the sym of its value."""
+    if isinstance(s, Local):
+        return strip(s.value)
+    if isinstance(s, Bin):
+        return Bin(s.op, strip(s.left), strip(s.right))
+    if isinstance(s, Unary):
+        return Unary(s.op, strip(s.operand))
+    if isinstance(s, Compare):
+        return Compare(strip(s.first), tuple((op, strip(x)) for op, x in s.rest))
+    if isinstance(s, BoolOp):
+        return BoolOp(s.op, tuple(strip(x) for x in s.values))
+    if isinstance(s, Seq):
+        return Seq(s.kind, tuple(strip(x) for x in s.items))
+    if isinstance(s, Builtin):
+        return Builtin(s.name, tuple(strip(x) for x in s.args))
+    if isinstance(s, FStr):
+        return FStr(tuple(p if isinstance(p, str) else (strip(p[0]), p[1]) for p in s.parts))
+    if isinstance(s, Index):
+        return Index(strip(s.obj), strip(s.index))
+    return s
+
+
+def merge(syms: list):
+    """One sym for several (the same after stripping Locals; where they differ,
+    a local variable that every one of them read), or None."""
+    stripped = [strip(s) for s in syms]
+    if all(x == stripped[0] for x in stripped[1:]):
+        return stripped[0]
+    if all(isinstance(s, Local) and s.name == syms[0].name for s in syms):
+        return LocalRef(syms[0].name)
+    syms = [s.value if isinstance(s, Local) else s for s in syms]
+    first = syms[0]
+    if any(type(s) is not type(first) for s in syms):
+        return None
+    if isinstance(first, Bin):
+        if any(s.op != first.op for s in syms):
+            return None
+        left, right = merge([s.left for s in syms]), merge([s.right for s in syms])
+        return None if left is None or right is None else Bin(first.op, left, right)
+    if isinstance(first, Unary):
+        if any(s.op != first.op for s in syms):
+            return None
+        x = merge([s.operand for s in syms])
+        return None if x is None else Unary(first.op, x)
+    if isinstance(first, (Seq, Builtin, BoolOp)):
+        key = lambda s: (
+            (s.kind, len(s.items))
+            if isinstance(s, Seq)
+            # noqa: E731
+            else ((s.name, len(s.args)) if isinstance(s, Builtin) else (s.op, len(s.values)))
+        )
+        if any(key(s) != key(first) for s in syms):
+            return None
+        items = lambda s: s.items if isinstance(s, Seq) else s.args if isinstance(s, Builtin) else s.values  # noqa: E731
+        merged = [merge(list(xs)) for xs in zip(*(items(s) for s in syms))]
+        if any(m is None for m in merged):
+            return None
+        if isinstance(first, Seq):
+            return Seq(first.kind, tuple(merged))
+        if isinstance(first, Builtin):
+            return Builtin(first.name, tuple(merged))
+        return BoolOp(first.op, tuple(merged))
+    if isinstance(first, FStr):
+        shape = lambda s: tuple(p if isinstance(p, str) else p[1] for p in s.parts)  # noqa: E731
+        if any(shape(s) != shape(first) for s in syms):
+            return None
+        parts = []
+        for i, p in enumerate(first.parts):
+            if isinstance(p, str):
+                parts.append(p)
+                continue
+            m = merge([s.parts[i][0] for s in syms])
+            if m is None:
+                return None
+            parts.append((m, p[1]))
+        return FStr(tuple(parts))
+    if isinstance(first, Index):
+        obj, idx = merge([s.obj for s in syms]), merge([s.index for s in syms])
+        return None if obj is None or idx is None else Index(obj, idx)
+    return None
+
+
 def is_expressible(s: Sym) -> bool:
     """True when `s` contains nothing opaque."""
     if isinstance(s, Opaque):
         return False
+    if isinstance(s, LocalRef):
+        return True
+    if isinstance(s, Local):
+        return is_expressible(s.value)
     if isinstance(s, (Param, Loop, Const)):
         return True
     if isinstance(s, Bin):
@@ -190,7 +295,10 @@ def sym_of(e, syms: dict, source: str = "") -> Sym:
                 text = t
         return Const(v, text)
     if isinstance(e, S.Name):
-        return syms.get(e.id, OPAQUE)
+        s = syms.get(e.id, OPAQUE)
+        if s is OPAQUE or isinstance(s, (Param, Loop)):
+            return s
+        return Local(e.id, s)
     if isinstance(e, S.BinOp):
         return Bin(e.op, sym_of(e.left, syms, source), sym_of(e.right, syms, source))
     if isinstance(e, S.Unary):

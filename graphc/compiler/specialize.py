@@ -23,7 +23,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from graphc.compiler import provenance as P
-from graphc.compiler.ir import BlockInstance, Executed, ForRegion, IfRegion, InputNode, LayerNode, OpNode
+from graphc.compiler.ir import (
+    BlockInstance,
+    Executed,
+    ForRegion,
+    IfRegion,
+    Indexed,
+    InputNode,
+    LayerNode,
+    OpNode,
+)
 
 
 class Unexpressible(Exception):
@@ -35,6 +44,8 @@ def site_of(record):
         return record.site
     if isinstance(record, (IfRegion, ForRegion, Executed)):
         return record.stmt
+    if isinstance(record, Indexed):
+        return record.expr
     return None
 
 
@@ -66,31 +77,119 @@ class Occ:
         return rs[0] if len(rs) == 1 else None
 
     def sub(self, region: list, env=None, kept=None) -> "Occ":
-        return Occ(self.owner, index_region(region), dict(self.env if env is None else env), kept or self.kept)
+        return Occ(
+            self.owner, index_region(region), dict(self.env if env is None else env), kept or self.kept
+        )
 
 
 def resolve(sym: P.Sym, env: dict) -> P.Sym:
-    """`sym` with the variables of unrolled loops replaced by their values."""
+    """`sym` with the variables of unrolled loops replaced by their values, and
+    what that makes constant folded (`f"block{i + 5}"` with i = 0: "block5")."""
     if not env:
         return sym
+    return fold(_subst(sym, env))
+
+
+def _subst(sym: P.Sym, env: dict) -> P.Sym:
     if isinstance(sym, P.Loop):
         return P.const_of(env[sym.name]) if sym.name in env else sym
+    if isinstance(sym, P.Local):
+        return P.Local(sym.name, _subst(sym.value, env))
     if isinstance(sym, P.Bin):
-        return P.Bin(sym.op, resolve(sym.left, env), resolve(sym.right, env))
+        return P.Bin(sym.op, _subst(sym.left, env), _subst(sym.right, env))
     if isinstance(sym, P.Unary):
-        return P.Unary(sym.op, resolve(sym.operand, env))
+        return P.Unary(sym.op, _subst(sym.operand, env))
     if isinstance(sym, P.Compare):
-        return P.Compare(resolve(sym.first, env), tuple((op, resolve(x, env)) for op, x in sym.rest))
+        return P.Compare(_subst(sym.first, env), tuple((op, _subst(x, env)) for op, x in sym.rest))
     if isinstance(sym, P.BoolOp):
-        return P.BoolOp(sym.op, tuple(resolve(x, env) for x in sym.values))
+        return P.BoolOp(sym.op, tuple(_subst(x, env) for x in sym.values))
     if isinstance(sym, P.Seq):
-        return P.Seq(sym.kind, tuple(resolve(x, env) for x in sym.items))
+        return P.Seq(sym.kind, tuple(_subst(x, env) for x in sym.items))
     if isinstance(sym, P.Builtin):
-        return P.Builtin(sym.name, tuple(resolve(x, env) for x in sym.args))
+        return P.Builtin(sym.name, tuple(_subst(x, env) for x in sym.args))
     if isinstance(sym, P.FStr):
-        return P.FStr(tuple(p if isinstance(p, str) else (resolve(p[0], env), p[1]) for p in sym.parts))
+        return P.FStr(tuple(p if isinstance(p, str) else (_subst(p[0], env), p[1]) for p in sym.parts))
     if isinstance(sym, P.Index):
-        return P.Index(resolve(sym.obj, env), resolve(sym.index, env))
+        return P.Index(_subst(sym.obj, env), _subst(sym.index, env))
+    return sym
+
+
+_FOLD_BIN = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+    "//": lambda a, b: a // b,
+    "%": lambda a, b: a % b,
+    "**": lambda a, b: a**b,
+}
+
+
+def _const_value(s):
+    if isinstance(s, P.Local):
+        return _const_value(fold(s.value))
+    if isinstance(s, P.Const):
+        return True, s.value
+    if isinstance(s, P.Seq) and all(isinstance(x, P.Const) for x in s.items):
+        v = [x.value for x in s.items]
+        return True, tuple(v) if s.kind == "tuple" else v
+    return False, None
+
+
+def fold(sym: P.Sym) -> P.Sym:
+    """Operations on constants computed (bounded: only on small values)."""
+    try:
+        if isinstance(sym, P.Bin):
+            left, right = fold(sym.left), fold(sym.right)
+            ok_l, a = _const_value(left)
+            ok_r, b = _const_value(right)
+            if ok_l and ok_r and isinstance(a, (int, float)) and isinstance(b, (int, float)):
+                if sym.op != "**" or (abs(b) < 64 and abs(a) < 2**16):
+                    return P.Const(_FOLD_BIN[sym.op](a, b))
+            return P.Bin(sym.op, left, right)
+        if isinstance(sym, P.Unary):
+            x = fold(sym.operand)
+            ok, v = _const_value(x)
+            if ok and sym.op == "not":
+                return P.Const(not v)
+            if ok and isinstance(v, (int, float)) and not isinstance(v, bool):
+                return P.Const(-v if sym.op == "-" else +v)
+            return P.Unary(sym.op, x)
+        if isinstance(sym, P.FStr):
+            parts: list = []
+            for p in sym.parts:
+                if not isinstance(p, str):
+                    x = fold(p[0])
+                    ok, v = _const_value(x)
+                    p = format(v, p[1]) if ok and isinstance(v, (int, float, str)) else (x, p[1])
+                if isinstance(p, str) and parts and isinstance(parts[-1], str):
+                    parts[-1] += p
+                else:
+                    parts.append(p)
+            if all(isinstance(p, str) for p in parts):
+                return P.Const("".join(parts))
+            return P.FStr(tuple(parts))
+        if isinstance(sym, P.Index):
+            obj, idx = fold(sym.obj), fold(sym.index)
+            ok_o, o = _const_value(obj)
+            ok_i, i = _const_value(idx)
+            if (
+                ok_o
+                and ok_i
+                and isinstance(i, int)
+                and isinstance(o, (list, tuple))
+                and -len(o) <= i < len(o)
+            ):
+                return P.const_of(o[i])
+            return P.Index(obj, idx)
+        if isinstance(sym, P.Compare):
+            return P.Compare(fold(sym.first), tuple((op, fold(x)) for op, x in sym.rest))
+        if isinstance(sym, P.Seq):
+            return P.Seq(sym.kind, tuple(fold(x) for x in sym.items))
+        if isinstance(sym, P.Builtin):
+            return P.Builtin(sym.name, tuple(fold(x) for x in sym.args))
+    except (ArithmeticError, ValueError, TypeError):
+        return sym
     return sym
 
 
@@ -100,10 +199,10 @@ class Written:
     template's parameters and kept loop variables), or a literal `value`, or
     the derived parameter `param`."""
 
-    kind: str  # "sym" | "const" | "param"
+    kind: str  # "sym" | "const" | "param" | "local"
     sym: object = None
     value: object = None
-    param: str = ""
+    param: str = ""  # the derived parameter, or the local variable
 
 
 def _same(values: list) -> bool:
@@ -116,14 +215,23 @@ def unify(pairs: list, occs: list, params: set) -> Written:
     (value, sym) in each occurrence; `params` are the names the template may
     read (its parameters).  Raises Unexpressible when the values differ and no
     expression fits (the caller may then derive a parameter)."""
-    syms = [resolve(s, o.env) for (_, s), o in zip(pairs, occs)]
-    if syms and all(s == syms[0] for s in syms[1:]) and P.is_expressible(syms[0]):
-        allowed = params | set().union(*(o.kept for o in occs))
-        if syms[0].names() <= allowed:
-            return Written("sym", sym=syms[0])
+    resolved = [resolve(s, o.env) for (_, s), o in zip(pairs, occs)]
+    allowed = params | set().union(*(o.kept for o in occs))
+    if resolved and all(s == resolved[0] for s in resolved[1:]) and P.is_expressible(resolved[0]):
+        if resolved[0].names() <= allowed:
+            return Written("sym", sym=resolved[0])  # locals kept: the target may write them as variables
+    stripped = [P.strip(s) for s in resolved]
+    if stripped and all(s == stripped[0] for s in stripped[1:]) and P.is_expressible(stripped[0]):
+        if stripped[0].names() <= allowed:
+            return Written("sym", sym=stripped[0])
     values = [v for v, _ in pairs]
     if _same(values):
         return Written("const", value=values[0])
+    # where the calls differ only through a local bound differently in each
+    # (`if n > 0 { suffix = f"_{n}" }`), the function writes the local variable
+    merged = P.merge(resolved) if resolved else None
+    if merged is not None and P.is_expressible(merged) and merged.names() <= allowed:
+        return Written("sym", sym=merged)
     raise Unexpressible()
 
 

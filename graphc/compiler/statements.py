@@ -60,8 +60,12 @@ class Statements:
                 self.dispatch[type(stmt)](scope, stmt)
                 if type(stmt) not in (S.For, S.If):
                     bound = tuple(scope.vars.get(t.id) for t in targets_of(stmt))
+                    if isinstance(stmt, S.Return):
+                        bound = tuple(scope.returned or ())
                     if not isinstance(stmt, S.Assign) or any(_runtime(v) for v in bound):
                         scope.region.append(Executed(stmt, bound))
+                    else:  # a compile-time local: the generated code may write it as a variable
+                        scope.region.append(Executed(stmt, bound, scope.sym(stmt.value)))
             except LimitExceeded as exc:
                 scope.aborted = True
                 try:

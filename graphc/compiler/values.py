@@ -38,6 +38,10 @@ class LayerVal:
     first_call_file: str = ""
     kind_name: str = "a layer"
     inner: Any = None  # wrapped LayerVal (Bidirectional)
+    site: Any = None  # the construction call (AST)
+    raw: dict = field(default_factory=dict)  # arguments as given, by parameter name
+    arg_syms: dict = field(default_factory=dict)  # parameter name -> provenance
+    function_form: bool = False
 
     @property
     def type_name(self) -> str:

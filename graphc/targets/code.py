@@ -271,8 +271,10 @@ def text(e: Expr) -> str:
     if isinstance(e, Bin):
         p = e.prec
         if e.op == "**":  # right-associative
-            return f"{_wrap(e.left, p + 1)}**{_wrap(e.right, p)}" if _simple_power(e) else (
-                f"{_wrap(e.left, p + 1)} ** {_wrap(e.right, p)}"
+            return (
+                f"{_wrap(e.left, p + 1)}**{_wrap(e.right, p)}"
+                if _simple_power(e)
+                else (f"{_wrap(e.left, p + 1)} ** {_wrap(e.right, p)}")
             )
         return f"{_wrap(e.left, p)} {e.op} {_wrap(e.right, p + 1)}"
     if isinstance(e, Unary):
@@ -389,7 +391,18 @@ def split_expr(e: Expr, indent: int, first_prefix: str = "", last_suffix: str = 
     a trailing comma (each item split again when it is too long)."""
     one = first_prefix + text(e) + last_suffix
     if fits(one, indent) or not _explodable(e):
+        if (
+            isinstance(e, Call)
+            and not fits(one, indent)
+            and isinstance(e.func, Call)
+            and not e.args + e.kwargs
+        ):
+            return split_expr(e.func, indent, first_prefix, "()" + last_suffix)
         return [one]
+    if isinstance(e, Call) and not fits(first_prefix + _brackets(e)[0], indent) and isinstance(e.func, Call):
+        # the head before the last bracket is too long: split inside the callee and
+        # keep this call's arguments on the closing line (`)(x)`), as ruff does
+        return split_expr(e.func, indent, first_prefix, "(" + ", ".join(_args(e)) + ")" + last_suffix)
     open_, close = _brackets(e)
     items = _items(e)
     inner = ", ".join(p + text(x) for p, x in items)
@@ -469,10 +482,14 @@ def _block(body: list, indent: int) -> list:
     return out
 
 
-def _doc_lines(doc: list | None) -> list:
+def _doc_lines(doc: list | None, width: int = LINE - 8) -> list:
+    import textwrap
+
     if not doc:
         return []
-    lines = [escape.doc(x) for x in doc]
+    lines = []
+    for x in doc:
+        lines += textwrap.wrap(escape.doc(x), width, break_on_hyphens=False) or [""]
     if len(lines) == 1:
         return [f'"""{lines[0]}"""']
     return [f'"""{lines[0]}'] + lines[1:] + ['"""']
@@ -505,7 +522,11 @@ def render(stmts: list, indent: int = 0) -> list:
     """Lines for a sequence of statements (top-level definitions two blank lines apart)."""
     out: list = []
     for i, st in enumerate(stmts):
-        if i and indent == 0 and (isinstance(st, (FunctionDef, ClassDef)) or isinstance(stmts[i - 1], (FunctionDef, ClassDef))):
+        if (
+            i
+            and indent == 0
+            and (isinstance(st, (FunctionDef, ClassDef)) or isinstance(stmts[i - 1], (FunctionDef, ClassDef)))
+        ):
             out += ["", ""]
         out.extend(stmt_lines(st, indent))
     return out

@@ -71,7 +71,11 @@ def number_text(v, text: str | None = None) -> str:
     plain decimal literal equal to `v`, else Python's repr."""
     if text is not None and _NUMBER.match(text):
         try:
-            same = (float(text) == v) if isinstance(v, float) else (int(text) == v and "." not in text and "e" not in text.lower())
+            same = (
+                (float(text) == v)
+                if isinstance(v, float)
+                else (int(text) == v and "." not in text and "e" not in text.lower())
+            )
         except ValueError:  # pragma: no cover - the pattern only matches numbers
             same = False
         if same:

@@ -1,0 +1,541 @@
+"""The walk shared by the targets: a GDL body written once for a group of
+occurrences (graphc/compiler/specialize.py), statement by statement, in the
+shape the user wrote it.
+
+`BodyWalk` follows the GDL statements of a block (or model) body and the
+records of what ran in each occurrence.  Compile-time statements disappear
+(their values are written where they are used, through their provenance);
+statements that bind tensors become assignments; an `if` whose occurrences
+took different branches stays an `if` on its (expressible) condition, and
+otherwise only the branch taken is written; a `for` stays a loop when every
+iteration can be written the same way, else it is unrolled.  A target
+subclasses it and says how to spell a node, a block call and an input.
+"""
+
+from __future__ import annotations
+
+from graphc.compiler import provenance as P
+from graphc.compiler import syntax as S
+from graphc.compiler.ir import (
+    BlockInstance,
+    Executed,
+    ForRegion,
+    IfRegion,
+    Indexed,
+    InputNode,
+    LayerNode,
+    OpNode,
+    Tensor,
+)
+from graphc.compiler.specialize import Occ, Template, Unexpressible, Written, fold, index_region, unify
+from graphc.targets import code as C
+from graphc.targets.names import Namespace
+
+
+class Internal(Exception):
+    """A GDL construct the walk does not know how to write (a graphc bug)."""
+
+
+class Restart(Exception):
+    """A compile-time local must be written as a variable: walk the body again
+    (its assignments are then written too)."""
+
+
+BUILTIN_NAMES = {"len", "min", "max", "abs", "int", "float", "str", "round", "range", "sum"}
+
+
+class BodyWalk:
+    """Writes one body for a group of occurrences.
+
+    `ns`: the function's namespace; `params`: GDL parameter name -> Python name
+    of the parameters the template may read; `template`: where derived
+    parameters are recorded (None: values that differ are an error)."""
+
+    def __init__(self, ns: Namespace, params: dict, template: Template | None, file: str, needed=None):
+        self.ns = ns
+        self.needed: set = needed if needed is not None else set()  # locals written as variables
+        self.local_names: dict = {}  # local -> Python name, once its assignment is written
+        self.compile_time_locals: set = set()  # names compile-time assignments bind (see start)
+        self.params = dict(params)  # GDL parameter -> Python name
+        self.template = template
+        self.file = file
+        self.vars: dict = {}  # GDL variable -> Python name
+        self.loop_vars: dict = {}  # GDL loop variable -> Python name
+        self.used_params: set = set()
+        self.single = False  # one occurrence (a model): remember which tensors variables hold
+        self.holder: dict = {}  # Python name -> tensor id it holds (single)
+        self.keep: set = set()  # tensor ids that must stay in their variable (model inputs/outputs)
+
+    # ------------------------------------------------------------ names
+    def where(self, node) -> str:
+        from pathlib import Path
+
+        return f"{Path(self.file).name}:{node.span.line}"
+
+    def var(self, gdl: str) -> str:
+        """The Python name a GDL variable is read as."""
+        if gdl in self.loop_vars:
+            return self.loop_vars[gdl]
+        if gdl in self.vars:
+            return self.vars[gdl]
+        if gdl in self.params:
+            return self.params[gdl]
+        name = self.ns.take(gdl)
+        self.vars[gdl] = name
+        return name
+
+    def bind_var(self, gdl: str, values: list) -> str:
+        """The Python name a GDL variable is assigned as (a fresh one when the
+        old one still holds a tensor that must be kept)."""
+        name = self.vars.get(gdl) or self.local_names.get(gdl) or self.params.get(gdl)
+        if name is None:
+            name = self.var(gdl)
+        elif self.single and self.holder.get(name) in self.keep and not self._held_elsewhere(name):
+            name = self.ns.take(gdl)
+        self.vars[gdl] = name
+        if self.single and values and isinstance(values[0], Tensor):
+            self.holder[name] = values[0].id
+        elif self.single:
+            self.holder.pop(name, None)
+        return name
+
+    def _held_elsewhere(self, name: str) -> bool:
+        tid = self.holder.get(name)
+        return any(n != name and t == tid for n, t in self.holder.items())
+
+    # ------------------------------------------------------------ values
+    def sym_expr(self, s: P.Sym) -> C.Expr:
+        """Code for a provenance expression."""
+        if isinstance(s, P.Local):
+            if s.name in self.local_names:
+                return C.Name(self.local_names[s.name])
+            if (
+                _big(s.value) and s.name in self.compile_time_locals
+            ):  # a list of 13 tuples: once, as a variable
+                s = P.LocalRef(s.name)
+            else:
+                return self.sym_expr(fold(s.value))
+        if isinstance(s, P.LocalRef):
+            if s.name in self.local_names:
+                return C.Name(self.local_names[s.name])
+            if s.name in self.needed:
+                raise Unexpressible()  # read where its assignment was not written
+            self.needed.add(s.name)
+            raise Restart()
+        if isinstance(s, P.Param):
+            self.used_params.add(s.name)
+            return C.Name(self.params[s.name])
+        if isinstance(s, P.Loop):
+            return C.Name(self.loop_vars[s.name])
+        if isinstance(s, P.Const):
+            return C.lit(s.value, s.text)
+        if isinstance(s, P.Bin):
+            return C.Bin(s.op, self.sym_expr(s.left), self.sym_expr(s.right))
+        if isinstance(s, P.Unary):
+            return C.Unary(s.op, self.sym_expr(s.operand))
+        if isinstance(s, P.Compare):
+            return C.Compare(self.sym_expr(s.first), tuple((op, self.sym_expr(x)) for op, x in s.rest))
+        if isinstance(s, P.BoolOp):
+            return C.BoolOp(s.op, tuple(self.sym_expr(x) for x in s.values))
+        if isinstance(s, P.Seq):
+            items = tuple(self.sym_expr(x) for x in s.items)
+            return C.Tuple(items) if s.kind == "tuple" else C.List(items)
+        if isinstance(s, P.Index):
+            obj = s.obj
+            if (
+                isinstance(obj, P.Local)
+                and obj.name not in self.local_names
+                and obj.name in self.compile_time_locals
+                and isinstance(P.strip(obj.value), P.Seq)
+            ):
+                obj = P.LocalRef(obj.name)  # `widths[s]`, not `[64, 128, 256, 512][s]`
+            return C.Sub(self.sym_expr(obj), self.sym_expr(s.index))
+        if isinstance(s, P.Builtin):
+            return C.Call(C.Name(s.name), tuple(self.sym_expr(x) for x in s.args))
+        if isinstance(s, P.FStr):
+            return C.FStr(tuple(self._fparts(s.parts)))
+        raise Internal(f"cannot write {s!r}")
+
+    def _fparts(self, parts) -> list:
+        """f-string parts with constant strings and nested f-strings inlined."""
+        out: list = []
+        for p in parts:
+            if not isinstance(p, str):
+                sym, spec = p
+                if isinstance(sym, P.Const) and isinstance(sym.value, str) and not spec:
+                    p = sym.value
+                elif isinstance(sym, P.FStr) and not spec:
+                    for q in self._fparts(sym.parts):
+                        out.append(q) if not (
+                            isinstance(q, str) and out and isinstance(out[-1], str)
+                        ) else out.__setitem__(-1, out[-1] + q)
+                    continue
+                else:
+                    p = (self.sym_expr(sym), spec)
+            if isinstance(p, str) and out and isinstance(out[-1], str):
+                out[-1] += p
+            else:
+                out.append(p)
+        return out
+
+    def written(self, w: Written) -> C.Expr:
+        if w.kind == "sym":
+            return self.sym_expr(w.sym)
+        if w.kind == "param":
+            return C.Name(w.param)
+        return self.const(w.value)
+
+    def const(self, v) -> C.Expr:
+        if isinstance(v, range):
+            args = [v.start, v.stop, v.step] if v.step != 1 else ([v.start, v.stop] if v.start else [v.stop])
+            return C.Call(C.Name("range"), tuple(C.lit(a) for a in args))
+        return C.lit(v)
+
+    def value(self, pairs: list, occs: list, base: str) -> C.Expr:
+        """How to write a compile-time value ((value, sym) per occurrence)."""
+        try:
+            w = unify(pairs, occs, set(self.params))
+        except Unexpressible:
+            if self.template is None or any(o.kept for o in occs):
+                raise
+            w = self.template.derive(base, pairs, occs, self.ns.take)
+        return self.written(w)
+
+    def start(self, stmts: list, occs: list) -> list:
+        """The whole body (the entry point: what compile-time locals exist)."""
+
+        def walk(region):
+            for r in region:
+                if isinstance(r, Executed) and r.sym is not None:
+                    self.compile_time_locals.update(t.id for t in r.stmt.targets)
+                elif isinstance(r, IfRegion):
+                    walk(r.region)
+                elif isinstance(r, ForRegion):
+                    for _, reg in r.iterations:
+                        walk(reg)
+
+        for o in occs:
+            for rs in o.records.values():
+                walk(rs)
+        return prune(self.body(stmts, occs), set(self.local_names.values()))
+
+    # ------------------------------------------------------------ statements
+    def body(self, stmts: list, occs: list) -> list:
+        out: list = []
+        for st in stmts:
+            out.extend(self.stmt(st, occs))
+        return out
+
+    def stmt(self, st, occs: list) -> list:
+        if isinstance(st, S.If):
+            return self.if_(st, occs)
+        if isinstance(st, S.For):
+            return self.for_(st, occs)
+        ran = [o.one(st) for o in occs]
+        if all(r is None for r in ran):
+            return []  # not run, or compile-time only: its values are written where used
+        if any(r is None for r in ran):
+            raise Unexpressible()
+        if isinstance(st, S.Assign) and all(r.sym is not None for r in ran):
+            return self.local_assign(st, occs, ran)
+        if isinstance(st, S.Assign):
+            return self.assign(st, occs, ran)
+        if isinstance(st, S.Share):
+            return self.share(st, occs, ran)
+        if isinstance(st, S.Output):
+            return self.output(st, occs)
+        if isinstance(st, S.OutputList):
+            return self.output_list(st, occs)
+        if isinstance(st, S.Return):
+            return self.return_(st, occs, ran)
+        if isinstance(st, S.ExprStmt):
+            return self.expr_stmt(st, occs)
+        raise Internal(f"cannot write a {type(st).__name__}")
+
+    @staticmethod
+    def tuple_of(items: list) -> C.Expr:
+        return items[0] if len(items) == 1 else C.Tuple(tuple(items))
+
+    def return_(self, st: S.Return, occs, ran) -> list:
+        """`return` of the tensors (a compile-time value a block also returns is
+        written by its callers where they use it)."""
+        keep = _runtime_positions(ran)
+        values = [self.expr(v, occs) for i, v in enumerate(st.values) if i in keep]
+        return [C.Return(self.tuple_of(values), self.where(st))]
+
+    def assign(self, st: S.Assign, occs, ran) -> list:
+        if len(st.targets) > 1 and isinstance(st.value, S.Call):
+            keep = _runtime_positions(ran)
+            if len(keep) < len(st.targets):  # `x, channels = block(...)`: the tensors only
+                value = self.expr(st.value, occs)
+                targets = [
+                    C.Name(self.bind_var(t.id, [r.values[i] for r in ran]))
+                    for i, t in enumerate(st.targets)
+                    if i in keep
+                ]
+                return self.finish_assign(C.Assign(targets, value, self.where(st)))
+        value = self.expr(st.value, occs)
+        if isinstance(value, C.Name) and len(st.targets) == 1 and value.id == self.vars.get(st.targets[0].id):
+            return []  # x = x
+        targets = []
+        for i, t in enumerate(st.targets):
+            vals = [r.values[i] for r in ran]
+            targets.append(C.Name(self.bind_var(t.id, vals)))
+        return self.finish_assign(C.Assign(targets, value, self.where(st)))
+
+    def local_assign(self, st: S.Assign, occs, ran) -> list:
+        """A compile-time assignment: written only for a local the code reads."""
+        if len(st.targets) != 1 or st.targets[0].id not in self.needed:
+            return []
+        name = st.targets[0].id
+        value = self.value([(r.values[0], r.sym) for r in ran], occs, name)
+        py = self.local_names.get(name) or self.ns.take(name)
+        self.local_names[name] = py
+        return [C.Assign([C.Name(py)], value, self.where(st))]
+
+    def finish_assign(self, a: C.Assign) -> list:
+        return [a]
+
+    def share(self, st: S.Share, occs, ran) -> list:
+        raise Unexpressible()
+
+    def output(self, st: S.Output, occs) -> list:
+        raise Internal("output outside a model")
+
+    def output_list(self, st: S.OutputList, occs) -> list:
+        raise Internal("output outside a model")
+
+    def expr_stmt(self, st: S.ExprStmt, occs) -> list:
+        e = st.value
+        if isinstance(e, S.Call) and isinstance(e.func, S.Name) and e.func.id in ("compile", "fit"):
+            return []
+        return [C.ExprStmt(self.expr(e, occs), self.where(st))]
+
+    def if_(self, st: S.If, occs) -> list:
+        recs = [o.one(st) for o in occs]
+        if any(not isinstance(r, IfRegion) for r in recs):
+            if all(r is None for r in recs):
+                return []
+            raise Unexpressible()
+        branches = {r.branch for r in recs}
+        if len(branches) == 1:  # every occurrence ran the same branch: write only that
+            branch = branches.pop()
+            if branch is None:
+                return []
+            body = st.body if branch == "body" else st.orelse
+            return self.body(body, [o.sub(r.region) for o, r in zip(occs, recs)])
+        pairs = [(r.cond, r.cond_sym) for r in recs]
+        try:
+            w = unify(pairs, occs, set(self.params))
+        except Unexpressible:
+            raise
+        if w.kind != "sym":
+            raise Unexpressible()
+        test = self.sym_expr(w.sym)
+        then = [o.sub(r.region) for o, r in zip(occs, recs) if r.branch == "body"]
+        other = [o.sub(r.region) for o, r in zip(occs, recs) if r.branch != "body"]
+        body = self.body(st.body, then)
+        orelse = self.body(st.orelse or [], other) if other else []
+        if not body and not orelse:
+            return []
+        if not body:
+            return [C.If(C.Unary("not", test), orelse, [], self.where(st))]
+        return [C.If(test, body, orelse, self.where(st))]
+
+    def for_(self, st: S.For, occs) -> list:
+        recs = [o.one(st) for o in occs]
+        if any(not isinstance(r, ForRegion) for r in recs):
+            if all(r is None for r in recs):
+                return []
+            raise Unexpressible()
+        var = st.var.id
+        # keep the loop: every iteration of every occurrence written the same way
+        syms = [r.iter_sym for r in recs]
+        try:
+            w = unify([(list(r.iter), s) for r, s in zip(recs, syms)], occs, set(self.params))
+        except Unexpressible:
+            w = None
+        if w is not None and w.kind in ("sym", "const") and sum(len(r.iterations) for r in recs) > 1:
+            saved = (dict(self.vars), dict(self.loop_vars), set(self.used_params), self.ns.used.copy())
+            derived = dict(self.template.derived) if self.template is not None else None
+            try:
+                py = self.ns.take(var)
+                self.loop_vars[var] = py
+                sub = [
+                    o.sub(region, kept=o.kept | {var})
+                    for o, r in zip(occs, recs)
+                    for _, region in r.iterations
+                ]
+                body = self.body(st.body, sub)
+                if not body:  # only compile-time statements: nothing to write
+                    self.loop_vars.pop(var, None)
+                    return []
+                if py not in _names_in_stmts(body):
+                    body = _rename(body, py, "_")
+                    py = "_"
+                self.loop_vars.pop(var, None)
+                return [C.For(C.Name(py), self.written(w), body, self.where(st))]
+            except Unexpressible:
+                self.vars, self.loop_vars, self.used_params, self.ns.used = saved
+                if self.template is not None:
+                    self.template.derived = derived
+                    self.template.derived_order = [n for n in self.template.derived_order if n in derived]
+        # unroll: iteration k of every occurrence together
+        counts = {len(r.iterations) for r in recs}
+        if len(counts) != 1:
+            raise Unexpressible()
+        out: list = []
+        for k in range(counts.pop()):
+            sub = [
+                o.sub(r.iterations[k][1], env={**o.env, var: r.iterations[k][0]}) for o, r in zip(occs, recs)
+            ]
+            out.extend(self.body(st.body, sub))
+        return out
+
+    # ------------------------------------------------------------ expressions
+    def expr(self, e, occs) -> C.Expr:
+        """Code for a tensor-valued expression."""
+        if isinstance(e, S.Name):
+            if (
+                e.id not in self.vars
+                and e.id not in self.params
+                and e.id not in self.loop_vars
+                and e.id not in self.local_names
+                and e.id in self.compile_time_locals
+            ):
+                # a compile-time local read as a runtime value (`skips = []`, then `skips + [x]`)
+                self.needed.add(e.id)
+                raise Restart()
+            if e.id in self.local_names and e.id not in self.vars:
+                return C.Name(self.local_names[e.id])
+            return C.Name(self.var(e.id))
+        if isinstance(e, S.ListExpr):
+            return C.List(tuple(self.expr(x, occs) for x in e.items))
+        if isinstance(e, S.TupleExpr):
+            return C.Tuple(tuple(self.expr(x, occs) for x in e.items))
+        recs = [o.get(e) for o in occs]
+        if any(len(r) != len(recs[0]) for r in recs):
+            raise Unexpressible()
+        if recs[0]:
+            first = recs[0][0]
+            if isinstance(first, InputNode):
+                return self.input_expr([r[0] for r in recs], e, occs)
+            if isinstance(first, LayerNode):
+                return self.layer_expr([r[0] for r in recs], e, occs)
+            if isinstance(first, OpNode):
+                return self.op_expr([r[0] for r in recs], e, occs)
+            if isinstance(first, BlockInstance):
+                return self.block_expr([r[0] for r in recs], e, occs)
+        if isinstance(e, S.Index):
+            idx = [o.get(e) for o in occs]
+            if any(len(r) != 1 or not isinstance(r[0], Indexed) for r in idx):
+                raise Unexpressible()
+            pairs = [(r[0].index, r[0].sym) for r in idx]
+            return C.Sub(self.expr(e.obj, occs), self.value(pairs, occs, "index"))
+        if isinstance(e, S.BinOp) and e.op == "+":  # lists of tensors joined
+            return C.Bin("+", self.expr(e.left, occs), self.expr(e.right, occs))
+        raise Internal(f"cannot write the expression at line {getattr(e.span, 'line', '?')}")
+
+    def input_expr(self, nodes, e, occs) -> C.Expr:
+        raise Internal("an Input outside a model")
+
+    def layer_expr(self, nodes, e, occs) -> C.Expr:
+        raise NotImplementedError
+
+    def op_expr(self, nodes, e, occs) -> C.Expr:
+        raise NotImplementedError
+
+    def block_expr(self, instances, e, occs) -> C.Expr:
+        raise NotImplementedError
+
+
+def prune(stmts: list, locals_: set) -> list:
+    """Drop assignments to compile-time locals nothing reads (a walk that was
+    redone may have written them for a loop it then unrolled), and `if`s
+    left empty."""
+    reads: set = set()
+
+    def collect(body):
+        for st in body:
+            for f in getattr(st, "__dataclass_fields__", {}):
+                v = getattr(st, f)
+                if isinstance(v, list) and v and isinstance(v[0], C.Stmt):
+                    collect(v)
+                elif f != "targets":
+                    reads.update(_names_in_stmts([C.ExprStmt(v)]) if isinstance(v, C.Expr) else ())
+
+    collect(stmts)
+
+    def keep(body):
+        out = []
+        for st in body:
+            if isinstance(st, C.Assign) and len(st.targets) == 1 and isinstance(st.targets[0], C.Name):
+                name = st.targets[0].id
+                if name in locals_ and name not in reads:
+                    continue
+            if isinstance(st, C.If):
+                st.body, st.orelse = keep(st.body), keep(st.orelse)
+                if not st.body and not st.orelse:
+                    continue
+                if not st.body:
+                    st.test, st.body, st.orelse = C.Unary("not", st.test), st.orelse, []
+            elif isinstance(st, C.For):
+                st.body = keep(st.body)
+                if not st.body:
+                    continue
+            out.append(st)
+        return out
+
+    return keep(stmts)
+
+
+def _big(s: P.Sym) -> bool:
+    """A value too big to write at every use."""
+    s = P.strip(s)
+    return isinstance(s, P.Seq) and (len(s.items) > 4 or any(isinstance(x, P.Seq) for x in s.items))
+
+
+def _runtime_positions(ran: list) -> set:
+    """Positions whose values are tensors (or layers) in every occurrence."""
+    from graphc.compiler.statements import _runtime
+
+    n = len(ran[0].values)
+    keep = {i for i in range(n) if _runtime(ran[0].values[i])}
+    for r in ran[1:]:
+        if {i for i in range(n) if _runtime(r.values[i])} != keep:
+            raise Unexpressible()
+    return keep
+
+
+def _names_in_stmts(stmts: list) -> set:
+    out: set = set()
+
+    def expr(x):
+        if isinstance(x, C.Name):
+            out.add(x.id)
+        elif isinstance(x, C.Expr):
+            for f in x.__dataclass_fields__:
+                expr(getattr(x, f))
+        elif isinstance(x, (tuple, list)):
+            for v in x:
+                expr(v)
+
+    def stmt(s):
+        for f in getattr(s, "__dataclass_fields__", {}):
+            v = getattr(s, f)
+            if isinstance(v, list) and v and isinstance(v[0], C.Stmt):
+                for t in v:
+                    stmt(t)
+            else:
+                expr(v)
+
+    for s in stmts:
+        stmt(s)
+    return out
+
+
+def _rename(stmts: list, old: str, new: str) -> list:
+    return stmts  # the loop variable is unused: nothing reads `old`
+
+
+__all__ = ["BodyWalk", "Internal", "Restart", "Occ", "index_region", "Template", "Unexpressible"]
