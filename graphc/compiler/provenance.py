@@ -189,6 +189,26 @@ def strip(s: Sym) -> Sym:
     return s
 
 
+def _head(s) -> tuple:
+    if isinstance(s, Seq):
+        return (s.kind, len(s.items))
+    if isinstance(s, Builtin):
+        return (s.name, len(s.args))
+    return (s.op, len(s.values))
+
+
+def _children(s) -> tuple:
+    if isinstance(s, Seq):
+        return s.items
+    if isinstance(s, Builtin):
+        return s.args
+    return s.values
+
+
+def _fshape(s) -> tuple:
+    return tuple(p if isinstance(p, str) else p[1] for p in s.parts)
+
+
 def merge(syms: list):
     """One sym for several (the same after stripping Locals; where they differ,
     a local variable that every one of them read), or None."""
@@ -212,15 +232,9 @@ def merge(syms: list):
         x = merge([s.operand for s in syms])
         return None if x is None else Unary(first.op, x)
     if isinstance(first, (Seq, Builtin, BoolOp)):
-        key = lambda s: (
-            (s.kind, len(s.items))
-            if isinstance(s, Seq)
-            # noqa: E731
-            else ((s.name, len(s.args)) if isinstance(s, Builtin) else (s.op, len(s.values)))
-        )
-        if any(key(s) != key(first) for s in syms):
+        if any(_head(s) != _head(first) for s in syms):
             return None
-        items = lambda s: s.items if isinstance(s, Seq) else s.args if isinstance(s, Builtin) else s.values  # noqa: E731
+        items = _children
         merged = [merge(list(xs)) for xs in zip(*(items(s) for s in syms))]
         if any(m is None for m in merged):
             return None
@@ -230,8 +244,7 @@ def merge(syms: list):
             return Builtin(first.name, tuple(merged))
         return BoolOp(first.op, tuple(merged))
     if isinstance(first, FStr):
-        shape = lambda s: tuple(p if isinstance(p, str) else p[1] for p in s.parts)  # noqa: E731
-        if any(shape(s) != shape(first) for s in syms):
+        if any(_fshape(s) != _fshape(first) for s in syms):
             return None
         parts = []
         for i, p in enumerate(first.parts):
