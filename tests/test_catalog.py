@@ -30,8 +30,8 @@ import pytest  # noqa: E402
 
 import graphc.ops  # noqa: E402,F401
 import graphc.ops.special  # noqa: E402,F401 - Identity, which the compiler inserts itself
-from graphc.types import TensorType  # noqa: E402
 from graphc.ops.base import ALIASES, REGISTRY, ArgError, LayerArg, ShapeError, canonical_names  # noqa: E402
+from graphc.types import TensorType  # noqa: E402
 
 slow = pytest.mark.slow
 

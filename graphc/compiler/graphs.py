@@ -14,7 +14,7 @@ from graphc.compiler import syntax as S
 from graphc.compiler.expressions import kind_of
 from graphc.compiler.ir import Graph, InputNode, Layer, LayerNode, Output, Tensor, TensorType
 from graphc.compiler.values import POISON, LayerVal, Results
-from graphc.diagnostics import Abort, Note
+from graphc.diagnostics import Abort, Note, suggestion
 from graphc.ops.base import REGISTRY, ArgError, LayerArg, ShapeError
 
 INPUT = "Input"
@@ -187,35 +187,58 @@ class Graphs:
 
     # ------------------------------------------------------------ applying
     def call_layer(self, scope, fn: LayerVal, args, kwargs, e: S.Call):
-        """`layer(x)`, `layer([a, b])`, `mha(query, value, key=...)`."""
+        """`layer(x)`, `layer([a, b])`, `mha(query, value, key=...)`, `attn([q, v], return_attention_scores=true)`."""
         file = scope.file
-        call_params = fn.op.call_params if fn.op is not None else ()
-        if kwargs:
-            bad = next(iter(kwargs))
-            if bad not in call_params:
-                kspan = next(k.span for k in e.kwargs if k.name == bad)
+        op = fn.op
+        call_params = op.call_params if op is not None else ()
+        options = {p.name for p in op.call_options} if op is not None else set()
+        option_kw = {k: v for k, v in kwargs.items() if k in options and k not in call_params}
+        tensor_kw = {k: v for k, v in kwargs.items() if k not in option_kw}
+        for k in tensor_kw:
+            if k not in call_params:
+                kspan = next(kk.span for kk in e.kwargs if kk.name == k)
+                takes = [*call_params, *sorted(options)]
                 self.s.error(
                     file,
                     kspan,
                     "unknown-argument",
-                    f"applying {fn.type_name} takes tensors only, not `{bad}=`",
-                    "layer options go in the constructor: Layer(options)(x)",
+                    f"applying {fn.type_name} takes no argument `{k}`",
+                    (
+                        f"it takes {', '.join(f'`{t}`' for t in takes)}"
+                        if takes
+                        else f"{fn.type_name} is applied to tensors only"
+                    )
+                    + (f"; did you mean `{suggestion(k, takes)}`?" if suggestion(k, takes) else "")
+                    + (
+                        f"; `{k}` may be an option of the layer itself: {fn.type_name}({k}=...)(x)"
+                        if op is not None and k in {p.name for p in op.all_params()}
+                        else ""
+                    ),
                 )
+        call_args = {}
+        if option_kw:
+            try:
+                call_args = dict(op.bind_call(option_kw))
+            except ArgError as err:
+                self.s.error(file, arg_span(e, err.arg), err.code, err.message, err.hint)
+        call_syms = (
+            {k.name: scope.sym(k.value) for k in e.kwargs if k.name in call_args} if scope.tracks_syms else {}
+        )
         if call_params:
             names = call_params
             got = dict(zip(names, args))
             if len(args) > len(names):
                 self.s.error(file, e.span, "arity", f"{fn.type_name} takes at most {len(names)} tensors")
-            for k, v in kwargs.items():
+            for k, v in tensor_kw.items():
                 if k in got:
                     self.s.error(file, e.span, "duplicate-argument", f"`{k}` is given twice")
                 got[k] = v
-            need = getattr(fn.op, "required_call_params", names[:1])
+            need = getattr(op, "required_call_params", names[:1])
             for n in need:
                 if n not in got:
                     self.s.error(file, e.span, "arity", f"{fn.type_name} needs the `{n}` tensor")
             tensors = {n: got[n] for n in names if n in got}
-            return self.apply(scope, fn, tensors, e.span, site=e)
+            return self.apply(scope, fn, tensors, e.span, site=e, call_args=call_args, call_syms=call_syms)
         if len(args) != 1:
             self.s.error(
                 file,
@@ -225,7 +248,14 @@ class Graphs:
                 "pass several tensors as a list: layer([a, b])",
             )
         return self.apply(
-            scope, fn, {"inputs": args[0]}, e.span, list_input=isinstance(args[0], list), site=e
+            scope,
+            fn,
+            {"inputs": args[0]},
+            e.span,
+            list_input=isinstance(args[0], list),
+            site=e,
+            call_args=call_args,
+            call_syms=call_syms,
         )
 
     def merge_operator(self, scope, cls: str, tensors: list, e):
@@ -235,7 +265,18 @@ class Graphs:
         lv.function_form = True
         return self.apply(scope, lv, {"inputs": tensors}, e.span, list_input=True, site=e)
 
-    def apply(self, scope, lv: LayerVal, tensors: dict, span, list_input=False, out_name=None, site=None):
+    def apply(
+        self,
+        scope,
+        lv: LayerVal,
+        tensors: dict,
+        span,
+        list_input=False,
+        out_name=None,
+        site=None,
+        call_args=None,
+        call_syms=None,
+    ):
         file = scope.file
         b: GraphBuilder = scope.builder
         graph = b.graph
@@ -279,8 +320,9 @@ class Graphs:
             self.s.error(file, span, "type-error", "a layer cannot be used in two different models")
         self.s.budget.layer()  # LimitExceeded ends the compilation (see Statements.exec_body)
         multi = set(tensors) != {"inputs"}
+        call_args = call_args or {}
         if lv.op is not None:
-            outs, weights = self._infer(scope, lv, flat, span, list_input, multi)
+            outs, weights = self._infer(scope, lv, flat, span, list_input, multi, call_args)
         else:
             outs, weights = self._infer_model(lv, flat, span, file), []
         if lv.layer is None:
@@ -309,6 +351,8 @@ class Graphs:
             layer=layer,
             tensors=dict(tensors),
             list_input=list_input,
+            call_args=dict(call_args),
+            call_syms=dict(call_syms or {}),
         )
         node.outputs = [self.new_tensor(t, node, span, file, i) for i, t in enumerate(outs)]
         layer.nodes.append(node)
@@ -319,7 +363,7 @@ class Graphs:
             return node.outputs[0]
         return Results(list(node.outputs))
 
-    def _infer(self, scope, lv, flat, span, list_input, multi):
+    def _infer(self, scope, lv, flat, span, list_input, multi, call_args):
         file = scope.file
         op = lv.op
         if op.takes_list:
@@ -334,10 +378,11 @@ class Graphs:
         elif list_input and not multi:
             self.s.error(file, span, "type-error", f"{op.name} takes one tensor, not a list")
         types = [x.type for x in flat]
+        a = op.with_call(lv.args, call_args)
         try:
             inst = op()
-            outs = inst.infer(lv.args, types)
-            weights = inst.weights(lv.args, types)
+            outs = inst.infer(a, types)
+            weights = inst.weights(a, types)
         except ShapeError as err:
             notes = []
             for i, x in enumerate(flat):
@@ -366,7 +411,7 @@ class Graphs:
             )
         if not lv.args.get("trainable", True):
             weights = [type(w)(w.name, w.shape, False) for w in weights]
-        for msg, hint in inst.warnings(lv.args, types, outs):
+        for msg, hint in inst.warnings(a, types, outs):
             self.s.warn(file, span, "degenerate", msg, hint)
         return outs, weights
 
@@ -539,7 +584,7 @@ def reinfer(g: Graph, input_types: list) -> list:
         layer = call.layer
         try:
             if layer.op is not None:
-                outs = layer.op().infer(layer.full_args, ins)
+                outs = layer.op().infer(layer.op.with_call(layer.full_args, call.call_args), ins)
             else:
                 outs = reinfer(layer.graph, ins)
         except (ShapeError, ArgError):

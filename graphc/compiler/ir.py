@@ -195,6 +195,7 @@ class LayerNode(Node):
     layer: Layer = None
     tensors: dict = field(default_factory=dict)  # call argument -> Tensor | [Tensor] | None
     call_args: dict = field(default_factory=dict)  # call-time arguments that are not tensors
+    call_syms: dict = field(default_factory=dict)  # their provenance
     list_input: bool = False  # `inputs` was a list ([a, b])
 
     def tensor_inputs(self) -> list:

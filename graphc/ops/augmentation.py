@@ -9,7 +9,6 @@ use them) need RGB images: 3 channels.
 
 from __future__ import annotations
 
-from graphc.types import TensorType
 from graphc.ops.base import (
     ArgError,
     Op,
@@ -30,6 +29,7 @@ from graphc.ops.base import (
     type_error,
 )
 from graphc.ops.preprocessing import image_input
+from graphc.types import TensorType
 
 
 def factor_(lo: float, hi: float, pair: bool = True, lo_open: bool = False):

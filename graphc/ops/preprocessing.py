@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 
-from graphc.types import TensorType, Weight
 from graphc.ops.base import (
     COMMON,
     ArgError,
@@ -39,6 +38,7 @@ from graphc.ops.base import (
     str_,
     type_error,
 )
+from graphc.types import TensorType, Weight
 
 _IMAGE = "(batch, height, width, channels)"
 NAMELESS_COMMON = tuple(p for p in COMMON if p.name != "name")

@@ -149,8 +149,14 @@ class KerasWalk(BodyWalk):
         if not isinstance(e, S.Call):
             raise Unexpressible()
         args = tuple(self.expr(a, occs) for a in e.args)
-        kwargs = tuple((k.name, self.expr(k.value, occs)) for k in e.kwargs)
-        return args, kwargs
+        kwargs = []
+        for k in e.kwargs:
+            if k.name in nodes[0].call_args:  # a call option: return_attention_scores=True
+                pairs = [(n.call_args[k.name], n.call_syms.get(k.name, P.OPAQUE)) for n in nodes]
+                kwargs.append((k.name, self.value(pairs, occs, k.name)))
+            else:
+                kwargs.append((k.name, self.expr(k.value, occs)))
+        return args, tuple(kwargs)
 
     def function_form(self, layers, nodes, e, occs):
         first = layers[0]
@@ -441,6 +447,9 @@ class KerasEmitter:
                 C.Call(C.Attr(KERAS, "Model"), (C.Name("inputs"), C.Name("outputs")), (("name", model_name),))
             )
         body.append(ret)
+        from graphc.targets.walk import prune
+
+        body = prune(body, set())
         where = common.where(g)
         if entry:
             return C.FunctionDef("build_model", [], body, [f"The `{g.name}` model, uncompiled."])

@@ -473,6 +473,10 @@ def prune(stmts: list, locals_: set) -> list:
                 name = st.targets[0].id
                 if name in locals_ and name not in reads:
                     continue
+            if isinstance(st, C.Assign) and len(st.targets) > 1:  # `out, h, _ = LSTM(...)`
+                st.targets = [
+                    C.Name("_") if isinstance(t, C.Name) and t.id not in reads else t for t in st.targets
+                ]
             if isinstance(st, C.If):
                 st.body, st.orelse = keep(st.body), keep(st.orelse)
                 if not st.body and not st.orelse:

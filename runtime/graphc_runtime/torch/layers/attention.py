@@ -1,0 +1,3 @@
+"""Keras attention layers in PyTorch (runtime/LAYERS.md)."""
+
+__all__: list = []

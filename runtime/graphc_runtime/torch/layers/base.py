@@ -1,0 +1,357 @@
+"""What every Keras layer in PyTorch shares (see runtime/LAYERS.md).
+
+`KerasLayer` is the mixin: Keras name, initializers, regularizers,
+constraints, weight loading.  `Layer` is the base of layers with no torch.nn
+counterpart; `Model` marks a generated class that is a nested Keras model.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+# ------------------------------------------------------------------ activations
+
+
+def _sparse_plus(x):
+    return torch.where(x <= -1, torch.zeros_like(x), torch.where(x >= 1, x, (x + 1) ** 2 / 4))
+
+
+def _sparse_sigmoid(x):
+    return torch.where(x <= -1, torch.zeros_like(x), torch.where(x >= 1, torch.ones_like(x), (x + 1) / 2))
+
+
+def _squareplus(x, b=4.0):
+    return (x + torch.sqrt(x * x + b)) / 2
+
+
+def _sparsemax(x, dim=-1):
+    z, _ = torch.sort(x, dim=dim, descending=True)
+    k = torch.arange(1, x.shape[dim] + 1, device=x.device, dtype=x.dtype)
+    shape = [1] * x.ndim
+    shape[dim] = -1
+    k = k.view(shape)
+    cumsum = z.cumsum(dim)
+    support = (1 + k * z) > cumsum
+    k_max = support.sum(dim=dim, keepdim=True).clamp(min=1)
+    tau = (cumsum.gather(dim, k_max - 1) - 1) / k_max.to(x.dtype)
+    return torch.clamp(x - tau, min=0)
+
+
+# Keras activation name -> f(x, dim) (dim: the torch dimension of Keras's last axis)
+ACTIVATIONS = {
+    "linear": lambda x, dim: x,
+    "relu": lambda x, dim: F.relu(x),
+    "relu6": lambda x, dim: F.relu6(x),
+    "sigmoid": lambda x, dim: torch.sigmoid(x),
+    "tanh": lambda x, dim: torch.tanh(x),
+    "softmax": lambda x, dim: F.softmax(x, dim=dim),
+    "log_softmax": lambda x, dim: F.log_softmax(x, dim=dim),
+    "gelu": lambda x, dim: F.gelu(x),  # Keras's activation string is the exact (erf) gelu
+    "silu": lambda x, dim: F.silu(x),
+    "swish": lambda x, dim: F.silu(x),
+    "elu": lambda x, dim: F.elu(x),
+    "selu": lambda x, dim: F.selu(x),
+    "celu": lambda x, dim: F.celu(x),
+    "softplus": lambda x, dim: F.softplus(x),
+    "softsign": lambda x, dim: F.softsign(x),
+    "mish": lambda x, dim: F.mish(x),
+    "exponential": lambda x, dim: torch.exp(x),
+    "hard_sigmoid": lambda x, dim: F.hardsigmoid(x),  # Keras 3: relu6(x + 3) / 6
+    "hard_silu": lambda x, dim: F.hardswish(x),
+    "hard_swish": lambda x, dim: F.hardswish(x),
+    "hard_tanh": lambda x, dim: F.hardtanh(x),
+    "hard_shrink": lambda x, dim: F.hardshrink(x, 0.5),
+    "soft_shrink": lambda x, dim: F.softshrink(x, 0.5),
+    "tanh_shrink": lambda x, dim: F.tanhshrink(x),
+    "leaky_relu": lambda x, dim: F.leaky_relu(x, 0.2),  # Keras's function default slope is 0.2
+    "log_sigmoid": lambda x, dim: F.logsigmoid(x),
+    "sparse_plus": lambda x, dim: _sparse_plus(x),
+    "sparse_sigmoid": lambda x, dim: _sparse_sigmoid(x),
+    "squareplus": lambda x, dim: _squareplus(x),
+    "sparsemax": lambda x, dim: _sparsemax(x, dim),
+}
+
+
+def activation(name):
+    """Keras's activation `name` as f(x, dim); None means linear."""
+    name = name or "linear"
+    if name not in ACTIVATIONS:
+        raise NotImplementedError(f"activation {name!r} has no PyTorch spelling in graphc_runtime")
+    return ACTIVATIONS[name]
+
+
+# ------------------------------------------------------------------ initializers
+def _spec(spec):
+    """(class-or-function name normalised, config) of a Keras initializer/regularizer/constraint."""
+    if spec is None:
+        return None, {}
+    if isinstance(spec, str):
+        return spec.lower().replace("_", ""), {}
+    if isinstance(spec, dict):
+        return str(spec.get("class_name", "")).lower().replace("_", ""), dict(spec.get("config", {}))
+    raise TypeError(f"not a Keras spec: {spec!r}")
+
+
+def _truncated_normal_(t, std, generator=None):
+    # Keras's TruncatedNormal: cut at two deviations
+    with torch.no_grad():
+        return nn.init.trunc_normal_(t, 0.0, std, -2 * std, 2 * std)
+
+
+def initialize_(tensor, spec, fan_in: int, fan_out: int):
+    """Draw `tensor` like Keras's initializer `spec` with Keras's fans."""
+    name, cfg = _spec(spec)
+    seedless = {k: v for k, v in cfg.items() if k != "seed"}
+    with torch.no_grad():
+        if name in ("zeros", "zero"):
+            return tensor.zero_()
+        if name in ("ones", "one"):
+            return tensor.fill_(1.0)
+        if name == "constant":
+            return tensor.fill_(float(seedless.get("value", 0.0)))
+        if name in ("randomnormal", "normal"):
+            return tensor.normal_(float(seedless.get("mean", 0.0)), float(seedless.get("stddev", 0.05)))
+        if name in ("randomuniform", "uniform"):
+            return tensor.uniform_(float(seedless.get("minval", -0.05)), float(seedless.get("maxval", 0.05)))
+        if name == "truncatednormal":
+            mean, std = float(seedless.get("mean", 0.0)), float(seedless.get("stddev", 0.05))
+            nn.init.trunc_normal_(tensor, mean, std, mean - 2 * std, mean + 2 * std)
+            return tensor
+        if name == "orthogonal":
+            flat = tensor.view(tensor.shape[0], -1) if tensor.dim() > 1 else tensor
+            nn.init.orthogonal_(flat, gain=float(seedless.get("gain", 1.0)))
+            return tensor
+        if name == "identity":
+            nn.init.eye_(tensor)
+            return tensor.mul_(float(seedless.get("gain", 1.0)))
+        presets = {
+            "glorotuniform": (1.0, "fan_avg", "uniform"),
+            "glorotnormal": (1.0, "fan_avg", "truncated_normal"),
+            "heuniform": (2.0, "fan_in", "uniform"),
+            "henormal": (2.0, "fan_in", "truncated_normal"),
+            "lecununiform": (1.0, "fan_in", "uniform"),
+            "lecunnormal": (1.0, "fan_in", "truncated_normal"),
+        }
+        if name in presets:
+            scale, mode, dist = presets[name]
+        elif name == "variancescaling":
+            scale = float(seedless.get("scale", 1.0))
+            mode = seedless.get("mode", "fan_in")
+            dist = seedless.get("distribution", "truncated_normal")
+        else:
+            raise NotImplementedError(f"initializer {spec!r} has no PyTorch spelling in graphc_runtime")
+        n = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2}[mode]
+        scale /= max(1.0, n)
+        if dist == "uniform":
+            limit = math.sqrt(3.0 * scale)
+            return tensor.uniform_(-limit, limit)
+        if dist in ("truncated_normal", "normal"):  # Keras: "normal" means truncated normal
+            std = math.sqrt(scale) / 0.87962566103423978
+            nn.init.trunc_normal_(tensor, 0.0, std, -2 * std, 2 * std)
+            return tensor
+        if dist == "untruncated_normal":
+            return tensor.normal_(0.0, math.sqrt(scale))
+        raise NotImplementedError(f"VarianceScaling distribution {dist!r}")
+
+
+# ------------------------------------------------------------------ regularizers and constraints
+def penalty(tensor, spec):
+    """Keras's regularizer `spec` on `tensor` (a scalar), or None."""
+    name, cfg = _spec(spec)
+    if name is None:
+        return None
+    if name == "l2":
+        return float(cfg.get("l2", 0.01)) * tensor.square().sum()
+    if name == "l1":
+        return float(cfg.get("l1", 0.01)) * tensor.abs().sum()
+    if name == "l1l2":
+        l1, l2 = float(cfg.get("l1", 0.0)), float(cfg.get("l2", 0.0))
+        out = tensor.new_zeros(())
+        if l1:
+            out = out + l1 * tensor.abs().sum()
+        if l2:
+            out = out + l2 * tensor.square().sum()
+        return out
+    raise NotImplementedError(f"regularizer {spec!r} has no PyTorch spelling in graphc_runtime")
+
+
+def constrain_(tensor, spec, axis):
+    """Apply Keras's constraint `spec` to `tensor` in place; `axis`: the torch
+    dimensions Keras's norm axis covers (Keras's default axis=0 of its kernel)."""
+    name, cfg = _spec(spec)
+    if name is None:
+        return
+    with torch.no_grad():
+        if name in ("nonneg",):
+            tensor.clamp_(min=0.0)
+            return
+        eps = 1e-7  # keras.backend.epsilon()
+        norms = tensor.square().sum(dim=axis, keepdim=True).sqrt()
+        if name in ("maxnorm",):
+            m = float(cfg.get("max_value", 2.0))
+            desired = norms.clamp(0.0, m)
+            tensor.mul_(desired / (eps + norms))
+        elif name in ("unitnorm",):
+            tensor.div_(eps + norms)
+        elif name in ("minmaxnorm",):
+            lo, hi = float(cfg.get("min_value", 0.0)), float(cfg.get("max_value", 1.0))
+            rate = float(cfg.get("rate", 1.0))
+            desired = rate * norms.clamp(lo, hi) + (1 - rate) * norms
+            tensor.mul_(desired / (eps + norms))
+        else:
+            raise NotImplementedError(f"constraint {spec!r} has no PyTorch spelling in graphc_runtime")
+
+
+# ------------------------------------------------------------------ the mixin
+def _assign(tensor, array):
+    value = torch.as_tensor(np.asarray(array).copy(), dtype=tensor.dtype)
+    if tuple(value.shape) != tuple(tensor.shape):
+        raise ValueError(f"shape {tuple(value.shape)} != {tuple(tensor.shape)}")
+    with torch.no_grad():
+        tensor.copy_(value)
+
+
+class KerasLayer:
+    """Mixin of every layer: Keras name and the hooks of LAYERS.md.
+
+    Subclasses list `keras_weights_spec`: for each of Keras's get_weights()
+    arrays in order, (attribute path, to_torch(array), to_keras(tensor)),
+    and may declare `regularized` / `constrained`: {Keras argument:
+    (attribute path, torch dims of Keras's norm axis)}.
+    """
+
+    name: str = ""
+    keras_weights_spec: tuple = ()
+    regularized: dict = {}
+    constrained: dict = {}
+    activity_loss = None
+
+    def _keras_init(self, name: str | None, **kw):
+        self.name = name or ""
+        self.keras_config = kw  # the Keras arguments given (regularizers, constraints...)
+
+    def _attr(self, path: str):
+        obj = self
+        for part in path.split("."):
+            obj = getattr(obj, part)
+        return obj
+
+    def load_keras(self, arrays):
+        arrays = [np.asarray(a, dtype=np.float32) for a in arrays]
+        spec = self.keras_weights_spec
+        if len(arrays) != len(spec):
+            raise ValueError(f"{self.name!r}: expected {len(spec)} arrays, got {len(arrays)}")
+        for (path, to_torch, _), a in zip(spec, arrays):
+            _assign(self._attr(path), to_torch(a))
+
+    def keras_arrays(self) -> list:
+        return [
+            to_keras(self._attr(path).detach().cpu().numpy()) for path, _, to_keras in self.keras_weights_spec
+        ]
+
+    def regularization_loss(self):
+        total = None
+        for arg, (path, _) in self.regularized.items():
+            spec = self.keras_config.get(arg)
+            if spec is None:
+                continue
+            p = penalty(self._attr(path), spec)
+            if p is not None:
+                total = p if total is None else total + p
+        return total
+
+    def apply_constraints(self):
+        for arg, (path, axis) in self.constrained.items():
+            spec = self.keras_config.get(arg)
+            if spec is not None:
+                constrain_(self._attr(path), spec, axis)
+
+
+class Layer(KerasLayer, nn.Module):
+    """A Keras layer with no torch.nn counterpart."""
+
+    def __init__(self, *, name=None, **config):
+        nn.Module.__init__(self)
+        self._keras_init(name, **config)
+
+    def reset_parameters(self):
+        pass
+
+
+class Model(nn.Module):
+    """A generated class that is a nested Keras model: `name` prefixes its layers."""
+
+    name: str = ""
+
+
+def same(x):
+    return x
+
+
+def _walk(module, prefix=""):
+    """(Keras name of each KerasLayer, layer), nested Keras models as "outer/inner"."""
+    for child in module.children():
+        if isinstance(child, KerasLayer):
+            yield prefix + child.name, child
+            if isinstance(child, nn.Module):
+                yield from _walk(child, prefix)  # wrapped layers (Bidirectional...) handle themselves
+        elif isinstance(child, Model):
+            yield from _walk(child, prefix + child.name + "/")
+        else:  # a block, a container
+            yield from _walk(child, prefix)
+
+
+def load_keras_weights(model, weights):
+    """Copy a Keras model's weights ({layer name: get_weights()}) into `model`."""
+    for name, layer in _walk(model):
+        if not layer.keras_weights_spec:
+            continue
+        if name not in weights:
+            raise KeyError(f"no weights for the Keras layer {name!r}")
+        layer.load_keras(weights[name])
+    return model
+
+
+def keras_weights(model) -> dict:
+    return {name: layer.keras_arrays() for name, layer in _walk(model) if layer.keras_weights_spec}
+
+
+def regularization_loss(model):
+    total = None
+    for _, layer in _walk(model):
+        p = layer.regularization_loss()
+        if p is not None:
+            total = p if total is None else total + p
+    return total
+
+
+def apply_constraints(model):
+    for _, layer in _walk(model):
+        layer.apply_constraints()
+
+
+def count_params(model):
+    """(trainable, non-trainable) parameter counts as Keras reports them: saved
+    buffers (BatchNormalization's moving statistics) count as non-trainable;
+    parameters a layer marks `keras_extra` (torch's second RNN bias, frozen at
+    zero) are left out."""
+    trainable = non_trainable = 0
+    for module in model.modules():
+        extra = set(getattr(module, "keras_extra", ()))
+        for name, p in module.named_parameters(recurse=False):
+            if name in extra:
+                continue
+            if p.requires_grad:
+                trainable += p.numel()
+            else:
+                non_trainable += p.numel()
+        saved = {key for key in module.state_dict() if "." not in key}
+        for name, b in module.named_buffers(recurse=False):
+            if name in saved:
+                non_trainable += b.numel()
+    return trainable, non_trainable

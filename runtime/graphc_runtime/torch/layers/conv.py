@@ -1,0 +1,3 @@
+"""Keras conv layers in PyTorch (runtime/LAYERS.md)."""
+
+__all__: list = []

@@ -1,0 +1,3 @@
+"""Keras merge layers in PyTorch (runtime/LAYERS.md)."""
+
+__all__: list = []

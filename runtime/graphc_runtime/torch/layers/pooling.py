@@ -1,0 +1,3 @@
+"""Keras pooling layers in PyTorch (runtime/LAYERS.md)."""
+
+__all__: list = []

@@ -1,0 +1,3 @@
+"""Keras preprocessing layers in PyTorch (runtime/LAYERS.md)."""
+
+__all__: list = []

@@ -1,0 +1,3 @@
+"""Keras reshaping layers in PyTorch (runtime/LAYERS.md)."""
+
+__all__: list = []
