@@ -26,3 +26,4 @@ from graphc_runtime.torch.layers.pooling import *  # noqa: F401,F403
 from graphc_runtime.torch.layers.preprocessing import *  # noqa: F401,F403
 from graphc_runtime.torch.layers.recurrent import *  # noqa: F401,F403
 from graphc_runtime.torch.layers.reshaping import *  # noqa: F401,F403
+from graphc_runtime.torch.layers.spatial import *  # noqa: F401,F403
