@@ -36,7 +36,7 @@ def emit(program, graph, target: str, source_name: str) -> str:
         from graphc.targets.keras_emit import emit_keras
 
         return emit_keras(program, graph, source_name)
-    from graphc.targets.torch_target import emit_torch
+    from graphc.targets.torch_emit import emit_torch
 
     return emit_torch(program, graph, source_name)
 

@@ -133,6 +133,18 @@ class LocalRef(Sym):
 
 
 @dataclass(frozen=True, slots=True)
+class FnCall(Sym):
+    """A call of a block used as a compile-time function (`make_divisible(v, 8)`):
+    targets write the block as a plain Python function."""
+
+    name: str
+    node: object  # the syntax.Def
+    module: object  # its ModuleEnv
+    args: tuple
+    kwargs: tuple = ()  # ((name, Sym), ...)
+
+
+@dataclass(frozen=True, slots=True)
 class Builtin(Sym):
     """A call of a pure builtin (`len`, `min`, `range`, ...)."""
 
@@ -153,6 +165,11 @@ def _collect(s: Sym, out: set) -> None:
     elif isinstance(s, Compare):
         _collect(s.first, out)
         for _, x in s.rest:
+            _collect(x, out)
+    elif isinstance(s, FnCall):
+        for x in s.args:
+            _collect(x, out)
+        for _, x in s.kwargs:
             _collect(x, out)
     elif isinstance(s, (BoolOp, Seq, Builtin)):
         for x in s.values if isinstance(s, BoolOp) else s.items if isinstance(s, Seq) else s.args:
@@ -182,6 +199,14 @@ def strip(s: Sym) -> Sym:
         return Seq(s.kind, tuple(strip(x) for x in s.items))
     if isinstance(s, Builtin):
         return Builtin(s.name, tuple(strip(x) for x in s.args))
+    if isinstance(s, FnCall):
+        return FnCall(
+            s.name,
+            s.node,
+            s.module,
+            tuple(strip(x) for x in s.args),
+            tuple((k, strip(x)) for k, x in s.kwargs),
+        )
     if isinstance(s, FStr):
         return FStr(tuple(p if isinstance(p, str) else (strip(p[0]), p[1]) for p in s.parts))
     if isinstance(s, Index):
@@ -284,6 +309,8 @@ def is_expressible(s: Sym) -> bool:
         return all(is_expressible(x) for x in s.items)
     if isinstance(s, Builtin):
         return all(is_expressible(x) for x in s.args)
+    if isinstance(s, FnCall):
+        return all(is_expressible(x) for x in s.args) and all(is_expressible(x) for _, x in s.kwargs)
     if isinstance(s, FStr):
         return all(isinstance(p, str) or is_expressible(p[0]) for p in s.parts)
     if isinstance(s, Index):
@@ -294,7 +321,7 @@ def is_expressible(s: Sym) -> bool:
 PURE_BUILTINS = frozenset({"len", "min", "max", "abs", "int", "float", "str", "round", "range", "sum"})
 
 
-def sym_of(e, syms: dict, source: str = "") -> Sym:
+def sym_of(e, syms: dict, source: str = "", fns=None) -> Sym:
     """The provenance of expression `e`, given the syms of the names in scope
     (`syms`: block parameters -> Param, loop variables -> Loop, compile-time
     locals -> the sym of what they were bound to).  Names not in `syms`
@@ -313,29 +340,29 @@ def sym_of(e, syms: dict, source: str = "") -> Sym:
             return s
         return Local(e.id, s)
     if isinstance(e, S.BinOp):
-        return Bin(e.op, sym_of(e.left, syms, source), sym_of(e.right, syms, source))
+        return Bin(e.op, sym_of(e.left, syms, source, fns), sym_of(e.right, syms, source, fns))
     if isinstance(e, S.Unary):
-        return Unary(e.op, sym_of(e.operand, syms, source))
+        return Unary(e.op, sym_of(e.operand, syms, source, fns))
     if isinstance(e, S.Compare):
         return Compare(
-            sym_of(e.first, syms, source), tuple((op, sym_of(x, syms, source)) for op, x in e.rest)
+            sym_of(e.first, syms, source, fns), tuple((op, sym_of(x, syms, source, fns)) for op, x in e.rest)
         )
     if isinstance(e, S.BoolOp):
-        return BoolOp(e.op, tuple(sym_of(x, syms, source) for x in e.values))
+        return BoolOp(e.op, tuple(sym_of(x, syms, source, fns) for x in e.values))
     if isinstance(e, S.TupleExpr):
-        return Seq("tuple", tuple(sym_of(x, syms, source) for x in e.items))
+        return Seq("tuple", tuple(sym_of(x, syms, source, fns) for x in e.items))
     if isinstance(e, S.ListExpr):
-        return Seq("list", tuple(sym_of(x, syms, source) for x in e.items))
+        return Seq("list", tuple(sym_of(x, syms, source, fns) for x in e.items))
     if isinstance(e, S.FString):
         parts = []
         for p in e.parts:
             if isinstance(p, str):
                 parts.append(p)
             else:
-                parts.append((sym_of(p[0], syms, source), p[1]))
+                parts.append((sym_of(p[0], syms, source, fns), p[1]))
         return FStr(tuple(parts))
     if isinstance(e, S.Index):
-        return Index(sym_of(e.obj, syms, source), sym_of(e.index, syms, source))
+        return Index(sym_of(e.obj, syms, source, fns), sym_of(e.index, syms, source, fns))
     if (
         isinstance(e, S.Call)
         and isinstance(e.func, S.Name)
@@ -343,7 +370,17 @@ def sym_of(e, syms: dict, source: str = "") -> Sym:
         and e.func.id not in syms
         and not e.kwargs
     ):
-        return Builtin(e.func.id, tuple(sym_of(a, syms, source) for a in e.args))
+        return Builtin(e.func.id, tuple(sym_of(a, syms, source, fns) for a in e.args))
+    if isinstance(e, S.Call) and isinstance(e.func, S.Name) and e.func.id not in syms and fns is not None:
+        dv = fns(e.func.id)
+        if dv is not None:  # a block used as a compile-time function
+            return FnCall(
+                e.func.id,
+                dv.node,
+                dv.module,
+                tuple(sym_of(a, syms, source, fns) for a in e.args),
+                tuple((k.name, sym_of(k.value, syms, source, fns)) for k in e.kwargs),
+            )
     return OPAQUE
 
 

@@ -43,7 +43,16 @@ class Scope:
         """The provenance of `expr` evaluated in this scope."""
         if not self.tracks_syms:
             return P.OPAQUE
-        return P.sym_of(expr, self.syms, self.source)
+        return P.sym_of(expr, self.syms, self.source, self._block_named)
+
+    def _block_named(self, name: str):
+        """The block `name` resolves to here (for compile-time function calls), or None."""
+        from graphc.compiler.values import DefVal
+
+        if name in self.vars:
+            return None
+        v = self.module.names.get(name)
+        return v if isinstance(v, DefVal) and v.node.kind == "block" else None
 
     @property
     def source(self) -> str:

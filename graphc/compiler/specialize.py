@@ -68,6 +68,7 @@ class Occ:
     records: dict  # index_region of what ran
     env: dict = field(default_factory=dict)  # unrolled loop variable -> its value here
     kept: frozenset = frozenset()  # loop variables kept as loop variables
+    loops: dict = field(default_factory=dict)  # kept loop variable -> its value in this iteration
 
     def get(self, site) -> list:
         return self.records.get(id(site), [])
@@ -76,9 +77,13 @@ class Occ:
         rs = self.get(site)
         return rs[0] if len(rs) == 1 else None
 
-    def sub(self, region: list, env=None, kept=None) -> "Occ":
+    def sub(self, region: list, env=None, kept=None, loops=None) -> "Occ":
         return Occ(
-            self.owner, index_region(region), dict(self.env if env is None else env), kept or self.kept
+            self.owner,
+            index_region(region),
+            dict(self.env if env is None else env),
+            kept or self.kept,
+            dict(self.loops if loops is None else loops),
         )
 
 
@@ -107,6 +112,14 @@ def _subst(sym: P.Sym, env: dict) -> P.Sym:
         return P.Seq(sym.kind, tuple(_subst(x, env) for x in sym.items))
     if isinstance(sym, P.Builtin):
         return P.Builtin(sym.name, tuple(_subst(x, env) for x in sym.args))
+    if isinstance(sym, P.FnCall):
+        return P.FnCall(
+            sym.name,
+            sym.node,
+            sym.module,
+            tuple(_subst(x, env) for x in sym.args),
+            tuple((k, _subst(x, env)) for k, x in sym.kwargs),
+        )
     if isinstance(sym, P.FStr):
         return P.FStr(tuple(p if isinstance(p, str) else (_subst(p[0], env), p[1]) for p in sym.parts))
     if isinstance(sym, P.Index):
@@ -246,17 +259,82 @@ class Template:
         self.derived: dict = {}  # derived parameter -> {instance id: value}
         self.derived_order: list = []
 
+    def match(self, per_inst: dict):
+        """A value that is, in every call, the same small multiple of one of the
+        block's integer parameters (`4 * filters`), as a sym; else None."""
+        insts = {id(bi): bi for bi in self.instances}
+        if len(per_inst) < 2 or not all(
+            isinstance(v, int) and not isinstance(v, bool) for v in per_inst.values()
+        ):
+            return None
+        names = [n for n, _ in self.instances[0].params]
+        for pname in names:
+            vals = {k: dict(insts[k].params).get(pname) for k in per_inst if k in insts}
+            if len(vals) != len(per_inst) or not all(
+                isinstance(v, int) and not isinstance(v, bool) and v > 0 for v in vals.values()
+            ):
+                continue
+            ratios = {per_inst[k] / vals[k] for k in per_inst}
+            if len(ratios) == 1:
+                r = ratios.pop()
+                if r == 1:
+                    self.used.add(pname)
+                    return P.Param(pname)
+                if r == int(r) and 1 < r <= 16:
+                    self.used.add(pname)
+                    return P.Bin("*", P.Const(int(r)), P.Param(pname))
+        return None
+
     def derive(self, base: str, pairs: list, occs: list, take_name) -> Written:
-        """A new parameter for a value constant within each call."""
+        """A new parameter for a value constant within each call; inside a loop kept
+        as a loop, a value that grows by the same step each iteration is that
+        parameter plus the step times the loop variable (DenseNet's channels)."""
         per_inst: dict = {}
+        varies = False
         for (value, _), o in zip(pairs, occs):
             key = id(o.owner)
             if key in per_inst and not _same([per_inst[key], value]):
-                raise Unexpressible()  # it varies inside one call (a loop): cannot be a parameter
-            per_inst[key] = value
-        for name, table in self.derived.items():  # reuse an equal derived parameter
-            if table == per_inst and name.rstrip("0123456789_").startswith(base):
-                return Written("param", param=name)
+                varies = True
+            per_inst.setdefault(key, value)
+        if varies:
+            return self._derive_linear(base, pairs, occs, take_name)
+        return self._derive(base, per_inst, take_name)
+
+    def _derive_linear(self, base, pairs, occs, take_name) -> Written:
+        loops = {tuple(o.loops) for o in occs}
+        if len(loops) != 1 or len(next(iter(loops))) != 1:
+            raise Unexpressible()
+        var = next(iter(loops))[0]
+        points: dict = {}
+        for (value, _), o in zip(pairs, occs):
+            if not isinstance(value, int) or isinstance(value, bool) or not isinstance(o.loops[var], int):
+                raise Unexpressible()
+            points.setdefault(id(o.owner), []).append((o.loops[var], value))
+        steps = set()
+        for pts in points.values():
+            for (i1, v1), (i2, v2) in zip(pts, pts[1:]):
+                if i2 == i1 or (v2 - v1) % (i2 - i1):
+                    raise Unexpressible()
+                steps.add((v2 - v1) // (i2 - i1))
+        if len(steps) != 1:
+            raise Unexpressible()
+        step = steps.pop()
+        start = {k: pts[0][1] - step * pts[0][0] for k, pts in points.items()}
+        w = self._derive(base, start, take_name)
+        a = w.sym if w.kind == "sym" else P.Param(w.param)
+        term = P.Loop(var) if step == 1 else P.Bin("*", P.Const(step), P.Loop(var))
+        return Written("sym", sym=P.Bin("+", a, term), param=w.param if w.kind == "param" else "")
+
+    def _derive(self, base: str, per_inst: dict, take_name) -> Written:
+        for name, table in self.derived.items():  # reuse a derived parameter that agrees
+            common_keys = table.keys() & per_inst.keys()
+            if common_keys and all(_same([table[k], per_inst[k]]) for k in common_keys):
+                if name.rstrip("0123456789_").startswith(base) or table == per_inst:
+                    table.update(per_inst)
+                    return Written("param", param=name)
+        match = self.match(per_inst)
+        if match is not None:
+            return Written("sym", sym=match)
         name = take_name(base)
         self.derived[name] = per_inst
         self.derived_order.append(name)

@@ -410,6 +410,10 @@ def split_expr(e: Expr, indent: int, first_prefix: str = "", last_suffix: str = 
         inner = text(items[0][1])
     if fits(inner, indent + 4) and not (isinstance(e, Tuple) and len(items) == 1):
         return [first_prefix + open_, INDENT + inner, close + last_suffix]
+    if len(items) == 1 and not isinstance(e, Tuple):  # a sole argument is split itself, no comma
+        p, x = items[0]
+        sub = split_expr(x, indent + 4, p, "")
+        return [first_prefix + open_] + [INDENT + line for line in sub] + [close + last_suffix]
     lines = [first_prefix + open_]
     for p, x in items:
         sub = split_expr(x, indent + 4, p, ",")
@@ -452,14 +456,17 @@ def stmt_lines(s: Stmt, indent: int = 0) -> list:
     if isinstance(s, If):
         return _if_lines(s, indent, "if ")
     if isinstance(s, For):
-        head = f"for {text(s.target)} in {text(s.iter)}:"
-        return _with_comment([head], s.comment, indent) + _block(s.body, indent)
+        target = s.target
+        tgt = ", ".join(text(x) for x in target.items) if isinstance(target, Tuple) else text(target)
+        head = split_expr(s.iter, indent, f"for {tgt} in ", ":")
+        return _with_comment(head, s.comment, indent) + _block(s.body, indent)
     if isinstance(s, FunctionDef):
         return _def_lines(s, indent)
     if isinstance(s, ClassDef):
         bases = f"({', '.join(text(b) for b in s.bases)})" if s.bases else ""
         lines = [f"class {s.name}{bases}:"]
-        body = _doc_lines(s.doc) + _join_members(s.body, indent + 4)
+        docl = _doc_lines(s.doc)
+        body = docl + ([""] if docl and s.body else []) + _join_members(s.body, indent + 4)
         return lines + [INDENT + x if x else x for x in body]
     raise TypeError(f"cannot print {type(s).__name__}")
 

@@ -40,7 +40,7 @@ def _env(strict: bool):
     )
 
 
-STRICT_TEMPLATES = {"keras_module.py.j2"}
+STRICT_TEMPLATES = {"keras_module.py.j2", "torch_module.py.j2"}
 
 
 def render(template: str, ctx: dict) -> str:

@@ -24,7 +24,7 @@ from graphc.targets import code as C
 from graphc.targets import common
 from graphc.targets.escape import Safe, doc, identifier
 from graphc.targets.names import Namespace, module_namespace
-from graphc.targets.walk import BodyWalk, Internal, Restart
+from graphc.targets.walk import BodyWalk, CompileTimeFunctions, Internal, Restart
 
 LAYERS = C.Name("layers")
 KERAS = C.Name("keras")
@@ -39,6 +39,7 @@ class KerasWalk(BodyWalk):
     def __init__(self, em: "KerasEmitter", ns, params, template, file, prefix: str | None, needed=None):
         super().__init__(ns, params, template, file, needed)
         self.em = em
+        self.functions = em.compile_fns
         self.prefix = prefix  # Python name of the instance-name parameter (blocks)
         self.prefix_used = False
         self.depth = 0
@@ -318,6 +319,7 @@ class KerasEmitter:
         self.by_def: dict = {}  # id(block Def) -> [BlockFunction]
         self.fn_of: dict = {}  # id(BlockInstance) -> BlockFunction
         self.instances: dict = {}  # id(block Def) -> [BlockInstance] in the whole module
+        self.compile_fns = CompileTimeFunctions(self.ns)
 
     # -- blocks
     def _collect(self, items):
@@ -472,7 +474,7 @@ class KerasEmitter:
             self.model_fns[id(sub)] = name
             model_defs.append(self.model_function(sub, name, False))
         build = self.model_function(g, "build_model", True)
-        functions = self.functions + model_defs
+        functions = self.compile_fns.defs + self.functions + model_defs
         ctx = common.training_context(g)
         tables = [
             ("LOSSES", _loss_items(g), None),
@@ -498,6 +500,7 @@ class KerasEmitter:
                 "functions": Safe("\n\n\n".join("\n".join(C.render([f])) for f in functions)),
                 "build_model": Safe("\n".join(C.render([build]))),
                 "optimizer_expr": Safe(_optimizer_expr(g)),
+                "uses_math": Safe("1") if self.compile_fns.uses_math else "",
             },
         )
 

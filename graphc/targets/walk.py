@@ -56,6 +56,7 @@ class BodyWalk:
         self.needed: set = needed if needed is not None else set()  # locals written as variables
         self.local_names: dict = {}  # local -> Python name, once its assignment is written
         self.compile_time_locals: set = set()  # names compile-time assignments bind (see start)
+        self.functions = None  # CompileTimeFunctions of the module, when the target writes them
         self.params = dict(params)  # GDL parameter -> Python name
         self.template = template
         self.file = file
@@ -124,7 +125,7 @@ class BodyWalk:
             raise Restart()
         if isinstance(s, P.Param):
             self.used_params.add(s.name)
-            return C.Name(self.params[s.name])
+            return C.Name(self.params.get(s.name, s.name))
         if isinstance(s, P.Loop):
             return C.Name(self.loop_vars[s.name])
         if isinstance(s, P.Const):
@@ -134,7 +135,7 @@ class BodyWalk:
         if isinstance(s, P.Unary):
             return C.Unary(s.op, self.sym_expr(s.operand))
         if isinstance(s, P.Compare):
-            return C.Compare(self.sym_expr(s.first), tuple((op, self.sym_expr(x)) for op, x in s.rest))
+            return compare(self.sym_expr(s.first), [(op, self.sym_expr(x)) for op, x in s.rest])
         if isinstance(s, P.BoolOp):
             return C.BoolOp(s.op, tuple(self.sym_expr(x) for x in s.values))
         if isinstance(s, P.Seq):
@@ -154,6 +155,10 @@ class BodyWalk:
             return C.Call(C.Name(s.name), tuple(self.sym_expr(x) for x in s.args))
         if isinstance(s, P.FStr):
             return C.FStr(tuple(self._fparts(s.parts)))
+        if isinstance(s, P.FnCall):
+            if self.functions is None:
+                raise Unexpressible()
+            return self.functions.call(s, self.sym_expr)
         raise Internal(f"cannot write {s!r}")
 
     def _fparts(self, parts) -> list:
@@ -196,9 +201,11 @@ class BodyWalk:
         try:
             w = unify(pairs, occs, set(self.params))
         except Unexpressible:
-            if self.template is None or any(o.kept for o in occs):
+            if self.template is None:
                 raise
             w = self.template.derive(base, pairs, occs, self.ns.take)
+            if w.kind == "sym":
+                self.used_params |= w.sym.names()
         return self.written(w)
 
     def start(self, stmts: list, occs: list) -> list:
@@ -334,13 +341,21 @@ class BodyWalk:
         test = self.sym_expr(w.sym)
         then = [o.sub(r.region) for o, r in zip(occs, recs) if r.branch == "body"]
         other = [o.sub(r.region) for o, r in zip(occs, recs) if r.branch != "body"]
-        body = self.body(st.body, then)
-        orelse = self.body(st.orelse or [], other) if other else []
+        body = self.branch(st.body, then, "body")
+        orelse = self.branch(st.orelse or [], other, "orelse") if other else []
         if not body and not orelse:
             return []
         if not body:
             return [C.If(C.Unary("not", test), orelse, [], self.where(st))]
         return [C.If(test, body, orelse, self.where(st))]
+
+    def branch(self, stmts: list, occs: list, which: str) -> list:
+        """One branch of an `if` kept as an `if` (targets may track what it builds)."""
+        return self.body(stmts, occs)
+
+    def loop_body(self, stmts: list, occs: list, var: str, py: str) -> list:
+        """The body of a loop kept as a loop."""
+        return self.body(stmts, occs)
 
     def for_(self, st: S.For, occs) -> list:
         recs = [o.one(st) for o in occs]
@@ -362,11 +377,11 @@ class BodyWalk:
                 py = self.ns.take(var)
                 self.loop_vars[var] = py
                 sub = [
-                    o.sub(region, kept=o.kept | {var})
+                    o.sub(region, kept=o.kept | {var}, loops={**o.loops, var: value})
                     for o, r in zip(occs, recs)
-                    for _, region in r.iterations
+                    for value, region in r.iterations
                 ]
-                body = self.body(st.body, sub)
+                body = self.loop_body(st.body, sub, var, py)
                 if not body:  # only compile-time statements: nothing to write
                     self.loop_vars.pop(var, None)
                     return []
@@ -374,7 +389,7 @@ class BodyWalk:
                     body = _rename(body, py, "_")
                     py = "_"
                 self.loop_vars.pop(var, None)
-                return [C.For(C.Name(py), self.written(w), body, self.where(st))]
+                return [self.make_for(C.Name(py), self.written(w), body, self.where(st))]
             except Unexpressible:
                 self.vars, self.loop_vars, self.used_params, self.ns.used = saved
                 if self.template is not None:
@@ -392,6 +407,9 @@ class BodyWalk:
             out.extend(self.body(st.body, sub))
         return out
 
+    def make_for(self, target, iter_, body, comment):
+        return C.For(target, iter_, body, comment)
+
     # ------------------------------------------------------------ expressions
     def expr(self, e, occs) -> C.Expr:
         """Code for a tensor-valued expression."""
@@ -405,6 +423,7 @@ class BodyWalk:
             ):
                 # a compile-time local read as a runtime value (`skips = []`, then `skips + [x]`)
                 self.needed.add(e.id)
+                self.needed.add("runtime:" + e.id)
                 raise Restart()
             if e.id in self.local_names and e.id not in self.vars:
                 return C.Name(self.local_names[e.id])
@@ -447,6 +466,18 @@ class BodyWalk:
 
     def block_expr(self, instances, e, occs) -> C.Expr:
         raise NotImplementedError
+
+
+def compare(first, rest) -> C.Expr:
+    """A comparison; `== None` is written `is None`, as Python style wants."""
+    out = []
+    prev = first
+    for op, x in rest:
+        if op in ("==", "!=") and (C.text(x) == "None" or C.text(prev) == "None"):
+            op = "is" if op == "==" else "is not"
+        out.append((op, x))
+        prev = x
+    return C.Compare(first, tuple(out))
 
 
 def prune(stmts: list, locals_: set) -> list:
@@ -543,3 +574,159 @@ def _rename(stmts: list, old: str, new: str) -> list:
 
 
 __all__ = ["BodyWalk", "Internal", "Restart", "Occ", "index_region", "Template", "Unexpressible"]
+
+
+# ------------------------------------------------------------------ compile-time functions
+GDL_BUILTINS = {
+    "len": C.Name("len"),
+    "min": C.Name("min"),
+    "max": C.Name("max"),
+    "abs": C.Name("abs"),
+    "int": C.Name("int"),
+    "float": C.Name("float"),
+    "str": C.Name("str"),
+    "round": C.Name("round"),
+    "range": C.Name("range"),
+    "sum": C.Name("sum"),
+    "sqrt": C.Attr(C.Name("math"), "sqrt"),
+    "ceil": C.Attr(C.Name("math"), "ceil"),
+    "floor": C.Attr(C.Name("math"), "floor"),
+}
+
+
+class CompileTimeFunctions:
+    """Blocks used as compile-time functions (`make_divisible(v, 8)`), written as
+    plain Python functions of the generated module, translated statement by
+    statement (their GDL is Python already)."""
+
+    def __init__(self, ns: Namespace):
+        self.ns = ns
+        self.names: dict = {}  # id(Def) -> Python name
+        self.defs: list = []  # FunctionDefs, callees first
+        self.uses_math = False
+
+    def name_of(self, sym: P.FnCall) -> str:
+        key = id(sym.node)
+        if key not in self.names:
+            fdef = self._translate(sym.node, sym.module)
+            self.names[key] = fdef.name
+            self.defs.append(fdef)
+        return self.names[key]
+
+    def call(self, sym: P.FnCall, arg) -> C.Expr:
+        return C.Call(
+            C.Name(self.name_of(sym)),
+            tuple(arg(x) for x in sym.args),
+            tuple((k, arg(x)) for k, x in sym.kwargs),
+        )
+
+    def _translate(self, node, module) -> C.FunctionDef:
+        name = self.ns.take(node.name.id)
+        local = Namespace()
+        names = {p.name.id: local.take(p.name.id) for p in node.params}
+        params = []
+        for p in node.params:
+            default = None if p.default is None else self._expr(p.default, names, module, local)
+            params.append(C.Param(names[p.name.id], default))
+        body = self._body(node.body, names, module, local)
+        from pathlib import Path
+
+        where = f"{Path(module.path).name}:{node.name.span.line}"
+        return C.FunctionDef(
+            name, params, body, [f"`{node.name.id}` ({where}), evaluated while the model is built."]
+        )
+
+    def _body(self, stmts, names, module, local) -> list:
+        out = []
+        for st in stmts:
+            if isinstance(st, S.Assign):
+                targets = []
+                for t in st.targets:
+                    if t.id not in names:
+                        names[t.id] = local.take(t.id)
+                    targets.append(C.Name(names[t.id]))
+                out.append(C.Assign(targets, self._expr(st.value, names, module, local)))
+            elif isinstance(st, S.If):
+                out.append(
+                    C.If(
+                        self._expr(st.cond, names, module, local),
+                        self._body(st.body, names, module, local),
+                        self._body(st.orelse or [], names, module, local),
+                    )
+                )
+            elif isinstance(st, S.For):
+                if st.var.id not in names:
+                    names[st.var.id] = local.take(st.var.id)
+                out.append(
+                    C.For(
+                        C.Name(names[st.var.id]),
+                        self._expr(st.iter, names, module, local),
+                        self._body(st.body, names, module, local),
+                    )
+                )
+            elif isinstance(st, S.Return):
+                vals = [self._expr(v, names, module, local) for v in st.values]
+                out.append(C.Return(vals[0] if len(vals) == 1 else C.Tuple(tuple(vals))))
+            elif (
+                isinstance(st, S.ExprStmt)
+                and isinstance(st.value, S.Call)
+                and isinstance(st.value.func, S.Name)
+                and st.value.func.id == "error"
+                and len(st.value.args) == 1
+            ):
+                msg = self._expr(st.value.args[0], names, module, local)
+                out.append(C.Raise(C.Call(C.Name("ValueError"), (msg,))))
+            else:
+                raise Unexpressible()
+        return out
+
+    def _expr(self, e, names, module, local) -> C.Expr:
+        from graphc.compiler.values import DefVal
+
+        rec = lambda x: self._expr(x, names, module, local)  # noqa: E731
+        if isinstance(e, S.Literal):
+            return C.lit(e.value)
+        if isinstance(e, S.Name):
+            if e.id in names:
+                return C.Name(names[e.id])
+            if e.id in GDL_BUILTINS:
+                if isinstance(GDL_BUILTINS[e.id], C.Attr):
+                    self.uses_math = True
+                return GDL_BUILTINS[e.id]
+            v = module.names.get(e.id)
+            if v is not None and not isinstance(v, DefVal):
+                try:
+                    return C.lit(v)  # a module constant
+                except TypeError:
+                    raise Unexpressible() from None
+            raise Unexpressible()
+        if isinstance(e, S.BinOp):
+            return C.Bin(e.op, rec(e.left), rec(e.right))
+        if isinstance(e, S.Unary):
+            return C.Unary(e.op, rec(e.operand))
+        if isinstance(e, S.Compare):
+            return compare(rec(e.first), [(op, rec(x)) for op, x in e.rest])
+        if isinstance(e, S.BoolOp):
+            return C.BoolOp(e.op, tuple(rec(x) for x in e.values))
+        if isinstance(e, S.TupleExpr):
+            return C.Tuple(tuple(rec(x) for x in e.items))
+        if isinstance(e, S.ListExpr):
+            return C.List(tuple(rec(x) for x in e.items))
+        if isinstance(e, S.DictExpr):
+            return C.Dict(
+                tuple((C.lit(k.id) if isinstance(k, S.Name) else rec(k), rec(v)) for k, v in e.pairs)
+            )
+        if isinstance(e, S.FString):
+            return C.FStr(tuple(p if isinstance(p, str) else (rec(p[0]), p[1]) for p in e.parts))
+        if isinstance(e, S.Index):
+            return C.Sub(rec(e.obj), rec(e.index))
+        if isinstance(e, S.Call) and isinstance(e.func, S.Name):
+            args = tuple(rec(a) for a in e.args)
+            kwargs = tuple((k.name, rec(k.value)) for k in e.kwargs)
+            if e.func.id in GDL_BUILTINS and e.func.id not in names:
+                return C.Call(rec(e.func), args, kwargs)
+            v = module.names.get(e.func.id)
+            if isinstance(v, DefVal) and v.node.kind == "block":
+                sub = P.FnCall(e.func.id, v.node, v.module, (), ())
+                return C.Call(C.Name(self.name_of(sub)), args, kwargs)
+        raise Unexpressible()

@@ -1,0 +1,272 @@
+"""How the PyTorch target spells each Keras layer: one entry per catalog class.
+
+Most layers are modules of the runtime (`K.<KerasName>(...)`, see
+runtime/LAYERS.md): an entry says which sizes the module needs up front
+(`sizes`), which layout its inputs must be in (`layout`: CF channels-first,
+CL Keras's channels-last, None either), which Keras axis arguments become
+torch dimensions (`dims`), and which of its outputs keep which layout.
+Stateless layers whose idiomatic PyTorch is an expression (`x + y`,
+`torch.cat`, `x.flatten(1)`, `x.mean((2, 3))`) say so in `inline`.
+
+Entries are data keyed by the catalog class (not by string), and a test
+checks both directions: every catalog layer has an entry or is reported
+`unsupported`, every entry names a catalog layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from graphc.targets import code as C
+
+CL, CF = "cl", "cf"
+
+
+class Unsupported(Exception):
+    """A configuration the torch target cannot express exactly; `arg` names the culprit."""
+
+    def __init__(self, message: str, arg: str | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message, self.arg, self.hint = message, arg, hint
+
+
+def torch_dim(axis: int, rank: int, layout: str) -> int:
+    """The torch dimension of Keras axis `axis` (batch = 0) of a rank-`rank` tensor."""
+    ax = axis + rank if axis < 0 else axis
+    if layout == CL or rank <= 2 or ax == 0:
+        return ax
+    if ax == rank - 1:
+        return 1
+    return ax + 1
+
+
+def dim_expr(axis: int, rank: int, layout: str) -> C.Expr:
+    """`-1` when Keras's last axis is torch's last axis, else the positive dimension."""
+    d = torch_dim(axis, rank, layout)
+    if d == rank - 1 and (layout == CL or rank <= 2):
+        return C.lit(-1)
+    return C.lit(d)
+
+
+def convert(x: C.Expr, rank: int, src: str, dst: str) -> C.Expr:
+    """`x` (a rank-`rank` tensor in layout `src`) in layout `dst`."""
+    if src == dst or rank <= 2:
+        return x
+    if rank == 3:
+        return C.Call(C.Attr(x, "transpose"), (C.lit(1), C.lit(2)))
+    if rank == 4:
+        perm = (0, 2, 3, 1) if dst == CL else (0, 3, 1, 2)
+        return C.Call(C.Attr(x, "permute"), tuple(C.lit(p) for p in perm))
+    return C.Call(C.Attr(x, "movedim"), (C.lit(1), C.lit(-1)) if dst == CL else (C.lit(-1), C.lit(1)))
+
+
+def _last(t) -> int:
+    return t.type.shape[-1]
+
+
+def _axis_size(t, axis) -> int:
+    ax = axis[0] if isinstance(axis, (tuple, list)) else axis
+    return t.type.shape[ax if ax < 0 else ax - 1]
+
+
+@dataclass(frozen=True)
+class Entry:
+    layout: str | None = None  # what every input must be in (None: either)
+    sizes: Callable | None = None  # (args, input tensors) -> [(name, value)]: the inferred constructor sizes
+    dims: tuple = ()  # Keras axis arguments passed as torch dims: ((keras arg, torch keyword), ...)
+    inline: Callable | None = None  # (site) -> C.Expr: an expression instead of a module
+    out_layout: str | None = None  # every output's layout (None: the first input's)
+    drop: tuple = ()  # Keras arguments the module does not take (handled by the compiler)
+    multi_out: bool = False  # forward returns several tensors (return_state, scores)
+    fusable: bool = True  # a final sigmoid/softmax `activation=` can be split off for logits
+
+
+def _merge(fn):
+    return Entry(inline=fn)
+
+
+def _sum(site):
+    xs = site.xs
+    out = xs[0]
+    for x in xs[1:]:
+        out = C.Bin("+", out, x)
+    return out
+
+
+def _sub(site):
+    return C.Bin("-", site.xs[0], site.xs[1])
+
+
+def _mul(site):
+    out = site.xs[0]
+    for x in site.xs[1:]:
+        out = C.Bin("*", out, x)
+    return out
+
+
+def _avg(site):
+    return C.Bin("/", _sum(site), C.lit(len(site.xs)))
+
+
+def _maxmin(fn):
+    def spell(site):
+        out = site.xs[0]
+        for x in site.xs[1:]:
+            out = C.Call(C.Attr(C.Name("torch"), fn), (out, x))
+        return out
+
+    return spell
+
+
+def _concat(site):
+    d = dim_expr(site.args["axis"], site.rank, site.layouts[0])
+    return C.Call(C.Attr(C.Name("torch"), "cat"), (C.List(tuple(site.xs)),), (("dim", d),))
+
+
+def _identity(site):
+    return site.xs[0]
+
+
+def _flatten(site):
+    if site.rank <= 2:
+        return site.xs[0]
+    return C.Call(C.Attr(site.xs[0], "flatten"), (C.lit(1),))
+
+
+def _global_pool(fn):
+    def spell(site):
+        n = site.rank - 2
+        dims = tuple(range(2, 2 + n)) if site.layouts[0] == CF else tuple(range(1, 1 + n))
+        d = C.lit(dims[0]) if n == 1 else C.lit(dims)
+        kw = (("keepdim", C.lit(True)),) if site.args.get("keepdims") else ()
+        return C.Call(C.Attr(site.xs[0], fn), (d,), kw)
+
+    return spell
+
+
+def _global_out(site_layouts, args):
+    return CF if args.get("keepdims") else CL
+
+
+ENTRIES: dict = {}
+
+
+def entry(*names: str, **kw) -> None:
+    for n in names:
+        ENTRIES[n] = Entry(**kw)
+
+
+def sizes_last(name):
+    return lambda a, xs: [(name, _last(xs[0]))]
+
+
+# core
+entry("Dense", layout=CL, sizes=sizes_last("in_features"))
+entry("Identity", inline=_identity)
+entry("Activation", fusable=True)
+entry("ReLU", "LeakyReLU", "ELU", "PReLU", "Dropout", "GaussianNoise", "GaussianDropout", "AlphaDropout")
+entry("ActivityRegularization")
+entry("Softmax", dims=(("axis", "dim"),))
+entry("SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", layout=CF)
+entry("Embedding", layout=CL)
+entry("Masking", layout=CL)
+entry("Rescaling", layout=CL)
+entry("Normalization", layout=CL)
+# reshaping
+entry("Flatten", layout=CL, inline=_flatten, out_layout=CL)
+entry("Reshape", "Permute", "RepeatVector", layout=CL, out_layout=CL)
+entry(
+    "UpSampling1D",
+    "UpSampling2D",
+    "UpSampling3D",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "ZeroPadding3D",
+    "Cropping1D",
+    "Cropping2D",
+    "Cropping3D",
+    layout=CF,
+)
+# merges
+entry("Add", inline=_sum)
+entry("Subtract", inline=_sub)
+entry("Multiply", inline=_mul)
+entry("Average", inline=_avg)
+entry("Maximum", inline=_maxmin("maximum"))
+entry("Minimum", inline=_maxmin("minimum"))
+entry("Concatenate", inline=_concat)
+entry("Dot", layout=CL)
+# convolutions and pooling
+for _n in (
+    "Conv1D",
+    "Conv2D",
+    "Conv3D",
+    "Conv1DTranspose",
+    "Conv2DTranspose",
+    "Conv3DTranspose",
+    "SeparableConv1D",
+    "SeparableConv2D",
+    "DepthwiseConv1D",
+    "DepthwiseConv2D",
+):
+    entry(_n, layout=CF, sizes=sizes_last("in_channels"))
+entry(
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "MaxPooling3D",
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "AveragePooling3D",
+    layout=CF,
+)
+for _n in ("GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D"):
+    ENTRIES[_n] = Entry(inline=_global_pool("mean"), out_layout="keepdims")
+for _n in ("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D"):
+    ENTRIES[_n] = Entry(inline=_global_pool("amax"), out_layout="keepdims")
+# normalization
+entry(
+    "BatchNormalization",
+    sizes=lambda a, xs: [("num_features", _axis_size(xs[0], a["axis"]))],
+    dims=(("axis", "dim"),),
+)
+entry(
+    "LayerNormalization",
+    layout=CL,
+    sizes=lambda a, xs: [("normalized_shape", _norm_shape(a, xs[0]))],
+)
+# recurrent and attention
+entry(
+    "LSTM",
+    "GRU",
+    "SimpleRNN",
+    layout=CL,
+    sizes=sizes_last("input_size"),
+    out_layout=CL,
+    multi_out=True,
+    fusable=False,
+)
+entry(
+    "Bidirectional", layout=CL, sizes=sizes_last("input_size"), out_layout=CL, multi_out=True, fusable=False
+)
+entry(
+    "MultiHeadAttention",
+    layout=CL,
+    sizes=lambda a, xs: [
+        ("query_dim", _last(xs[0])),
+        ("value_dim_in", _last(xs[1])),
+        ("key_dim_in", _last(xs[2]) if len(xs) > 2 else _last(xs[1])),
+    ],
+    out_layout=CL,
+    multi_out=True,
+)
+
+
+def _norm_shape(a, x):
+    ax = a["axis"]
+    axes = (ax,) if isinstance(ax, int) else tuple(ax)
+    shape = tuple(x.type.shape[(p if p < 0 else p - 1)] for p in axes)
+    return shape[0] if len(shape) == 1 else shape
+
+
+FUSABLE = {"sigmoid", "softmax"}  # final activations whose logits a loss can use
