@@ -1151,7 +1151,7 @@ class TorchEmitter:
                 break
             except Restart:
                 continue
-        outs, louts, extra = [], [], []
+        outs, louts = [], []
         for o in g.outputs:
             t = o.tensor
             tid = walk.aliases.get(t.id, t.id)
