@@ -1073,7 +1073,7 @@ class TorchEmitter:
         if not body or not isinstance(body[-1], C.Return):
             raise Unexpressible()
         out_layouts = []
-        for i, t in enumerate(first.outputs):
+        for i in range(len(first.outputs)):
             lays = {
                 self.plan.get((bi.id, bi.outputs[i].id), CL) if bi.outputs[i].type.rank > 2 else CL
                 for bi in group
