@@ -218,6 +218,17 @@ class Written:
     param: str = ""  # the derived parameter, or the local variable
 
 
+def _calls(s) -> bool:
+    """Whether a sym calls a compile-time function."""
+    if isinstance(s, P.FnCall):
+        return True
+    if isinstance(s, P.Sym):
+        return any(_calls(getattr(s, f)) for f in s.__dataclass_fields__ if f not in ("node", "module"))
+    if isinstance(s, tuple):
+        return any(_calls(x) for x in s)
+    return False
+
+
 def _same(values: list) -> bool:
     first = values[0]
     return all(type(v) is type(first) and v == first for v in values[1:])
@@ -230,6 +241,10 @@ def unify(pairs: list, occs: list, params: set) -> Written:
     expression fits (the caller may then derive a parameter)."""
     resolved = [resolve(s, o.env) for (_, s), o in zip(pairs, occs)]
     allowed = params | set().union(*(o.kept for o in occs))
+    values = [v for v, _ in pairs]
+    if _same(values) and resolved and not P.strip(resolved[0]).names() and _calls(resolved[0]):
+        # a compile-time function of constants only: its value
+        return Written("const", value=values[0])
     if resolved and all(s == resolved[0] for s in resolved[1:]) and P.is_expressible(resolved[0]):
         if resolved[0].names() <= allowed:
             return Written("sym", sym=resolved[0])  # locals kept: the target may write them as variables

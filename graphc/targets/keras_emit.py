@@ -474,7 +474,9 @@ class KerasEmitter:
             self.model_fns[id(sub)] = name
             model_defs.append(self.model_function(sub, name, False))
         build = self.model_function(g, "build_model", True)
-        functions = self.compile_fns.defs + self.functions + model_defs
+        functions = (
+            self.compile_fns.used_by(self.functions + model_defs + [build]) + self.functions + model_defs
+        )
         ctx = common.training_context(g)
         tables = [
             ("LOSSES", _loss_items(g), None),

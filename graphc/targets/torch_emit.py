@@ -150,27 +150,28 @@ class TorchWalk(BodyWalk):
     def if_(self, st, occs):
         outer = self.branches
         self.branches = []
+        self.last_test = None
         self.depth += 1
         try:
             out = super().if_(st, occs)
         finally:
             self.depth -= 1
             branches, self.branches = self.branches, outer
-        if out and isinstance(out[0], C.If) and branches:
-            fwd = out[0]
-            init_test = self._reread(fwd.test)
-            if not _simple_test(fwd.test):
-                # a condition forward would compute from the constructor's arguments:
-                # __init__ computes it once, forward reads the flag
-                flag = self.attrs.take("use_" + _branch_name(fwd.body))
-                self.init.append(C.Assign([_self(flag)], init_test))
-                fwd.test = _self(flag)
-                init_test = _self(flag)
-            body = next((b for w, b in branches if w == "body"), [])
-            orelse = next((b for w, b in branches if w == "orelse"), [])
-            if body or orelse:
-                test = init_test if body else C.Unary("not", init_test)
-                self.init.append(C.If(test, body or orelse, orelse if body else []))
+        body = next((b for w, b in branches if w == "body"), [])
+        orelse = next((b for w, b in branches if w == "orelse"), [])
+        if self.last_test is None or not (body or orelse):
+            return out
+        fwd = out[0] if out and isinstance(out[0], C.If) else None
+        init_test = self._reread(self.last_test) if fwd is None else self._reread(fwd.test)
+        if fwd is not None and not _simple_test(fwd.test):
+            # a condition forward would compute from the constructor's arguments:
+            # __init__ computes it once, forward reads the flag
+            flag = self.attrs.take("use_" + _branch_name(fwd.body))
+            self.init.append(C.Assign([_self(flag)], init_test))
+            fwd.test = _self(flag)
+            init_test = _self(flag)
+        test = init_test if body else C.Unary("not", init_test)
+        self.init.append(C.If(test, body or orelse, orelse if body else []))
         return out
 
     def _reread(self, e):
@@ -666,16 +667,17 @@ class TorchWalk(BodyWalk):
         self.aliases[t.id] = src.id
 
     def local_assign(self, st, occs, ran):
-        """A compile-time local the constructor reads (`suffix` in a layer name)."""
-        if len(st.targets) != 1 or st.targets[0].id not in self.needed:
-            return []
-        name = st.targets[0].id
-        if "runtime:" + name in self.needed:  # read by forward (`skips = []`)
+        """A compile-time local the constructor reads (`suffix` in a layer name);
+        one forward reads (`skips = []`) is written in forward."""
+        if any("runtime:" + t.id in self.needed for t in st.targets):
             return super().local_assign(st, occs, ran)
-        value = self.init_value([(r.values[0], r.sym) for r in ran], occs, name)
-        py = self.local_names.get(name) or self.ns.take(name)
-        self.local_names[name] = py
-        self.init.append(C.Assign([C.Name(py)], value, self.where(st)))
+        self.in_init = True
+        try:
+            stmt = self.local_stmt(st, occs, ran)
+        finally:
+            self.in_init = False
+        if stmt is not None:
+            self.init.append(stmt)
         return []
 
     def input_expr(self, nodes, e, occs):
@@ -1107,7 +1109,7 @@ class TorchEmitter:
         for s_ in sig:
             if s_.kind != "tensor" and s_.py in read:  # what forward reads of the constructor's arguments
                 init.append(C.Assign([_self(s_.py)], C.Name(s_.py)))
-        init += walk.init
+        init += prune(walk.init, set(walk.local_names.values()))
         forward_params = [C.Param("self")] + [C.Param(params[p]) for p in tensor_params]
         methods = [
             C.FunctionDef(
@@ -1183,9 +1185,9 @@ class TorchEmitter:
             params.append(C.Param("name", C.lit(g.name)))
             init.append(C.Assign([_self("name")], C.Name("name")))
             base = C.Attr(K, "Model")
-        init += walk.init
+        init += prune(walk.init, set(walk.local_names.values()))
         fparams = [C.Param("self")] + [C.Param(p) for p in inputs]
-        if entry:
+        if entry and self.logit_outputs:
             fparams.append(C.Param("logits", C.lit(False)))
         built = ", ".join(f"{k}={v!r}" for k, v in g.args.items())
         doc_line = f"The `{g.name}` model ({common.where(g)})" + (f", built with {built}." if built else ".")
@@ -1210,14 +1212,28 @@ class TorchEmitter:
         for sub in subs:
             model_classes.append(self.model_class(sub, self.class_of_graph[id(sub)], False))
         model_classes.append(self.model_class(g, entry_cls, True))
-        classes = self.compile_fns.defs + self.classes + model_classes
+        classes = self.compile_fns.used_by(self.classes + model_classes) + self.classes + model_classes
         classes_code = "\n\n\n".join("\n".join(C.render([c])) for c in classes)
         ctx = common.training_context(g)
         cf = [n for n, t in zip(ctx["input_names"], g.inputs) if boundary_layout(t) == CF]
         cf += [o.name for o in g.outputs if boundary_layout(o.tensor) == CF]
+        imports = {"layers as K"}
+        loss_items = []
+        for e in self.losses.values():
+            cls = self.vocab.LOSSES[e.loss][0]
+            args = ", ".join(f"{k}={C.text(C.lit(v))}" for k, v in e.config.items())
+            loss_items.append((e.output, Safe(f"losses.{cls}({args})")))
+            imports.add("losses")
+        acts = []
+        for o in g.outputs:
+            if o.name in self.logit_outputs:
+                act = _final_activation(_source(o.tensor))
+                dim = 1 if boundary_layout(o.tensor) == CF else -1
+                acts.append((o.name, Safe(C.text(C.Tuple((C.lit(act), C.lit(dim)))))))
         tables = [
-            ("LOSSES", [(e.output, common.literal(e.loss)) for e in self.losses.values()], None),
+            ("LOSSES", loss_items, None),
             ("LOSS_WEIGHTS", ctx["weights_items"], None),
+            ("METRICS", ctx["metrics_items"], None),
             ("FIT_DEFAULTS", ctx["fit_items"], None),
             (
                 "INPUT_SPECS",
@@ -1229,34 +1245,39 @@ class TorchEmitter:
                 ctx["output_items"],
                 "name -> (label shape without the batch axis, label kind, number of classes)",
             ),
+            (
+                "LOGIT_ACTIVATIONS",
+                acts,
+                "outputs model(..., logits=True) returns as logits: (activation, dim)",
+            ),
         ]
         table_code = "\n\n".join(common.table_code(n, items, c) for n, items, c in tables)
-        table_code += "\n\n# outputs returned as logits by model(..., logits=True)\n"
-        table_code += "LOGIT_OUTPUTS = " + C.text(C.Tuple(tuple(C.lit(n) for n in self.logit_outputs)))
+        table_code += "\n\nLOGIT_OUTPUTS = tuple(LOGIT_ACTIVATIONS)"
         table_code += "\n\n# inputs and outputs that are NCHW here and channels_last in Keras\n"
         table_code += "CHANNELS_FIRST = " + C.text(C.Tuple(tuple(C.lit(n) for n in cf)))
-        loss_lines = self._loss_code()
         opt_code, opt_doc = self._optimizer()
-        texts = _helper_texts()
-        order = list(texts)
-        helpers = "\n\n\n".join(texts[n] for n in order if n in self.used_helpers)
-        text = common.render(
+        imports.add("optim")
+        runtime_imports = "from graphc_runtime.torch import " + ", ".join(
+            sorted(imports, key=lambda x: x.split()[0])
+        )
+        return common.render(
             "torch_module.py.j2",
             {
                 "header": [doc(x) for x in _header(g, self.source)],
                 "tables": Safe(table_code),
-                "helpers": Safe(helpers),
                 "classes": Safe(classes_code),
                 "model_name": doc(g.name),
+                "file_name": doc(Path(self.source).stem + "_torch.py"),
                 "entry_class": Safe(entry_cls),
-                "loss_lines": Safe("\n".join("    " + x for x in loss_lines)),
                 "optimizer_code": Safe("\n".join("    " + x for x in opt_code)),
                 "optimizer_doc": doc(opt_doc),
-                "uses_f": _flag("F." in classes_code + "\n".join(loss_lines) + helpers),
-                "uses_math": _flag(True),  # the trainer
+                "callbacks_code": Safe("    return []"),
+                "runtime_imports": Safe(runtime_imports),
+                "uses_f": _flag("F." in classes_code),
+                "uses_torch": _flag("torch." in classes_code),
+                "uses_math": _flag("math." in classes_code),
             },
         )
-        return text
 
     def use(self, helper: str) -> None:
         if helper in self.used_helpers:
@@ -1266,27 +1287,16 @@ class TorchEmitter:
             self.use(dep)
 
     def _optimizer(self):
-        vocab = self.vocab
         comp = self.graph.compile or {}
         opt = comp.get("optimizer")
         name = opt.name if opt is not None else "rmsprop"
-        cls = OPTIMIZER_CLASSES[name]
-        self.use(cls)
-        keras_cls, defaults = vocab.OPTIMIZERS[name]
-        config = dict(defaults)
-        config.update({k: v for k, v in (opt.config if opt else {}).items() if k != "name"})
-        kwargs = tuple(
-            ("lr" if k == "learning_rate" else k, C.lit(v)) for k, v in config.items() if v is not None
-        )
-        call = C.Call(C.Name(cls), (C.Name("params"),), kwargs)
+        keras_cls = self.vocab.OPTIMIZERS[name][0]
+        config = {k: v for k, v in (opt.config if opt else {}).items() if k != "name"}
+        kwargs = tuple((k, C.lit(v)) for k, v in config.items())
+        params = C.Call(C.Attr(C.Name("model"), "parameters"))
+        call = C.Call(C.Attr(C.Name("optim"), keras_cls), (params,), kwargs)
         lines = C.stmt_lines(C.Return(call), 4)
-        doc_text = (
-            f"keras.optimizers.{keras_cls}("
-            + ", ".join(
-                f"{k}={C.text(C.lit(v))}" for k, v in (opt.config if opt else {}).items() if k != "name"
-            )
-            + ")"
-        )
+        doc_text = f"keras.optimizers.{keras_cls}(" + ", ".join(f"{k}={C.text(v)}" for k, v in kwargs) + ")"
         return lines, doc_text
 
     def _loss_code(self) -> list:
@@ -1371,6 +1381,13 @@ class TorchEmitter:
             )
         self.use(name)
         return f"{name}({args})"
+
+
+def _source(t):
+    """The tensor an output's Identity layers pass through."""
+    while t.call is not None and t.call.layer.op is not None and t.call.layer.op.name == "Identity":
+        t = t.call.inputs[0]
+    return t
 
 
 def _flag(b: bool):

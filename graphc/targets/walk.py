@@ -292,13 +292,23 @@ class BodyWalk:
 
     def local_assign(self, st: S.Assign, occs, ran) -> list:
         """A compile-time assignment: written only for a local the code reads."""
-        if len(st.targets) != 1 or st.targets[0].id not in self.needed:
-            return []
-        name = st.targets[0].id
-        value = self.value([(r.values[0], r.sym) for r in ran], occs, name)
-        py = self.local_names.get(name) or self.ns.take(name)
-        self.local_names[name] = py
-        return [C.Assign([C.Name(py)], value, self.where(st))]
+        stmt = self.local_stmt(st, occs, ran)
+        return [stmt] if stmt is not None else []
+
+    def local_stmt(self, st: S.Assign, occs, ran):
+        if not any(t.id in self.needed for t in st.targets):
+            return None
+        names = [t.id for t in st.targets]
+        if len(names) == 1:
+            value = self.value([(r.values[0], r.sym) for r in ran], occs, names[0])
+        else:  # `filters, s = blocks[i]`
+            value = self.value([(tuple(r.values), r.sym) for r in ran], occs, names[0])
+        targets = []
+        for name in names:
+            py = self.local_names.get(name) or self.ns.take(name)
+            self.local_names[name] = py
+            targets.append(C.Name(py))
+        return C.Assign(targets, value, self.where(st))
 
     def finish_assign(self, a: C.Assign) -> list:
         return [a]
@@ -343,6 +353,7 @@ class BodyWalk:
         other = [o.sub(r.region) for o, r in zip(occs, recs) if r.branch != "body"]
         body = self.branch(st.body, then, "body")
         orelse = self.branch(st.orelse or [], other, "orelse") if other else []
+        self.last_test = test  # after the branches (an `if` inside them sets it too)
         if not body and not orelse:
             return []
         if not body:
@@ -524,10 +535,20 @@ def prune(stmts: list, locals_: set) -> list:
     return keep(stmts)
 
 
+def _size(s) -> int:
+    if isinstance(s, P.Sym):
+        return 1 + sum(_size(getattr(s, f)) for f in s.__dataclass_fields__ if f not in ("node", "module"))
+    if isinstance(s, tuple):
+        return sum(_size(x) for x in s)
+    return 0
+
+
 def _big(s: P.Sym) -> bool:
-    """A value too big to write at every use."""
+    """A value too big to write at every use (it is written once, as a variable)."""
     s = P.strip(s)
-    return isinstance(s, P.Seq) and (len(s.items) > 4 or any(isinstance(x, P.Seq) for x in s.items))
+    if isinstance(s, P.Seq) and (len(s.items) > 4 or any(isinstance(x, P.Seq) for x in s.items)):
+        return True
+    return _size(s) > 12
 
 
 def _runtime_positions(ran: list) -> set:
@@ -612,6 +633,19 @@ class CompileTimeFunctions:
             self.names[key] = fdef.name
             self.defs.append(fdef)
         return self.names[key]
+
+    def used_by(self, code: list) -> list:
+        """The functions `code` calls, and those they call, in definition order."""
+        names = {d.name: d for d in self.defs}
+        used: set = set()
+        todo = [n for n in _names_in_stmts(code) if n in names]
+        while todo:
+            n = todo.pop()
+            if n in used:
+                continue
+            used.add(n)
+            todo += [m for m in _names_in_stmts(names[n].body) if m in names]
+        return [d for d in self.defs if d.name in used]
 
     def call(self, sym: P.FnCall, arg) -> C.Expr:
         return C.Call(
