@@ -282,7 +282,7 @@ class TorchWalk(BodyWalk):
             raise Unexpressible()
         if first.graph is not None:
             return self.model_call(nodes, e, occs)
-        entry = ENTRIES.get(first.op.name)
+        entry = ENTRIES.get(first.op)
         if entry is None:
             self.fail(nodes[0], Unsupported(f"the layer {first.op.name} has no PyTorch spelling yet"))
         ins = self._inputs(nodes, e, occs, entry.layout)
@@ -538,7 +538,7 @@ class TorchWalk(BodyWalk):
             )
             self.shared_attr[id(first.ctor_site)] = m.attr
             return []
-        entry = ENTRIES.get(first.op.name)
+        entry = ENTRIES.get(first.op)
         if entry is None or entry.inline is not None:
             raise Unexpressible()
         nodes = [la.nodes[0] for la in layers]
@@ -939,7 +939,7 @@ class TorchEmitter:
             act = _final_activation(src)
             if act not in ("sigmoid", "softmax") or act not in INLINE_ACTIVATIONS:
                 return None
-            entry = ENTRIES.get(layer.op.name)
+            entry = ENTRIES.get(layer.op)
             if entry is None or (layer.op.name not in ("Activation", "Softmax") and not entry.fusable):
                 return None
             calls.add(src.call.id)
@@ -977,7 +977,7 @@ class TorchEmitter:
                 for t, o in zip(n.outputs, layer.graph.outputs):
                     plan[(ctx, t.id)] = boundary_layout(o.tensor)
                 return
-            entry = ENTRIES.get(layer.op.name)
+            entry = ENTRIES.get(layer.op)
             ins = n.tensor_inputs()
             first = lay(ctx, ins[0]) if ins else CL
             if entry is not None and entry.layout is not None and ins and ins[0].type.rank > 2:

@@ -145,16 +145,20 @@ def _global_pool(fn):
     return spell
 
 
-def _global_out(site_layouts, args):
-    return CF if args.get("keepdims") else CL
+ENTRIES: dict = {}  # catalog class (graphc.ops Op subclass) -> Entry
 
 
-ENTRIES: dict = {}
+def _op(name: str):
+    import graphc.ops  # noqa: F401  (fills the registry)
+    import graphc.ops.special  # noqa: F401
+    from graphc.ops.base import REGISTRY
+
+    return REGISTRY[name]
 
 
 def entry(*names: str, **kw) -> None:
     for n in names:
-        ENTRIES[n] = Entry(**kw)
+        ENTRIES[_op(n)] = Entry(**kw)
 
 
 def sizes_last(name):
@@ -221,9 +225,9 @@ entry(
     layout=CF,
 )
 for _n in ("GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D"):
-    ENTRIES[_n] = Entry(inline=_global_pool("mean"), out_layout="keepdims")
+    ENTRIES[_op(_n)] = Entry(inline=_global_pool("mean"), out_layout="keepdims")
 for _n in ("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D"):
-    ENTRIES[_n] = Entry(inline=_global_pool("amax"), out_layout="keepdims")
+    ENTRIES[_op(_n)] = Entry(inline=_global_pool("amax"), out_layout="keepdims")
 # normalization
 entry(
     "BatchNormalization",
