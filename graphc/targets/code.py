@@ -473,7 +473,14 @@ def stmt_lines(s: Stmt, indent: int = 0) -> list:
 
 def _if_lines(s: If, indent: int, kw: str) -> list:
     head = f"{kw}{text(s.test)}:"
-    lines = _with_comment([head], s.comment, indent) + _block(s.body, indent)
+    if fits(head, indent):
+        heads = [head]
+    elif isinstance(s.test, BoolOp):  # black: the operands one per line, in parentheses
+        ops = [_wrap(x, s.test.prec + 1) for x in s.test.values]
+        heads = [f"{kw}("] + [INDENT + ops[0]] + [f"{INDENT}{s.test.op} {x}" for x in ops[1:]] + ["):"]
+    else:
+        heads = [f"{kw}("] + [INDENT + text(s.test)] + ["):"]
+    lines = _with_comment(heads, s.comment, indent) + _block(s.body, indent)
     if s.orelse:
         if len(s.orelse) == 1 and isinstance(s.orelse[0], If) and not s.orelse[0].comment:
             lines += _if_lines(s.orelse[0], indent, "elif ")

@@ -159,9 +159,13 @@ class TorchWalk(BodyWalk):
             branches, self.branches = self.branches, outer
         body = next((b for w, b in branches if w == "body"), [])
         orelse = next((b for w, b in branches if w == "orelse"), [])
-        if self.last_test is None or not (body or orelse):
-            return out
         fwd = out[0] if out and isinstance(out[0], C.If) else None
+        if self.last_test is None or not (body or orelse):
+            if fwd is not None and not _simple_test(fwd.test):
+                flag = self.attrs.take("use_" + _branch_name(fwd.body))
+                self.init.append(C.Assign([_self(flag)], self._reread(fwd.test)))
+                fwd.test = _self(flag)
+            return out
         init_test = self._reread(self.last_test) if fwd is None else self._reread(fwd.test)
         if fwd is not None and not _simple_test(fwd.test):
             # a condition forward would compute from the constructor's arguments:
