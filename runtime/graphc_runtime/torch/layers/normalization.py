@@ -511,7 +511,8 @@ class SpectralNormalization(Layer):
         inner = tuple(
             ("layer." + path, to_torch, to_keras) for path, to_torch, to_keras in layer.keras_weights_spec
         )
-        self.keras_weights_spec = inner + (("vector_u", _same, _same),)
+        # Keras's order: the kernel (tracked by the wrapper itself), vector_u, the layer's other weights
+        self.keras_weights_spec = inner[:1] + (("vector_u", _same, _same),) + inner[1:]
         layer.keras_weights_spec = ()  # the wrapper loads them (base._walk visits the inner layer too)
         self.reset_parameters()
 

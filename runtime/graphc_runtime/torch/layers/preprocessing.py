@@ -468,7 +468,7 @@ class IntegerLookup(Layer):
         self.register_buffer(
             "sorted_index", torch.from_numpy(order.astype(np.int64) + start), persistent=False
         )
-        self.idf = None
+        self.register_buffer("idf", None, persistent=False)
         if self.output_mode == "tf_idf":
             idf = np.asarray(idf_weights, dtype=np.float64)
             if idf.ndim != 1 or len(idf) != len(vocab):
