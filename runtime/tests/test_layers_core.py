@@ -96,6 +96,7 @@ class Row:
     positive: tuple = ()  # Keras weight names drawn positive (variances)
     exact: bool = False  # outputs must be bit-identical (integers, copies)
     randomize: bool = True  # random values into Keras's weights (False: Keras's own, e.g. adapted)
+    half: bool = False  # float16 output: the float32 results may round to adjacent float16 values
     extra: dict = field(default_factory=dict)
 
 
@@ -754,6 +755,17 @@ ROWS = [
         ),
     ),
     Row(
+        "BatchNormalization-mixed-float16-training",
+        lambda k: k.layers.BatchNormalization(dtype="mixed_float16"),
+        lambda K: K.BatchNormalization(5),
+        lambda rng: [rng.standard_normal((6, 5)).astype(np.float16)],
+        positive=("variance",),
+        training=True,
+        ops=8,
+        reduce=12,
+        half=True,
+    ),
+    Row(
         "BatchNormalization-regularized-constrained",
         lambda k: k.layers.BatchNormalization(
             gamma_regularizer="l2",
@@ -1053,6 +1065,15 @@ def _encoding_rows():
         )
     )
     values = lambda rng: [np.array([[-1.0, 0.0, 0.5, 1.0], [1.5, 2.0, 2.5, 9.0]], dtype=np.float32)]  # noqa: E731
+    rows.append(
+        Row(
+            "Discretization-int-inputs",
+            lambda k: k.layers.Discretization(bin_boundaries=[-2, 0.5, 3]),
+            lambda K: K.Discretization(bin_boundaries=[-2, 0.5, 3]),
+            ints(-4, 6, 3, 5),
+            exact=True,
+        )
+    )
     for mode in ("int", "one_hot", "multi_hot", "count"):
         rows.append(
             Row(
@@ -1436,9 +1457,8 @@ def _uniform_ok(w, limit):
 
 
 def test_initializers(keras):
-    from keras.src.initializers.random_initializers import compute_fans
-
     from graphc_runtime.torch.layers.core import keras_fans
+    from keras.src.initializers.random_initializers import compute_fans
 
     _uniform_ok(K.Embedding(400, 50).weight.detach().numpy(), 0.05)  # Keras's "uniform": U(-0.05, 0.05)
     shape = (20, 30, 40)
@@ -1544,3 +1564,57 @@ def test_keras_errors_match(keras, tf):
 def test_not_implemented(build, arg):
     with pytest.raises(NotImplementedError, match=arg):
         build()
+
+
+def _conv_stand_ins():
+    """Minimal K.Conv2D / K.Conv2DTranspose as LAYERS.md defines them (torch's
+    nn.Conv2d / nn.ConvTranspose2d weight layouts, Keras's kernel transposed in
+    load_keras), for SpectralNormalization until the conv family is merged."""
+
+    class Conv2D(K.KerasLayer, torch.nn.Conv2d):
+        keras_weights_spec = (
+            ("weight", lambda a: a.transpose(3, 2, 0, 1), lambda t: t.transpose(2, 3, 1, 0)),
+            ("bias", lambda a: a, lambda t: t),
+        )
+
+        def __init__(self, cin, filters, k):
+            torch.nn.Conv2d.__init__(self, cin, filters, k)
+            self._keras_init("conv")
+
+    class Conv2DTranspose(K.KerasLayer, torch.nn.ConvTranspose2d):
+        keras_weights_spec = (
+            ("weight", lambda a: a.transpose(3, 2, 0, 1), lambda t: t.transpose(2, 3, 1, 0)),
+            ("bias", lambda a: a, lambda t: t),
+        )
+
+        def __init__(self, cin, filters, k):
+            torch.nn.ConvTranspose2d.__init__(self, cin, filters, k)
+            self._keras_init("convt")
+
+    return Conv2D, Conv2DTranspose
+
+
+@pytest.mark.parametrize("kind", ["Conv2D", "Conv2DTranspose"])
+def test_spectral_normalization_of_convolutions(kind, keras):
+    """Keras's kernel axes vs torch's weight dimensions: the power iteration runs
+    over Keras's last kernel axis (filters for Conv2D, the input channels for
+    Conv2DTranspose), torch's dimension 0 for both."""
+    stand_in = dict(zip(("Conv2D", "Conv2DTranspose"), _conv_stand_ins()))[kind]
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal((2, 5, 5, 3)).astype(np.float32)
+    klayer = keras.layers.SpectralNormalization(getattr(keras.layers, kind)(4, 3), power_iterations=2)
+    klayer(x)
+    _randomize(klayer, rng)
+    ours = K.SpectralNormalization(stand_in(3, 4, 3), power_iterations=2)
+    ours.load_keras(klayer.get_weights())
+    ref = _np(klayer(x, training=True))
+    ours.train()
+    got = cl(ours(torch.from_numpy(cf(x)).contiguous()).detach().numpy())
+    # power iteration over a 27 x 4 / 36 x 3 kernel (2 iterations: ~4 sums of 36), a division,
+    # then a convolution summing 27 / 36 products: (40 + 4 * 36 + 36) roundings
+    scale = max(1.0, float(np.abs(ref).max()))
+    np.testing.assert_allclose(got, ref, rtol=0, atol=2 * (40 + 5 * 36) * U * scale)
+    for a, b in zip(klayer.get_weights(), ours.keras_arrays()):
+        np.testing.assert_allclose(
+            b, a, rtol=0, atol=2 * (40 + 4 * 36) * U * max(1.0, float(np.abs(a).max()))
+        )
