@@ -1416,6 +1416,14 @@ def test_activity_regularization_against_keras(keras):
     assert abs(float(ours.activity_loss) - expect) <= 2 * 125 * U * expect
     ours(torch.from_numpy(x))  # a second call adds its penalty (a layer shared twice)
     assert abs(float(ours.activity_loss) - 2 * expect) <= 4 * 125 * U * expect
+    net = torch.nn.Sequential(ours, K.Dense(5, 2), K.ActivityRegularization(l2=1.0))
+    net(torch.from_numpy(x))
+    second = float(net[2].activity_loss)
+    assert abs(float(K.take_activity_loss(net)) - (3 * expect + second)) <= 8 * 125 * U * (
+        3 * expect + second
+    )
+    assert ours.activity_loss is None and net[2].activity_loss is None
+    assert K.take_activity_loss(net) is None
 
 
 def test_embedding_sparse_square_against_tensorflow(keras, tf):

@@ -48,6 +48,7 @@ __all__ = [
     "ActivityRegularization",
     "Embedding",
     "Masking",
+    "take_activity_loss",
 ]
 
 
@@ -487,11 +488,25 @@ class AlphaDropout(KerasLayer, nn.AlphaDropout):
         return f"rate={self.rate}, noise_shape={self.noise_shape}, name={self.name!r}"
 
 
+def take_activity_loss(model):
+    """The sum of the `activity_loss` the layers of `model` accumulated since the
+    last call (a scalar tensor, or None when none did), resetting them: the
+    trainer adds it to the loss of each step, as Keras adds the activity
+    penalties to its layer losses."""
+    total = None
+    for module in model.modules():
+        loss = getattr(module, "activity_loss", None)
+        if isinstance(loss, torch.Tensor):
+            total = loss if total is None else total + loss
+            module.activity_loss = None
+    return total
+
+
 class ActivityRegularization(Layer):
     """keras.layers.ActivityRegularization(l1=0.0, l2=0.0): the identity; each
     call adds (l1 * sum|x| + l2 * sum x**2) / batch size (Keras divides activity
-    penalties by the batch size) to `self.activity_loss`.  The trainer reads and
-    resets it (to None) around each step."""
+    penalties by the batch size) to `self.activity_loss`, which
+    take_activity_loss(model) sums and resets once per step."""
 
     def __init__(self, l1=0.0, l2=0.0, *, name=None):
         super().__init__(name=name)
