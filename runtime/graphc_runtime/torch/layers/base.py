@@ -191,6 +191,8 @@ def constrain_(tensor, spec, axis):
             tensor.clamp_(min=0.0)
             return
         eps = 1e-7  # keras.backend.epsilon()
+        if "axis" in cfg and cfg["axis"] is not None and isinstance(axis, dict):
+            axis = axis.get("map")(cfg["axis"])
         norms = tensor.square().sum(dim=axis, keepdim=True).sqrt()
         if name in ("maxnorm",):
             m = float(cfg.get("max_value", 2.0))
@@ -294,12 +296,13 @@ def same(x):
 
 
 def _walk(module, prefix=""):
-    """(Keras name of each KerasLayer, layer), nested Keras models as "outer/inner"."""
+    """(Keras name of each KerasLayer, layer), nested Keras models as "outer/inner".
+    A KerasLayer's own children are its business: a wrapper (Bidirectional,
+    TimeDistributed, SpectralNormalization) lists its inner layer's weights in its
+    own spec, as Keras's get_weights() does."""
     for child in module.children():
         if isinstance(child, KerasLayer):
             yield prefix + child.name, child
-            if isinstance(child, nn.Module):
-                yield from _walk(child, prefix)  # wrapped layers (Bidirectional...) handle themselves
         elif isinstance(child, Model):
             yield from _walk(child, prefix + child.name + "/")
         else:  # a block, a container
