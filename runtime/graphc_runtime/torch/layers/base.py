@@ -191,8 +191,8 @@ def constrain_(tensor, spec, axis):
             tensor.clamp_(min=0.0)
             return
         eps = 1e-7  # keras.backend.epsilon()
-        if "axis" in cfg and cfg["axis"] is not None and isinstance(axis, dict):
-            axis = axis.get("map")(cfg["axis"])
+        if cfg.get("axis", 0) not in (0, None):
+            raise NotImplementedError(f"constraint {spec!r}: only Keras's default axis=0 is supported")
         norms = tensor.square().sum(dim=axis, keepdim=True).sqrt()
         if name in ("maxnorm",):
             m = float(cfg.get("max_value", 2.0))
