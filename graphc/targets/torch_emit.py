@@ -289,7 +289,7 @@ class TorchWalk(BodyWalk):
         entry = ENTRIES.get(first.op)
         if entry is None:
             self.fail(nodes[0], Unsupported(f"the layer {first.op.name} has no PyTorch spelling yet"))
-        ins = self._inputs(nodes, e, occs, entry.layout)
+        ins = self._inputs(nodes, e, occs, entry.wants(first.full_args))
         rank = ins[0][2][0].type.rank if ins else 2
         in_lays = [lay for _, lay, _ in ins]
         self.occs_now = occs
@@ -455,6 +455,10 @@ class TorchWalk(BodyWalk):
             for pname, kw in entry.dims:  # an axis left at its default still needs its dimension
                 if pname not in names:
                     kwargs.append((kw, self._dim(layers, pname, ins, occs)))
+            if entry.last_dim and ins:
+                rank, lay = ins[0][2][0].type.rank, ins[0][1]
+                if torch_dim(-1, rank, lay) != rank - 1:
+                    kwargs.append(("dim", C.lit(torch_dim(-1, rank, lay))))
             if self.em.sparse_square and op.name == "Embedding":
                 kwargs.append(("sparse_square", C.lit(True)))
             kwargs.append(("name", self.name_arg(layers, occs)))
@@ -549,7 +553,7 @@ class TorchWalk(BodyWalk):
         ins = []
         for i, _ in enumerate(nodes[0].tensor_inputs()):
             ts = [n.tensor_inputs()[i] for n in nodes]
-            ins.append((None, entry.layout or self.layout_of(ts, occs), ts))
+            ins.append((None, entry.wants(first.full_args) or self.layout_of(ts, occs), ts))
         ctor = self.ctor(layers, st.value, occs, entry, ins)
         m = self.add_module(first.ctor_site, identifier(st.target.id), ctor, self.where(st))
         self.shared_attr[id(first.ctor_site)] = m.attr
@@ -984,8 +988,9 @@ class TorchEmitter:
             entry = ENTRIES.get(layer.op)
             ins = n.tensor_inputs()
             first = lay(ctx, ins[0]) if ins else CL
-            if entry is not None and entry.layout is not None and ins and ins[0].type.rank > 2:
-                first = entry.layout
+            want = entry.wants(layer.full_args) if entry is not None else None
+            if want is not None and ins and ins[0].type.rank > 2:
+                first = want
             for t in n.outputs:
                 if entry is not None and entry.out_layout == "keepdims":
                     out = first if layer.full_args.get("keepdims") else CL

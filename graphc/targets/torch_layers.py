@@ -80,6 +80,13 @@ class Entry:
     drop: tuple = ()  # Keras arguments the module does not take (handled by the compiler)
     multi_out: bool = False  # forward returns several tensors (return_state, scores)
     fusable: bool = True  # a final sigmoid/softmax `activation=` can be split off for logits
+    last_dim: bool = False  # takes `dim=`: the torch dimension of Keras's last axis
+    cl_when: str | None = None  # needs channels-last only when this argument is given (not None)
+
+    def wants(self, args) -> str | None:
+        if self.cl_when is not None:
+            return CL if args.get(self.cl_when) is not None else None
+        return self.layout
 
 
 def _merge(fn):
@@ -168,15 +175,22 @@ def sizes_last(name):
 # core
 entry("Dense", layout=CL, sizes=sizes_last("in_features"))
 entry("Identity", inline=_identity)
-entry("Activation", fusable=True)
-entry("ReLU", "LeakyReLU", "ELU", "PReLU", "Dropout", "GaussianNoise", "GaussianDropout", "AlphaDropout")
-entry("ActivityRegularization")
+entry("Activation", last_dim=True)
+entry("ReLU", "LeakyReLU", "ELU", "GaussianNoise", "GaussianDropout", "ActivityRegularization")
+entry("PReLU", layout=CL, sizes=lambda a, xs: [("input_shape", tuple(xs[0].type.shape))])
+entry("Dropout", "AlphaDropout", cl_when="noise_shape")
 entry("Softmax", dims=(("axis", "dim"),))
 entry("SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", layout=CF)
 entry("Embedding", layout=CL)
 entry("Masking", layout=CL)
-entry("Rescaling", layout=CL)
-entry("Normalization", layout=CL)
+entry("Rescaling", last_dim=True)
+entry(
+    "Normalization",
+    layout=CL,
+    sizes=lambda a, xs: [("input_shape", tuple(xs[0].type.shape))],
+    dims=(("axis", "dim"),),
+)
+entry("CategoryEncoding", "Discretization", "Hashing", "IntegerLookup", layout=CL)
 # reshaping
 entry("Flatten", layout=CL, inline=_flatten, out_layout=CL)
 entry("Reshape", "Permute", "RepeatVector", layout=CL, out_layout=CL)
@@ -236,9 +250,20 @@ entry(
 )
 entry(
     "LayerNormalization",
-    layout=CL,
     sizes=lambda a, xs: [("normalized_shape", _norm_shape(a, xs[0]))],
+    dims=(("axis", "dim"),),
 )
+entry(
+    "RMSNormalization",
+    sizes=lambda a, xs: [("normalized_shape", _norm_shape(a, xs[0]))],
+    dims=(("axis", "dim"),),
+)
+entry(
+    "GroupNormalization",
+    sizes=lambda a, xs: [("num_channels", _axis_size(xs[0], a["axis"]))],
+    dims=(("axis", "dim"),),
+)
+entry("UnitNormalization", dims=(("axis", "dim"),))
 # recurrent and attention
 entry(
     "LSTM",
