@@ -29,7 +29,6 @@ import zlib
 import numpy as np
 import pytest
 import torch
-
 from graphc_runtime.torch import layers as K
 from graphc_runtime.torch.layers import augmentation as A
 
