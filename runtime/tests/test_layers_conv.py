@@ -736,6 +736,11 @@ GEOMETRIC_ROWS = [
     ),
     ("RandomTranslation", dict(height_factor=0.6, width_factor=0.6, fill_mode="constant", fill_value=-1.0)),
     ("RandomTranslation", dict(height_factor=0.9, width_factor=0.9, fill_mode="wrap")),
+    # far outside the image: more than one period of "wrap" / "reflect"
+    ("RandomTranslation", dict(height_factor=(0.7, 1.0), width_factor=(0.7, 1.0), fill_mode="wrap")),
+    ("RandomTranslation", dict(height_factor=(-1.0, -0.7), width_factor=(-1.0, -0.7), fill_mode="reflect")),
+    ("RandomZoom", dict(height_factor=(0.6, 1.0), fill_mode="wrap")),
+    ("RandomZoom", dict(height_factor=(0.6, 1.0), fill_mode="reflect", interpolation="nearest")),
 ]
 
 
