@@ -944,3 +944,87 @@ def test_refusals():
         K.Conv2D(3, 4, 3, strides=2, dilation_rate=2)
     with pytest.raises(ValueError, match="causal"):
         K.Conv2D(3, 4, 3, padding="causal")
+
+
+# ====================================================================== contract
+MODULES = ("conv", "pooling", "spatial", "augmentation")
+
+
+def _family_classes():
+    import importlib
+
+    for mod in MODULES:
+        m = importlib.import_module(f"graphc_runtime.torch.layers.{mod}")
+        for cls_name in m.__all__:
+            yield getattr(K, cls_name)
+
+
+def test_every_class_is_a_keras_layer_with_a_keyword_only_name():
+    import inspect
+
+    classes = list(_family_classes())
+    assert len(classes) == 46
+    for cls in classes:
+        assert issubclass(cls, K.KerasLayer) and issubclass(cls, torch.nn.Module), cls
+        param = inspect.signature(cls).parameters["name"]
+        assert param.kind is inspect.Parameter.KEYWORD_ONLY and param.default is None, cls
+
+
+def test_modules_pickle_and_keep_their_weights():
+    import io
+
+    layers = [
+        K.Conv2D(3, 4, 3, padding="same", strides=2, name="c"),
+        K.DepthwiseConv1D(2, 3, depth_multiplier=2),
+        K.SeparableConv2D(3, 4, 3),
+        K.Conv3DTranspose(2, 3, 2, strides=2, padding="same"),
+        K.AveragePooling2D(3, strides=2, padding="same"),
+        K.RandomRotation(0.2, seed=1),
+    ]
+    for layer in layers:
+        buf = io.BytesIO()
+        torch.save(layer, buf)
+        buf.seek(0)
+        again = torch.load(buf, weights_only=False)
+        assert again.name == layer.name
+        for a, b in zip(again.keras_arrays(), layer.keras_arrays()):
+            assert np.array_equal(a, b)
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_matches_cpu():
+    """Every kind of layer of the family on the GPU against itself on the CPU (TF32 off):
+    the same float32 sums in other orders, well inside the conv tolerance above."""
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
+    x2, x1 = torch.rand(2, 3, 9, 8) * 255, torch.rand(2, 3, 11) * 4
+    cases = [
+        (K.Conv2D(3, 4, 3, strides=2, padding="same", activation="relu"), x2),
+        (K.Conv1D(3, 4, 3, padding="causal", dilation_rate=2), x1),
+        (K.Conv2DTranspose(3, 2, 3, strides=2, padding="same"), x2),
+        (K.DepthwiseConv2D(3, 3, strides=2, dilation_rate=2, padding="same", depth_multiplier=2), x2),
+        (K.SeparableConv1D(3, 4, 3, strides=2, padding="same"), x1),
+        (K.AveragePooling2D(3, strides=2, padding="same"), x2),
+        (K.MaxPooling1D(2, padding="same"), x1),
+        (K.AdaptiveAveragePooling2D((4, 3)), x2),
+        (K.UpSampling2D(2, interpolation="bicubic"), x2),
+        (K.Resizing(5, 11, interpolation="lanczos3", antialias=True), x2),
+        (K.Resizing(4, 4, crop_to_aspect_ratio=True), x2),
+        (K.CenterCrop(10, 6), x2),
+        (K.RandomRotation(0.3, seed=4, fill_mode="wrap").train(), x2),
+        (K.RandomZoom(0.4, seed=4, interpolation="nearest").train(), x2),
+        (K.RandomContrast(0.5, seed=4).train(), x2),
+        (K.RandomCrop(4, 5, seed=4).train(), x2),
+        (K.RandomFlip(seed=4).train(), x2),
+    ]
+    for layer, x in cases:
+        import copy
+
+        gpu = copy.deepcopy(layer).cuda()
+        ref = layer(x)
+        got = gpu(x.cuda()).cpu()
+        assert got.shape == ref.shape and got.device.type == "cpu"
+        np.testing.assert_allclose(
+            got.detach().numpy(), ref.detach().numpy(), rtol=1e-5, atol=1e-4 * float(x.abs().max())
+        )

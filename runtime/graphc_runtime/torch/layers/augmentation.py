@@ -498,7 +498,7 @@ def affine_transform(images, transform, interpolation="bilinear", fill_mode="con
         top = wx0 * read(y0, x0) + wx1 * read(y0, x1)
         bottom = wx0 * read(y1, x0) + wx1 * read(y1, x1)
         out = wy0 * top + wy1 * bottom
-    return torch.where(infinite.unsqueeze(1), fill, out)
+    return torch.where(infinite.unsqueeze(1), fill, out).to(images.dtype)
 
 
 class _RandomAffine(_RandomLayer):

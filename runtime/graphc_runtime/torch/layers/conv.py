@@ -114,39 +114,59 @@ def _permute(x, perm):
     return x.permute(*perm) if torch.is_tensor(x) else x.transpose(perm)
 
 
-def kernel_to_torch(n: int):
+class Permute:
+    """A layout conversion by axis permutation (numpy arrays or torch tensors); a
+    class rather than a closure so that modules stay picklable."""
+
+    def __init__(self, perm):
+        self.perm = tuple(perm)
+
+    def __call__(self, a):
+        return _permute(a, self.perm)
+
+
+def kernel_to_torch(n: int) -> Permute:
     """Keras conv kernel (k1..kn, in, out) -> torch (out, in, k1..kn); also the
     transposed conv's (k.., out, in) -> (in, out, k..)."""
-    perm = (n + 1, n) + tuple(range(n))
-    return lambda a: _permute(a, perm)
+    return Permute((n + 1, n) + tuple(range(n)))
 
 
-def kernel_to_keras(n: int):
-    perm = tuple(range(2, n + 2)) + (1, 0)
-    return lambda t: _permute(t, perm)
+def kernel_to_keras(n: int) -> Permute:
+    return Permute(tuple(range(2, n + 2)) + (1, 0))
 
 
-def depthwise_to_torch(n: int):
+class DepthwiseToTorch:
     """Keras depthwise kernel (k.., in, m) -> torch (in*m, 1, k..): channel c*m+j."""
-    perm = (n,) + tuple(range(n))
 
-    def f(a):
+    def __init__(self, n: int):
+        self.n = n
+
+    def __call__(self, a):
+        n = self.n
         k = tuple(a.shape[:n])
-        flat = _permute(a.reshape(k + (-1,)), perm)
+        flat = _permute(a.reshape(k + (-1,)), (n,) + tuple(range(n)))
         return flat.reshape((flat.shape[0], 1) + k)
 
-    return f
 
+class DepthwiseToKeras:
+    """torch depthwise weight (in*m, 1, k..) -> Keras's (k.., in, m)."""
 
-def depthwise_to_keras(n: int, in_channels: int):
-    perm = tuple(range(1, n + 1)) + (0,)
+    def __init__(self, n: int, in_channels: int):
+        self.n, self.in_channels = n, in_channels
 
-    def f(t):
+    def __call__(self, t):
+        n = self.n
         k = tuple(t.shape[2:])
-        flat = _permute(t.reshape((t.shape[0],) + k), perm)
-        return flat.reshape(k + (in_channels, -1))
+        flat = _permute(t.reshape((t.shape[0],) + k), tuple(range(1, n + 1)) + (0,))
+        return flat.reshape(k + (self.in_channels, -1))
 
-    return f
+
+def depthwise_to_torch(n: int) -> DepthwiseToTorch:
+    return DepthwiseToTorch(n)
+
+
+def depthwise_to_keras(n: int, in_channels: int) -> DepthwiseToKeras:
+    return DepthwiseToKeras(n, in_channels)
 
 
 def _same(a):
@@ -228,7 +248,7 @@ class KerasWeightsMixin(KerasLayer):
 
     def _finish(self, y):
         """Keras's activation (on the channel axis) and activity regularizer."""
-        y = self._activation(y, 1)
+        y = keras_activation(self.activation_name)(y, 1)  # looked up by name: modules stay picklable
         spec = self.keras_config.get("activity_regularizer")
         if spec is not None:
             self.activity_loss = penalty(y, spec) / y.shape[0]
@@ -333,7 +353,7 @@ class _Conv(SamePadding, KerasWeightsMixin):
         )
         self.padding_mode_keras = padding
         self.activation_name = activation
-        self._activation = keras_activation(activation)
+        keras_activation(activation)  # NotImplementedError now for an unknown activation
         weights = [
             KerasWeight(
                 "weight",
@@ -488,7 +508,7 @@ class _ConvTranspose(KerasWeightsMixin):
             bias_constraint=bias_constraint,
         )
         self.activation_name = activation
-        self._activation = keras_activation(activation)
+        keras_activation(activation)  # NotImplementedError now for an unknown activation
         weights = [
             KerasWeight(
                 "weight",
@@ -656,7 +676,7 @@ class _DepthwiseConv(SamePadding, KerasWeightsMixin):
         )
         self.padding_mode_keras = padding
         self.activation_name = activation
-        self._activation = keras_activation(activation)
+        keras_activation(activation)  # NotImplementedError now for an unknown activation
         weights = [
             KerasWeight(
                 "weight",
@@ -779,7 +799,7 @@ class _SeparableConv(SamePadding, KerasWeightsMixin, Layer):
         )
         self.pointwise = self._torch(in_channels * m, filters, 1, bias=use_bias)
         self.activation_name = activation
-        self._activation = keras_activation(activation)
+        keras_activation(activation)  # NotImplementedError now for an unknown activation
         weights = [
             KerasWeight(
                 "depthwise.weight",
