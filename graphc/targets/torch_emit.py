@@ -1217,11 +1217,16 @@ class TorchEmitter:
             self._collect(sub.items)
             self.make_plan(sub)
         model_classes = []
+        seen: dict = {}  # (definition, code) -> class: one class per distinct model
         for sub in subs:
-            self.class_of_graph[id(sub)] = self.ns.take(class_name(sub.name))
+            cls = self.model_class(sub, "_", False)
+            key = (id(sub.def_node), "\n".join(C.render([cls])))
+            if key in seen:
+                self.class_of_graph[id(sub)] = seen[key]
+                continue
+            cls.name = seen[key] = self.class_of_graph[id(sub)] = self.ns.take(class_name(sub.name))
+            model_classes.append(cls)
         entry_cls = self.ns.take(class_name(g.name))
-        for sub in subs:
-            model_classes.append(self.model_class(sub, self.class_of_graph[id(sub)], False))
         model_classes.append(self.model_class(g, entry_cls, True))
         classes = self.compile_fns.used_by(self.classes + model_classes) + self.classes + model_classes
         classes_code = "\n\n\n".join("\n".join(C.render([c])) for c in classes)
