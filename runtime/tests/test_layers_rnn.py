@@ -29,8 +29,8 @@ import os
 
 import numpy as np
 import pytest
-import torch
 
+torch = pytest.importorskip("torch")
 pytestmark = pytest.mark.slow
 
 U = {"float32": 2.0**-24, "float64": 2.0**-53}
