@@ -1776,3 +1776,29 @@ class GetItem(Fn):
 
 # the Python operators on tensors -> their function ("+" -> add, "@" -> matmul)
 OPERATORS = {cls.operator: cls for cls in FUNCTIONS.values() if cls.operator}
+
+
+def keras_op_base(fn) -> str:
+    """The name Keras gives the Operation of `fn` (then `_1`, `_2`...)."""
+    return {"abs": "absolute", "absolute": "absolute", "getitem": "get_item"}.get(fn.name, fn.name)
+
+
+def keras_op_bases(graph) -> set:
+    """The Keras names of the operations of the functions a graph (and its sub-models) applies."""
+    out: set = set()
+    seen: set = set()
+
+    def walk(g):
+        if id(g) in seen:
+            return
+        seen.add(id(g))
+        for n in g.nodes:
+            fn = getattr(n, "fn", None)
+            if fn is not None:
+                out.add(keras_op_base(fn))
+        for layer in g.layers:
+            if layer.graph is not None:
+                walk(layer.graph)
+
+    walk(graph)
+    return out

@@ -220,7 +220,8 @@ class KerasWalk(BodyWalk):
         else:
             inputs = self.expr(e.args[0], occs)
             kwargs = [(k.name, self.arg(layers, k.name, k.value, occs)) for k in e.kwargs if k.name != "name"]
-        kwargs.append(("name", self.name_arg(layers, e, occs)))
+        if not self.em.auto_named(first):
+            kwargs.append(("name", self.name_arg(layers, e, occs)))
         return C.Call(fn, (inputs,), tuple(kwargs))
 
     def ctor(self, layers, ast, occs) -> C.Expr:
@@ -240,7 +241,8 @@ class KerasWalk(BodyWalk):
             for p in op.all_params():
                 if p.name in first.raw_args and p.name != "name":
                     kwargs.append((p.name, self.arg(layers, p.name, None, occs)))
-        kwargs.append(("name", self.name_arg(layers, ast, occs)))
+        if not self.em.auto_named(first):
+            kwargs.append(("name", self.name_arg(layers, ast, occs)))
         return C.Call(C.Attr(LAYERS, op.name), tuple(args), tuple(kwargs))
 
     def arg(self, layers, pname, ast, occs) -> C.Expr:
@@ -410,6 +412,25 @@ class KerasEmitter:
         self.instances: dict = {}  # id(block Def) -> [BlockInstance] in the whole module
         self.compile_fns = CompileTimeFunctions(self.ns)
         self.uses_ops = False  # a keras.ops function is written: `from keras import ops`
+        self.op_bases = None  # the names Keras gives the model's keras.ops (see auto_named)
+
+    def auto_named(self, layer) -> bool:
+        """A layer Keras must name itself: an auto-named layer without weights whose
+        Keras name ("add", "concatenate_1") the keras.ops of the model could also get
+        (Keras names its layers and its ops from one counter; a name graphc passes is
+        not counted, and two operations of one name break keras.Model)."""
+        from graphc.catalog.functions import keras_op_bases
+        from graphc.compiler.graphs import snake
+
+        if self.op_bases is None:
+            self.op_bases = keras_op_bases(self.graph)
+        return (
+            layer.op is not None
+            and not layer.explicit_name
+            and not layer.weights
+            and snake(layer.op.name) in self.op_bases
+            and layer.name not in {o.name for o in (layer.owner.outputs if layer.owner else ())}
+        )
 
     # -- blocks
     def _collect(self, items):

@@ -754,7 +754,10 @@ def _flip(s: Site):
     code = s.x()
     if s.arg("axis") is None:
         return call("flip", code, _all_dims(s)), s.out_dtype()
-    return call("flip", code, _axis_dim(s, "dims")), s.out_dtype()
+    dims = s.dims(lambda n: _canon(n.args["axis"], _rank(n.args["x"])), "dims")
+    if isinstance(dims, C.Lit) and not dims.text.startswith("("):  # torch.flip takes a tuple
+        dims = C.Tuple((dims,))
+    return call("flip", code, dims), s.out_dtype()
 
 
 @spells("roll")
