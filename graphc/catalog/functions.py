@@ -590,10 +590,18 @@ class Unary(Fn):
     layout = "elementwise"
     rule: ClassVar[Callable] = staticmethod(_same)
     float_only: ClassVar[bool] = False  # TensorFlow refuses integer inputs
+    refused: ClassVar[tuple] = ()  # input dtypes TensorFlow's kernel does not take
 
     @classmethod
     def validate(cls, a):
         x = a["x"]
+        if isinstance(x, Spec) and x.dtype in cls.refused:
+            raise ArgError(
+                f"{cls.spelled()} of a {x.dtype} tensor: Keras on TensorFlow cannot compute it",
+                arg="x",
+                code="argument-type",
+                hint='cast it first, e.g. ops.cast(x, "int32")',
+            )
         if cls.float_only and isinstance(x, Spec) and not is_float(x.dtype):
             raise ArgError(
                 f"{cls.spelled()} needs a float tensor, got {x.dtype} (Keras on TensorFlow cannot compute it)",
@@ -608,7 +616,7 @@ class Unary(Fn):
         return Spec(x.shape, cls.rule(x.dtype))
 
 
-def _unary(name: str, rule=_same, doc: str = "", float_only: bool = False, aliases=()) -> type:
+def _unary(name: str, rule=_same, doc: str = "", float_only: bool = False, aliases=(), refused=()) -> type:
     cls = type(
         name.title().replace("_", ""),
         (Unary,),
@@ -618,14 +626,15 @@ def _unary(name: str, rule=_same, doc: str = "", float_only: bool = False, alias
             "doc": doc,
             "float_only": float_only,
             "aliases": tuple(aliases),
+            "refused": tuple(refused),
         },
     )
     return function(cls)
 
 
 _unary("abs", doc="absolute value", aliases=("absolute",))
-_unary("negative", doc="-x")
-_unary("sign", doc="-1, 0 or 1")
+_unary("negative", doc="-x", refused=("bool", "uint8", "uint16", "uint32", "uint64"))
+_unary("sign", doc="-1, 0 or 1", refused=("bool",))
 _unary("square", _bool_int32, "x * x")
 _unary("sqrt", _float_result, "square root")
 _unary("exp", _exp_result, "e ** x")
@@ -636,7 +645,7 @@ _unary("cos", _float_result, "cosine")
 _unary("tanh", _float_result, "hyperbolic tangent")
 _unary("floor", _float_result, "largest integer <= x, as a float")
 _unary("ceil", _float_result, "smallest integer >= x, as a float")
-_unary("relu", doc="max(x, 0)")
+_unary("relu", doc="max(x, 0)", refused=("bool",))
 _unary("sigmoid", doc="1 / (1 + exp(-x))", float_only=True)
 _unary("logical_not", lambda dt: "bool", "not x, element-wise (a bool tensor)")
 
@@ -676,6 +685,7 @@ class Softmax(Unary):
 class Round(Unary):
     name = "round"
     params = (P("x", tensor_), P("decimals", int_axis_, 0))
+    refused = ("bool",)
     doc = "round half to even, to `decimals` digits"
 
 
@@ -735,6 +745,18 @@ class ZerosLike(_Like):
 class Binary(Fn):
     params = (P("x1", operand_), P("x2", operand_))
     layout = "elementwise"
+    no_bool: ClassVar[bool] = False  # TensorFlow's kernel does not take two bools
+
+    @classmethod
+    def validate(cls, a):
+        x1, x2 = a["x1"], a["x2"]
+        if cls.no_bool and result_type(dtype_of(x1), dtype_of(x2)) == "bool":
+            raise ArgError(
+                f"{cls.spelled()} of bool values: Keras on TensorFlow cannot compute it",
+                arg="x1",
+                code="argument-type",
+                hint='cast them first, e.g. ops.cast(x, "int32"); for bools, ops.logical_and/logical_or',
+            )
 
     @classmethod
     def dtype(cls, d1, d2) -> str:
@@ -747,8 +769,8 @@ class Binary(Fn):
         return Spec(tuple(shape), cls.dtype(dtype_of(x1), dtype_of(x2)))
 
 
-def _binary(name: str, operator: str | None, dtype=None, doc: str = "", aliases=()) -> type:
-    attrs = {"name": name, "operator": operator, "doc": doc, "aliases": tuple(aliases)}
+def _binary(name: str, operator: str | None, dtype=None, doc: str = "", aliases=(), no_bool=False) -> type:
+    attrs = {"name": name, "operator": operator, "doc": doc, "aliases": tuple(aliases), "no_bool": no_bool}
     if dtype is not None:
         attrs["dtype"] = classmethod(lambda cls, d1, d2: dtype(d1, d2))
     return function(type(name.title().replace("_", ""), (Binary,), attrs))
@@ -763,22 +785,22 @@ def _bool(d1, d2):
     return "bool"
 
 
-_binary("add", "+", doc="x1 + x2")
-_binary("subtract", "-", doc="x1 - x2")
-_binary("multiply", "*", doc="x1 * x2")
+_binary("add", "+", doc="x1 + x2", no_bool=True)
+_binary("subtract", "-", doc="x1 - x2", no_bool=True)
+_binary("multiply", "*", doc="x1 * x2", no_bool=True)
 _binary("divide", None, lambda d1, d2: result_type(d1, d2, float), "x1 / x2 (always a float)")
 _binary("true_divide", "/", lambda d1, d2: result_type(d1, d2, float), "x1 / x2 (always a float)")
-_binary("floor_divide", "//", doc="floor(x1 / x2)")
+_binary("floor_divide", "//", doc="floor(x1 / x2)", no_bool=True)
 _binary("mod", "%", _mod_dtype, "x1 - floor(x1 / x2) * x2 (the sign of x2)")
-_binary("power", "**", doc="x1 ** x2")
-_binary("minimum", None, doc="the smaller of x1 and x2")
-_binary("maximum", None, doc="the larger of x1 and x2")
+_binary("power", "**", doc="x1 ** x2", no_bool=True)
+_binary("minimum", None, doc="the smaller of x1 and x2", no_bool=True)
+_binary("maximum", None, doc="the larger of x1 and x2", no_bool=True)
 _binary("equal", "==", _bool, "x1 == x2 (a bool tensor)")
 _binary("not_equal", "!=", _bool, "x1 != x2 (a bool tensor)")
-_binary("less", "<", _bool, "x1 < x2 (a bool tensor)")
-_binary("less_equal", "<=", _bool, "x1 <= x2 (a bool tensor)")
-_binary("greater", ">", _bool, "x1 > x2 (a bool tensor)")
-_binary("greater_equal", ">=", _bool, "x1 >= x2 (a bool tensor)")
+_binary("less", "<", _bool, "x1 < x2 (a bool tensor)", no_bool=True)
+_binary("less_equal", "<=", _bool, "x1 <= x2 (a bool tensor)", no_bool=True)
+_binary("greater", ">", _bool, "x1 > x2 (a bool tensor)", no_bool=True)
+_binary("greater_equal", ">=", _bool, "x1 >= x2 (a bool tensor)", no_bool=True)
 _binary("logical_and", None, _bool, "x1 and x2, element-wise (a bool tensor)")
 _binary("logical_or", None, _bool, "x1 or x2, element-wise (a bool tensor)")
 
@@ -902,6 +924,17 @@ class Prod(Reduce):
     doc = "the product along `axis`"
 
     @classmethod
+    def validate(cls, a):
+        if a["dtype"] is not None and a["dtype"] != a["x"].dtype:
+            raise ArgError(
+                f"{cls.spelled()}(dtype=...): Keras on TensorFlow ignores it (the product keeps the dtype "
+                "of x, while Keras declares the result as `dtype`)",
+                arg="dtype",
+                code="unsupported",
+                hint=f'cast x first: ops.prod(ops.cast(x, "{a["dtype"]}"), ...)',
+            )
+
+    @classmethod
     def dtype(cls, a):
         if a["dtype"] is not None:
             return a["dtype"]
@@ -960,6 +993,16 @@ class Logsumexp(Reduce):
     doc = "log(sum(exp(x))) along `axis`, computed stably"
 
     @classmethod
+    def validate(cls, a):
+        if not is_float(a["x"].dtype):
+            raise ArgError(
+                f"{cls.spelled()} needs a float tensor, got {a['x'].dtype} (Keras on TensorFlow cannot compute it)",
+                arg="x",
+                code="argument-type",
+                hint='cast it first: ops.cast(x, "float32")',
+            )
+
+    @classmethod
     def dtype(cls, a):
         return FLOATX  # Keras's KerasTensor for logsumexp takes the default dtype
 
@@ -996,6 +1039,7 @@ class Norm(Reduce):
     @classmethod
     def infer(cls, a):
         x, axis, o = a["x"], a["axis"], a["ord"]
+        shape = cls.reduced(a)  # the axes (and the batch axis) first
         n = x.rank if axis is None else (1 if is_int(axis) else len(axis))
         if n == 1 and isinstance(o, str):
             raise fail(cls, f'ord="{o}" is a matrix norm; a vector norm (one axis) takes a number', "ord")
@@ -1010,7 +1054,7 @@ class Norm(Reduce):
                 "axis" if axis is not None else None,
                 hint="give axis=-1 for a vector norm, or two axes for a matrix norm",
             )
-        return Spec(cls.reduced(a), cls.dtype(a))
+        return Spec(shape, cls.dtype(a))
 
 
 # ====================================================================== shape-keeping, along an axis
@@ -1078,8 +1122,13 @@ class Roll(Fn):
                 raise fail(cls, "without `axis`, `shift` is one int", "shift")
         else:
             axes = canon_axes(cls, axis, x.rank)
-            if not is_int(shift) and len(shift) != len(axes):
-                raise fail(cls, f"`shift` has {len(shift)} values for {len(axes)} axes", "shift")
+            n = 1 if is_int(shift) else len(shift)
+            if n != len(axes):
+                raise fail(
+                    cls,
+                    f"`shift` has {n} value(s) for {len(axes)} axes (TensorFlow needs one per axis)",
+                    "shift",
+                )
         return Spec(x.shape, x.dtype)
 
 
@@ -1340,9 +1389,10 @@ class Reshape(Fn):
                 )
             if math.prod(rest) != math.prod(sample):
                 raise ArgError(
-                    f"{cls.spelled()} cannot reshape {fmt(x.shape)} ({math.prod(sample)} elements per sample) "
-                    f"to {new!r} ({math.prod(rest)} per sample)",
+                    f"{cls.spelled()} to {new!r} would change the batch axis: a sample of {fmt(x.shape)} has "
+                    f"{math.prod(sample)} elements, the new shape has {math.prod(rest)} per sample",
                     arg="newshape",
+                    hint="the sizes after -1 must multiply to the size of a sample",
                 )
             return Spec((BATCH,) + rest, x.dtype)
         size = math.prod(x.shape)
@@ -1682,6 +1732,12 @@ class Arange(Fn):
             step = 1
         if step == 0:
             raise fail(cls, "step must not be 0", "step")
+        if (stop - start) * step < 0:  # TensorFlow refuses an empty range the wrong way round
+            raise fail(
+                cls,
+                f"a range from {start} to {stop} with step {step} is empty; TensorFlow refuses it",
+                "stop" if a["stop"] is not None else "start",
+            )
         n = max(0, math.ceil((stop - start) / step))
         if n > 10_000_000:
             raise fail(cls, f"{n} values is too many", None)

@@ -143,6 +143,10 @@ class Functions:
             return None
 
         def span_of(arg):
+            if isinstance(e, S.Call) and any(k.name == arg for k in e.kwargs):
+                from graphc.compiler.graphs import arg_span
+
+                return arg_span(e, arg)  # `axis=5`, the keyword included
             x = expr_of(arg)
             if x is not None:
                 return x.span

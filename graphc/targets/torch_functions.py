@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 
-from graphc.catalog.functions import BATCH, FLOATX, is_float, is_intlike
+from graphc.catalog.functions import BATCH, FLOATX, Spec, is_float, is_intlike
 from graphc.compiler import provenance as P
 from graphc.compiler import syntax as S
 from graphc.compiler.functions import spec_of
@@ -219,9 +219,20 @@ class Site:
     def arg(self, pname):
         return self.same(lambda n: _plain(n.args.get(pname)))
 
+    def none(self, pname) -> bool:
+        """Whether argument `pname` is None (in every occurrence; else Unexpressible)."""
+        return self.same(lambda n: n.args.get(pname) is None)
+
     def spec(self, pname) -> object:
-        """The Spec of a tensor argument (or the Python scalar), the same in every occurrence."""
-        return self.same(lambda n: _spec_or_value(n.args.get(pname)))
+        """The Spec of a tensor argument (or the Python scalar) of the first occurrence; its
+        dtype and rank (or the scalar) are the same in every occurrence."""
+
+        def kind(v):  # what spellings decide on: tensor or number, dtype, rank
+            v = _spec_or_value(v)
+            return (v.dtype, v.rank, v.batched) if hasattr(v, "shape") else (type(v), v)
+
+        self.same(lambda n: kind(n.args.get(pname)))
+        return _spec_or_value(self.node.args.get(pname))
 
     def out_dtype(self, i: int = 0) -> str:
         return self.same(lambda n: n.outputs[i].type.dtype)
@@ -440,7 +451,7 @@ def _gelu(s: Site):
 @spells("softmax")
 def _softmax(s: Site):
     code = s.x()
-    if s.arg("axis") is None:  # every axis (a constant tensor): flatten, normalize, reshape
+    if s.none("axis"):  # every axis (a constant tensor): flatten, normalize, reshape
         flat = call("softmax", meth(code, "flatten"), lit(0))
         return meth(flat, "reshape", C.Attr(code, "shape")), s.out_dtype()
     d = s.dims(lambda n: _canon(n.args["axis"], _rank(n.args["x"])))
@@ -588,7 +599,7 @@ def _where(s: Site):
 # -- reductions
 def _reduce_dims(s: Site) -> C.Expr | None:
     """dim= for a reduction (None: every axis, when the call reduces all of them)."""
-    if s.arg("axis") is None:
+    if s.none("axis"):
         return None
     return s.dims(lambda n: sorted(reduced_axes(n)))
 
@@ -638,7 +649,7 @@ def _amax(s: Site):
     if d is None:
         d = _all_dims(s) if s.arg("keepdims") else None
     out = meth(code, name, d, keepdim=_keep(s)) if d is not None else meth(code, name)
-    if s.arg("initial") is not None:
+    if not s.none("initial"):
         bound = "min" if s.fn.name == "max" else "max"
         out = call("clamp", out, **{bound: s.v("initial")})
         return out, torch_result([s.spec("x"), s.arg("initial")])
@@ -652,7 +663,7 @@ def _prod(s: Site):
     code = s.x()
     keep = bool(s.arg("keepdims"))
     dtype = dt_expr(out) if out != s.spec("x").dtype or is_intlike(out) else None
-    if s.arg("axis") is None and not keep:
+    if s.none("axis") and not keep:
         return meth(code, "prod", dtype=dtype), out
     dims = s.same(
         lambda n: sorted(
@@ -685,7 +696,7 @@ def _stdvar(s: Site):
 @spells("argmax", "argmin")
 def _argmax(s: Site):
     code = s.x()
-    if s.arg("axis") is None:
+    if s.none("axis"):
         if s.arg("keepdims"):
             raise Unsupported(f"{s.fn.spelled()} with axis=None and keepdims=true")
         return cast(call(s.fn.name, code), "int32"), "int32"
@@ -744,7 +755,7 @@ def _cumsum(s: Site):
     x = s.spec("x")
     code = s.x()
     dtype = dt_expr(out) if out != x.dtype or is_intlike(out) else None
-    if s.arg("axis") is None:
+    if s.none("axis"):
         return call("cumsum", meth(code, "flatten"), lit(0), dtype=dtype), out
     return call("cumsum", code, _axis_dim(s), dtype=dtype), out
 
@@ -752,7 +763,7 @@ def _cumsum(s: Site):
 @spells("flip")
 def _flip(s: Site):
     code = s.x()
-    if s.arg("axis") is None:
+    if s.none("axis"):
         return call("flip", code, _all_dims(s)), s.out_dtype()
     dims = s.dims(lambda n: _canon(n.args["axis"], _rank(n.args["x"])), "dims")
     if isinstance(dims, C.Lit) and not dims.text.startswith("("):  # torch.flip takes a tuple
@@ -763,11 +774,11 @@ def _flip(s: Site):
 @spells("roll")
 def _roll(s: Site):
     code = s.x()
-    if s.arg("axis") is None:
+    if s.none("axis"):
         return call("roll", code, s.v("shift")), s.out_dtype()
-    shift = s.arg("shift")
+    one_shift = s.same(lambda n: isinstance(n.args["shift"], int))
     n_axes = s.same(lambda n: len(_canon(n.args["axis"], 0)))
-    if isinstance(shift, int) and n_axes > 1:
+    if one_shift and n_axes > 1:
         shifts = s.lit("shifts", lambda n: (n.args["shift"],) * n_axes)
     else:
         shifts = s.v("shift")
@@ -797,7 +808,7 @@ def _concat(s: Site):
             _canon(n.args["axis"], _rank(n.args["xs"][0]))[0]
         ),
     )
-    specs = s.same(lambda n: tuple(spec_of(t) for t in n.args["xs"]))
+    specs = s.same(lambda n: tuple(Spec((), t.type.dtype) for t in n.args["xs"]))
     return call("cat", C.List(tuple(xs)), dim=d), torch_result(list(specs))
 
 
@@ -811,7 +822,7 @@ def _lay_list(s: Site, n):
 def _stack(s: Site):
     xs = s.xs("x")
     d = s.lit("dim", lambda n: _canon(n.args["axis"], _rank(n.args["x"][0]) + 1)[0])
-    specs = s.same(lambda n: tuple(spec_of(t) for t in n.args["x"]))
+    specs = s.same(lambda n: tuple(Spec((), t.type.dtype) for t in n.args["x"]))
     return call("stack", C.List(tuple(xs)), dim=d), torch_result(list(specs))
 
 
@@ -830,12 +841,11 @@ def _split(s: Site):
 @spells("repeat")
 def _repeat(s: Site):
     code = s.x()
-    reps = s.arg("repeats")
-    if len(reps) == 1:
+    if s.same(lambda n: len(n.args["repeats"]) == 1):
         r = s.lit("repeats", lambda n: n.args["repeats"][0])
     else:
         r = call("tensor", s.lit("repeats", lambda n: list(n.args["repeats"])), device=C.Attr(code, "device"))
-    if s.arg("axis") is None:
+    if s.none("axis"):
         return meth(meth(code, "flatten"), "repeat_interleave", r), s.out_dtype()
     return meth(code, "repeat_interleave", r, dim=_axis_dim(s)), s.out_dtype()
 
@@ -855,7 +865,7 @@ def _matmul(s: Site):
 def _einsum(s: Site):
     n_ops = s.same(lambda n: len(n.args["operands"]))
     codes = [_operand_code(s, i) for i in range(n_ops)]
-    specs = s.same(lambda n: tuple(spec_of(t) for t in n.args["operands"]))
+    specs = s.same(lambda n: tuple(Spec((1,), t.type.dtype) for t in n.args["operands"]))
     if all(sp.dtype == "int8" for sp in specs):
         raise Unsupported(
             "ops.einsum of int8 tensors (Keras accumulates in int32)", hint='cast them: ops.cast(x, "int32")'
@@ -872,7 +882,7 @@ def _operand_code(s: Site, i: int):
 @spells("transpose")
 def _transpose(s: Site):
     code = s.x()
-    if s.arg("axes") is None:
+    if s.none("axes"):
         axes = s.lit("axes", lambda n: tuple(reversed(range(_rank(n.args["x"])))))
     else:
         axes = s.lit("axes", lambda n: tuple(_canon(n.args["axes"], _rank(n.args["x"]))))
@@ -935,8 +945,7 @@ def _one_hot(s: Site):
     hot = C.Compare(meth(code, "unsqueeze", lit(-1)), (("==", classes),))  # ids outside [0, n): zeros
     if out != "bool":
         hot = cast(hot, out)
-    axis = s.arg("axis")
-    if axis != -1:
+    if s.same(lambda n: n.args["axis"] != -1):
         hot = meth(hot, "movedim", lit(-1), s.lit("axis", lambda n: n.args["axis"]))
     return hot, out
 
@@ -950,9 +959,9 @@ def _arange(s: Site):
     walk.in_init = True
     try:
         args = [s.v("start")]
-        if s.arg("stop") is not None:
+        if not s.none("stop"):
             args.append(s.v("stop"))
-        if s.arg("step") is not None:
+        if not s.none("step"):
             args.append(s.v("step"))
     finally:
         walk.in_init = False
@@ -971,7 +980,7 @@ def _arange(s: Site):
 def _getitem(s: Site):
     code = s.x()
     keys = s.same(lambda n: n.args["key"])
-    shape = s.spec("x").shape
+    shape = s.same(lambda n: spec_of(n.args["x"]).shape)
     items = []
     flips = []
     pos = 0
