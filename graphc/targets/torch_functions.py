@@ -492,7 +492,7 @@ def _cast(s: Site):
     code = s.x()
     if dt == x.dtype:
         return code, dt
-    return cast(code, dt), dt
+    return cast(code, dt), None  # exact
 
 
 @spells("ones_like", "zeros_like")
@@ -636,9 +636,10 @@ def _sum(s: Site):
     if d is None and s.arg("keepdims"):
         d = _all_dims(s)
     dtype = dt_expr(out) if is_intlike(out) else None
+    exact = None if dtype is not None else out
     if d is None:
-        return meth(code, "sum", dtype=dtype), out
-    return meth(code, "sum", d, keepdim=_keep(s), dtype=dtype), out
+        return meth(code, "sum", dtype=dtype), exact
+    return meth(code, "sum", d, keepdim=_keep(s), dtype=dtype), exact
 
 
 @spells("max", "min")
@@ -699,9 +700,9 @@ def _argmax(s: Site):
     if s.none("axis"):
         if s.arg("keepdims"):
             raise Unsupported(f"{s.fn.spelled()} with axis=None and keepdims=true")
-        return cast(call(s.fn.name, code), "int32"), "int32"
+        return cast(call(s.fn.name, code), "int32"), None
     d = _reduce_dims(s)
-    return cast(call(s.fn.name, code, dim=d, keepdim=_keep(s)), "int32"), "int32"
+    return cast(call(s.fn.name, code, dim=d, keepdim=_keep(s)), "int32"), None
 
 
 @spells("logsumexp")
@@ -755,9 +756,10 @@ def _cumsum(s: Site):
     x = s.spec("x")
     code = s.x()
     dtype = dt_expr(out) if out != x.dtype or is_intlike(out) else None
+    exact = None if dtype is not None else out
     if s.none("axis"):
-        return call("cumsum", meth(code, "flatten"), lit(0), dtype=dtype), out
-    return call("cumsum", code, _axis_dim(s), dtype=dtype), out
+        return call("cumsum", meth(code, "flatten"), lit(0), dtype=dtype), exact
+    return call("cumsum", code, _axis_dim(s), dtype=dtype), exact
 
 
 @spells("flip")
@@ -947,7 +949,7 @@ def _one_hot(s: Site):
         hot = cast(hot, out)
     if s.same(lambda n: n.args["axis"] != -1):
         hot = meth(hot, "movedim", lit(-1), s.lit("axis", lambda n: n.args["axis"]))
-    return hot, out
+    return hot, None if out != "bool" else "bool"
 
 
 @spells("arange")
@@ -1045,6 +1047,9 @@ def write(walk, nodes, e, occs) -> C.Expr:
     code, tdt = spell(site)
     if tdt is not None and len(nodes[0].outputs) == 1:
         out = site.out_dtype()
-        if tdt != out:
+        # integer tensors may be int64 in the PyTorch module where Keras has int32 (model
+        # inputs arrive as int64): an integer result derived from them is cast to Keras's dtype
+        ints_in = any(_cat(t.type.dtype) == 1 for n in nodes for t in n.tensor_inputs())
+        if tdt != out or (_cat(out) == 1 and out != "int64" and ints_in):
             code = cast(code, out)
     return code
