@@ -649,6 +649,10 @@ def test_located_errors(tmp_path):
     ((_, _, code, msg, hint),) = _errors(p)
     assert "batch axis" in msg and "axis=" in hint
 
+    p = _compile(tmp_path, MLP % "z = x / ops.sqrt(16.0)")
+    ((_, _, code, msg, hint),) = _errors(p)
+    assert code == "argument-type" and "16 ** 0.5" in hint
+
     p = _compile(tmp_path, MLP % "z = not x")
     assert "logical_not" in _errors(p)[0][4]
 
@@ -732,6 +736,17 @@ def test_emitted_keras(tmp_path):
     assert "ops.where(ops.equal(x, 0), 1.0, -x)" in code  # KerasTensor has no == operator
 
 
+def test_keras_names_layers_that_ops_share_names_with(tmp_path):
+    """x + y of one shape is Keras's Add layer, x + 1 an add op: Keras names both from one
+    counter, so graphc leaves the layer's name to Keras (a name it passes is not counted)."""
+    p = _compile(tmp_path, MLP % "output out = Dense(1)((x + y) + 1.0)")
+    assert not p.errors, _errors(p)
+    code = emit(p, p.entry(), "keras", "m.gdl")
+    assert "layers.add([x, y]) + 1.0" in code
+    p = _compile(tmp_path, MLP % "output out = Dense(1)(x + y)", "plain.gdl")
+    assert 'layers.add([x, y], name="add")' in emit(p, p.entry(), "keras", "plain.gdl")
+
+
 def test_emitted_torch_layouts(tmp_path):
     p = _compile(tmp_path, BLOCK)
     assert not p.errors, _errors(p)
@@ -775,3 +790,21 @@ def test_keras_op_base_names():
     assert keras_op_base(FUNCTIONS["abs"]) == "absolute"
     assert keras_op_base(FUNCTIONS["getitem"]) == "get_item"
     assert keras_op_base(FUNCTIONS["true_divide"]) == "true_divide"
+
+
+def test_negative_slice_steps_read_forward():
+    """torch slices forward only: x[a:b:-s] is read from the flipped axis (numpy is the reference)."""
+    import itertools
+
+    import numpy as np
+
+    from graphc.targets.torch_functions import forward_key
+
+    x = np.arange(3 * 7 * 5).reshape(3, 7, 5)
+    bounds = [None, 0, 2, 5, 6, 7, -1, -3, -7]
+    for start, stop, step in itertools.product(bounds, bounds, [-1, -2, -3]):
+        for key in ((slice(None), slice(start, stop, step)), (Ellipsis, slice(start, stop, step), 1)):
+            flips, items = forward_key(key, (BATCH, 7, 5))
+            got = np.flip(x, flips)[items] if flips else x[items]
+            assert np.array_equal(got, x[key]), key
+            assert all(i.step is None or i.step > 0 for i in items if isinstance(i, slice))

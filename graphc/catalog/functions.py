@@ -202,7 +202,10 @@ def is_intlike(dt: str) -> bool:
 # ====================================================================== validators
 def tensor_(v):
     if not isinstance(v, Spec):
-        raise type_error("a tensor", v)
+        e = type_error("a tensor", v)
+        if is_num(v):
+            e.hint = "keras.ops functions take tensors; compute a number in GDL itself (16 ** 0.5, abs(x), max(a, b))"
+        raise e
     return v
 
 

@@ -978,50 +978,58 @@ def _arange(s: Site):
     return C.Attr(C.Name("self"), attr), out
 
 
+def forward_key(keys: tuple, shape: tuple) -> tuple:
+    """A numpy index as PyTorch can take it: (axes to flip first, the index), with each
+    slice of negative step read forward from the flipped axis (PyTorch slices forward only)."""
+    items: list = []
+    flips: list = []
+    pos = 0
+    for k in keys:
+        if k is Ellipsis:
+            pos = len(shape) - sum(1 for j in keys[keys.index(Ellipsis) + 1 :] if j is not None)
+            items.append(Ellipsis)
+            continue
+        if k is None:
+            items.append(None)
+            continue
+        if isinstance(k, slice) and k.step is not None and k.step < 0:
+            size = shape[pos]
+            if not isinstance(size, int) or size is BATCH:
+                raise Unsupported(
+                    "a negative slice step on an axis of unknown size (PyTorch slices only forward)",
+                    hint="flip the axis first with ops.flip(x, axis=...)",
+                )
+            r = range(*k.indices(size))
+            flips.append(pos)
+            if not r:
+                items.append(slice(0, 0))
+            else:  # flipped, element i is at size - 1 - i
+                a, b = size - 1 - r[0], size - 1 - r[-1] + 1
+                items.append(slice(a or None, b if b != size else None, -k.step if k.step != -1 else None))
+        else:
+            items.append(k)
+        pos += 1
+    return tuple(flips), tuple(items)
+
+
 @spells("getitem")
 def _getitem(s: Site):
     code = s.x()
     keys = s.same(lambda n: n.args["key"])
     shape = s.same(lambda n: spec_of(n.args["x"]).shape)
-    items = []
-    flips = []
-    pos = 0
-    for k in keys:
+    flips, items = forward_key(keys, shape)
+
+    def one(k):
         if k is Ellipsis:
-            pos = len(shape) - sum(1 for j in keys[keys.index(Ellipsis) + 1 :] if j is not None)
-            items.append(C.Lit("..."))
-            continue
-        if k is None:
-            items.append(lit(None))
-            continue
-        if isinstance(k, slice) and k.step is not None and k.step < 0:
-            size = shape[pos]
-            if not isinstance(size, int):
-                raise Unsupported(
-                    "a negative slice step on an axis of unknown size (PyTorch slices only forward)",
-                    hint="flip it first with ops.flip(x, axis=...)",
-                )
-            r = range(*k.indices(size))
-            flips.append(pos)
-            if not r:
-                items.append(C.Slice(lit(0), lit(0)))
-            else:  # the same elements, read forward from the flipped axis
-                a, b = size - 1 - r[0], size - 1 - r[-1] + 1
-                items.append(
-                    C.Slice(
-                        lit(a) if a else None,
-                        lit(b) if b != size else None,
-                        lit(-k.step) if k.step != -1 else None,
-                    )
-                )
-        elif isinstance(k, slice):
-            items.append(C.Slice(*(None if v is None else lit(v) for v in (k.start, k.stop, k.step))))
-        else:
-            items.append(lit(k))
-        pos += 1
+            return C.Lit("...")
+        if isinstance(k, slice):
+            return C.Slice(*(None if v is None else lit(v) for v in (k.start, k.stop, k.step)))
+        return lit(k)
+
     if flips:
-        code = call("flip", code, lit(tuple(flips)))
-    key = items[0] if len(items) == 1 else C.Tuple(tuple(items))
+        code = call("flip", code, lit(flips))
+    parts = tuple(one(k) for k in items)
+    key = parts[0] if len(parts) == 1 else C.Tuple(parts)
     return C.Sub(code, key), s.out_dtype()
 
 
