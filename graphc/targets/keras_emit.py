@@ -580,10 +580,16 @@ class KerasEmitter:
         for sub in [*subs, g]:
             self._collect(sub.items)
         model_defs = []
+        seen: dict = {}  # (definition, code) -> function: one function per distinct model
         for sub in subs:
+            fn = self.model_function(sub, "_", False)
+            key = (id(_def_node(sub)), "\n".join(C.render([fn])))
+            if key in seen:
+                self.model_fns[id(sub)] = seen[key]
+                continue
             name = self.ns.take(identifier(sub.name))
-            self.model_fns[id(sub)] = name
-            model_defs.append(self.model_function(sub, name, False))
+            fn.name = seen[key] = self.model_fns[id(sub)] = name
+            model_defs.append(fn)
         build = self.model_function(g, "build_model", True)
         functions = (
             self.compile_fns.used_by(self.functions + model_defs + [build]) + self.functions + model_defs

@@ -599,9 +599,12 @@ class TorchWalk(BodyWalk):
             code, _ = self._input(args[i], ts, boundary_layout(gi), occs)
             ins.append(code)
         split = self.em.nested_logits.get(nodes[0].id)
-        if split:
-            raise Unexpressible() if len(nodes) > 1 else Internal("logits through a nested model")
-        return C.Call(module, tuple(ins))
+        if not split:
+            return C.Call(module, tuple(ins))
+        if any(self.em.nested_logits.get(n.id) != split for n in nodes[1:]):
+            raise Unexpressible()
+        boundary = [(o.tensor.type.rank, boundary_layout(o.tensor)) for o in sub.outputs]
+        return self._with_logits(C.Call(module, tuple(ins)), [n.outputs for n in nodes], split, boundary, nodes[0])
 
     # ------------------------------------------------------------ blocks
     def block_expr(self, instances, e, occs):
@@ -641,7 +644,32 @@ class TorchWalk(BodyWalk):
         module = self.add_module(
             e, base, C.Call(C.Name(cls.name), tuple(args), tuple(kwargs)), self.where(instances[0])
         )
-        return C.Call(module, tuple(tensors))
+        if not cls.logits:
+            return C.Call(module, tuple(tensors))
+        outs = [bi.outputs for bi in instances]
+        boundary = [(t.type.rank, cls.out_layouts[i]) for i, t in enumerate(outs[0])]
+        return self._with_logits(C.Call(module, tuple(tensors)), outs, cls.logits, boundary, instances[0])
+
+    def _with_logits(self, call, outs, split, boundary, node):
+        """A call of a block or model class that returns logits for the outputs in
+        `split`: called with logits=True, the activations applied here (the logits
+        are kept for this forward's own logits=True). `outs`: the output tensors
+        per occurrence; `boundary`: (rank, layout) per output."""
+        call = C.Call(call.func, call.args, (*call.kwargs, ("logits", C.lit(True))))
+        acts = {}
+        for i, (act, axis) in split.items():
+            t = outs[0][i]
+            name = self.ns.take(f"{t.var or 'out'}_logits")
+            for o in outs:
+                self.logit_names[o[i].id] = name
+            rank, lay = boundary[i]
+            acts[i] = (name, INLINE_ACTIVATIONS[act], dim_expr(axis, rank, lay))
+        if len(outs[0]) == 1:  # `z_logits = enc(a, logits=True)` before, `softmax(z_logits)` here
+            name, fn, d = acts[0]
+            self.pending.append(C.Assign([C.Name(name)], call, self.where(node)))
+            return fn(C.Name(name), d)
+        self.unpack_logits = acts  # the assignment unpacking it applies them (assign)
+        return call
 
     # ------------------------------------------------------------ statements
     def stmt(self, st, occs):
@@ -652,6 +680,25 @@ class TorchWalk(BodyWalk):
             return self.pending + out
         finally:
             self.pending = saved
+
+    unpack_logits = None
+
+    def assign(self, st, occs, ran):
+        """`pb_logits, qb_logits, rb = self.hh(v, logits=True)` then the activations
+        (`pb = F.softmax(pb_logits, dim=-1)`) for a nested model returning logits."""
+        self.unpack_logits = None
+        out = super().assign(st, occs, ran)
+        acts, self.unpack_logits = self.unpack_logits, None
+        if acts is None:
+            return out
+        a = out[-1]
+        if not isinstance(a, C.Assign) or len(a.targets) <= max(acts):
+            raise Internal("a model returning logits must be unpacked by an assignment")
+        post = []
+        for i, (name, fn, d) in sorted(acts.items()):
+            post.append(C.Assign([a.targets[i]], fn(C.Name(name), d)))
+            a.targets[i] = C.Name(name)
+        return out + post
 
     def output(self, st, occs):
         value = self.expr(st.value, occs)
@@ -828,7 +875,8 @@ class SigParam:
 class BlockClass:
     """One emitted nn.Module class for a group of calls of one block."""
 
-    def __init__(self, name, template, sig, in_layouts, out_layouts, code, key):
+    def __init__(self, name, template, sig, in_layouts, out_layouts, code, key, logits=None):
+        self.logits = logits or {}  # output index -> (activation, axis): forward(..., logits=True)
         self.name, self.template, self.sig = name, template, sig
         self.in_layouts, self.out_layouts, self.code, self.key = in_layouts, out_layouts, code, key
 
@@ -938,23 +986,50 @@ class TorchEmitter:
     # -------------------------------------------------------- logits
     def _fusable(self):
         """Calls whose final sigmoid/softmax is split off, and the outputs that return logits
-        (Keras on TensorFlow computes crossentropies from the logits it recovers)."""
+        (Keras on TensorFlow computes crossentropies from the logits it recovers, also
+        through nested models: their classes then take `logits=True` too).
+
+        Returns (split call ids, entry outputs returning logits, {nested-model call id:
+        {output index: (activation, Keras axis)}}); sets `self.sub_logits` (graph id ->
+        {output name: (activation, axis)}) and `self.logit_acts` (entry output name ->
+        (activation, axis))."""
         calls: set = set()
-        nested: dict = {}
+        need: dict = {}  # id(model definition) -> output names some caller wants as logits
+        self.sub_logits = {}
+
+        returned_by: dict = {}  # tensor id -> [(block instance, output index)] returning it
+
+        def index_blocks(items):
+            for it in items:
+                if isinstance(it, BlockInstance):
+                    for i, o in enumerate(it.outputs):
+                        returned_by.setdefault(o.id, []).append((it, i))
+                    index_blocks(it.items)
+
+        for g in [*common.subgraphs_postorder(self.graph), self.graph]:
+            index_blocks(g.items)
+        self.block_logits = {}  # id(block instance) -> {output index: (activation, axis)}
 
         def mark(t):
-            src = t
-            while (
-                src.call is not None
-                and src.call.layer.op is not None
-                and src.call.layer.op.name == "Identity"
-            ):
-                src = src.call.inputs[0]
+            found = _mark(t)
+            if found is not None:
+                for bi, i in returned_by.get(_source(t).id, ()):
+                    self.block_logits.setdefault(id(bi), {})[i] = found
+            return found
+
+        def _mark(t):
+            src = _source(t)
             if src.call is None:
                 return None
             layer = src.call.layer
             if layer.graph is not None:
-                return None  # through a nested model: not split (the loss then uses the probabilities form)
+                sub = layer.graph
+                idx = next(i for i, o in enumerate(src.call.outputs) if o is src)
+                name = sub.outputs[idx].name
+                found = mark(sub.outputs[idx].tensor)
+                if found is not None:
+                    need.setdefault(id(sub.def_node), set()).add(name)
+                return found
             act = _final_activation(src)
             if act not in ("sigmoid", "softmax") or act not in INLINE_ACTIVATIONS:
                 return None
@@ -962,13 +1037,46 @@ class TorchEmitter:
             if entry is None or (layer.op.name not in ("Activation", "Softmax") and not entry.fusable):
                 return None
             calls.add(src.call.id)
-            return act
+            axis = layer.full_args.get("axis", -1) if layer.op.name == "Softmax" else -1
+            axis = axis[0] if isinstance(axis, (tuple, list)) else axis
+            return act, axis
 
-        outs = []
+        outs, self.logit_acts = [], {}
         for o in self.graph.outputs:
             e = self.losses.get(o.name)
-            if e is not None and e.loss in self.vocab.PROBABILISTIC and mark(o.tensor) is not None:
-                outs.append(o.name)
+            if e is not None and e.loss in self.vocab.PROBABILISTIC:
+                found = mark(o.tensor)
+                if found is not None:
+                    outs.append(o.name)
+                    self.logit_acts[o.name] = found
+        # every model of a definition returns the same logits (they may share a class)
+        subs = common.subgraphs_postorder(self.graph)
+        changed = True
+        while changed:
+            changed = False
+            for sub in subs:
+                for o in sub.outputs:
+                    if o.name in need.get(id(sub.def_node), ()) and o.name not in self.sub_logits.get(id(sub), {}):
+                        found = mark(o.tensor)
+                        if found is not None:
+                            self.sub_logits.setdefault(id(sub), {})[o.name] = found
+                            changed = True
+        nested: dict = {}
+
+        def calls_of(items):
+            for it in items:
+                if isinstance(it, BlockInstance):
+                    calls_of(it.items)
+                    continue
+                layer = getattr(it, "layer", None)
+                if layer is not None and layer.graph is not None and id(layer.graph) in self.sub_logits:
+                    wanted = self.sub_logits[id(layer.graph)]
+                    nested[it.id] = {
+                        i: wanted[o.name] for i, o in enumerate(layer.graph.outputs) if o.name in wanted
+                    }
+
+        for g in [*subs, self.graph]:
+            calls_of(g.items)
         return calls, outs, nested
 
     # -------------------------------------------------------- layouts
@@ -1138,6 +1246,12 @@ class TorchEmitter:
                 init.append(C.Assign([_self(s_.py)], C.Name(s_.py)))
         init += prune(walk.init, set(walk.local_names.values()))
         forward_params = [C.Param("self")] + [C.Param(params[p]) for p in tensor_params]
+        splits = [self.block_logits.get(id(bi)) for bi in group]
+        if any(sp != splits[0] for sp in splits[1:]):
+            raise Unexpressible()
+        if splits[0]:
+            forward_body = self._return_logits(forward_body, walk, first, splits[0])
+            forward_params.append(C.Param("logits", C.lit(False)))
         methods = [
             C.FunctionDef(
                 "__init__",
@@ -1155,10 +1269,24 @@ class TorchEmitter:
                 return cls
         name = self.ns.take(class_name(node.name.id))
         code = C.ClassDef(name, [C.Attr(NN, "Module")], methods, [f"Block `{node.name.id}` ({where})."])
-        cls = BlockClass(name, template, sig, in_layouts, out_layouts, code, key)
+        cls = BlockClass(name, template, sig, in_layouts, out_layouts, code, key, splits[0])
         self.by_def[id(node)].append(cls)
         self.classes.append(code)
         return cls
+
+    def _return_logits(self, body, walk, first, split):
+        """`if logits: return y_logits` before the body's final return."""
+        ret = body[-1]
+        outs = list(ret.value.items) if isinstance(ret.value, C.Tuple) else [ret.value]
+        louts = list(outs)
+        for i in split:
+            tid = first.outputs[i].id
+            name = walk.logit_names.get(walk.aliases.get(tid, tid))
+            if name is None:
+                raise Unexpressible()
+            louts[i] = C.Name(name)
+        value = louts[0] if len(louts) == 1 else C.Tuple(tuple(louts))
+        return body[:-1] + [C.If(C.Name("logits"), [C.Return(value)]), ret]
 
     # -------------------------------------------------------- models
     def model_class(self, g: Graph, name: str, entry: bool) -> C.ClassDef:
@@ -1181,6 +1309,7 @@ class TorchEmitter:
             except Restart:
                 continue
         outs, louts = [], []
+        wanted = self.logit_outputs if entry else list(self.sub_logits.get(id(g), {}))
         for o in g.outputs:
             t = o.tensor
             tid = walk.aliases.get(t.id, t.id)
@@ -1191,7 +1320,7 @@ class TorchEmitter:
                 code = convert(code, t.type.rank, lay, want)
             outs.append(code)
             lg = walk.logit_names.get(tid)
-            if entry and o.name in self.logit_outputs and lg is not None:
+            if o.name in wanted and lg is not None:
                 lcode: C.Expr = C.Name(lg)
                 if t.type.rank > 2 and lay != want:
                     lcode = convert(lcode, t.type.rank, lay, want)
@@ -1199,7 +1328,7 @@ class TorchEmitter:
             else:
                 louts.append(code)
         ret = C.Return(outs[0] if len(outs) == 1 else C.Tuple(tuple(outs)))
-        if entry and any(C.text(a) != C.text(b) for a, b in zip(outs, louts)):
+        if any(C.text(a) != C.text(b) for a, b in zip(outs, louts)):
             body.append(
                 C.If(C.Name("logits"), [C.Return(louts[0] if len(louts) == 1 else C.Tuple(tuple(louts)))])
             )
@@ -1214,7 +1343,7 @@ class TorchEmitter:
             base = C.Attr(K, "Model")
         init += prune(walk.init, set(walk.local_names.values()))
         fparams = [C.Param("self")] + [C.Param(p) for p in inputs]
-        if entry and self.logit_outputs:
+        if wanted:
             fparams.append(C.Param("logits", C.lit(False)))
         built = ", ".join(f"{k}={v!r}" for k, v in g.args.items())
         doc_line = f"The `{g.name}` model ({common.where(g)})" + (f", built with {built}." if built else ".")
@@ -1233,11 +1362,16 @@ class TorchEmitter:
             self._collect(sub.items)
             self.make_plan(sub)
         model_classes = []
+        seen: dict = {}  # (definition, code) -> class: one class per distinct model
         for sub in subs:
-            self.class_of_graph[id(sub)] = self.ns.take(class_name(sub.name))
+            cls = self.model_class(sub, "_", False)
+            key = (id(sub.def_node), "\n".join(C.render([cls])))
+            if key in seen:
+                self.class_of_graph[id(sub)] = seen[key]
+                continue
+            cls.name = seen[key] = self.class_of_graph[id(sub)] = self.ns.take(class_name(sub.name))
+            model_classes.append(cls)
         entry_cls = self.ns.take(class_name(g.name))
-        for sub in subs:
-            model_classes.append(self.model_class(sub, self.class_of_graph[id(sub)], False))
         model_classes.append(self.model_class(g, entry_cls, True))
         classes = self.compile_fns.used_by(self.classes + model_classes) + self.classes + model_classes
         classes_code = "\n\n\n".join("\n".join(C.render([c])) for c in classes)
@@ -1254,8 +1388,9 @@ class TorchEmitter:
         acts = []
         for o in g.outputs:
             if o.name in self.logit_outputs:
-                act = _final_activation(_source(o.tensor))
-                dim = 1 if boundary_layout(o.tensor) == CF else -1
+                act, axis = self.logit_acts[o.name]
+                dim = torch_dim(axis, o.tensor.type.rank, boundary_layout(o.tensor))
+                dim = -1 if dim == o.tensor.type.rank - 1 else dim
                 acts.append((o.name, Safe(C.text(C.Tuple((C.lit(act), C.lit(dim)))))))
         tables = [
             ("LOSSES", loss_items, None),
