@@ -32,6 +32,7 @@ from graphc.compiler.ir import BlockInstance, Graph, OpNode, Tensor
 from graphc.compiler.specialize import Occ, Template, Unexpressible, index_region
 from graphc.compiler.values import LayerVal
 from graphc.diagnostics import Diagnostic
+from graphc.types import TensorType
 from graphc.targets import code as C
 from graphc.targets import common
 from graphc.targets.errors import EmitError
@@ -454,7 +455,7 @@ class TorchWalk(BodyWalk):
                     kwargs.append((dims[pname], self._dim(layers, pname, ins, occs)))
                     keyword = True
                     continue
-                value = self.arg(layers, pname, occs)
+                value = self.arg(layers, pname, occs, [[ts[i] for _, _, ts in ins] for i in range(len(layers))])
                 if pos and not keyword:
                     args.append(value)
                 else:
@@ -470,6 +471,8 @@ class TorchWalk(BodyWalk):
                     kwargs.append(("dim", C.lit(torch_dim(-1, rank, lay))))
             if entry.cf_flag in names and ins and ins[0][1] == CF and ins[0][2][0].type.rank > 2:
                 kwargs.append(("channels_first", C.lit(True)))
+            if entry.channels_last or (op.name == "TimeDistributed" and _wraps_cf(first, ins)):
+                kwargs.append(("channels_last", C.lit(True)))
             if self.em.sparse_square and op.name == "Embedding":
                 kwargs.append(("sparse_square", C.lit(True)))
             kwargs.append(("name", self.name_arg(layers, occs)))
@@ -484,30 +487,73 @@ class TorchWalk(BodyWalk):
         for la in layers:
             ax = la.full_args[pname]
             ax = ax[0] if isinstance(ax, (tuple, list)) and len(ax) == 1 else ax
-            pairs.append((torch_dim(ax, rank, lay), P.OPAQUE))
+            if isinstance(ax, (tuple, list)):  # several axes: their dimensions, in order
+                pairs.append((tuple(torch_dim(a, rank, lay) for a in ax), P.OPAQUE))
+            else:
+                pairs.append((torch_dim(ax, rank, lay), P.OPAQUE))
         return self.value(pairs, occs, "dim")
 
-    def arg(self, layers, pname, occs) -> C.Expr:
+    def arg(self, layers, pname, occs, xss=None) -> C.Expr:
         values = [la.raw_args.get(pname) for la in layers]
-        if all(isinstance(v, LayerVal) for v in values):
-            return self.wrapped(values, occs)
+        if all(_is_layer_arg(v) for v in values):
+            return self.wrapped_arg(values, occs, _inner_inputs(layers[0].op.name, xss))
         pairs = [(la.raw_args.get(pname), la.arg_syms.get(pname, P.OPAQUE)) for la in layers]
         return self.value(pairs, occs, pname)
 
-    def wrapped(self, lvs, occs) -> C.Expr:
+    def wrapped_arg(self, values, occs, xss) -> C.Expr:
+        """A layer argument (Bidirectional's layer, RNN's cell or list of cells)."""
+        if isinstance(values[0], LayerVal):
+            return self.wrapped(values, occs, xss)
+        if any(len(v) != len(values[0]) for v in values):
+            raise Unexpressible()
+        items = []
+        for k in range(len(values[0])):  # stacked cells: each one's input is the previous one's output
+            cells = [v[k] for v in values]
+            items.append(self.wrapped(cells, occs, xss))
+            if xss is not None:
+                xss = [[_Shaped(x[0].type.shape[:-1] + (c.args["units"],), x[0].type.dtype)] for x, c in zip(xss, cells)]
+        return C.List(tuple(items))
+
+    def wrapped(self, lvs, occs, xss=None) -> C.Expr:
+        """A layer built as another layer's argument; `xss`: per occurrence, the
+        tensors it will see (its inferred sizes come from them)."""
         first = lvs[0]
         if any(lv.op is not first.op for lv in lvs):
             raise Unexpressible()
-        kwargs = []
+        entry = ENTRIES.get(first.op)
+        if entry is None:
+            self.fail_layer(first, f"the layer {first.op.name} has no PyTorch spelling yet")
+        args, kwargs = [], []
+        if entry.sizes is not None:
+            if xss is None:
+                raise Unexpressible()
+            per = [entry.sizes(lv.args, xs) for lv, xs in zip(lvs, xss)]
+            for j, (size_name, _) in enumerate(per[0]):
+                args.append(self.value([(p[j][1], P.OPAQUE) for p in per], occs, size_name))
+        site = first.site
+        n_pos = len(site.args) if isinstance(site, S.Call) else 0
+        positional = [p.name for p in first.op.all_params() if p.positional][:n_pos]
         for p in first.op.all_params():
             if p.name in first.raw and p.name != "name":
                 vals = [lv.raw.get(p.name) for lv in lvs]
-                if all(isinstance(v, LayerVal) for v in vals):
-                    kwargs.append((p.name, self.wrapped(vals, occs)))
+                if all(_is_layer_arg(v) for v in vals):
+                    value = self.wrapped_arg(vals, occs, _inner_inputs(first.op.name, xss))
                 else:
                     pairs = [(lv.raw.get(p.name), lv.arg_syms.get(p.name, P.OPAQUE)) for lv in lvs]
-                    kwargs.append((p.name, self.value(pairs, occs, p.name)))
-        return C.Call(C.Attr(K, first.op.name), (), tuple(kwargs))
+                    value = self.value(pairs, occs, p.name)
+                if p.name in positional and not kwargs:
+                    args.append(value)
+                else:
+                    kwargs.append((p.name, value))
+        if entry.channels_last:
+            kwargs.append(("channels_last", C.lit(True)))
+        if "name" in first.raw:
+            pairs = [(lv.raw.get("name"), lv.arg_syms.get("name", P.OPAQUE)) for lv in lvs]
+            kwargs.append(("name", self.value(pairs, occs, "name")))
+        return C.Call(C.Attr(K, first.op.name), tuple(args), tuple(kwargs))
+
+    def fail_layer(self, lv, message):
+        raise EmitError(Diagnostic(lv.file, lv.span, "error", "unsupported", f"torch target: {message}"))
 
     def name_arg(self, layers, occs) -> C.Expr:
         first = layers[0]
@@ -1541,6 +1587,35 @@ class TorchEmitter:
             )
         self.use(name)
         return f"{name}({args})"
+
+
+class _Shaped:
+    """A stand-in tensor for a wrapped layer's input (its shape as that layer sees it)."""
+
+    def __init__(self, shape, dtype="float32"):
+        self.type = TensorType(tuple(shape), dtype)
+
+
+def _is_layer_arg(v) -> bool:
+    return isinstance(v, LayerVal) or (
+        isinstance(v, (list, tuple)) and bool(v) and all(isinstance(x, LayerVal) for x in v)
+    )
+
+
+def _inner_inputs(wrapper: str, xss):
+    """What a wrapped layer sees, per occurrence: a frame for TimeDistributed, else the inputs."""
+    if xss is None:
+        return None
+    if wrapper == "TimeDistributed":
+        return [[_Shaped(x.type.shape[1:], x.type.dtype) for x in xs[:1]] for xs in xss]
+    return [xs[:1] for xs in xss]
+
+
+def _wraps_cf(layer, ins) -> bool:
+    """TimeDistributed around a layer that takes channels-first frames (a convolution)."""
+    inner = layer.raw_args.get("layer")
+    entry = ENTRIES.get(inner.op) if isinstance(inner, LayerVal) else None
+    return entry is not None and entry.layout == CF and bool(ins) and ins[0][2][0].type.rank > 3
 
 
 def _source(t):

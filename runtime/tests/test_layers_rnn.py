@@ -835,12 +835,8 @@ def test_module_functions_count_wrapped(K):
     assert K.count_params(model) == (2 * (36 + 48 + 12) + 8, 0)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="base._walk descends into a KerasLayer's sub-layers (Bidirectional's forward/backward "
-    "layers), so load_keras_weights looks for weights under their names (report: base.py fix)",
-)
 def test_module_functions_load_wrapped(K):
+    """A wrapper's sub-layers are its own business: weights by the wrapper's name."""
     model = torch.nn.Module()
     model.bidi = K.Bidirectional(K.LSTM(3, 4), name="bidi")
     weights = K.keras_weights(model)

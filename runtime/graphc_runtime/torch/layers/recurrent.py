@@ -1390,11 +1390,13 @@ class TimeDistributed(_Container, Layer):
     own batch statistics and moving-average update).  A mask (N, T, ...) reaches the wrapped
     layer's `mask=` when its forward takes one."""
 
-    def __init__(self, layer, *, name=None):
+    def __init__(self, layer, *, channels_last=False, name=None):
         Layer.__init__(self, name=name)
         if not isinstance(layer, nn.Module):
             raise ValueError(f"TimeDistributed wraps a layer, got {layer!r}")
         self.layer = layer
+        # inputs and outputs in Keras's layout (N, T, ..., C) around a channels-first layer
+        self.channels_last = channels_last
         try:
             self._takes_mask = "mask" in inspect.signature(layer.forward).parameters
         except (TypeError, ValueError):
@@ -1407,6 +1409,12 @@ class TimeDistributed(_Container, Layer):
         _reset_all(self.layer)
 
     def forward(self, inputs, mask=None):
+        if self.channels_last and inputs.dim() > 3:
+            y = self._forward(inputs.movedim(-1, 2), mask)
+            return y.movedim(2, -1) if y.dim() > 3 else y
+        return self._forward(inputs, mask)
+
+    def _forward(self, inputs, mask=None):
         x = inputs
         if x.dim() < 3:
             raise ValueError(f"TimeDistributed expects (batch, timesteps, ...), got {tuple(x.shape)}")
@@ -1492,10 +1500,12 @@ class _ConvLSTM(KerasViews, Layer):
         go_backwards=False,
         stateful=False,
         *,
+        channels_last=False,
         name=None,
     ):
         cls = type(self).__name__
         regs = _regs(locals())
+        self.channels_last = channels_last  # inputs, states and outputs in Keras's layout
         Layer.__init__(self, name=name, **regs)
         check_specs(regs)
         r = self.rank
@@ -1577,6 +1587,18 @@ class _ConvLSTM(KerasViews, Layer):
         return tuple(out)
 
     def forward(self, sequences, mask=None, initial_state=None):
+        if not self.channels_last:
+            return self._forward(sequences, mask, initial_state)
+        given = _flat(initial_state)
+        if given is not None:
+            given = [st.movedim(-1, 1) for st in given]
+        outs = self._forward(sequences.movedim(-1, 2), mask, given)
+        if not self.return_state:
+            return outs.movedim(2 if self.return_sequences else 1, -1)
+        first = outs[0].movedim(2 if self.return_sequences else 1, -1)
+        return (first, *(st.movedim(1, -1) for st in outs[1:]))
+
+    def _forward(self, sequences, mask=None, initial_state=None):
         x = sequences
         if x.dim() != self.rank + 3:
             raise ValueError(
