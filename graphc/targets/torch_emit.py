@@ -28,7 +28,7 @@ from pathlib import Path
 from graphc.compiler import provenance as P
 from graphc.compiler import syntax as S
 from graphc.compiler.graphs import snake
-from graphc.compiler.ir import BlockInstance, Graph, Tensor
+from graphc.compiler.ir import BlockInstance, Graph, OpNode, Tensor
 from graphc.compiler.specialize import Occ, Template, Unexpressible, index_region
 from graphc.compiler.values import LayerVal
 from graphc.diagnostics import Diagnostic
@@ -331,6 +331,15 @@ class TorchWalk(BodyWalk):
         if split:
             return self._logits(nodes, call, first.full_args.get("activation"), rank)
         return call
+
+    def op_expr(self, nodes, e, occs):
+        """A function of the catalog, written as torch code (graphc/targets/torch_functions.py)."""
+        from graphc.targets.torch_functions import write
+
+        try:
+            return write(self, nodes, e, occs)
+        except Unsupported as exc:
+            self.fail(nodes[0], exc)
 
     def _inputs(self, nodes, e, occs, want):
         """[(code, layout, tensors per occurrence)] of a layer call's inputs, in order."""
@@ -1134,6 +1143,13 @@ class TorchEmitter:
             return plan.get((ctx, t.id), CL) if t.type.rank > 2 else CL
 
         def node(n, ctx):
+            if isinstance(n, OpNode):  # a function: the layout torch_functions.plan gives it
+                from graphc.targets.torch_functions import plan as op_plan
+
+                _, outs = op_plan(n, [lay(ctx, t) for t in n.tensor_inputs()])
+                for t, out in zip(n.outputs, outs):
+                    plan[(ctx, t.id)] = out if t.type.rank > 2 else CL
+                return
             layer = getattr(n, "layer", None)
             if layer is None:
                 return
