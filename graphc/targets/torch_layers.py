@@ -83,9 +83,19 @@ class Entry:
     last_dim: bool = False  # takes `dim=`: the torch dimension of Keras's last axis
     cf_flag: str | None = None  # given this argument, takes `channels_first=True` on a CF input
     channels_last: bool = False  # takes `channels_last=True` (the runtime class converts itself)
+    inner: str | None = None  # the argument holding the wrapped layer: its layout is this one's
 
     def wants(self, args) -> str | None:
-        return self.layout
+        if self.inner is None:
+            return self.layout
+        return inner_layout(args.get(self.inner))
+
+
+def inner_layout(lv) -> str | None:
+    """The layout the wrapped layer `lv` (a LayerVal or LayerArg) wants."""
+    op = getattr(lv, "op", None)
+    e = ENTRIES.get(op if isinstance(op, type) else type(op))
+    return None if e is None else e.wants(lv.args)
 
 
 def _merge(fn):
@@ -263,6 +273,40 @@ for _n in ("GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePoo
     ENTRIES[_op(_n)] = Entry(inline=_global_pool("mean"), out_layout="keepdims")
 for _n in ("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D"):
     ENTRIES[_op(_n)] = Entry(inline=_global_pool("amax"), out_layout="keepdims")
+entry(
+    "AutoContrast",
+    "Equalization",
+    "ContrastLimitedAdaptiveHistogramEqualization",
+    "Solarization",
+    "RandomColorDegeneration",
+    "RandomHue",
+    "RandomSaturation",
+    "RandomSharpness",
+    "RandomPosterization",
+    "RandomInvert",
+    "RandomGrayscale",
+    "RandomGaussianBlur",
+    "RandomErasing",
+    "RandomColorJitter",
+    "RandomShear",
+    "RandomPerspective",
+    "RandomElasticTransform",
+    "CutMix",
+    "MixUp",
+    "RandAugment",
+    "AugMix",
+    layout=CF,
+)
+# audio: MelSpectrogram maps (N, samples) to Keras's (N, mel bins, frames); STFTSpectrogram
+# convolves channels-first signals (N, C, T) and returns the channels-first form of its output
+entry("MelSpectrogram", out_layout=CL)
+entry("STFTSpectrogram", layout=CF)
+entry("HashedCrossing", layout=CL)
+entry("ReversibleEmbedding", layout=CL)
+# a Pipeline takes Keras's layout: the runtime moves the channels for its channels-first layers
+entry("Pipeline", layout=CL, out_layout=CL, channels_last=True)
+# a wrapper whose layout is its inner layer's (built by TorchWalk.wrapped with inferred sizes)
+entry("SpectralNormalization", inner="layer")
 # normalization
 entry(
     "BatchNormalization",
@@ -323,7 +367,14 @@ def _attention_sizes(a, xs):
     ]
 
 
-entry("MultiHeadAttention", "GroupQueryAttention", layout=CL, sizes=_attention_sizes, out_layout=CL, multi_out=True)
+entry(
+    "MultiHeadAttention",
+    "GroupQueryAttention",
+    layout=CL,
+    sizes=_attention_sizes,
+    out_layout=CL,
+    multi_out=True,
+)
 entry("Attention", layout=CL, out_layout=CL, multi_out=True)
 entry("AdditiveAttention", layout=CL, sizes=sizes_last("query_dim"), out_layout=CL, multi_out=True)
 
@@ -334,5 +385,15 @@ def _norm_shape(a, x):
     shape = tuple(x.type.shape[(p if p < 0 else p - 1)] for p in axes)
     return shape[0] if len(shape) == 1 else shape
 
+
+# catalog layers the PyTorch target refuses, and why (every other catalog layer has an entry)
+UNSUPPORTED: dict = {
+    "StringLookup": "it looks up strings, and a torch tensor cannot hold strings (graphc_runtime's "
+    "PyTorch models take tensors); look the strings up before the model (IntegerLookup maps "
+    "integer ids in the model)",
+    "TextVectorization": "it splits and looks up strings, and a torch tensor cannot hold strings "
+    "(graphc_runtime's PyTorch models take tensors); vectorize the text before the model and "
+    "give the model the token ids",
+}
 
 FUSABLE = {"sigmoid", "softmax"}  # final activations whose logits a loss can use

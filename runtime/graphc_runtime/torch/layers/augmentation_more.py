@@ -296,7 +296,7 @@ class AutoContrast(Layer):
         x = transform_value_range(x, self.value_range, (0, 255))
         low = x.amin(dim=(2, 3), keepdim=True)
         high = x.amax(dim=(2, 3), keepdim=True)
-        scale = 255.0 / (high - low)
+        scale = torch.full_like(high, 255.0) / (high - low)  # (not `255.0 / t`: torch multiplies by 1 / t)
         offset = -low * scale
         out = _clip(x * scale + offset, 0.0, 255.0)
         out = transform_value_range(out, (0, 255), self.value_range)
@@ -320,12 +320,16 @@ class Equalization(Layer):
 
     @staticmethod
     def _scale(x, source, target):
-        """Equalization._scale_values (Python float scale and offset, float32 arithmetic)."""
+        """Equalization._scale_values: a Python float scale and offset, in x's precision."""
         scale = (target[1] - target[0]) / (source[1] - source[0])
         offset = target[0] - source[0] * scale
+        if x.dtype == torch.float64:
+            return x * scale + offset
         return x * _c(scale) + _c(offset)
 
     def _equalize_channel(self, ch):
+        """One channel (N, H, W), as Keras computes it: TF's int32 division makes the lookup
+        table float64, and with it the rescaled result (cast back to float32 at the end)."""
         nbins = self.bins
         # Keras compares its sorted *list* value_range with the tuple (0, 255): always rescaled
         ch = self._scale(ch, self.value_range, (0, 255))
@@ -337,12 +341,14 @@ class Equalization(Layer):
             cdf_min = cdf[torch.nonzero(cdf)[0, 0]]
             den = cdf[-1] - cdf_min
             den = torch.where(den == 0, torch.ones_like(den), den)
-            lut = ((cdf - cdf_min) * 255).to(torch.float32) / den.to(torch.float32)
+            lut = ((cdf - cdf_min) * 255).to(torch.float64) / den.to(torch.float64)
             lut = torch.round(lut).clamp(0, 255)
             s = (ch / 255.0) * float(nbins - 1)
             li = torch.trunc(s.clamp(0, nbins - 1)).to(torch.int64)
-            ch = lut.to(ch.dtype)[li]
-        return self._scale(ch, (0, 255), self.value_range)
+            out = lut.to(ch.device)[li]
+        else:
+            out = ch.to(torch.float64)
+        return self._scale(out, (0, 255), self.value_range).to(ch.dtype)
 
     def forward(self, x):
         if not self.training:
@@ -908,14 +914,10 @@ def _map_index(idx, size, fill_mode):
         return idx.clamp(0, size - 1), (idx >= 0) & (idx < size)
     if fill_mode == "nearest":
         return idx.clamp(0, size - 1), None
-    if fill_mode in ("mirror", "reflect"):
-        a = idx.abs()
-        mod = torch.remainder(a, 2 * size)
+    if fill_mode == "reflect":
+        mod = torch.remainder(idx.abs(), 2 * size)
         under = mod < size
-        out = torch.where(under, mod, 2 * size - mod)
-        if fill_mode == "reflect":
-            out = torch.where(~under, out - 1, out)
-        return out, None
+        return torch.where(under, mod, 2 * size - mod - 1), None
     return torch.remainder(idx, size), None  # wrap
 
 
@@ -958,7 +960,9 @@ class RandomElasticTransform(_Random):
     (the same for both axes), blurred, times alpha; applied with probability
     uniform(factor range); the result clipped to value_range."""
 
-    FILL_MODES = ("constant", "nearest", "wrap", "mirror", "reflect")
+    # Keras also takes "mirror", which TF's map_coordinates turns into an index one past the
+    # edge (a gather error on the CPU): not supported
+    FILL_MODES = ("constant", "nearest", "wrap", "reflect")
 
     def __init__(
         self,

@@ -14,7 +14,9 @@ Pipeline.  All take Keras's layout (Pipeline: its layers' layout).
   values from the key 0xDECAFCAFFE, modulo num_bins), on the CPU in NumPy; int64 ids, or
   their one-hot encodings (float32).  String features are not supported (no torch
   tensor holds strings).
-- Pipeline(layers): calls the K layers in order; its Keras weights are its layers'
+- Pipeline(layers, *, channels_last=False): calls the K layers in order; with
+  channels_last=True it takes and returns Keras's layout and gives each channels-first
+  layer (CHANNELS_FIRST) channels-first tensors.  Its Keras weights are its layers'
   weights in order (the inner layers' specs move to the pipeline, as Keras's
   get_weights() lists them).  Training mode reaches the layers through torch's
   `train()` / `eval()`, as Keras passes `training` to each.  Masks are not carried.
@@ -26,6 +28,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from graphc_runtime.torch.layers import augmentation_more
 from graphc_runtime.torch.layers.base import KerasLayer, Layer, initialize_
 from graphc_runtime.torch.layers.core import Embedding
 
@@ -173,14 +176,56 @@ class HashedCrossing(Layer):
 
 
 # ------------------------------------------------------------------ Pipeline
-class Pipeline(Layer):
-    """keras.layers.Pipeline(layers): the layers called in order on one tensor."""
+# the K classes that take channels-first tensors (runtime/LAYERS.md: convolutions, pooling,
+# padding, cropping, upsampling, spatial dropout, image preprocessing and augmentation, STFT)
+CHANNELS_FIRST = frozenset(
+    [f"{kind}{n}D" for kind in ("Conv", "SeparableConv", "DepthwiseConv") for n in (1, 2, 3)]
+    + [f"Conv{n}DTranspose" for n in (1, 2, 3)]
+    + [
+        f"{kind}{n}D"
+        for kind in (
+            "MaxPooling",
+            "AveragePooling",
+            "GlobalMaxPooling",
+            "GlobalAveragePooling",
+            "AdaptiveMaxPooling",
+            "AdaptiveAveragePooling",
+            "UpSampling",
+            "ZeroPadding",
+            "Cropping",
+            "SpatialDropout",
+        )
+        for n in (1, 2, 3)
+    ]
+    + [
+        "Resizing",
+        "CenterCrop",
+        "RandomCrop",
+        "RandomFlip",
+        "RandomRotation",
+        "RandomZoom",
+        "RandomTranslation",
+        "RandomContrast",
+        "RandomBrightness",
+        "STFTSpectrogram",
+    ]
+    + list(augmentation_more.__all__)
+) - {"SeparableConv3D", "DepthwiseConv3D"}
 
-    def __init__(self, layers, *, name=None):
+
+class Pipeline(Layer):
+    """keras.layers.Pipeline(layers): the layers called in order on one tensor.
+
+    With `channels_last=True` (what the compiler builds) the input and output are in
+    Keras's layout and each channels-first layer (CHANNELS_FIRST) gets its input moved to
+    channels-first (the channels axis moved back for the next layer that is not)."""
+
+    def __init__(self, layers, *, channels_last=False, name=None):
         Layer.__init__(self, name=name)
         if not all(isinstance(layer, KerasLayer) for layer in layers):
             raise TypeError("Pipeline takes K layers")
         self.layers = nn.ModuleList(layers)
+        self.channels_last = bool(channels_last)
         spec = []
         for i, layer in enumerate(self.layers):
             spec += [(f"layers.{i}.{path}", to_t, to_k) for path, to_t, to_k in layer.keras_weights_spec]
@@ -188,9 +233,14 @@ class Pipeline(Layer):
         self.keras_weights_spec = tuple(spec)
 
     def forward(self, x):
+        cf = False  # x is channels-first now
         for layer in self.layers:
+            want = self.channels_last and type(layer).__name__ in CHANNELS_FIRST
+            if x.dim() > 2 and want != cf:
+                x = x.movedim(-1, 1) if want else x.movedim(1, -1)
             x = layer(x)
-        return x
+            cf = want and x.dim() > 2
+        return x.movedim(1, -1) if cf else x
 
     def regularization_loss(self):
         total = None
@@ -205,4 +255,4 @@ class Pipeline(Layer):
             layer.apply_constraints()
 
     def extra_repr(self):
-        return f"name={self.name!r}"
+        return f"channels_last={self.channels_last}, name={self.name!r}"
