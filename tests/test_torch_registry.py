@@ -31,11 +31,7 @@ LAYERS_DIR = ROOT / "runtime" / "graphc_runtime" / "torch" / "layers"
 
 def catalog_classes() -> dict:
     """{class name: Op class} of every catalog layer (aliases folded), Input left out."""
-    out = {}
-    for name, op in REGISTRY.items():
-        if op.name != "Input":
-            out[op.name] = op
-    return out
+    return {op.name: op for op in REGISTRY.values() if op.name != "Input"}
 
 
 def runtime_exports() -> set:
