@@ -156,7 +156,7 @@ def test_edited_grammar_is_used_before_make_parser(tmp_path, monkeypatch):
     text = "model m {\n  output y: 1\n}\n"
     with pytest.raises(CompileError):
         P.parse(text)
-    monkeypatch.setattr(P, "GRAMMAR", path)
+    monkeypatch.setattr(P, "_GRAMMAR_FILE", str(path))
     monkeypatch.setattr(P, "_PARSER", [])
     module = P.parse(text)
     (stmt,) = module.items[0].body
@@ -172,3 +172,20 @@ def test_fmt_lexer_gives_lark_tokens():
     assert all(isinstance(t, Token) for t in toks)
     assert [t.type for t in toks][:6] == ["MODEL", "NAME", "LBRACE", "_NL", "NAME", "EQUAL"]
     assert (toks[4].line, toks[4].column, toks[4].start_pos) == (2, 3, 12)
+
+
+def test_check_imports_neither_lark_nor_jinja2():
+    """`graphc check` needs only the generated tables (what makes it start fast)."""
+    code = (
+        "import sys; from graphc.cli import main; rc = main(['check', sys.argv[1]]); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('lark', 'jinja2')))"
+    )
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    r = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT / "examples" / "inception.gdl")],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    assert "lark" not in r.stdout and "jinja2" not in r.stdout, r.stdout

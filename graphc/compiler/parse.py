@@ -11,16 +11,18 @@ Lark) at the first parse, so the edited grammar is the one used.
 
 from __future__ import annotations
 
-import ast as pyast
 import gc
+import os
 import re
 from operator import itemgetter
-from pathlib import Path
 
 from graphc.compiler import syntax as S
 from graphc.diagnostics import CompileError, Diagnostic
 
-GRAMMAR = Path(__file__).resolve().parent.parent / "grammar" / "gdl.lark"
+# the grammar file; GRAMMAR (a pathlib.Path, made on first use) names it too
+_GRAMMAR_FILE = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "grammar", "gdl.lark"
+)
 
 KEYWORDS = frozenset(
     "model block share output use for in if else return range true false None True False".split()
@@ -197,7 +199,8 @@ class _Tables:
 def _load_tables() -> _Tables:
     from graphc.grammar import gdl_tables
 
-    grammar = GRAMMAR.read_text(encoding="utf-8")
+    with open(_GRAMMAR_FILE, encoding="utf-8") as f:
+        grammar = f.read()
     if gdl_tables.GRAMMAR == grammar:
         return _Tables(gdl_tables)
     # gdl.lark was edited and `make parser` not run yet: build the tables (Lark)
@@ -295,7 +298,11 @@ def _parser() -> _Parser:
     return _PARSER[0]
 
 
-def __getattr__(name):  # PEP 562
+def __getattr__(name):  # PEP 562: what only graphc.fmt and tests use is made on first use
+    if name == "GRAMMAR":
+        from pathlib import Path
+
+        return Path(_GRAMMAR_FILE)
     if name == "_Lexer":  # a Lark custom lexer over _lex, for graphc.fmt's Lark tree parser
         global _Lexer
         _Lexer = _make_lark_lexer()
@@ -377,7 +384,9 @@ def _unescape(tok: Token, body: str) -> str:
     if body.isascii() and body.isprintable() and "\\" not in body:
         return body[1:-1]  # what literal_eval gives for a quoted string without escapes
     try:
-        return pyast.literal_eval(body)
+        import ast
+
+        return ast.literal_eval(body)
     except (ValueError, SyntaxError) as exc:
         raise _TokenError(tok, f"bad string literal: {exc}") from None
 
