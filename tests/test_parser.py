@@ -121,7 +121,17 @@ def test_same_ast_as_lark(path, lark_parser):
 
 
 def test_same_syntax_diagnostics_as_lark(lark_parser):
-    cases = list(BAD)
+    cases = list(BAD) + [
+        "",
+        "\n",
+        "# only a comment",
+        "x = 1",
+        "model m {}",
+        "model m { x = 1 }",
+        "{",
+        "}",
+        "@",
+    ]
     # broken variants of real programs: a character cut out at 6 places per file
     for path in SOURCES:
         text = path.read_text()

@@ -127,16 +127,14 @@ def _lex(text: str, tables):
         value = m.group()
         start = pos
         pos += len(value)
-        col = start - line_start + 1
-        tok_line = line
+        tok_line, tok_line_start = line, line_start
         if "\n" in value:
             line += value.count("\n")
             line_start = start + value.rindex("\n") + 1
-            end_col = pos - line_start + 1
-        else:
-            end_col = col + pos - start
         if t in ignore:
             continue
+        col = start - tok_line_start + 1
+        end_col = pos - line_start + 1
         if t == "NAME":
             t = keywords.get(value, "NAME")
         elif t == "_NL":
@@ -239,29 +237,34 @@ class _Parser:
 
     def parse(self, text: str):
         action, goto, rules, tcb = self.action, self.goto, self.rules, self.token_callbacks
-        states = [self.start]
+        state = self.start  # the top of the state stack; `below` holds the rest
+        below: list = []
         values: list = []
-        push_state, push_value = states.append, values.append
+        push_state, push_value = below.append, values.append
         tok = None
         for tok in _lex(text, self.tables):
             t = tok[0]
             while True:
                 try:
-                    a = action[states[-1]][t]
+                    a = action[state][t]
                 except KeyError:
-                    raise UnexpectedToken(tok, self.expected(states[-1])) from None
+                    raise UnexpectedToken(tok, self.expected(state)) from None
                 if a >= 0:  # shift
-                    push_state(a)
-                    push_value(tcb[t](tok) if t in tcb else tok)
+                    push_state(state)
+                    state = a
+                    push_value(tcb[t](tok) if tcb and t in tcb else tok)
                     break
                 size, origin, reduce = rules[a]
-                if reduce is None:  # a `?rule`'s single child passes through
-                    del states[-1]
-                else:
+                if reduce is not None:
                     push_value(reduce(values))
-                    if size:
-                        del states[-size:]
-                push_state(goto[states[-1]][origin])
+                    if not size:
+                        push_state(state)
+                        state = goto[state][origin]
+                        continue
+                    if size > 1:
+                        del below[1 - size :]
+                # (a `?rule`'s single child passes through: its value stays)
+                state = goto[below[-1]][origin]
         # end of input
         if tok is None:
             end = Token("$END", "", 0, 1, 1)
@@ -270,19 +273,20 @@ class _Parser:
                 "$END", "", tok.start_pos, tok.line, tok.column, tok.end_line, tok.end_column, tok.end_pos
             )
         while True:
-            state = states[-1]
             a = action[state].get("$END")
             if a is None or a >= 0:
                 raise UnexpectedToken(end, self.expected(state))
             size, origin, reduce = rules[a]
-            if reduce is None:
-                del states[-1]
-            else:
+            if reduce is not None:
                 push_value(reduce(values))
-                if size:
-                    del states[-size:]
-            push_state(goto[states[-1]][origin])
-            if states[-1] == self.end:
+                if not size:
+                    push_state(state)
+                    state = goto[state][origin]
+                elif size > 1:
+                    del below[1 - size :]
+            if size:
+                state = goto[below[-1]][origin]
+            if state == self.end:
                 return values[-1]
 
     def expected(self, state) -> set:
@@ -340,10 +344,10 @@ def _make_lark_lexer():
 
 def _first(x):
     """The first positioned thing in x: a token or a span (None if there is none)."""
-    if isinstance(x, _TOKEN_TYPES):
-        return x if x.line is not None else None
     if isinstance(x, S.Node):
         return x.span if x.span is not S.NOSPAN else None
+    if isinstance(x, _TOKEN_TYPES):
+        return x if x.line is not None else None
     if isinstance(x, (list, tuple)):
         for y in x:
             s = _first(y)
@@ -353,6 +357,8 @@ def _first(x):
 
 
 def _last(x):
+    if isinstance(x, S.Node):
+        return x.span if x.span is not S.NOSPAN else None
     if isinstance(x, (list, tuple)) and not isinstance(x, _TOKEN_TYPES):
         for y in reversed(x):
             s = _last(y)
@@ -443,7 +449,8 @@ class _Builder:
     # ------------------------------------------------------------ operators
     def binexpr(self, c):
         if len(c) == 1:
-            return _finish(c[0])
+            x = c[0]
+            return _finish(x) if type(x) is _NotPrefix else x
         return _climb(list(c))
 
     def not_prefix(self, c):

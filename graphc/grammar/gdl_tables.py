@@ -460,13 +460,11 @@ def rules(callback):
         return cb1(c)
 
     def r4(v):  # <_top : block_def>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb1(c)
 
     def r5(v):  # <_top : model_def>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb1(c)
 
     def r6(v):  # <use_stmt : USE STRING>
@@ -532,8 +530,7 @@ def rules(callback):
         return cb7(c)
 
     def r18(v):  # <param : NAME>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb7(c)
 
     def r19(v):  # <body : LBRACE __body_star_2 RBRACE>
@@ -553,43 +550,35 @@ def rules(callback):
         return cb9(c)
 
     def r22(v):  # <_stmt : for_stmt>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb9(c)
 
     def r23(v):  # <_stmt : if_stmt>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb9(c)
 
     def r24(v):  # <_simple : assign>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb10(c)
 
     def r25(v):  # <_simple : share_stmt>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb10(c)
 
     def r26(v):  # <_simple : output_stmt>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb10(c)
 
     def r27(v):  # <_simple : output_list>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb10(c)
 
     def r28(v):  # <_simple : return_stmt>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb10(c)
 
     def r29(v):  # <_simple : expr_stmt>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb10(c)
 
     def r30(v):  # <assign : NAME __assign_star_3 EQUAL expr>
@@ -637,8 +626,7 @@ def rules(callback):
         return cb15(c)
 
     def r38(v):  # <expr_stmt : expr>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb16(c)
 
     def r39(v):  # <for_stmt : FOR NAME IN expr body>
@@ -668,83 +656,70 @@ def rules(callback):
         return cb19(c)
 
     def r44(v):  # <expr : operand>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb19(c)
 
     def r45(v):  # <_binop : ADD_OP>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb20(c)
 
     def r46(v):  # <_binop : MUL_OP>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb20(c)
 
     def r47(v):  # <_binop : COMP_OP>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb20(c)
 
     def r48(v):  # <_binop : AND>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb20(c)
 
     def r49(v):  # <_binop : OR>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb20(c)
 
     def r50(v):  # <operand : NOT operand>
-        c = [v[-2], v[-1]]
+        c = v[-2:]
         del v[-2:]
         return cb21(c)
 
     def r51(v):  # <operand : ADD_OP operand>
-        c = [v[-2], v[-1]]
+        c = v[-2:]
         del v[-2:]
         return cb22(c)
 
     def r52(v):  # <operand : postfix POW operand>
-        c = [v[-3], v[-2], v[-1]]
+        c = v[-3:]
         del v[-3:]
         return cb23(c)
 
     def r54(v):  # <postfix : NAME>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb24(c)
 
     def r55(v):  # <postfix : NUMBER>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb25(c)
 
     def r56(v):  # <postfix : STRING>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb26(c)
 
     def r57(v):  # <postfix : FSTRING>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb27(c)
 
     def r58(v):  # <postfix : TRUE>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb28(c)
 
     def r59(v):  # <postfix : FALSE>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb29(c)
 
     def r60(v):  # <postfix : NONE>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb30(c)
 
     def r61(v):  # <postfix : LPAR expr RPAR>
@@ -876,8 +851,7 @@ def rules(callback):
         return cb38(c)
 
     def r85(v):  # <args : arg>
-        c = [v[-1]]
-        del v[-1:]
+        c = [v.pop()]
         return cb38(c)
 
     def r87(v):  # <arg : NAME EQUAL expr>

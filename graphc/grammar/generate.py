@@ -110,6 +110,13 @@ def _reducer_source(k: int, rule, chain, n_size: int, cb: str) -> tuple[str | No
     if expand1 and n_size == 1 and include == [(0, False, 0)] and not append_none:
         return None, ""
 
+    call = f"{cb}(c)"
+    ret = f"return c[0] if len(c) == 1 else {call}" if expand1 else f"return {call}"
+    if n_size and include == [(i, False, 0) for i in range(n_size)] and not append_none:
+        # every child, in order: one slice
+        take = "c = [v.pop()]" if n_size == 1 else f"c = v[-{n_size}:]\n        del v[-{n_size}:]"
+        return f"r{k}", f"    def r{k}(v):  # {rule}\n        {take}\n        {ret}\n"
+
     # the statements ChildFilterLALR.__call__ executes, unrolled for this rule
     lines: list[str] = []
     items: list[str] = []  # list items not yet added to `c`
@@ -141,8 +148,7 @@ def _reducer_source(k: int, rule, chain, n_size: int, cb: str) -> tuple[str | No
         lines.append("c = []")
     if n_size:
         lines.append(f"del v[-{n_size}:]")
-    call = f"{cb}(c)"
-    lines.append(f"return c[0] if len(c) == 1 else {call}" if expand1 else f"return {call}")
+    lines.append(ret)
     body = "\n".join("        " + line for line in lines)
     return f"r{k}", f"    def r{k}(v):  # {rule}\n{body}\n"
 
