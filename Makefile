@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml runtime/pyproject.toml | 
 DEMO := examples/profile.gdl
 OUT := out
 
-.PHONY: demo test setup bench lint golden parser clean
+.PHONY: demo test setup bench lint golden parser dist layers-doc clean
 
 $(STAMP): pyproject.toml runtime/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,5 +46,15 @@ parser: $(STAMP)
 golden: $(STAMP)
 	GRAPHC_UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_golden.py
 
+# Source distributions and wheels of graphc and graphc-runtime, in dist/ (RELEASING.md).
+dist: $(STAMP)
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+	$(PY) -m build --outdir dist runtime
+
+# re-read what keras.layers exports (imports Keras) and regenerate docs/layers.md
+layers-doc: $(STAMP)
+	$(PY) -m graphc.tools.layer_table --refresh
+
 clean:
-	rm -rf $(VENV) $(OUT) build *.egg-info
+	rm -rf $(VENV) $(OUT) build dist *.egg-info runtime/build runtime/*.egg-info

@@ -5,7 +5,7 @@ source = graphc.compile_source(text, "keras")   # -> str, raises graphc.CompileE
 diagnostics = graphc.check_file("model.gdl")     # -> list[graphc.Diagnostic]
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0.dev0"
 __all__ = ["compile_source", "check_file", "CompileError", "Diagnostic", "__version__"]
 
 

@@ -6,6 +6,7 @@
     graphc fmt FILE... [--check]
     graphc graph FILE [--model NAME] [-o model.svg|.png|.dot]
     graphc build SRC_DIR -o OUT_DIR --target keras|torch|both
+    graphc lsp                      (a Language Server on stdio, for editors)
 
 Exit status: 0 clean (or warnings only), 1 errors (or --check found a
 difference), 2 usage errors and unreadable files.
@@ -16,7 +17,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-COMMANDS = ("check", "summary", "fmt", "graph", "build")
+COMMANDS = ("check", "summary", "fmt", "graph", "build", "lsp")
 
 
 def _print_diags(program_or_diags, sources, fmt="text", stream=None):
@@ -159,6 +160,15 @@ def cmd_build(args) -> int:
     return build_tree(args.src, args.output, args.target)
 
 
+def cmd_lsp(args) -> int:
+    try:
+        from graphc.lsp import main as lsp_main
+    except ImportError as exc:
+        print(f'graphc lsp needs pygls ({exc}): pip install "graphc[lsp]"', file=sys.stderr)
+        return 2
+    return lsp_main()
+
+
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -195,11 +205,20 @@ def _main(argv) -> int:
             p.add_argument("-o", "--output", required=True, metavar="OUT_DIR")
             p.add_argument("--target", choices=("keras", "torch", "both"), default="both")
             return cmd_build(p.parse_args(argv))
+        if cmd == "lsp":
+            p.description = "A Language Server for GDL on stdin/stdout (diagnostics, hover, definition, completion, formatting)."
+            p.add_argument(
+                "--stdio", action="store_true", help="talk over stdin/stdout (the default and only transport)"
+            )
+            return cmd_lsp(p.parse_args(argv))
     p = argparse.ArgumentParser(
         prog="graphc",
         description="Compile a GDL file to Keras 3 or PyTorch.",
         epilog="other commands: " + ", ".join(COMMANDS) + " (graphc CMD --help)",
     )
+    from graphc import __version__
+
+    p.add_argument("--version", action="version", version=f"graphc {__version__}")
     p.add_argument("file", metavar="FILE.gdl")
     p.add_argument("--target", choices=("keras", "torch", "both"), default="keras")
     p.add_argument("-o", "--output", help="output file (for both: a directory or a name stem)")

@@ -68,6 +68,9 @@ class Compiler:
         self.name_counts: dict = {}  # graph id -> {base: count}
         self.blocks: list[BlockCall] = []  # block calls being evaluated in the current graph
         self.taken: dict = {}  # graph id -> the layer names it uses
+        # IDE hook (graphc/ide.py): a list to which every variable binding and every name
+        # use is appended as (file, span, name, value); None (the default) records nothing
+        self.trace: list | None = None
 
     # ------------------------------------------------------------ diagnostics
     def report(self, file, span, code, message, hint=None, notes=(), severity="error"):
@@ -365,6 +368,8 @@ class Compiler:
         if ident.id in scope.params:
             scope.rebound.add(ident.id)
         scope.vars[ident.id] = value
+        if self.trace is not None:  # IDE hook
+            self.trace.append((scope.module.path, ident.span, ident.id, value))
 
     def exec_stmt(self, scope: Scope, stmt):
         file = scope.module.path
@@ -659,7 +664,10 @@ class Compiler:
         if isinstance(e, S.Literal):
             return e.value
         if isinstance(e, S.Name):
-            return self.lookup(scope, e.id, e.span)
+            v = self.lookup(scope, e.id, e.span)
+            if self.trace is not None:  # IDE hook
+                self.trace.append((file, e.span, e.id, v))
+            return v
         if isinstance(e, S.TupleExpr):
             return tuple(self.eval(x, scope) for x in e.items)
         if isinstance(e, S.ListExpr):
@@ -1564,9 +1572,10 @@ class Program:
         return list(self.graphs.values())[-1]
 
 
-def compile_program(path: str, text: str | None = None, model: str | None = None) -> Program:
+def compile_program(path: str, text: str | None = None, model: str | None = None, trace=None) -> Program:
     """Parse, evaluate and check every model of a file; diagnostics are collected."""
     c = Compiler()
+    c.trace = trace  # IDE hook: a list to fill (graphc/ide.py), or None
     env = c.load_module(path, text)
     graphs = {}
     if env is not None:

@@ -1,4 +1,6 @@
-"""MultiHeadAttention, called as `mha(query, value)` or `mha(query, value, key)`.
+"""Attention layers: MultiHeadAttention and GroupQueryAttention, called as `mha(query, value)` or
+`mha(query, value, key)`; Attention and AdditiveAttention, called on a list `[query, value(, key)]`.
+All take the call option `return_attention_scores=true` (a second output, the scores).
 
 Weights are Keras's EinsumDense sub-layers: query/key/value (and gate with use_gate) kernels
 (features, num_heads, key_dim|value_dim) with (num_heads, dim) biases, and attention_output
@@ -16,6 +18,7 @@ from graphc.ops.base import (
     axis_,
     bool_,
     check_num_inputs,
+    choice,
     constraint_,
     float_,
     initializer_,
@@ -41,6 +44,9 @@ def output_shape_(v):
 
 
 output_shape_.doc = "int or shape"
+
+
+_CALL_OPTIONS = (P("return_attention_scores", bool_, False), P("use_causal_mask", bool_, False))
 
 
 @register
@@ -72,16 +78,20 @@ class MultiHeadAttention(Op):
         P("use_gate", bool_, False),
         P("seed", seed_, None),
     )
+    call_options = _CALL_OPTIONS
 
     @classmethod
     def validate(cls, given):
         a = cls.full(given)
         if a.flash_attention and a.dropout > 0:
             raise ArgError(
-                "MultiHeadAttention: dropout is not supported with flash_attention=true",
+                f"{cls.name}: dropout is not supported with flash_attention=true",
                 arg="dropout",
                 hint="set dropout=0.0, or drop flash_attention",
             )
+
+    def num_outputs(self, a):
+        return 2 if self.call_option(a, "return_attention_scores") else 1
 
     @staticmethod
     def _qvk(inputs):
@@ -132,7 +142,12 @@ class MultiHeadAttention(Op):
                         arg="attention_axes",
                     )
         out = a.output_shape or (q.shape[-1],)
-        return [TensorType(tuple(q.shape[:-1]) + tuple(out), layer_dtype(a))]
+        y = TensorType(tuple(q.shape[:-1]) + tuple(out), layer_dtype(a))
+        if not self.call_option(a, "return_attention_scores"):
+            return [y]
+        # Keras's symbolic scores shape is (batch, heads, Tq, Tq): compute_output_spec uses the
+        # query length twice (keras/src/layers/attention/multi_head_attention.py)
+        return [y, TensorType((a.num_heads, q.shape[0], q.shape[0]), layer_dtype(a))]
 
     def weights(self, a, inputs):
         q, v, k = self._qvk(inputs)
@@ -152,3 +167,184 @@ class MultiHeadAttention(Op):
         if a.use_bias:
             w.append(Weight("attention_output/bias", out))
         return w
+
+
+# ------------------------------------------------------- GroupQueryAttention
+@register
+class GroupQueryAttention(MultiHeadAttention):
+    """GroupQueryAttention(head_dim, num_query_heads, num_key_value_heads): attention whose key/value
+    heads are shared by groups of query heads.  Keras's class is GroupedQueryAttention, exported
+    as keras.layers.GroupQueryAttention."""
+
+    name = "GroupQueryAttention"
+    params = (
+        P("head_dim", int_(1)),
+        P("num_query_heads", int_(1)),
+        P("num_key_value_heads", int_(1)),
+        P("dropout", float_(0, 1), 0.0),
+        P("use_bias", bool_, True),
+        P("sliding_window", optional(int_(1)), None),
+        P("flash_attention", optional(bool_), None),
+        P("kernel_initializer", initializer_, "glorot_uniform"),
+        P("bias_initializer", initializer_, "zeros"),
+        P("kernel_regularizer", regularizer_, None),
+        P("bias_regularizer", regularizer_, None),
+        P("activity_regularizer", regularizer_, None),
+        P("kernel_constraint", constraint_, None),
+        P("bias_constraint", constraint_, None),
+        P("use_gate", bool_, False),
+        P("seed", seed_, None),
+    )
+
+    @classmethod
+    def validate(cls, given):
+        a = cls.full(given)
+        if a.num_query_heads % a.num_key_value_heads:
+            raise ArgError(
+                f"GroupQueryAttention: num_query_heads ({a.num_query_heads}) must be divisible by "
+                f"num_key_value_heads ({a.num_key_value_heads})",
+                arg="num_key_value_heads",
+            )
+        super().validate(given)
+
+    def infer(self, a, inputs):
+        q, v, k = self._qvk(inputs)
+        names = ("query", "value", "key")
+        for i, x in enumerate((q, v, k)):
+            if x.rank != 3:
+                raise ShapeError(
+                    f"GroupQueryAttention expects a 3D {names[i]} (batch, timesteps, features), "
+                    f"got shape {x} ({x.rank}D)",
+                    code="rank-mismatch",
+                    input_index=i,
+                )
+            if x.shape[-1] is None:
+                raise ShapeError(
+                    f"GroupQueryAttention needs a known feature size (last axis) for the {names[i]}, "
+                    f"got shape {x}",
+                    input_index=i,
+                    hint="give the size in Input(shape=...)",
+                )
+        if q.shape[-1] != v.shape[-1]:
+            raise ShapeError(
+                f"GroupQueryAttention: the query {q} and the value {v} must have the same feature size "
+                "(last axis)",
+                input_index=1,
+            )
+        if v.shape[:-1] != k.shape[:-1]:
+            raise ShapeError(
+                f"GroupQueryAttention: value {v} and key {k} must be equal on every axis but the last",
+                input_index=2,
+            )
+        dt = layer_dtype(a)
+        y = TensorType(q.shape, dt)
+        if not self.call_option(a, "return_attention_scores"):
+            return [y]
+        return [y, TensorType((a.num_query_heads, q.shape[0], k.shape[0]), dt)]
+
+    def weights(self, a, inputs):
+        q, v, k = self._qvk(inputs)
+        hq, hkv, d = a.num_query_heads, a.num_key_value_heads, a.head_dim
+        dense = [("query", q.shape[-1], hq), ("key", k.shape[-1], hkv)]
+        if a.use_gate:
+            dense.append(("gate", q.shape[-1], hq))
+        dense.append(("value", v.shape[-1], hkv))
+        w = []
+        for name, n_in, h in dense:
+            w.append(Weight(f"{name}/kernel", (n_in, h, d)))
+            if a.use_bias:
+                w.append(Weight(f"{name}/bias", (h, d)))
+        w.append(Weight("attention_output/kernel", (hq, d, q.shape[-1])))
+        if a.use_bias:
+            w.append(Weight("attention_output/bias", (q.shape[-1],)))
+        return w
+
+
+# ------------------------------------------------- Attention, AdditiveAttention
+class _ListAttention(Op):
+    """Luong (dot/concat) or Bahdanau (additive) attention over [query, value(, key)]:
+    query (batch, Tq, dim), value (batch, Tv, dim_v), key (batch, Tv, dim) -> (batch, Tq, dim_v)."""
+
+    takes_list = True
+    min_inputs, max_inputs = 2, 3
+    call_options = _CALL_OPTIONS
+
+    def num_outputs(self, a):
+        return 2 if self.call_option(a, "return_attention_scores") else 1
+
+    def infer(self, a, inputs):
+        q, v = inputs[0], inputs[1]
+        k = inputs[2] if len(inputs) == 3 else v
+        names = ("query", "value", "key")
+        for i, x in enumerate((q, v, k)):
+            if x.rank < 3:
+                raise ShapeError(
+                    f"{self.name} expects a {names[i]} of rank >= 3 (batch, timesteps, features), got shape "
+                    f"{x} ({x.rank}D)",
+                    code="rank-mismatch",
+                    input_index=min(i, len(inputs) - 1),
+                )
+        kq = len(inputs) - 1
+        if None not in (q.shape[-1], k.shape[-1]) and q.shape[-1] != k.shape[-1]:
+            raise ShapeError(
+                f"{self.name} compares the query {q} with the {names[kq]} {inputs[kq]}: their feature sizes "
+                "(last axis) must be equal",
+                input_index=kq,
+                hint="project one of them with a Dense first",
+            )
+        if None not in (v.shape[-2], k.shape[-2]) and v.shape[-2] != k.shape[-2]:
+            raise ShapeError(
+                f"{self.name}: the value {v} and the key {k} must have the same number of timesteps",
+                input_index=2,
+            )
+        dt = layer_dtype(a)
+        y = TensorType(tuple(q.shape[:-1]) + (v.shape[-1],), dt)
+        if not self.call_option(a, "return_attention_scores"):
+            return [y]
+        return [y, TensorType(tuple(q.shape[:-1]) + (k.shape[-2],), dt)]
+
+
+@register
+class Attention(_ListAttention):
+    """Attention(use_scale=False, score_mode="dot"): dot-product (Luong) attention, on [query, value(, key)]."""
+
+    name = "Attention"
+    params = (
+        P("use_scale", bool_, False),
+        P("score_mode", choice("dot", "concat", lower=False), "dot"),
+        P("dropout", float_(0, 1), 0.0),
+        P("seed", seed_, None),
+    )
+
+    def weights(self, a, inputs):
+        w = []
+        if a.use_scale:
+            w.append(Weight("scale", ()))
+        if a.score_mode == "concat":
+            w.append(Weight("concat_score_weight", ()))
+        return w
+
+
+@register
+class AdditiveAttention(_ListAttention):
+    """AdditiveAttention(use_scale=True): additive (Bahdanau) attention, on [query, value(, key)]."""
+
+    name = "AdditiveAttention"
+    params = (
+        P("use_scale", bool_, True),
+        P("dropout", float_(0, 1), 0.0),
+        P("seed", seed_, None, positional=False),
+    )
+
+    def infer(self, a, inputs):
+        outs = super().infer(a, inputs)
+        if a.use_scale and inputs[0].shape[-1] is None:
+            raise ShapeError(
+                f"AdditiveAttention(use_scale=true) needs a known query feature size, got shape {inputs[0]}",
+                input_index=0,
+                hint="give the size in Input(shape=...)",
+            )
+        return outs
+
+    def weights(self, a, inputs):
+        return [Weight("scale", (inputs[0].shape[-1],))] if a.use_scale else []

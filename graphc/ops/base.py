@@ -13,15 +13,24 @@ from typing import Any, Callable, ClassVar
 
 from graphc.compiler.ir import TensorType, Weight
 
-REGISTRY: dict[str, "type[Op]"] = {}  # Keras class name -> Op subclass
+REGISTRY: dict[str, "type[Op]"] = {}  # Keras name (class name or alias) -> Op subclass
 FUNCTIONS: dict[str, str] = {}  # lowercase merge function -> class name ("add" -> "Add")
+ALIASES: dict[str, str] = {}  # other names keras.layers exports for a class ("Convolution2D" -> "Conv2D")
 
 
 def register(cls):
     REGISTRY[cls.name] = cls
+    for alias in cls.aliases:
+        REGISTRY[alias] = cls
+        ALIASES[alias] = cls.name
     if cls.function:
         FUNCTIONS[cls.function] = cls.name
     return cls
+
+
+def canonical_names() -> list[str]:
+    """Every registered layer once, by its canonical name (aliases left out)."""
+    return [n for n in REGISTRY if n not in ALIASES]
 
 
 def lookup(name: str):
@@ -411,10 +420,18 @@ class Op:
     call_params: ClassVar[tuple] = ()  # names of several tensor arguments (MultiHeadAttention)
     max_inputs: ClassVar[int | None] = 1  # None: any number (merges)
     doc: ClassVar[str] = ""
+    aliases: ClassVar[tuple] = ()  # other names keras.layers exports for this class
+    # the arguments every layer takes (name, dtype, trainable); a Keras class without
+    # **kwargs (Discretization, ...) takes fewer
+    common: ClassVar[tuple] = ()
+    # call-time options that are not tensors (`layer(q, v, return_attention_scores=true)`):
+    # validated by `bind_call`, merged into the arguments by `with_call` before `infer`,
+    # `weights` and `num_outputs`; their defaults apply when the call gives none
+    call_options: ClassVar[tuple] = ()
 
     @classmethod
     def all_params(cls) -> tuple:
-        return tuple(cls.params) + COMMON
+        return tuple(cls.params) + (cls.common or COMMON)
 
     @classmethod
     def _signature(cls) -> tuple:
@@ -501,6 +518,49 @@ class Op:
     def validate(cls, a: Args) -> None:
         """Cross-argument checks (raise ArgError)."""
 
+    @classmethod
+    def bind_call(cls, kw: dict) -> Args:
+        """Validate call-time options (`return_attention_scores=true`); ArgError names the option."""
+        from graphc.diagnostics import suggestion
+
+        by_name = {p.name: p for p in cls.call_options}
+        out = Args()
+        for k, v in kw.items():
+            p = by_name.get(k)
+            if p is None:
+                raise ArgError(
+                    f"applying {cls.name} takes no option `{k}`"
+                    + (f" (it takes {', '.join(by_name)})" if by_name else ""),
+                    arg=k,
+                    code="unknown-argument",
+                    hint=suggestion(k, by_name),
+                )
+            try:
+                out[k] = p.check(v)
+            except ArgError as e:
+                e.arg = k
+                e.message = f"{cls.name} call option `{k}`: {e.message}"
+                raise
+        return out
+
+    @classmethod
+    def with_call(cls, a: Args, call: dict | None = None) -> Args:
+        """The layer's full arguments plus its call options (defaults filled in)."""
+        if not cls.call_options:
+            return a
+        out = Args(a)
+        for p in cls.call_options:
+            out.setdefault(p.name, p.default)
+        out.update(call or {})
+        return out
+
+    @classmethod
+    def call_option(cls, a: Args, name: str):
+        """A call option's value in `a` (its default when the compiler passed none)."""
+        if name in a:
+            return a[name]
+        return next(p.default for p in cls.call_options if p.name == name)
+
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
         # `trainable=False` on any layer freezes all of its weights, as in Keras:
@@ -560,6 +620,63 @@ def layer_(v):
 
 
 layer_.doc = "layer"
+
+
+def as_layer_arg(v):
+    """A layer value as a LayerArg, or None.  The compiler converts layers given directly as
+    arguments; layers inside a list (`StackedRNNCells([LSTMCell(4), GRUCell(2)])`) may still be
+    its layer values (an Op class, full `args`, `given`)."""
+    if isinstance(v, LayerArg):
+        return v
+    op = getattr(v, "op", None)
+    if isinstance(op, type) and issubclass(op, Op) and isinstance(getattr(v, "given", None), dict):
+        return LayerArg(op(), op.full(v.given), v.given)
+    return None
+
+
+def layers_(v):
+    """A non-empty list of layers (StackedRNNCells's `cells`, Pipeline's `layers`)."""
+    if not isinstance(v, (list, tuple)) or not v:
+        raise type_error("a list of layers such as [LSTMCell(32), LSTMCell(16)]", v)
+    out = []
+    for x in v:
+        la = as_layer_arg(x)
+        if la is None:
+            raise ArgError(f"expected a list of layers, got {describe_value(x)} in it", code="argument-type")
+        out.append(la)
+    return tuple(out)
+
+
+layers_.doc = "list of layers"
+
+
+def layer_or_layers_(v):
+    """RNN's `cell`: one cell or a list of cells (stacked)."""
+    la = as_layer_arg(v)
+    if la is not None:
+        return la
+    if isinstance(v, (list, tuple)):
+        return layers_(v)
+    raise type_error("a cell such as LSTMCell(32), or a list of cells", v)
+
+
+layer_or_layers_.doc = "cell or list of cells"
+
+INPUT_DTYPES = DTYPES + ("uint16", "uint32", "string")
+
+
+def input_dtype_(v):
+    """Input(dtype=...): the layer dtypes plus "string" (StringLookup, Hashing, TextVectorization)."""
+    if v is None:
+        return None
+    if not isinstance(v, str) or v not in INPUT_DTYPES:
+        from graphc.diagnostics import suggestion
+
+        raise ArgError(f"unknown dtype `{v!r}`", hint=suggestion(str(v), INPUT_DTYPES))
+    return v
+
+
+input_dtype_.doc = "dtype"
 
 
 # ------------------------------------------------------------ shape helpers

@@ -1,4 +1,4 @@
-"""Convolutions: Conv1D, Conv2D, Conv2DTranspose, SeparableConv2D, DepthwiseConv2D.
+"""Convolutions, 1-D to 3-D: ConvND, ConvNDTranspose, SeparableConv1D/2D, DepthwiseConv1D/2D.
 
 Shape rules are Keras's compute_conv_output_shape / compute_conv_transpose_output_shape
 (keras/src/ops/operation_utils.py, keras/src/backend/common/backend_utils.py);
@@ -33,8 +33,12 @@ from graphc.ops.base import (
 )
 from graphc.ops.core import _lora_weights
 
-_WHAT = {1: "(batch, steps, channels)", 2: "(batch, height, width, channels)"}
-_AXES = {1: ("steps",), 2: ("height", "width")}
+_WHAT = {
+    1: "(batch, steps, channels)",
+    2: "(batch, height, width, channels)",
+    3: "(batch, depth, height, width, channels)",
+}
+_AXES = {1: ("steps",), 2: ("height", "width"), 3: ("depth", "height", "width")}
 
 
 def _tuple_str(t: tuple) -> str:
@@ -157,6 +161,7 @@ class Conv1D(_Conv):
     """Conv1D(filters, kernel_size): convolution over steps of (batch, steps, channels)."""
 
     name = "Conv1D"
+    aliases = ("Convolution1D",)
     rank = 1
     params = _conv_params(1, causal=True, groups=True) + _LORA
 
@@ -166,8 +171,19 @@ class Conv2D(_Conv):
     """Conv2D(filters, kernel_size): convolution over (batch, height, width, channels)."""
 
     name = "Conv2D"
+    aliases = ("Convolution2D",)
     rank = 2
     params = _conv_params(2, causal=False, groups=True) + _LORA
+
+
+@register
+class Conv3D(_Conv):
+    """Conv3D(filters, kernel_size): convolution over (batch, depth, height, width, channels)."""
+
+    name = "Conv3D"
+    aliases = ("Convolution3D",)
+    rank = 3
+    params = _conv_params(3, causal=False, groups=True) + _LORA
 
 
 def transpose_out(n, k: int, s: int, padding: str, op, d: int):
@@ -182,20 +198,16 @@ def transpose_out(n, k: int, s: int, padding: str, op, d: int):
     return (n - 1) * s + ke % 2 + op
 
 
-@register
-class Conv2DTranspose(_ConvBase):
-    """Conv2DTranspose(filters, kernel_size): the transposed (fractionally strided) convolution."""
-
-    name = "Conv2DTranspose"
-    rank = 2
-    params = (
+def _transpose_params(rank: int, data_format_first: bool) -> tuple:
+    fmt = P("data_format", data_format_, None)
+    outp = P("output_padding", optional(int_tuple(rank, min=0)), None)
+    return (
         P("filters", int_(1)),
-        P("kernel_size", int_tuple(2)),
-        P("strides", int_tuple(2), (1, 1)),
+        P("kernel_size", int_tuple(rank)),
+        P("strides", int_tuple(rank), (1,) * rank),
         P("padding", choice("valid", "same"), "valid"),
-        P("output_padding", optional(int_tuple(2, min=0)), None),
-        P("data_format", data_format_, None),
-        P("dilation_rate", int_tuple(2), (1, 1)),
+        *((fmt, outp) if data_format_first else (outp, fmt)),
+        P("dilation_rate", int_tuple(rank), (1,) * rank),
         P("activation", activation_, None),
         P("use_bias", bool_, True),
         P("kernel_initializer", initializer_, "glorot_uniform"),
@@ -207,6 +219,8 @@ class Conv2DTranspose(_ConvBase):
         P("bias_constraint", constraint_, None),
     )
 
+
+class _ConvTranspose(_ConvBase):
     @classmethod
     def validate(cls, given):
         a = cls.full(given)
@@ -214,7 +228,7 @@ class Conv2DTranspose(_ConvBase):
             for i, (op, s) in enumerate(zip(a.output_padding, a.strides)):
                 if op >= s:
                     raise ArgError(
-                        f"Conv2DTranspose: output_padding must be smaller than strides on every "
+                        f"{cls.name}: output_padding must be smaller than strides on every "
                         f"axis; axis {i} has output_padding {op} and stride {s}",
                         arg="output_padding",
                     )
@@ -222,10 +236,10 @@ class Conv2DTranspose(_ConvBase):
 
     def infer(self, a, inputs):
         x, c = self._input(inputs)
-        op = a.output_padding or (None, None)
+        op = a.output_padding or (None,) * self.rank
         sp = tuple(
             transpose_out(n, k, s, a.padding, o, d)
-            for n, k, s, o, d in zip(x.shape[:2], a.kernel_size, a.strides, op, a.dilation_rate)
+            for n, k, s, o, d in zip(x.shape[: self.rank], a.kernel_size, a.strides, op, a.dilation_rate)
         )
         return [TensorType(sp + (a.filters,), layer_dtype(a))]
 
@@ -238,18 +252,43 @@ class Conv2DTranspose(_ConvBase):
 
 
 @register
-class SeparableConv2D(_ConvBase):
-    """SeparableConv2D(filters, kernel_size): depthwise conv then a 1x1 pointwise conv."""
+class Conv1DTranspose(_ConvTranspose):
+    """Conv1DTranspose(filters, kernel_size): the transposed convolution over steps."""
 
-    name = "SeparableConv2D"
+    name = "Conv1DTranspose"
+    aliases = ("Convolution1DTranspose",)
+    rank = 1
+    params = _transpose_params(1, data_format_first=False)
+
+
+@register
+class Conv2DTranspose(_ConvTranspose):
+    """Conv2DTranspose(filters, kernel_size): the transposed (fractionally strided) convolution."""
+
+    name = "Conv2DTranspose"
+    aliases = ("Convolution2DTranspose",)
     rank = 2
-    params = (
+    params = _transpose_params(2, data_format_first=False)
+
+
+@register
+class Conv3DTranspose(_ConvTranspose):
+    """Conv3DTranspose(filters, kernel_size): data_format comes before output_padding, as in Keras."""
+
+    name = "Conv3DTranspose"
+    aliases = ("Convolution3DTranspose",)
+    rank = 3
+    params = _transpose_params(3, data_format_first=True)
+
+
+def _separable_params(rank: int) -> tuple:
+    return (
         P("filters", int_(1)),
-        P("kernel_size", int_tuple(2)),
-        P("strides", int_tuple(2), (1, 1)),
+        P("kernel_size", int_tuple(rank)),
+        P("strides", int_tuple(rank), (1,) * rank),
         P("padding", choice("valid", "same"), "valid"),
         P("data_format", data_format_, None),
-        P("dilation_rate", int_tuple(2), (1, 1)),
+        P("dilation_rate", int_tuple(rank), (1,) * rank),
         P("depth_multiplier", int_(1), 1),
         P("activation", activation_, None),
         P("use_bias", bool_, True),
@@ -265,9 +304,11 @@ class SeparableConv2D(_ConvBase):
         P("bias_constraint", constraint_, None),
     )
 
+
+class _SeparableConv(_ConvBase):
     def infer(self, a, inputs):
         x, c = self._input(inputs)
-        sp = spatial_out(self.name, x, a.kernel_size, a.strides, a.padding, a.dilation_rate, 2)
+        sp = spatial_out(self.name, x, a.kernel_size, a.strides, a.padding, a.dilation_rate, self.rank)
         return [TensorType(sp + (a.filters,), layer_dtype(a))]
 
     def weights(self, a, inputs):
@@ -275,7 +316,7 @@ class SeparableConv2D(_ConvBase):
         m = a.depth_multiplier
         w = [
             Weight("depthwise_kernel", tuple(a.kernel_size) + (c, m)),
-            Weight("pointwise_kernel", (1, 1, c * m, a.filters)),
+            Weight("pointwise_kernel", (1,) * self.rank + (c * m, a.filters)),
         ]
         if a.use_bias:
             w.append(Weight("bias", (a.filters,)))
@@ -283,18 +324,33 @@ class SeparableConv2D(_ConvBase):
 
 
 @register
-class DepthwiseConv2D(_ConvBase):
-    """DepthwiseConv2D(kernel_size): one filter (times depth_multiplier) per input channel."""
+class SeparableConv1D(_SeparableConv):
+    """SeparableConv1D(filters, kernel_size): depthwise conv over steps, then a pointwise conv."""
 
-    name = "DepthwiseConv2D"
+    name = "SeparableConv1D"
+    aliases = ("SeparableConvolution1D",)
+    rank = 1
+    params = _separable_params(1)
+
+
+@register
+class SeparableConv2D(_SeparableConv):
+    """SeparableConv2D(filters, kernel_size): depthwise conv then a 1x1 pointwise conv."""
+
+    name = "SeparableConv2D"
+    aliases = ("SeparableConvolution2D",)
     rank = 2
-    params = (
-        P("kernel_size", int_tuple(2)),
-        P("strides", int_tuple(2), (1, 1)),
+    params = _separable_params(2)
+
+
+def _depthwise_params(rank: int) -> tuple:
+    return (
+        P("kernel_size", int_tuple(rank)),
+        P("strides", int_tuple(rank), (1,) * rank),
         P("padding", choice("valid", "same"), "valid"),
         P("depth_multiplier", int_(1), 1),
         P("data_format", data_format_, None),
-        P("dilation_rate", int_tuple(2), (1, 1)),
+        P("dilation_rate", int_tuple(rank), (1,) * rank),
         P("activation", activation_, None),
         P("use_bias", bool_, True),
         P("depthwise_initializer", initializer_, "glorot_uniform"),
@@ -306,9 +362,11 @@ class DepthwiseConv2D(_ConvBase):
         P("bias_constraint", constraint_, None),
     )
 
+
+class _DepthwiseConv(_ConvBase):
     def infer(self, a, inputs):
         x, c = self._input(inputs)
-        sp = spatial_out(self.name, x, a.kernel_size, a.strides, a.padding, a.dilation_rate, 2)
+        sp = spatial_out(self.name, x, a.kernel_size, a.strides, a.padding, a.dilation_rate, self.rank)
         return [TensorType(sp + (c * a.depth_multiplier,), layer_dtype(a))]
 
     def weights(self, a, inputs):
@@ -317,3 +375,21 @@ class DepthwiseConv2D(_ConvBase):
         if a.use_bias:
             w.append(Weight("bias", (c * a.depth_multiplier,)))
         return w
+
+
+@register
+class DepthwiseConv1D(_DepthwiseConv):
+    """DepthwiseConv1D(kernel_size): one filter (times depth_multiplier) per input channel, over steps."""
+
+    name = "DepthwiseConv1D"
+    rank = 1
+    params = _depthwise_params(1)
+
+
+@register
+class DepthwiseConv2D(_DepthwiseConv):
+    """DepthwiseConv2D(kernel_size): one filter (times depth_multiplier) per input channel."""
+
+    name = "DepthwiseConv2D"
+    rank = 2
+    params = _depthwise_params(2)

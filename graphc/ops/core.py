@@ -20,6 +20,7 @@ from graphc.ops.base import (
     dtype_,
     float_,
     initializer_,
+    input_dtype_,
     int_,
     is_float_dtype,
     is_int,
@@ -52,7 +53,7 @@ class Input(Op):
     params = (
         P("shape", shape_, None),
         P("batch_size", optional(int_(1)), None),
-        P("dtype", dtype_, None),
+        P("dtype", input_dtype_, None),
         P("sparse", bool_, False, positional=False),
         P("batch_shape", optional(shape_), None, positional=False),
         P("name", optional(str_), None),
@@ -406,3 +407,290 @@ class Rescaling(_SameShape):
                     arg=arg,
                 )
         return [TensorType(x.shape, layer_dtype(a))]
+
+
+# ------------------------------------------------- more regularization layers
+@register
+class AlphaDropout(Dropout):
+    """AlphaDropout(rate): dropout that keeps the mean and variance of SELU activations."""
+
+    name = "AlphaDropout"
+    params = (P("rate", float_(0, 1)), P("noise_shape", noise_shape_, None), P("seed", seed_, None))
+
+    def warnings(self, a, inputs, outputs):
+        return _rate_warning("AlphaDropout", a.rate)
+
+
+@register
+class GaussianDropout(_SameShape):
+    """GaussianDropout(rate): multiplies by 1-centered Gaussian noise of stddev sqrt(rate / (1 - rate))."""
+
+    name = "GaussianDropout"
+    params = (P("rate", float_(0, 1)), P("seed", seed_, None))
+
+
+@register
+class SpatialDropout3D(_SpatialDropout):
+    name = "SpatialDropout3D"
+    rank, what = 5, "(batch, depth, height, width, channels)"
+    params = (P("rate", float_(0, 1)), P("data_format", data_format_, None), P("seed", seed_, None))
+
+
+@register
+class ActivityRegularization(_SameShape):
+    """ActivityRegularization(l1=0.0, l2=0.0): identity that adds l1/l2 penalties of its input to the loss."""
+
+    name = "ActivityRegularization"
+    params = (P("l1", float_(0), 0.0), P("l2", float_(0), 0.0))
+
+
+@register
+class Masking(_SameShape):
+    """Masking(mask_value=0.0): marks timesteps whose features all equal mask_value as padding."""
+
+    name = "Masking"
+    params = (P("mask_value", float_(), 0.0),)
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        need_min_rank(x, 2, "Masking")
+        return [TensorType(x.shape, layer_dtype(a))]
+
+
+# --------------------------------------------------------------- EinsumDense
+def equation_(v):
+    if not isinstance(v, str):
+        raise type_error('an einsum equation such as "ab,bc->ac"', v)
+    return v
+
+
+equation_.doc = "einsum equation"
+
+
+def partial_shape_(v):
+    """EinsumDense's output_shape: an int or a tuple of ints and None (no batch axis)."""
+    if is_int(v):
+        return (v,)
+    if isinstance(v, (tuple, list)) and all(d is None or (is_int(d) and d > 0) for d in v):
+        return tuple(v)
+    raise type_error("an int or a tuple of positive ints and None", v)
+
+
+partial_shape_.doc = "int or shape"
+
+
+def bias_axes_(v):
+    if v is None or isinstance(v, str):
+        return v
+    raise type_error('a string of output letters such as "c", or None', v)
+
+
+bias_axes_.doc = "letters or None"
+
+
+def einsum_shapes(layer: str, equation: str, bias_axes, input_shape: tuple, partial: tuple):
+    """Keras's _analyze_einsum_string (keras/src/layers/core/einsum_dense.py): the kernel shape,
+    the bias shape (or None) and the full output shape, for `input_shape` WITH the batch axis.
+    Raises ShapeError where Keras raises ValueError."""
+    import re
+
+    def err(msg, **kw):
+        return ShapeError(f"{layer}: {msg}", **kw)
+
+    dot = re.sub(r"\.\.\.", "0", equation)
+    left = False
+    m = re.match("([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)$", dot)
+    if not m:
+        m = re.match("0([a-zA-Z]+),([a-zA-Z]+)->0([a-zA-Z]+)$", dot)
+        left = bool(m)
+    if not m:
+        m = re.match("([a-zA-Z]{2,})0,([a-zA-Z]+)->([a-zA-Z]+)0$", dot)
+    if not m:
+        raise err(
+            f'invalid equation "{equation}"; equations look like "ab,bc->ac", "...b,bc->...c" or "ab...,bc->ac..."',
+            code="argument-value",
+            arg="equation",
+        )
+    ins, ws, outs = m.group(1), m.group(2), m.group(3)
+    elided = len(input_shape) - len(ins)
+    if elided < 0 or (elided > 0 and "0" not in dot):
+        raise err(
+            f'the equation "{equation}" names {len(ins)} input axes (batch included) but the input '
+            f"has {len(input_shape)}",
+            code="rank-mismatch",
+            input_index=0,
+        )
+    out = [input_shape[0], *partial]
+    if elided > 0 and left:
+        for i in range(1, elided):
+            out.insert(1, input_shape[i])
+    elif elided > 0:
+        for i in range(len(input_shape) - elided, len(input_shape)):
+            out.append(input_shape[i])
+    if left:
+        in_map = {d: (i + elided) - len(input_shape) for i, d in enumerate(ins)}
+        out_map = {d: i + elided for i, d in enumerate(outs)}
+    else:
+        in_map = {d: i for i, d in enumerate(ins)}
+        out_map = {d: i for i, d in enumerate(outs)}
+    if max(out_map.values(), default=-1) >= len(out):
+        raise err(
+            f'output_shape {partial!r} has fewer axes than the equation\'s output "{outs}" needs',
+            code="argument-value",
+            arg="output_shape",
+        )
+    for d in ins:
+        if d in out_map:
+            o, i = out[out_map[d]], input_shape[in_map[d]]
+            if o is not None and o != i:
+                raise err(
+                    f"the input and output_shape disagree on the shared axis '{d}': {i} in the input, "
+                    f"{o} in output_shape",
+                    input_index=0,
+                )
+    for d in outs:
+        if d not in ins and d not in ws:
+            raise err(
+                f"output axis '{d}' is neither an input axis nor a weight axis",
+                code="argument-value",
+                arg="equation",
+            )
+    kernel = []
+    for d in ws:
+        if d in out_map:
+            kernel.append(out[out_map[d]])
+        elif d in in_map:
+            kernel.append(input_shape[in_map[d]])
+        else:
+            raise err(
+                f"weight axis '{d}' is neither an input nor an output axis",
+                code="argument-value",
+                arg="equation",
+            )
+    bias = None
+    if bias_axes is not None:
+        n_left = elided if left else 0
+        idx = {c: out[i + n_left] for i, c in enumerate(outs)}
+        for c in bias_axes:
+            if c not in outs:
+                raise err(
+                    f"bias axis '{c}' is not an output axis of \"{outs}\"",
+                    code="argument-value",
+                    arg="bias_axes",
+                )
+        first = min(outs.find(c) for c in bias_axes)
+        bias = [idx[c] if c in bias_axes else 1 for c in outs[first:]]
+        if not left:
+            bias += [1] * max(elided, 0)
+    return kernel, bias, out
+
+
+@register
+class EinsumDense(Op):
+    """EinsumDense(equation, output_shape): a dense layer written as an einsum, e.g. "abc,cd->abd"."""
+
+    name = "EinsumDense"
+    params = (
+        P("equation", equation_),
+        P("output_shape", partial_shape_),
+        P("activation", activation_, None),
+        P("bias_axes", bias_axes_, None),
+        P("kernel_initializer", initializer_, "glorot_uniform"),
+        P("bias_initializer", initializer_, "zeros"),
+        P("kernel_regularizer", regularizer_, None),
+        P("bias_regularizer", regularizer_, None),
+        P("kernel_constraint", constraint_, None),
+        P("bias_constraint", constraint_, None),
+        P("lora_rank", optional(int_(1)), None),
+        P("lora_alpha", optional(float_(0)), None),
+        P("gptq_unpacked_column_size", none_only("gptq_unpacked_column_size"), None),
+        P("quantization_config", none_only("quantization_config"), None),
+    )
+
+    @classmethod
+    def validate(cls, a):
+        if a.get("lora_rank") and a.get("kernel_constraint"):
+            raise ArgError(
+                "EinsumDense: LoRA (lora_rank) cannot be combined with kernel_constraint", arg="lora_rank"
+            )
+
+    def _shapes(self, a, x):
+        return einsum_shapes("EinsumDense", a.equation, a.bias_axes, (None,) + tuple(x.shape), a.output_shape)
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        kernel, _, out = self._shapes(a, x)
+        if None in kernel:
+            raise ShapeError(
+                f"EinsumDense needs known sizes for its kernel {tuple(kernel)!r} (from the input {x} and "
+                f"output_shape {a.output_shape!r})",
+                input_index=0,
+                hint="give the sizes in Input(shape=...) or in output_shape",
+            )
+        return [TensorType(tuple(out[1:]), layer_dtype(a))]
+
+    def weights(self, a, inputs):
+        kernel, bias, _ = self._shapes(a, inputs[0])
+        k = Weight("kernel", tuple(kernel))
+        w = [k]
+        if bias is not None:
+            w.append(Weight("bias", tuple(bias)))
+        if a.lora_rank:
+            w[0] = Weight("kernel", k.shape, False)
+            w += [
+                Weight("lora_kernel_a", tuple(kernel[:-1]) + (a.lora_rank,)),
+                Weight("lora_kernel_b", (a.lora_rank, kernel[-1])),
+            ]
+        return w
+
+    def warnings(self, a, inputs, outputs):
+        return softmax_warning("EinsumDense", a.activation, outputs[0])
+
+
+# ------------------------------------------------------- ReversibleEmbedding
+@register
+class ReversibleEmbedding(Embedding):
+    """ReversibleEmbedding(input_dim, output_dim): an Embedding that, applied with reverse=true, maps
+    vectors back to logits over the vocabulary (with the transposed, or its own, matrix)."""
+
+    name = "ReversibleEmbedding"
+    params = (
+        P("input_dim", int_(1)),
+        P("output_dim", int_(1)),
+        P("tie_weights", bool_, True),
+        P("embeddings_initializer", initializer_, "uniform"),
+        P("embeddings_regularizer", regularizer_, None),
+        P("embeddings_constraint", constraint_, None),
+        P("mask_zero", bool_, False),
+        P("reverse_dtype", dtype_, None),
+        P("logit_soft_cap", optional(float_(0, min_open=True)), None),
+        P("lora_rank", optional(int_(1)), None, positional=False),
+        P("lora_alpha", optional(float_(0)), None, positional=False),
+    )
+    call_options = (P("reverse", bool_, False),)
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        if not self.call_option(a, "reverse"):
+            return super().infer(a, inputs)
+        need_min_rank(x, 2, "ReversibleEmbedding(reverse=true)")
+        if x.shape[-1] is not None and x.shape[-1] != a.output_dim:
+            raise ShapeError(
+                f"ReversibleEmbedding(reverse=true) maps vectors of size output_dim={a.output_dim} back to "
+                f"logits, got shape {x}",
+                input_index=0,
+            )
+        return [TensorType(tuple(x.shape[:-1]) + (a.input_dim,), layer_dtype(a))]
+
+    def weights(self, a, inputs):
+        w = _lora_weights(
+            Weight("embeddings", (a.input_dim, a.output_dim)), a.lora_rank, a.output_dim, "lora_embeddings"
+        )
+        if not a.tie_weights:
+            w.append(Weight("reverse_embeddings", (a.output_dim, a.input_dim)))
+        return w
+
+    def warnings(self, a, inputs, outputs):
+        if self.call_option(a, "reverse"):
+            return []
+        return super().warnings(a, inputs, outputs)

@@ -16,6 +16,7 @@ from graphc.ops.base import (
     int_,
     is_int,
     is_num,
+    layer_,
     layer_dtype,
     register,
     regularizer_,
@@ -223,3 +224,161 @@ class Normalization(Op):
             return []
         shape = self._keep(a, inputs[0])
         return [Weight("mean", shape, False), Weight("variance", shape, False), Weight("count", (), False)]
+
+
+@register
+class GroupNormalization(Op):
+    """GroupNormalization(groups=32, axis=-1): normalizes groups of channels; groups=-1 is instance norm."""
+
+    name = "GroupNormalization"
+    params = (
+        P("groups", int_(-1), 32),
+        P("axis", int_(), -1),
+        P("epsilon", float_(), 1e-3),
+        P("center", bool_, True),
+        P("scale", bool_, True),
+        P("beta_initializer", initializer_, "zeros"),
+        P("gamma_initializer", initializer_, "ones"),
+        P("beta_regularizer", regularizer_, None),
+        P("gamma_regularizer", regularizer_, None),
+        P("beta_constraint", constraint_, None),
+        P("gamma_constraint", constraint_, None),
+    )
+
+    @classmethod
+    def validate(cls, a):
+        g = a.get("groups", 32)
+        if g == 0:
+            raise ArgError(
+                "GroupNormalization argument `groups` must be a positive int, or -1 for instance "
+                "normalization, got 0",
+                arg="groups",
+            )
+
+    def _dim(self, a, x) -> int:
+        d = _axis_size("GroupNormalization", x, a.axis)
+        g = d if a.groups == -1 else a.groups
+        if d < g:
+            raise ShapeError(
+                f"GroupNormalization: groups={g} is more than the {d} channels on axis {a.axis} of the input {x}",
+                code="argument-value",
+                arg="groups",
+            )
+        if d % g:
+            raise ShapeError(
+                f"GroupNormalization: the {d} channels on axis {a.axis} of the input {x} do not split "
+                f"into groups={g} equal groups",
+                code="argument-value",
+                arg="groups",
+                hint=f"use a number of groups that divides {d}",
+            )
+        return d
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        self._dim(a, x)
+        return [TensorType(x.shape, layer_dtype(a))]
+
+    def weights(self, a, inputs):
+        n = (self._dim(a, inputs[0]),)
+        w = []
+        if a.scale:
+            w.append(Weight("gamma", n))
+        if a.center:
+            w.append(Weight("beta", n))
+        return w
+
+
+@register
+class RMSNormalization(Op):
+    """RMSNormalization(axis=-1, epsilon=1e-6): x / rms(x) * scale, with a learned scale over `axis`."""
+
+    name = "RMSNormalization"
+    params = (P("axis", axis_, -1), P("epsilon", float_(), 1e-6))
+
+    @staticmethod
+    def _shape(a, x) -> tuple:
+        axes = [a.axis] if is_int(a.axis) else sorted(a.axis)
+        return tuple(_axis_size("RMSNormalization", x, ax) for ax in axes)
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        self._shape(a, x)
+        return [TensorType(x.shape, layer_dtype(a))]
+
+    def weights(self, a, inputs):
+        return [Weight("scale", self._shape(a, inputs[0]))]
+
+
+@register
+class UnitNormalization(Op):
+    """UnitNormalization(axis=-1): scales each vector along `axis` to unit L2 norm."""
+
+    name = "UnitNormalization"
+    params = (P("axis", axis_, -1),)
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        for ax in (a.axis,) if is_int(a.axis) else a.axis:
+            if not -x.rank <= ax < x.rank:
+                raise ShapeError(
+                    f"UnitNormalization: axis {ax} is out of range for the {x.rank}D input {x}",
+                    code="argument-value",
+                    arg="axis",
+                    hint=f"use an axis in -{x.rank}..{x.rank - 1}",
+                )
+        return [TensorType(x.shape, layer_dtype(a))]
+
+
+@register
+class SpectralNormalization(Op):
+    """SpectralNormalization(layer, power_iterations=1): divides the wrapped layer's kernel (or
+    embeddings) by its largest singular value, estimated by power iteration."""
+
+    name = "SpectralNormalization"
+    params = (P("layer", layer_), P("power_iterations", int_(1), 1))
+
+    @staticmethod
+    def _inner(a):
+        from graphc.ops.base import op_instance
+
+        return op_instance(a.layer.op), a.layer.op.full(a.layer.args)
+
+    @classmethod
+    def validate(cls, given):
+        a = cls.full(given)
+        op = a.layer.op
+        if getattr(op, "takes_list", False) or getattr(op, "call_params", ()):
+            raise ArgError(
+                f"SpectralNormalization wraps a layer applied to one tensor, got {op.name}",
+                arg="layer",
+                code="argument-type",
+            )
+
+    def infer(self, a, inputs):
+        inner, ia = self._inner(a)
+        outs = inner.infer(ia, inputs)
+        names = [w.name for w in inner.weights(ia, inputs)]
+        if "kernel" not in names and "embeddings" not in names:
+            raise ShapeError(
+                f"SpectralNormalization normalizes a layer's `kernel` or `embeddings`, and {inner.name} "
+                f"has neither (it has {', '.join(names) or 'no weights'})",
+                code="argument-type",
+                arg="layer",
+                hint="wrap a Dense, a convolution, EinsumDense or Embedding",
+            )
+        if len(outs) != 1:
+            raise ShapeError(
+                f"SpectralNormalization wraps a layer with one output; {inner.name} here has {len(outs)}",
+                code="argument-value",
+                arg="layer",
+            )
+        return [TensorType(outs[0].shape, layer_dtype(a))]
+
+    def weights(self, a, inputs):
+        inner, ia = self._inner(a)
+        ws = inner.weights(ia, inputs)
+        k = next(w for w in ws if w.name in ("kernel", "embeddings"))
+        # Keras tracks the wrapped kernel as the wrapper's own first weight, then vector_u,
+        # then the wrapped layer's other weights
+        return [k, Weight("vector_u", (1, k.shape[-1]), False)] + [w for w in ws if w is not k]

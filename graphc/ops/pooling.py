@@ -1,4 +1,7 @@
-"""Pooling: Max/AveragePooling1D/2D and the global poolings (Keras's compute_pooling_output_shape)."""
+"""Pooling: Max/AveragePooling1D/2D/3D, the global poolings (keepdims) and the adaptive poolings.
+
+Shape rules are Keras's compute_pooling_output_shape and the adaptive poolings' fixed output_size.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +21,11 @@ from graphc.ops.base import (
     register,
 )
 
-_WHAT = {1: "(batch, steps, channels)", 2: "(batch, height, width, channels)"}
+_WHAT = {
+    1: "(batch, steps, channels)",
+    2: "(batch, height, width, channels)",
+    3: "(batch, depth, height, width, channels)",
+}
 
 
 def pool_out(n, k: int, s: int, padding: str):
@@ -64,6 +71,7 @@ def _pool_params(rank: int, default) -> tuple:
 @register
 class MaxPooling1D(_Pool):
     name = "MaxPooling1D"
+    aliases = ("MaxPool1D",)
     rank = 1
     params = _pool_params(1, (2,))
 
@@ -71,13 +79,23 @@ class MaxPooling1D(_Pool):
 @register
 class MaxPooling2D(_Pool):
     name = "MaxPooling2D"
+    aliases = ("MaxPool2D",)
     rank = 2
     params = _pool_params(2, (2, 2))
 
 
 @register
+class MaxPooling3D(_Pool):
+    name = "MaxPooling3D"
+    aliases = ("MaxPool3D",)
+    rank = 3
+    params = _pool_params(3, (2, 2, 2))
+
+
+@register
 class AveragePooling1D(_Pool):
     name = "AveragePooling1D"
+    aliases = ("AvgPool1D",)
     rank = 1
     params = _pool_params(1, REQUIRED)  # required, as in Keras
 
@@ -85,8 +103,17 @@ class AveragePooling1D(_Pool):
 @register
 class AveragePooling2D(_Pool):
     name = "AveragePooling2D"
+    aliases = ("AvgPool2D",)
     rank = 2
     params = _pool_params(2, REQUIRED)
+
+
+@register
+class AveragePooling3D(_Pool):
+    name = "AveragePooling3D"
+    aliases = ("AvgPool3D",)
+    rank = 3
+    params = _pool_params(3, REQUIRED)
 
 
 class _GlobalPool(Op):
@@ -103,22 +130,109 @@ class _GlobalPool(Op):
 @register
 class GlobalAveragePooling1D(_GlobalPool):
     name = "GlobalAveragePooling1D"
+    aliases = ("GlobalAvgPool1D",)
     rank = 1
 
 
 @register
 class GlobalAveragePooling2D(_GlobalPool):
     name = "GlobalAveragePooling2D"
+    aliases = ("GlobalAvgPool2D",)
     rank = 2
+
+
+@register
+class GlobalAveragePooling3D(_GlobalPool):
+    name = "GlobalAveragePooling3D"
+    aliases = ("GlobalAvgPool3D",)
+    rank = 3
 
 
 @register
 class GlobalMaxPooling1D(_GlobalPool):
     name = "GlobalMaxPooling1D"
+    aliases = ("GlobalMaxPool1D",)
     rank = 1
 
 
 @register
 class GlobalMaxPooling2D(_GlobalPool):
     name = "GlobalMaxPooling2D"
+    aliases = ("GlobalMaxPool2D",)
     rank = 2
+
+
+@register
+class GlobalMaxPooling3D(_GlobalPool):
+    name = "GlobalMaxPooling3D"
+    aliases = ("GlobalMaxPool3D",)
+    rank = 3
+
+
+# ------------------------------------------------------------ adaptive pooling
+def output_size_(rank: int):
+    """An int or a tuple of `rank` ints (AdaptiveAveragePooling2D(output_size))."""
+    inner = int_tuple(rank)
+
+    def check(v):
+        return inner(v)
+
+    check.doc = f"int or {rank}-tuple"
+    return check
+
+
+class _AdaptivePool(Op):
+    """Pools each spatial axis into `output_size` bins: (batch, *output_size, channels)."""
+
+    rank = 2
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        need_rank(x, self.rank + 2, self.name, _WHAT[self.rank])
+        return [TensorType(tuple(a.output_size) + (x.shape[-1],), layer_dtype(a))]
+
+
+def _adaptive_params(rank: int) -> tuple:
+    return (P("output_size", output_size_(rank)), P("data_format", data_format_, None))
+
+
+@register
+class AdaptiveAveragePooling1D(_AdaptivePool):
+    name = "AdaptiveAveragePooling1D"
+    rank = 1
+    params = _adaptive_params(1)
+
+
+@register
+class AdaptiveAveragePooling2D(_AdaptivePool):
+    name = "AdaptiveAveragePooling2D"
+    rank = 2
+    params = _adaptive_params(2)
+
+
+@register
+class AdaptiveAveragePooling3D(_AdaptivePool):
+    name = "AdaptiveAveragePooling3D"
+    rank = 3
+    params = _adaptive_params(3)
+
+
+@register
+class AdaptiveMaxPooling1D(_AdaptivePool):
+    name = "AdaptiveMaxPooling1D"
+    rank = 1
+    params = _adaptive_params(1)
+
+
+@register
+class AdaptiveMaxPooling2D(_AdaptivePool):
+    name = "AdaptiveMaxPooling2D"
+    rank = 2
+    params = _adaptive_params(2)
+
+
+@register
+class AdaptiveMaxPooling3D(_AdaptivePool):
+    name = "AdaptiveMaxPooling3D"
+    rank = 3
+    params = _adaptive_params(3)

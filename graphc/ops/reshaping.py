@@ -246,3 +246,58 @@ class Cropping2D(Op):
                 )
             out.append(_add(n, -sum(pair)))
         return [TensorType(tuple(out) + (x.shape[2],), layer_dtype(a))]
+
+
+_WHAT3 = "(batch, depth, height, width, channels)"
+_AXES3 = ("depth", "height", "width")
+
+
+@register
+class UpSampling3D(Op):
+    """UpSampling3D(size=(2, 2, 2)): repeats each voxel `size` times along depth, height and width."""
+
+    name = "UpSampling3D"
+    params = (P("size", int_tuple(3), (2, 2, 2)), P("data_format", data_format_, None))
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        need_rank(x, 5, "UpSampling3D", _WHAT3)
+        return [
+            TensorType(tuple(_mul(d, k) for d, k in zip(x.shape[:3], a.size)) + (x.shape[3],), layer_dtype(a))
+        ]
+
+
+@register
+class ZeroPadding3D(Op):
+    """ZeroPadding3D(padding): an int, 3 ints (symmetric), or 3 (before, after) pairs."""
+
+    name = "ZeroPadding3D"
+    params = (P("padding", pad_pairs(3), ((1, 1), (1, 1), (1, 1))), P("data_format", data_format_, None))
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        need_rank(x, 5, "ZeroPadding3D", _WHAT3)
+        sp = tuple(_add(d, sum(pair)) for d, pair in zip(x.shape[:3], a.padding))
+        return [TensorType(sp + (x.shape[3],), layer_dtype(a))]
+
+
+@register
+class Cropping3D(Op):
+    """Cropping3D(cropping): an int, 3 ints (symmetric), or 3 (before, after) pairs."""
+
+    name = "Cropping3D"
+    params = (P("cropping", pad_pairs(3), ((1, 1), (1, 1), (1, 1))), P("data_format", data_format_, None))
+
+    def infer(self, a, inputs):
+        (x,) = inputs
+        need_rank(x, 5, "Cropping3D", _WHAT3)
+        out = []
+        for n, pair, what in zip(x.shape[:3], a.cropping, _AXES3):
+            if n is not None and sum(pair) >= n:
+                raise ShapeError(
+                    f"Cropping3D: cropping {pair} removes the whole {what} ({n}) of the input {x}",
+                    input_index=0,
+                    hint=f"crop less than the input {what}",
+                )
+            out.append(_add(n, -sum(pair)))
+        return [TensorType(tuple(out) + (x.shape[3],), layer_dtype(a))]

@@ -1,0 +1,2 @@
+" GDL (graphc): *.gdl files
+autocmd BufRead,BufNewFile *.gdl setfiletype gdl
