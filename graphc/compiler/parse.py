@@ -84,8 +84,8 @@ class UnexpectedCharacters(Exception):
 
 
 class _Tree:
-    """What a rule without a `_Builder` method makes (as Lark's default callback):
-    only `_rules` do, and their children are inlined into the parent."""
+    """What a rule without a `_Builder` method makes, as Lark's default callback
+    does (in gdl.lark only `_rules`, whose children the parent rule inlines)."""
 
     __slots__ = ("data", "children")
 
