@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml runtime/pyproject.toml | 
 DEMO := examples/profile.gdl
 OUT := out
 
-.PHONY: demo test setup bench lint golden dist layers-doc clean
+.PHONY: demo test setup bench lint golden parser dist layers-doc clean
 
 $(STAMP): pyproject.toml runtime/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench_check.py
+
+# regenerate the parser tables (graphc/grammar/gdl_tables.py) after editing
+# graphc/grammar/gdl.lark; tests/test_parser.py fails while they are stale
+parser: $(STAMP)
+	$(PY) -m graphc.grammar.generate
 
 golden: $(STAMP)
 	GRAPHC_UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_golden.py
