@@ -486,7 +486,7 @@ class KerasEmitter:
             (
                 "INPUT_SPECS",
                 ctx["input_items"],
-                "name -> (shape without the batch axis, dtype, exclusive upper bound of synthetic ints)",
+                "name -> (shape without the batch axis, dtype, exclusive upper bound of ints)",
             ),
             (
                 "OUTPUT_SPECS",
@@ -502,6 +502,8 @@ class KerasEmitter:
                 "functions": Safe("\n\n\n".join("\n".join(C.render([f])) for f in functions)),
                 "build_model": Safe("\n".join(C.render([build]))),
                 "optimizer_expr": Safe(_optimizer_expr(g)),
+                "callbacks_code": Safe("    return []"),
+                "file_name": doc(Path(source_name).stem + "_keras.py"),
                 "uses_math": Safe("1") if self.compile_fns.uses_math else "",
             },
         )
@@ -513,6 +515,8 @@ def _header(g: Graph, source_name: str) -> list:
         "",
         f"Do not edit: regenerate with `graphc {source_name} --target keras`.",
         "Runs on any Keras 3 backend (TensorFlow, or KERAS_BACKEND=torch).",
+        "`build_model()` needs only Keras; `train`/`main` train it with",
+        "graphc_runtime.keras (`pip install graphc-runtime`).",
     ]
 
 

@@ -1268,8 +1268,8 @@ class TorchEmitter:
         table_code += "CHANNELS_FIRST = " + C.text(C.Tuple(tuple(C.lit(n) for n in cf)))
         opt_code, opt_doc = self._optimizer()
         imports.add("optim")
-        runtime_imports = "from graphc_runtime.torch import " + ", ".join(
-            sorted(imports, key=lambda x: x.split()[0])
+        runtime_imports = _import_block(
+            imports, uses_torch="torch." in classes_code, uses_f="F." in classes_code
         )
         return common.render(
             "torch_module.py.j2",
@@ -1284,8 +1284,6 @@ class TorchEmitter:
                 "optimizer_doc": doc(opt_doc),
                 "callbacks_code": Safe("    return []"),
                 "runtime_imports": Safe(runtime_imports),
-                "uses_f": _flag("F." in classes_code),
-                "uses_torch": _flag("torch." in classes_code),
                 "uses_math": _flag("math." in classes_code),
             },
         )
@@ -1412,6 +1410,25 @@ def _holder(walk, t, tid) -> str:
         if held in (t.id, tid):
             return name
     raise Internal(f"no variable holds tensor {t.var}")
+
+
+def _import_block(runtime: set, uses_torch: bool, uses_f: bool) -> str:
+    """The third-party imports, ordered as isort (ruff's I001) orders them:
+    `import` statements, then `from` statements, each by module; an aliased
+    member on a line of its own."""
+    plain = ["import graphc_runtime.torch as rt"]
+    if uses_torch:
+        plain.append("import torch")
+    if uses_f:
+        plain.append("import torch.nn.functional as F")
+    members = sorted(x for x in runtime if " as " not in x)
+    aliased = sorted(x for x in runtime if " as " in x)
+    froms = [f"from graphc_runtime.torch import {x}" for x in aliased]
+    if members:
+        froms.append("from graphc_runtime.torch import " + ", ".join(members))
+    froms.sort(key=lambda line: line.split(" import ")[1].split()[0].lower())
+    froms.append("from torch import nn")
+    return "\n".join(plain + froms)
 
 
 def _header(g: Graph, source_name: str) -> list:

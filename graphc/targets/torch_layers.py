@@ -236,6 +236,28 @@ entry(
     "AveragePooling3D",
     layout=CF,
 )
+entry(
+    "AdaptiveAveragePooling1D",
+    "AdaptiveAveragePooling2D",
+    "AdaptiveAveragePooling3D",
+    "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D",
+    "AdaptiveMaxPooling3D",
+    layout=CF,
+)
+# image preprocessing and augmentation (the identity in inference, except the first two)
+entry(
+    "Resizing",
+    "CenterCrop",
+    "RandomFlip",
+    "RandomRotation",
+    "RandomZoom",
+    "RandomTranslation",
+    "RandomContrast",
+    "RandomBrightness",
+    "RandomCrop",
+    layout=CF,
+)
 for _n in ("GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePooling3D"):
     ENTRIES[_op(_n)] = Entry(inline=_global_pool("mean"), out_layout="keepdims")
 for _n in ("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D"):
