@@ -11,7 +11,6 @@ import math
 from graphc.compiler.budget import MAX_ITEMS, LimitExceeded, check_value
 from graphc.compiler.ir import Tensor
 from graphc.compiler.values import Builtin, LayerVal, OpClass
-from graphc.diagnostics import suggestion
 
 
 def _b_range(it, scope, args, kwargs, e):

@@ -336,7 +336,9 @@ def _keras_object(v, kind: str, example: str, none_ok: bool):
     if isinstance(v, O.KerasObject):
         if v.kind != kind:
             raise ArgError(
-                f"expected {O.KINDS[kind][2]}, got {v.kind_name}", code="argument-type", hint=f"e.g. {example}"
+                f"expected {O.KINDS[kind][2]}, got {v.kind_name}",
+                code="argument-type",
+                hint=f"e.g. {example}",
             )
         return v
     if isinstance(v, str):
@@ -348,9 +350,13 @@ def _keras_object(v, kind: str, example: str, none_ok: bool):
                 hint=suggestion(v, O.ids_of(kind)) or f"e.g. {example}",
             )
         return v
-    if getattr(v, "op", None) is not None and getattr(v.op, "name", "") == "Identity" and kind == "initializer":
+    if (
+        getattr(v, "op", None) is not None
+        and getattr(v.op, "name", "") == "Identity"
+        and kind == "initializer"
+    ):
         raise ArgError(
-            "`Identity` here is the layer; the initializer is `initializers.Identity(...)` or \"identity\"",
+            '`Identity` here is the layer; the initializer is `initializers.Identity(...)` or "identity"',
             code="argument-type",
         )
     raise type_error(f"{O.KINDS[kind][2]} such as {example}", v)

@@ -189,6 +189,9 @@ class KerasObject:
         """Every argument, defaults filled in."""
         return {**self.cls.defaults(), **self.args}
 
+    def __repr__(self):
+        return self.text()
+
     def key(self):
         return (self.cls.kind, self.cls.name, tuple(sorted((k, _key(v)) for k, v in self.args.items())))
 
