@@ -25,7 +25,7 @@ changes; nothing else here knows the evaluator):
 - `graphc.compiler.parse.parse` and the AST of graphc.compiler.syntax (spans with
   character offsets);
 - the IR (ir.Graph .inputs/.outputs/.layers/.calls/.compile, ir.Layer, ir.Call,
-  ir.Tensor with .type) and values (LayerVal, DefVal, OpClass, Builtin, ConfigObj).
+  ir.Tensor with .type) and values (LayerVal, DefVal, OpClass, Builtin, KerasObject).
 All of it is in `_compile`, `_graphs` and the renderers `_describe_*`.
 """
 
@@ -430,7 +430,8 @@ def _py(v) -> str:
 def _describe_value(a: Analysis, name: str, v, layers_here: list, inputs_here: list) -> str | None:
     """Markdown for what `name` is bound to, or None for nothing useful."""
     from graphc.compiler.ir import Layer, Tensor
-    from graphc.compiler.values import POISON, Builtin, ConfigObj, DefVal, LayerVal, OpClass, Results
+    from graphc.compiler.values import POISON, Builtin, DefVal, LayerVal, OpClass, Results
+    from graphc.ops.objects import KerasObject
 
     if v is POISON:
         return None
@@ -470,9 +471,8 @@ def _describe_value(a: Analysis, name: str, v, layers_here: list, inputs_here: l
         if isinstance(v, OpClass):
             return f"```gdl\n{_op_signature(v.op)}\n```\n\nKeras layer"
         return f"`{v.name}`: built-in function"
-    if isinstance(v, ConfigObj):
-        cfg = ", ".join(f"{k}={_py(x)}" for k, x in v.config.items())
-        return f"{v.family} `{v.cls}({cfg})`"
+    if isinstance(v, KerasObject):
+        return f"{v.kind} `{v.text()}` ({v.cls.module}.{v.cls.name})"
     if isinstance(v, (bool, int, float, str, tuple, list, range)) or v is None:
         return f"`{name} = {_py(v)}` ({type(v).__name__})"
     return None
