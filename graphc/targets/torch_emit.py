@@ -1310,7 +1310,9 @@ class TorchEmitter:
         table_code += "\n\nLOGIT_OUTPUTS = tuple(LOGIT_ACTIVATIONS)"
         table_code += "\n\n# inputs and outputs that are NCHW here and channels_last in Keras\n"
         table_code += "CHANNELS_FIRST = " + C.text(C.Tuple(tuple(C.lit(n) for n in cf)))
-        opt_doc = f"keras.optimizers.{opt_obj.cls.name} of compile(...)"
+        opt_doc = C.text(OB.obj_expr(opt_obj, OB.keras_callee))
+        if len(opt_doc) > 88 - len('    """, update for update."""'):
+            opt_doc = f"keras.optimizers.{opt_obj.cls.name} of compile(...)"
         runtime_imports = _import_block(
             imports, uses_torch="torch." in classes_code, uses_f="F." in classes_code
         )
