@@ -1474,7 +1474,10 @@ def _import_block(runtime: set, uses_torch: bool, uses_f: bool) -> str:
     aliased = sorted(x for x in runtime if " as " in x)
     froms = [f"from graphc_runtime.torch import {x}" for x in aliased]
     if members:
-        froms.append("from graphc_runtime.torch import " + ", ".join(members))
+        line = "from graphc_runtime.torch import " + ", ".join(members)
+        if len(line) > C.LINE:  # one member per line, as ruff formats it
+            line = "from graphc_runtime.torch import (\n" + "".join(f"    {m},\n" for m in members) + ")"
+        froms.append(line)
     froms.sort(key=lambda line: line.split(" import ")[1].split()[0].lower())
     froms.append("from torch import nn")
     return "\n".join(plain + froms)
