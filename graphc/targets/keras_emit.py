@@ -389,7 +389,9 @@ class KerasEmitter:
         # the signature: tensors, required values, derived values, defaulted values, the name
         sig: list = []
         index = {p: i for i, p in enumerate(gdl_params)}
-        defaults = first.defaults
+        # an object default (`init=HeUniform()`) is passed by every call: a Python default
+        # would be one object shared by all calls, where each GDL call makes its own
+        defaults = {k: v for k, v in first.defaults.items() if not OB.objects_in(v)}
         for p in gdl_params:
             if p in tensor_params:
                 sig.append(SigParam("tensor", p, params[p], index[p]))

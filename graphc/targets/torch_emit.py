@@ -1127,7 +1127,9 @@ class TorchEmitter:
                 raise Unexpressible()
             out_layouts.append(lays.pop())
         used = walk.used_params | template.used
-        defaults = first.defaults
+        # an object default (`init=HeUniform()`) is passed by every call: a Python default
+        # would be one object shared by all calls, where each GDL call makes its own
+        defaults = {k: v for k, v in first.defaults.items() if not OB.objects_in(v)}
         sig: list = []
         index = {p: i for i, p in enumerate(gdl_params)}
         for p in tensor_params:
