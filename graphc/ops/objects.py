@@ -518,7 +518,7 @@ obj(
     P("scaling", one_of("density", "spectrum", None), "density"),
     P("periodic", bool_, False),
     ids=("STFTInitializer",),
-    torch="the STFT initializer has no PyTorch spelling in graphc",
+    torch="the STFT initializer is not supported in the PyTorch target",
     doc="short-time Fourier transform kernels (STFTSpectrogram)",
 )
 obj(
