@@ -1381,3 +1381,14 @@ def test_program_of_objects_trains_like_keras(tmp_path):
     assert loss_diff < 1e-4, (k_losses, t_losses)
     diff, where = th.state_diff(th.torch_from_keras(tm, kmodel), tmodel)
     assert diff < 1e-5, (diff, where)
+
+
+def test_docs_objects_md_is_current():
+    from graphc.tools import object_table
+
+    assert object_table.DOC.read_text(encoding="utf-8") == object_table.render(), (
+        "docs/objects.md is stale: run `make objects-doc` and commit the result"
+    )
+    for kind, classes in O.CATALOG.items():
+        for name in classes:
+            assert f"| `{name}`<br>" in object_table.render_tables(), name
