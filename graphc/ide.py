@@ -914,7 +914,6 @@ def _file_completions(a: Analysis) -> list[Completion]:
 @lru_cache(maxsize=1)
 def _layer_items() -> tuple:
     from graphc import stdlib
-    from graphc.compiler import vocab
     from graphc.compiler.builtins import BUILTIN_FUNCS
     from graphc.ops.base import FUNCTIONS, REGISTRY
 
@@ -928,10 +927,14 @@ def _layer_items() -> tuple:
         out.append(Completion(name, "model", "Keras application (weights=None)", sort_text="3" + name))
     for name in sorted(BUILTIN_FUNCS):
         out.append(Completion(name, "function", "built-in function", sort_text="3" + name))
-    for canon, (cls, _) in sorted(vocab.OPTIMIZERS.items()):
-        out.append(Completion(cls, "function", f"optimizer ({canon})", sort_text="3" + cls))
-    for canon, (cls, _) in sorted(vocab.LOSSES.items()):
-        out.append(Completion(cls, "function", f"loss ({canon})", sort_text="3" + cls))
+    from graphc.ops import objects as O
+
+    for name in O.all_class_names():
+        if name in REGISTRY:
+            continue  # the layer (`Identity`)
+        classes = O.classes_named(name)
+        what = " or ".join(f"{c.module}.{name}" for c in classes)
+        out.append(Completion(name, "function", what, documentation=classes[0].doc, sort_text="3" + name))
     return tuple(out)
 
 
@@ -959,10 +962,16 @@ def _argument_completions(a: Analysis, frame: _Frame, offset: int) -> list[Compl
     elif name == "fit":
         params = [(k, f"= {_py(v)}") for k, v in vocab.FIT_KEYWORDS.items()]
     else:
-        for _canon, (cls, defaults) in list(vocab.OPTIMIZERS.items()) + list(vocab.LOSSES.items()):
-            if cls == name:
-                params = [(k, f"= {_py(v)}") for k, v in defaults.items()]
-                break
+        from graphc.ops.objects import classes_named
+
+        objs = classes_named(name or "") if name not in REGISTRY else []
+        if objs:  # a Keras object: its arguments (the first kind's, for a loss-or-metric name)
+            cls = objs[0]
+            skip = {p.name for p in cls.params[: frame.positional]}
+            for p in cls.params:
+                kind = getattr(p.check, "doc", "")
+                default = "required" if p.default is REQUIRED else f"= {_py(p.default)}"
+                params.append((p.name, f"{kind} {default}".strip()))
         else:
             loc = a.index.resolve(name, offset) if name else None
             node = _def_node_at(loc, a) if loc is not None else None

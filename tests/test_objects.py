@@ -1393,3 +1393,19 @@ def test_docs_objects_md_is_current():
     for classes in O.CATALOG.values():
         for name in classes:
             assert f"| `{name}`<br>" in tables, name
+
+
+def test_editor_completes_object_classes_and_their_arguments(tmp_path):
+    from graphc.ide import analyze
+
+    text = (
+        "model m {\n  x = Input(shape=(4,))\n  output y = Dense(3, kernel_initializer=HeNormal(se))(x)\n}\n"
+    )
+    a = analyze(str(tmp_path / "m.gdl"), text)
+    offset = text.index("(se)") + 3
+    line, col = a.position(offset)
+    labels = [c.label for c in a.completions(line, col)]
+    assert "seed" in labels and "input_axes" in labels
+    offset = text.index("HeNormal") + 2
+    labels = [c.label for c in a.completions(*a.position(offset))]
+    assert "HeNormal" in labels and "HeUniform" in labels
