@@ -75,6 +75,21 @@ def construct(it, scope, fn: ObjClassVal, args: list, kwargs: dict, e: S.Call):
     from graphc.compiler.graphs import arg_span
 
     file = scope.file
+    from graphc.compiler.expressions import kind_of
+    from graphc.compiler.ir import Tensor
+    from graphc.compiler.values import LayerVal, Results
+
+    names = [p.name for p in fn.classes[0].params]
+    for where, v in [*((f"#{i}", a) for i, a in enumerate(args)), *kwargs.items()]:
+        if isinstance(v, (Tensor, Results, LayerVal)):  # objects are compile-time values
+            it.session.error(
+                file,
+                arg_span(e, where),
+                "argument-type",
+                f"{fn.name} takes compile-time values, got {kind_of(v)}",
+                f"`{names[int(where[1:])] if where.startswith('#') and int(where[1:]) < len(names) else where}` "
+                "is a number, string, list or object",
+            )
     results: dict = {}
     for cls in fn.classes:
         try:

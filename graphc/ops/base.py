@@ -359,7 +359,10 @@ def _keras_object(v, kind: str, example: str, none_ok: bool):
             '`Identity` here is the layer; the initializer is `initializers.Identity(...)` or "identity"',
             code="argument-type",
         )
-    raise type_error(f"{O.KINDS[kind][2]} such as {example}", v)
+    err = type_error(f"{O.KINDS[kind][2]} such as {example}", v)
+    if hasattr(v, "classes"):  # the class itself: Keras's `get` would call it
+        err.hint = f"call it: {v.name}()"
+    raise err
 
 
 def initializer_(v):
