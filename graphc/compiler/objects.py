@@ -63,7 +63,7 @@ def class_value(path: tuple):
     classes = O.class_for_path(path)
     if classes:
         return ObjClassVal(name, classes)
-    if name in O.NOT_WRITABLE and mods[-1] == "callbacks":
+    if name in O.NOT_WRITABLE:
         return NotWritable(name, O.NOT_WRITABLE[name])
     kind = O.PREFIX_KIND[mods[-1]]
     hint = suggestion(name, list(O.CATALOG[kind]))

@@ -1433,6 +1433,8 @@ NOT_WRITABLE = {
     "RemoteMonitor": "it sends logs over the network",
     "SwapEMAWeights": "graphc_runtime.torch has no SwapEMAWeights",
     "OrbaxCheckpoint": "it needs Orbax; use ModelCheckpoint or BackupAndRestore",
+    "Mean": "it averages values, not labels and predictions: it is no compile(metrics=...) metric",
+    "Sum": "it sums values, not labels and predictions: it is no compile(metrics=...) metric",
 }
 
 
