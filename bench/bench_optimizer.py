@@ -4,7 +4,7 @@
     python bench/bench_optimizer.py [--threads N] [--repeats R] [--train-repeats R] [--only adam,sgd]
 
 Compiles bench/resnet50_64.gdl (keras.applications' ResNet50, 64x64x3 input,
-10 classes: 23.5M trainable parameters in 161 tensors) with `graphc --target
+10 classes: 23.6M trainable parameters in 214 tensors) with `graphc --target
 torch`, then times, for each optimizer pair,
   (a) `optimizer.step()` alone, on fixed random gradients, and
   (b) a whole train step: batch 8, forward, loss, zero_grad, backward, step

@@ -87,6 +87,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import os
 import re
 import warnings
 from collections import OrderedDict
@@ -370,6 +371,15 @@ class _NumpyOps:
 
 
 _POOL = None
+
+
+def _forget_pool():
+    global _POOL
+    _POOL = None  # a forked child has none of the parent's threads
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_pool)
 
 
 def _thread_pool(workers):
