@@ -1433,8 +1433,6 @@ class TorchEmitter:
         built = ", ".join(f"{k}={v!r}" for k, v in g.args.items())
         doc_line = f"The `{g.name}` model ({common.where(g)})" + (f", built with {built}." if built else ".")
         methods = [C.FunctionDef("__init__", params, init), C.FunctionDef("forward", fparams, body)]
-        if entry:
-            methods += _training_hooks(g)
         return C.ClassDef(name, [base], methods, [doc_line])
 
     # -------------------------------------------------------- the module
@@ -1641,46 +1639,6 @@ class TorchEmitter:
             )
         self.use(name)
         return f"{name}({args})"
-
-
-def _uses(g: Graph, suffix: str, seen=None) -> bool:
-    """Whether a layer of `g` (or of a model inside it) has a `*_regularizer`/`*_constraint`."""
-    seen = seen if seen is not None else set()
-    if id(g) in seen:
-        return False
-    seen.add(id(g))
-    for layer in g.layers:
-        if layer.graph is not None and _uses(layer.graph, suffix, seen):
-            return True
-        args = getattr(layer, "full_args", None) or {}
-        if any(k.endswith(suffix) and k != "activity_regularizer" and v is not None for k, v in args.items()):
-            return True
-    return False
-
-
-def _training_hooks(g: Graph) -> list:
-    """The hooks the trainer calls (runtime/PROTOCOL.md): Keras's weight penalties, added
-    to the loss, and its weight constraints, applied after each optimizer step."""
-    out = []
-    if _uses(g, "_regularizer"):
-        out.append(
-            C.FunctionDef(
-                "regularization_loss",
-                [C.Param("self")],
-                [C.Return(C.Call(C.Attr(K, "regularization_loss"), (SELF,)))],
-                ["Keras's regularizer penalties of the weights (added to the loss)."],
-            )
-        )
-    if _uses(g, "_constraint"):
-        out.append(
-            C.FunctionDef(
-                "apply_constraints",
-                [C.Param("self")],
-                [C.ExprStmt(C.Call(C.Attr(K, "apply_constraints"), (SELF,)))],
-                ["Keras's weight constraints (after each optimizer step)."],
-            )
-        )
-    return out
 
 
 class _Shaped:
