@@ -744,13 +744,19 @@ def test_from_logits_output_is_not_split():
     assert "losses.CategoricalCrossentropy(from_logits=True)" in out
 
 
-def test_probabilities_with_from_logits_is_an_error():
+def test_probabilities_with_from_logits_warn_and_follow_tensorflow():
+    """Keras on TensorFlow computes such a loss from the softmax's logits (and warns):
+    graphc warns when compiling, and the PyTorch module returns those logits to it."""
     text = (
         'model m {\n  x = Input(shape=(4,))\n  output y = Dense(3, activation="softmax")(x)\n'
         "  compile(loss=CategoricalCrossentropy(from_logits=true))\n}\n"
     )
-    (d,) = compile_program("m.gdl", text).errors
-    assert d.code == "loss-mismatch" and d.span.line == 4 and "from_logits" in d.message
+    program = compile_program("m.gdl", text)
+    assert not program.errors
+    (d,) = program.diagnostics
+    assert (d.severity, d.code, d.span.line) == ("warning", "loss-mismatch", 4) and "from_logits" in d.message
+    torch_text = emit(program, program.entry(), "torch", "m.gdl")
+    assert 'LOGIT_ACTIVATIONS = {\n    "y": ("softmax", -1),\n}' in torch_text
 
 
 def test_loss_weights_auto_in_both_targets():

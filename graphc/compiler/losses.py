@@ -315,16 +315,17 @@ def _check_fit(c, file, span, entry: LossEntry, tensor: Tensor, out_span) -> Non
         )
     ]
     binary = name in ("binary_crossentropy", "binary_focal_crossentropy")
-    if name in vocab.PROBABILISTIC and logits and act in ("sigmoid", "softmax", "hard_sigmoid"):
-        # Keras on TensorFlow would take the activation's logits (with a warning), Keras on
-        # torch or JAX the probabilities as logits: the program has no single meaning
-        c.report(
+    if name in vocab.PROBABILISTIC and logits and act in ("sigmoid", "softmax"):
+        # Keras on TensorFlow takes the activation's logits (and warns when training);
+        # Keras on torch or JAX would take the probabilities as logits.  graphc follows
+        # TensorFlow in both targets, and says so.
+        c.warn(
             file,
             span,
             "loss-mismatch",
             f'{name} with from_logits=true on output `{entry.output}`, whose activation "{act}" '
-            "makes probabilities, not logits",
-            f'drop from_logits, or remove the final {act} (activation="linear") to train on logits',
+            "makes probabilities: the loss uses that activation's logits, as Keras on TensorFlow does",
+            f'drop from_logits, or remove the final {act} (activation="linear") to output logits',
             note,
         )
         return

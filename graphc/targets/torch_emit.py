@@ -1124,8 +1124,7 @@ class TorchEmitter:
         outs, self.logit_acts = [], {}
         for o in self.graph.outputs:
             e = self.losses.get(o.name)
-            # a loss from_logits takes the output as it is: nothing to split
-            if e is not None and e.loss in self.vocab.PROBABILISTIC and not e.config.get("from_logits"):
+            if e is not None and e.loss in self.vocab.PROBABILISTIC:
                 found = mark(o.tensor)
                 if found is not None:
                     outs.append(o.name)
