@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml runtime/pyproject.toml | 
 DEMO := examples/profile.gdl
 OUT := out
 
-.PHONY: demo test setup bench lint golden parser dist layers-doc clean
+.PHONY: demo test setup bench lint golden parser dist layers-doc objects-doc clean
 
 $(STAMP): pyproject.toml runtime/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,9 @@ dist: $(STAMP)
 # re-read what keras.layers exports (imports Keras) and regenerate docs/layers.md
 layers-doc: $(STAMP)
 	$(PY) -m graphc.tools.layer_table --refresh
+
+objects-doc: $(STAMP)
+	$(PY) -m graphc.tools.object_table
 
 clean:
 	rm -rf $(VENV) $(OUT) build dist *.egg-info runtime/build runtime/*.egg-info
