@@ -1004,3 +1004,40 @@ def test_modules_pickle():
         again = torch.load(buf, weights_only=False)
         for a, b in zip(again.keras_arrays(), layer.keras_arrays()):
             assert np.array_equal(a, b)
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+def test_cuda_matches_cpu():
+    """Every layer of the family on the GPU against itself on the CPU (TF32 off), the same
+    draws (seeded generators on the CPU): float32 sums in other orders, well inside 1e-4 of
+    the value range; integer outputs equal."""
+    import copy
+
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
+    img = torch.rand(3, 3, 20, 23) * 255
+    cases = [
+        (K.AutoContrast(), img),
+        (K.Equalization().train(), img),
+        (K.ContrastLimitedAdaptiveHistogramEqualization(tile_grid_size=(3, 4)), img),
+        (K.MelSpectrogram(fft_length=32, sequence_stride=8, num_mel_bins=6), torch.randn(2, 100)),
+        (K.STFTSpectrogram(frame_length=8, mode="log"), torch.randn(2, 3, 40)),
+        (K.Pipeline([K.RandomFlip(), K.Conv2D(3, 4, 3)], channels_last=True), img.permute(0, 2, 3, 1)),
+    ]
+    for name, kw in RANDOM_CLASSES:
+        cases.append((getattr(K, name)(**kw, seed=4).train(), img))
+    for layer, x in cases:
+        gpu = copy.deepcopy(layer).cuda()
+        ref = layer(x)
+        got = gpu(x.cuda()).cpu()
+        assert got.shape == ref.shape and got.device.type == "cpu", type(layer).__name__
+        np.testing.assert_allclose(
+            got.detach().numpy(),
+            ref.detach().numpy(),
+            rtol=1e-5,
+            atol=1e-4 * float(x.abs().max()),
+            err_msg=type(layer).__name__,
+        )
+    ids = [torch.randint(-50, 50, (9, 1)), torch.randint(0, 9, (9, 1))]
+    assert torch.equal(K.HashedCrossing(7)([t.cuda() for t in ids]).cpu(), K.HashedCrossing(7)(ids))
