@@ -247,3 +247,72 @@ def test_l4_layers_compile_to_both_targets_and_agree_in_inference(stem, tmp_path
         ("Random", "Solarization", "CutMix", "MixUp", "RandAugment", "AugMix", "Equalization")
     ):
         assert np.array_equal(t_out, x["x"])  # the identity at inference, in both
+
+
+def _layer(src: str, tmp_path, name: str):
+    """The applied layer `name` of a one-model program, and its input tensors."""
+    from graphc.compiler.interpreter import compile_program
+
+    path = tmp_path / "m.gdl"
+    path.write_text(src)
+    program = compile_program(str(path), src)
+    assert not program.errors, [d.header() for d in program.errors]
+    for item in program.entry().items:
+        layer = getattr(item, "layer", None)
+        if layer is not None and layer.op is not None and layer.op.name == name:
+            return layer, item.tensor_inputs()
+    raise AssertionError(name)
+
+
+REFUSALS = [
+    (
+        "x = Input(shape=(4,))",
+        'SpectralNormalization(EinsumDense("ab,bc->ac", 3))(x)',
+        "SpectralNormalization",
+        "layer",
+    ),
+    (
+        "x = Input(shape=(5, 5, 2))",
+        "SpectralNormalization(DepthwiseConv2D(3))(x)",
+        "SpectralNormalization",
+        "layer",
+    ),
+    ("x = Input(shape=(4, 6))", "ReversibleEmbedding(9, 6)(x, reverse=true, )", None, None),
+    (
+        "x = Input(shape=(4, 6))",
+        'ReversibleEmbedding(9, 6, reverse_dtype="float16")(x, reverse=true)',
+        "ReversibleEmbedding",
+        "reverse_dtype",
+    ),
+    ("x = Input(shape=(4, 6))", "Pipeline([Dense(3), LayerNormalization(axis=-1)])(x)", "Pipeline", "layers"),
+    ("x = Input(shape=(4, 6))", "Pipeline([Dense(3), LayerNormalization()])(x)", None, None),
+    (
+        'a = Input(shape=(1,), dtype="string")\n  b = Input(shape=(1,), dtype="int64")',
+        "HashedCrossing(4)([a, b])",
+        "HashedCrossing",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize("row", REFUSALS, ids=[r[1] for r in REFUSALS])
+def test_entries_refuse_what_the_runtime_cannot_compute(row, tmp_path):
+    inputs, expr, refused, arg = row
+    src = f"model m {{\n  {inputs}\n  output y = {expr}\n}}\n"
+    name = refused or expr.split("(")[0]
+    layer, xs = _layer(src, tmp_path, name)
+    entry = ENTRIES[layer.op]
+    exc = entry.refuse(layer.full_args, xs) if entry.refuse else None
+    if refused is None:
+        assert exc is None
+    else:
+        assert exc is not None and exc.arg == arg and refused.split("(")[0] in exc.message, exc
+
+
+@pytest.mark.slow
+def test_spectral_normalization_wraps_what_the_runtime_wraps():
+    from graphc_runtime.torch.layers.normalization import _KERNELS
+
+    from graphc.targets.torch_layers import SPECTRAL_NORM_INNER
+
+    assert set(SPECTRAL_NORM_INNER) == set(_KERNELS)
