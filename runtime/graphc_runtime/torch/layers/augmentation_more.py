@@ -558,9 +558,8 @@ class RandomSaturation(_Random):
         return f"factor={self.factor}, value_range={self.value_range}, seed={self.seed}, name={self.name!r}"
 
 
-SHARPNESS_KERNEL = ((1.0 / 13.0, 1.0 / 13.0, 1.0 / 13.0), (1.0 / 13.0, 5.0 / 13.0, 1.0 / 13.0)) + (
-    (1.0 / 13.0, 1.0 / 13.0, 1.0 / 13.0),
-)
+_A, _B = 1.0 / 13.0, 5.0 / 13.0
+SHARPNESS_KERNEL = ((_A, _A, _A), (_A, _B, _A), (_A, _A, _A))  # Keras's smoothing kernel
 
 
 class RandomSharpness(_Random):
