@@ -288,7 +288,6 @@ for _n in ("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D"):
     ENTRIES[_op(_n)] = Entry(inline=_global_pool("amax"), out_layout="keepdims")
 entry(
     "AutoContrast",
-    "Equalization",
     "ContrastLimitedAdaptiveHistogramEqualization",
     "Solarization",
     "RandomColorDegeneration",
