@@ -275,7 +275,40 @@ class _Builder(Transformer):
         return S.Keyword(str(c[0]), c[1], span=_tspan(c[0]))
 
     def index(self, c):
-        return S.Index(c[0], c[1], span=_cspan(c))
+        return S.Index(c[0], _sub(c[1]), span=_cspan(c))
+
+    def sub_tuple(self, c):
+        items = [_sub(x) for x in c if x is not None]
+        return S.TupleExpr(items, span=_cspan(items))
+
+    def slice(self, c):
+        return S.Slice(c[0], c[1], None, span=_cspan(c))
+
+    def slice_step(self, c):
+        return S.Slice(c[0], c[1], c[2], True, span=_cspan(c))
+
+    def ifexp(self, c):
+        return S.IfExp(_finish(c[1]), _finish(c[0]), c[2], span=_cspan(c))
+
+    def listcomp(self, c):
+        return S.ListComp(c[0], list(c[1:]), span=_cspan(c))
+
+    def dictcomp(self, c):
+        return S.DictComp(c[1], c[2], list(c[3:]), span=_cspan(c))
+
+    def call_genexp(self, c):
+        gen = S.ListComp(c[1], list(c[2:]), True, span=_cspan(c[1:]))
+        return S.Call(c[0], [gen], [], span=_cspan(c))
+
+    def comp_for(self, c):
+        return S.CompFor(c[0], c[1], list(c[2:]))
+
+    def target_name(self, c):
+        return _ident(c[0])
+
+    def target_tuple(self, c):
+        items = [x for x in c if x is not None]
+        return S.TupleExpr(items, span=_cspan(items))
 
     def attr(self, c):
         return S.Attr(c[0], str(c[1]), span=_cspan(c))
@@ -303,7 +336,7 @@ class _Builder(Transformer):
         return [x for x in c[1:] if x is not None and not isinstance(x, Token)]
 
     def for_stmt(self, c):
-        return S.For(_ident(c[0]), c[1], c[2], span=_cspan(c))
+        return S.For(c[0], c[1], c[2], span=_cspan(c))
 
     def if_stmt(self, c):
         orelse = None
@@ -423,6 +456,13 @@ def _climb(items: list):
         return left
 
     return expr(0)
+
+
+def _sub(x):
+    """A subscript item: `...` is a token until here."""
+    if isinstance(x, Token):
+        return S.EllipsisExpr(span=_tspan(x))
+    return x
 
 
 def _ident(tok: Token) -> S.Ident:

@@ -124,6 +124,10 @@ def _subst(sym: P.Sym, env: dict) -> P.Sym:
         return P.FStr(tuple(p if isinstance(p, str) else (_subst(p[0], env), p[1]) for p in sym.parts))
     if isinstance(sym, P.Index):
         return P.Index(_subst(sym.obj, env), _subst(sym.index, env))
+    if isinstance(sym, P.Cond):
+        return P.Cond(_subst(sym.test, env), _subst(sym.body, env), _subst(sym.orelse, env))
+    if isinstance(sym, P.Slice):
+        return P.Slice(*(None if x is None else _subst(x, env) for x in (sym.lower, sym.upper, sym.step)))
     return sym
 
 
@@ -201,6 +205,14 @@ def fold(sym: P.Sym) -> P.Sym:
             return P.Seq(sym.kind, tuple(fold(x) for x in sym.items))
         if isinstance(sym, P.Builtin):
             return P.Builtin(sym.name, tuple(fold(x) for x in sym.args))
+        if isinstance(sym, P.Cond):
+            test = fold(sym.test)
+            ok, v = _const_value(test)
+            if ok:
+                return fold(sym.body if v else sym.orelse)  # the branch Python would take
+            return P.Cond(test, fold(sym.body), fold(sym.orelse))
+        if isinstance(sym, P.Slice):
+            return P.Slice(*(None if x is None else fold(x) for x in (sym.lower, sym.upper, sym.step)))
     except (ArithmeticError, ValueError, TypeError):
         return sym
     return sym
