@@ -390,6 +390,16 @@ def split_expr(e: Expr, indent: int, first_prefix: str = "", last_suffix: str = 
     one line; else the items on one indented line; else one item per line with
     a trailing comma (each item split again when it is too long)."""
     one = first_prefix + text(e) + last_suffix
+    if not fits(one, indent) and first_prefix.endswith(("= ", "return ")) and isinstance(e, (Bin, BoolOp, Compare)):
+        # an operator expression too long for the line: in parentheses, as ruff does
+        # (its operands one per line when still too long)
+        inner = text(e)
+        if fits(inner, indent + 4) or not isinstance(e, BoolOp):
+            body = [INDENT + inner]
+        else:
+            ops = [_wrap(x, e.prec + 1) for x in e.values]
+            body = [INDENT + ops[0]] + [f"{INDENT}{e.op} {x}" for x in ops[1:]]
+        return [first_prefix + "("] + body + [")" + last_suffix]
     if fits(one, indent) or not _explodable(e):
         if (
             isinstance(e, Call)

@@ -462,6 +462,8 @@ class TorchWalk(BodyWalk):
                 rank, lay = ins[0][2][0].type.rank, ins[0][1]
                 if torch_dim(-1, rank, lay) != rank - 1:
                     kwargs.append(("dim", C.lit(torch_dim(-1, rank, lay))))
+            if entry.cf_flag in names and ins and ins[0][1] == CF and ins[0][2][0].type.rank > 2:
+                kwargs.append(("channels_first", C.lit(True)))
             if self.em.sparse_square and op.name == "Embedding":
                 kwargs.append(("sparse_square", C.lit(True)))
             kwargs.append(("name", self.name_arg(layers, occs)))

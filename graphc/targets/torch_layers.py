@@ -81,11 +81,9 @@ class Entry:
     multi_out: bool = False  # forward returns several tensors (return_state, scores)
     fusable: bool = True  # a final sigmoid/softmax `activation=` can be split off for logits
     last_dim: bool = False  # takes `dim=`: the torch dimension of Keras's last axis
-    cl_when: str | None = None  # needs channels-last only when this argument is given (not None)
+    cf_flag: str | None = None  # given this argument, takes `channels_first=True` on a CF input
 
     def wants(self, args) -> str | None:
-        if self.cl_when is not None:
-            return CL if args.get(self.cl_when) is not None else None
         return self.layout
 
 
@@ -178,7 +176,7 @@ entry("Identity", inline=_identity)
 entry("Activation", last_dim=True)
 entry("ReLU", "LeakyReLU", "ELU", "GaussianNoise", "GaussianDropout", "ActivityRegularization")
 entry("PReLU", layout=CL, sizes=lambda a, xs: [("input_shape", tuple(xs[0].type.shape))])
-entry("Dropout", "AlphaDropout", cl_when="noise_shape")
+entry("Dropout", "AlphaDropout", cf_flag="noise_shape")
 entry("Softmax", dims=(("axis", "dim"),))
 entry("SpatialDropout1D", "SpatialDropout2D", "SpatialDropout3D", layout=CF)
 entry("Embedding", layout=CL)

@@ -324,10 +324,14 @@ def _check_rate(layer, rate):
         raise ValueError(f"{layer}(rate=...) must be between 0 and 1, got {rate!r}")
 
 
-def _noise_shape(x, noise_shape):
-    """Keras's concrete noise shape: None entries take the input's size."""
+def _noise_shape(x, noise_shape, channels_first=False):
+    """Keras's concrete noise shape: None entries take the input's size.
+    `channels_first`: `noise_shape` is in Keras's channels-last order and `x`
+    channels-first (its last entry goes to position 1)."""
     if len(noise_shape) != x.ndim:
         raise ValueError(f"noise_shape {tuple(noise_shape)} does not match the input's rank {x.ndim}")
+    if channels_first and x.ndim > 2:
+        noise_shape = (noise_shape[0], noise_shape[-1], *noise_shape[1:-1])
     return [x.shape[i] if d is None else int(d) for i, d in enumerate(noise_shape)]
 
 
@@ -338,10 +342,12 @@ def _dropout(x, rate, shape):
 
 
 class Dropout(KerasLayer, nn.Dropout):
-    """keras.layers.Dropout(rate, noise_shape=None, seed=None) on Keras's layout;
-    `noise_shape` includes the batch axis, None entries take the input's size."""
+    """keras.layers.Dropout(rate, noise_shape=None, seed=None); `noise_shape`
+    includes the batch axis, None entries take the input's size. It is in
+    Keras's (channels-last) order; `channels_first=True` says the input is
+    channels-first, as a convolution left it."""
 
-    def __init__(self, rate, noise_shape=None, seed=None, *, name=None):
+    def __init__(self, rate, noise_shape=None, seed=None, *, channels_first=False, name=None):
         _check_rate("Dropout", rate)
         nn.Dropout.__init__(self, p=float(rate))
         self._keras_init(name)
@@ -354,6 +360,7 @@ class Dropout(KerasLayer, nn.Dropout):
                         f"Dropout(noise_shape=...) sizes must be positive ints or None, got {d!r}"
                     )
         self.noise_shape = noise_shape
+        self.channels_first = channels_first
 
     def forward(self, x):
         if not self.training or self.rate == 0:
@@ -362,7 +369,7 @@ class Dropout(KerasLayer, nn.Dropout):
             return torch.zeros_like(x)
         if self.noise_shape is None:
             return F.dropout(x, self.rate, True)
-        return _dropout(x, self.rate, _noise_shape(x, self.noise_shape))
+        return _dropout(x, self.rate, _noise_shape(x, self.noise_shape, self.channels_first))
 
     def extra_repr(self):
         return f"rate={self.rate}, noise_shape={self.noise_shape}, name={self.name!r}"
@@ -460,23 +467,25 @@ class GaussianDropout(Layer):
 
 class AlphaDropout(KerasLayer, nn.AlphaDropout):
     """keras.layers.AlphaDropout(rate, noise_shape=None): Keras's formula
-    a * (x * kept + alpha_p * (1 - kept)) + b, kept where a uniform draw >= rate."""
+    a * (x * kept + alpha_p * (1 - kept)) + b, kept where a uniform draw >= rate.
+    `noise_shape` and `channels_first` as for Dropout."""
 
     ALPHA = 1.6732632423543772848170429916717
     SCALE = 1.0507009873554804934193349852946
 
-    def __init__(self, rate, noise_shape=None, seed=None, *, name=None):
+    def __init__(self, rate, noise_shape=None, seed=None, *, channels_first=False, name=None):
         _check_rate("AlphaDropout", rate)
         nn.AlphaDropout.__init__(self, p=float(rate))
         self._keras_init(name)
         self.rate, self.seed = float(rate), seed
         self.noise_shape = None if noise_shape is None else tuple(noise_shape)
+        self.channels_first = channels_first
 
     def forward(self, x):
         if not self.training or self.rate == 0:
             return x
         rate = self.rate
-        shape = list(x.shape) if self.noise_shape is None else _noise_shape(x, self.noise_shape)
+        shape = list(x.shape) if self.noise_shape is None else _noise_shape(x, self.noise_shape, self.channels_first)
         alpha_p = -self.ALPHA * self.SCALE
         kept = (torch.rand(shape, device=x.device) >= rate).to(x.dtype)
         a = ((1 - rate) * (1 + rate * alpha_p**2)) ** -0.5
