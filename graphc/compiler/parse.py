@@ -89,6 +89,8 @@ class _Lexer(Lexer):
         stack: list[str] = []  # "LPAR", "LSQB", "dict", "block"
         opened = _Lexer.opened = []
         prev_type = None
+        closed_block = False  # the last `}` closed a block (not a dict)
+        stmt_else = False  # the last `else` follows a block: an `if` statement's (not `a if c else b`)
         pending_nl = None
         pos, line, line_start, n = 0, 1, 0, len(text)
         while pos < n:
@@ -129,7 +131,7 @@ class _Lexer(Lexer):
             elif t == "LPAR" or t == "LSQB":
                 stack.append(t)
             elif t == "LBRACE":
-                if prev_type in _VALUE_END or prev_type == "ELSE":
+                if prev_type in _VALUE_END or (prev_type == "ELSE" and stmt_else):
                     stack.append("block")
                 else:
                     t = "DICT_LBRACE"
@@ -140,13 +142,17 @@ class _Lexer(Lexer):
                     opened.pop()
             elif t == "RBRACE":
                 kind = "block"
+                closed_block = False
                 if stack and (stack[-1] == "block" or stack[-1] == "dict"):
                     kind = stack.pop()
                     opened.pop()
                 elif stack:
                     kind = "unbalanced"  # a `(` or `[` is still open: the parser reports it
                 if kind == "block":
+                    closed_block = True
                     yield Token("_NL", "", tok_pos, tok_line, col, end_line, end_col, end)
+            if t == "ELSE":
+                stmt_else = prev_type == "RBRACE" and closed_block
             tok = Token(t, value, tok_pos, tok_line, col, end_line, end_col, end)
             if t in ("LPAR", "LSQB", "LBRACE", "DICT_LBRACE"):
                 opened.append(tok)

@@ -208,6 +208,8 @@ def fold(sym: P.Sym) -> P.Sym:
         if isinstance(sym, P.Cond):
             test = fold(sym.test)
             ok, v = _const_value(test)
+            if not ok and isinstance(test, P.Compare):  # `i % 2 == 0` with i known
+                ok, v = _const_compare(test)
             if ok:
                 return fold(sym.body if v else sym.orelse)  # the branch Python would take
             return P.Cond(test, fold(sym.body), fold(sym.orelse))
@@ -216,6 +218,35 @@ def fold(sym: P.Sym) -> P.Sym:
     except (ArithmeticError, ValueError, TypeError):
         return sym
     return sym
+
+
+_COMPARE = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def _const_compare(s: P.Compare):
+    """The value of a comparison of constants (numbers, strings, None), if it is one."""
+    ok, left = _const_value(s.first)
+    if not ok:
+        return False, None
+    for op, x in s.rest:
+        ok, right = _const_value(x)
+        simple = (int, float, str, bool, type(None))
+        if not ok or not isinstance(left, simple) or not isinstance(right, simple):
+            return False, None
+        try:
+            if not _COMPARE[op](left, right):
+                return True, False
+        except TypeError:
+            return False, None
+        left = right
+    return True, True
 
 
 @dataclass(frozen=True)

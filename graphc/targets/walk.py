@@ -885,6 +885,8 @@ GDL_BUILTINS = {
     "round": C.Name("round"),
     "range": C.Name("range"),
     "sum": C.Name("sum"),
+    "zip": C.Name("zip"),
+    "enumerate": C.Name("enumerate"),
     "sqrt": C.Attr(C.Name("math"), "sqrt"),
     "ceil": C.Attr(C.Name("math"), "ceil"),
     "floor": C.Attr(C.Name("math"), "floor"),
@@ -965,11 +967,12 @@ class CompileTimeFunctions:
                     )
                 )
             elif isinstance(st, S.For):
-                if st.var.id not in names:
-                    names[st.var.id] = local.take(st.var.id)
+                for ident in S.target_idents(st.var):
+                    if ident.id not in names:
+                        names[ident.id] = local.take(ident.id)
                 out.append(
                     C.For(
-                        C.Name(names[st.var.id]),
+                        _target_code(st.var, names),
                         self._expr(st.iter, names, module, local),
                         self._body(st.body, names, module, local),
                     )
@@ -1030,9 +1033,26 @@ class CompileTimeFunctions:
             return C.FStr(tuple(p if isinstance(p, str) else (rec(p[0]), p[1]) for p in e.parts))
         if isinstance(e, S.Index):
             return C.Sub(rec(e.obj), rec(e.index))
+        if isinstance(e, S.Slice):
+            return C.Slice(*(None if x is None else rec(x) for x in (e.lower, e.upper, e.step)))
+        if isinstance(e, S.EllipsisExpr):
+            return C.Lit("...")
+        if isinstance(e, S.IfExp):
+            return C.IfExp(rec(e.body), rec(e.cond), rec(e.orelse))
+        if isinstance(e, S.ListComp) and len(e.generators) == 1 and not e.generators[0].ifs:
+            gen = e.generators[0]
+            if not isinstance(gen.target, S.Ident):
+                raise Unexpressible()
+            it = rec(gen.iter)
+            inner = dict(names)  # the comprehension's variable is its own
+            inner[gen.target.id] = local.take(gen.target.id)
+            g = C.Generator(self._expr(e.elt, inner, module, local), C.Name(inner[gen.target.id]), it)
+            return g if e.genexp else C.List((g,))
         if isinstance(e, S.Call) and isinstance(e.func, S.Name):
             args = tuple(rec(a) for a in e.args)
             kwargs = tuple((k.name, rec(k.value)) for k in e.kwargs)
+            if e.func.id == "zip" and "zip" not in names:
+                kwargs += (("strict", C.lit(False)),)  # GDL's zip is Python's
             if e.func.id in GDL_BUILTINS and e.func.id not in names:
                 return C.Call(rec(e.func), args, kwargs)
             v = module.names.get(e.func.id)
