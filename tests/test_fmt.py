@@ -575,7 +575,13 @@ def compound(children):
                 P_OR if op == "or" else P_AND
             )
         if kind == "ifexp":
-            text = _wrap(draw, c(), P_OR) + " if " + _wrap(draw, c(), P_OR) + " else " + _wrap(draw, c(), P_IFEXP)
+            text = (
+                _wrap(draw, c(), P_OR)
+                + " if "
+                + _wrap(draw, c(), P_OR)
+                + " else "
+                + _wrap(draw, c(), P_IFEXP)
+            )
             return text, P_IFEXP
         if kind in ("listcomp", "dictcomp", "genexp"):
             clauses = ""
@@ -592,7 +598,9 @@ def compound(children):
         if kind == "subscript":
             items = []
             for _ in range(draw(st.integers(1, 3))):
-                form = draw(st.sampled_from(["e", "e", "...", "a:b", "a:", ":b", ":", "::c", "a:b:c", "a::", "::"]))
+                form = draw(
+                    st.sampled_from(["e", "e", "...", "a:b", "a:", ":b", ":", "::c", "a:b:c", "a::", "::"])
+                )
                 if form == "e":
                     items.append(c()[0])
                     continue

@@ -82,7 +82,7 @@ def safe_len(v) -> int:
     try:
         return len(v)
     except OverflowError:
-        return MAX_ITEMS + 1
+        return 2**63  # more than a machine word: above every limit
 
 
 def _size(v) -> int:

@@ -287,6 +287,9 @@ class Expressions:
         var, axis = read
         t = scope.vars.get(var)
         text = _source_text(scope, operand) or f"{var}.shape[{axis}]"
+        quoted = f"`{text}`"
+        if not text.startswith(f"{var}.shape") and axis != "?":
+            quoted += f" (`{var}.shape[{axis}]`)"
         if isinstance(t, Tensor) and isinstance(axis, int) and -t.type.rank <= axis < t.type.rank:
             k = axis % t.type.rank
             if k == 0:
@@ -294,7 +297,7 @@ class Expressions:
                     scope.file,
                     operand.span,
                     "value-error",
-                    f"`{text}` is the batch size, which is unknown (None) while the model is built; "
+                    f"{quoted} is the batch size, which is unknown (None) while the model is built; "
                     f"it cannot be {what}",
                     "use the sizes of the other axes; the batch axis is only known when the model runs",
                 )
@@ -302,7 +305,7 @@ class Expressions:
             scope.file,
             operand.span,
             "value-error",
-            f"`{text}` is an unknown dimension (None) while the model is built; it cannot be {what}",
+            f"{quoted} is an unknown dimension (None) while the model is built; it cannot be {what}",
             "give that size in the model's Input(shape=...) (None there means any size)",
         )
 
@@ -744,11 +747,20 @@ def _shape_read(sym):
 
 
 def _source_text(scope, e) -> str:
+    """The text of expression `e` as written (brackets its span leaves open closed)."""
     try:
         text = scope.source[e.span.start : e.span.end]
     except (AttributeError, TypeError):
         return ""
-    return text if text and "\n" not in text and len(text) < 60 else ""
+    if not text or "\n" in text or len(text) > 60:
+        return ""
+    opened = []
+    for ch in text:
+        if ch in "([{":
+            opened.append({"(": ")", "[": "]", "{": "}"}[ch])
+        elif ch in ")]}" and opened and opened[-1] == ch:
+            opened.pop()
+    return text + "".join(reversed(opened))
 
 
 def _holds_tensors(v) -> bool:
