@@ -584,7 +584,7 @@ class Expressions:
                     scope.region = outer
                 return
             gen = e.generators[k]
-            if record is not None:
+            if record is not None and k:  # the first iterable is evaluated where the comprehension is
                 scope.region = region
             try:
                 items = stmts.iterable(scope, self.eval(gen.iter, scope), gen.iter, "a comprehension")

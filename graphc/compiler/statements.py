@@ -21,6 +21,8 @@ def _runtime(v) -> bool:
     """A value that exists in the generated code (a tensor, a layer, several tensors)."""
     if isinstance(v, (Tensor, LayerVal, Results)):
         return True
+    if isinstance(v, dict):
+        return any(_runtime(x) for x in v.values())
     return isinstance(v, (list, tuple)) and any(_runtime(x) for x in v)
 
 
