@@ -396,6 +396,17 @@ model m {
   compile(optimizer="adam", loss="mse")
 }
 """,
+    # loops and comprehensions over tensors the loop itself builds: the list is written once
+    "tensor_loops": """
+model m {
+  x = Input(shape=(6,))
+  for t in [Dense(6)(x), Dense(6)(x)] { x = add([x, t, t]) }
+  ys = [add([u, u]) for u in [Dense(2)(x), Dense(2)(x)]]
+  zs = [Dense(1)(v) for v in [Dense(2)(x), Dense(2)(x)]]
+  output z = concatenate(ys + zs)
+  compile(optimizer="adam", loss="mse")
+}
+""",
 }
 
 
@@ -407,6 +418,14 @@ def test_keras_writes_conditions_shapes_and_lists(tmp_path):
     assert "c = x.shape[-1]" in k and "x if c == width else" in k
     k = both(PROGRAMS["comprehension"], tmp_path, "comp")["keras"]
     assert '"o0": layers.Dense(1' in k and "(feats[0])" in k  # a dict comprehension over tensors, unrolled
+
+
+def test_iterables_of_new_tensors_are_written_once(tmp_path):
+    out = both(PROGRAMS["tensor_loops"], tmp_path, "loops")
+    for text in out.values():
+        # each Dense of an iterable is applied once, in the list the loop reads by index
+        assert text.count("items[0]") == 2 and text.count("items_1[0]") == 2
+        assert "(items_2[0])" in text
 
 
 def test_torch_writes_values_and_splits_choices(tmp_path):

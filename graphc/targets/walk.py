@@ -88,6 +88,7 @@ class BodyWalk:
         # loop and comprehension variables holding tensors, in an unrolled iteration: their code
         self.bound_code: dict = {}
         self.occs_env: dict = {}  # the unrolled loop variables of what is being written
+        self.hoisted: list = []  # statements written before the current one (an iterable of tensors)
 
     # ------------------------------------------------------------ names
     def where(self, node) -> str:
@@ -288,6 +289,14 @@ class BodyWalk:
         return out
 
     def stmt(self, st, occs: list) -> list:
+        saved, self.hoisted = self.hoisted, []
+        try:
+            out = self._stmt(st, occs)
+            return self.hoisted + out  # what the statement's expressions computed ahead
+        finally:
+            self.hoisted = saved
+
+    def _stmt(self, st, occs: list) -> list:
         if isinstance(st, S.If):
             return self.if_(st, occs)
         if isinstance(st, S.For):
@@ -441,6 +450,7 @@ class BodyWalk:
             and sum(len(r.iterations) for r in recs) > 1
         ):
             saved = (dict(self.vars), dict(self.loop_vars), set(self.used_params), self.ns.used.copy())
+            hoisted = len(self.hoisted)
             derived = dict(self.template.derived) if self.template is not None else None
             try:
                 pys = {n: self.ns.take(n) for n in names}
@@ -463,6 +473,7 @@ class BodyWalk:
                 return [self.make_for(target, self.written(w), body, self.where(st))]
             except Unexpressible:
                 self.vars, self.loop_vars, self.used_params, self.ns.used = saved
+                del self.hoisted[hoisted:]
                 if self.template is not None:
                     self.template.derived = derived
                     self.template.derived_order = [n for n in self.template.derived_order if n in derived]
@@ -471,6 +482,10 @@ class BodyWalk:
         if len(counts) != 1:
             raise Unexpressible()
         out: list = []
+        holder = None
+        if holds_tensors and not _pure(st.iter):  # `for t in [Dense(2)(x), y]`: the list, once
+            holder = C.Name(self.ns.take("items"))
+            out.append(C.Assign([holder], self.expr(st.iter, occs), self.where(st)))
         for k in range(counts.pop()):
             sub = [
                 o.sub(r.iterations[k][1], env=_env(o.env, st.var, r.iterations[k][0], f"#{id(st)}", k))
@@ -479,7 +494,7 @@ class BodyWalk:
             saved = self.bound_code
             self.bound_code = {
                 **saved,
-                **self.loop_items(st.var, st.iter, k, [r.iterations[k][0] for r in recs], occs),
+                **self.loop_items(st.var, st.iter, k, [r.iterations[k][0] for r in recs], occs, holder),
             }
             try:
                 out.extend(self.body(st.body, sub))
@@ -487,15 +502,22 @@ class BodyWalk:
                 self.bound_code = saved
         return out
 
-    def loop_items(self, target, iter_ast, pos: int, values: list, occs) -> dict:
+    def loop_items(self, target, iter_ast, pos: int, values: list, occs, holder=None) -> dict:
         """{loop variable: code} for the variables of one unrolled iteration that hold
-        tensors: the item at `pos` of the iterable (`feats[1]`, `xs[0][1]`)."""
+        tensors: the item at `pos` of the iterable (`feats[1]`, `xs[0][1]`), or of the
+        variable `holder` the iterable was written to."""
         out: dict = {}
         for ident, path in _target_paths(target):
             vals = [_at(v, path) for v in values]
             if not any(_runtime(v) for v in vals):
                 continue
-            out[ident.id] = self.item_code(iter_ast, pos, path, occs)
+            if holder is not None:
+                code = C.Sub(holder, C.lit(pos))
+                for j in path:
+                    code = C.Sub(code, C.lit(j))
+                out[ident.id] = code
+            else:
+                out[ident.id] = self.item_code(iter_ast, pos, path, occs)
         return out
 
     def item_code(self, ast, pos: int, path: tuple, occs) -> C.Expr:
@@ -627,6 +649,10 @@ class BodyWalk:
                 chosen = e.body if recs[0].branch == "body" else e.orelse
                 return self.list_items(chosen, [o.sub(r.region) for o, r in zip(occs, recs)], n)
         code = self.expr(e, occs)
+        if not isinstance(code, C.Name):  # `ys + zs`: computed once
+            holder = C.Name(self.ns.take("items"))
+            self.hoisted.append(C.Assign([holder], code, self.where(e)))
+            code = holder
         return [C.Sub(code, C.lit(i)) for i in range(n)]
 
     def comp_items(self, e, occs) -> list:
@@ -638,6 +664,13 @@ class BodyWalk:
         if len(counts) != 1:
             raise Unexpressible()
         items: list = []
+        holders: dict = {}  # generator -> the variable its iterable of tensors was written to
+        first = e.generators[0]
+        if not _pure(first.iter) and any(
+            _runtime(v) for r in recs for env, _ in r.iterations for v in env.values()
+        ):
+            holders[0] = C.Name(self.ns.take("items"))
+            self.hoisted.append(C.Assign([holders[0]], self.expr(first.iter, occs), self.where(e)))
         for k in range(counts.pop()):
             positions = {r.positions[k] for r in recs}
             if len(positions) != 1:
@@ -652,7 +685,13 @@ class BodyWalk:
             for gi, gen in enumerate(e.generators):
                 values = [tuple(env.get(i.id) for i in S.target_idents(gen.target)) for env in envs]
                 values = [_rebuild(gen.target, v) for v in values]
-                bound.update(self.loop_items(gen.target, gen.iter, pos[gi], values, sub if gi else occs))
+                if gi and not _pure(gen.iter) and any(_runtime(v) for v in values):
+                    raise Unexpressible()  # an inner `for` over tensors it builds: not written
+                bound.update(
+                    self.loop_items(
+                        gen.target, gen.iter, pos[gi], values, sub if gi else occs, holders.get(gi)
+                    )
+                )
             saved = (self.bound_code, self.occs_env)
             self.bound_code, self.occs_env = {**self.bound_code, **bound}, sub[0].env
             try:
@@ -695,6 +734,19 @@ def _builds(region: list) -> bool:
             return True
         if isinstance(r, ForRegion) and any(_builds(reg) for _, reg in r.iterations):
             return True
+    return False
+
+
+def _pure(ast) -> bool:
+    """An expression whose code only reads variables (it can be written at every use)."""
+    if isinstance(ast, (S.Name, S.Literal)):
+        return True
+    if isinstance(ast, S.Index):
+        return _pure(ast.obj)
+    if isinstance(ast, (S.ListExpr, S.TupleExpr)):
+        return all(_pure(x) for x in ast.items)
+    if isinstance(ast, S.Call) and isinstance(ast.func, S.Name) and ast.func.id in ("zip", "enumerate"):
+        return all(_pure(x) for x in ast.args)
     return False
 
 
