@@ -14,12 +14,15 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+import tempfile
 import time
 import types
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from graphc.api import emit
 from graphc.compiler import provenance as P
@@ -545,3 +548,99 @@ def test_torch_modules_compute_what_keras_computes(name, tmp_path):
     # to the output's scale whatever the summation order of the two frameworks
     scale = max(1.0, float(np.max(np.abs(k_out))))
     assert float(np.max(np.abs(k_out - t_out))) / scale < 1e-4
+
+
+# ================================================================ generated programs
+_INTS = [
+    "2",
+    "3",
+    "k",
+    "k + 1",
+    "n",
+    "2 * n",
+    "c",
+    "c + k",
+    "len(ws)",
+    "sum(ws)",
+    "ws[-1]",
+    "ws[n % len(ws)]",
+]
+_CONDS = ["flag", "not flag", "k > 2", "n % 2 == 0", "c == 4", "len(ws) > 1", "true", "ws[1:]"]
+
+
+@st.composite
+def _stmt(draw, depth=0):
+    i = lambda: draw(st.sampled_from(_INTS))  # noqa: E731
+    cond = lambda: draw(st.sampled_from(_CONDS))  # noqa: E731
+    kind = draw(st.sampled_from(["dense", "ifexp", "comp", "unpack", "shape", "dict", "loop_t"]))
+    if kind == "dense":
+        return f"x = Dense({i()})(x)"
+    if kind == "ifexp":
+        return f"x = Dense({i()})(x) if {cond()} else x"
+    if kind == "comp":
+        return (
+            f"hs = [Dense({i()})(x) for k in ws if {cond()}]\n"
+            "  x = concatenate(hs) if len(hs) > 1 else (hs[0] if hs else x)"
+        )
+    if kind == "unpack":
+        return "for i, (k, a) in enumerate(zip(ws, ws[::-1])) { x = Dense(k + a + i)(x) }"
+    if kind == "shape":
+        return f"c = x.shape[-1]\n  x = Dense(c * 2 if {cond()} else {i()})(x)"
+    if kind == "dict":
+        return 'd = {f"o{k}": Dense(k)(x) for k in ws}\n  x = concatenate([d[o] for o in d]) if len(d) > 1 else d[f"o{ws[0]}"]'
+    return "for t in [Dense(2)(x), x] { x = concatenate([x, t]) }"
+
+
+@st.composite
+def _program(draw):
+    body = "\n  ".join(draw(st.lists(_stmt(), min_size=1, max_size=4)))
+    calls = draw(
+        st.lists(
+            st.tuples(st.sampled_from(["true", "false"]), st.sampled_from(["[1, 2]", "[3, 4, 5]", "[2]"])),
+            min_size=1,
+            max_size=3,
+        )
+    )
+    lines = "\n  ".join(f"x = part(x, flag={f}, ws={w}, n={j + 1})" for j, (f, w) in enumerate(calls))
+    return (
+        f"block part(x, flag=true, ws=[1, 2], n=2, k=3, c=4) {{\n  {body}\n  return x\n}}\n"
+        f"model m {{\n  x = Input(shape=(4,))\n  {lines}\n  output z = Dense(1)(x)\n"
+        '  compile(optimizer="adam", loss="mse")\n}\n'
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_program())
+def test_generated_programs_compile_to_both_targets(src):
+    program = compiled(src, "gen.gdl")
+    graph = program.entry()
+    assert lint(graph) == []
+    for target in ("keras", "torch"):
+        ast.parse(emit(program, graph, target, "gen.gdl"))
+
+
+@pytest.mark.slow
+@settings(max_examples=8, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(_program())
+def test_generated_programs_agree_with_keras(src):
+    import keras  # noqa: F401
+    import torch
+    from torch_helpers import keras_weights, randomize
+
+    tmp = Path(tempfile.mkdtemp())
+    program = compiled(src, "gen.gdl")
+    graph = program.entry()
+    kmod = _keras_module(emit(program, graph, "keras", "gen.gdl"), tmp, "gen")
+    tmod = _torch_module(emit(program, graph, "torch", "gen.gdl"), tmp, "gen")
+    kmodel = kmod.build_model()
+    assert kmodel.count_params() == graph.trainable_params
+    randomize(kmodel)
+    tmodel = tmod.build_model()
+    tmod.load_keras_weights(tmodel, keras_weights(kmodel))
+    x = np.random.default_rng(0).normal(size=(3, 4)).astype("float32")
+    k_out = np.asarray(kmodel([x], training=False))
+    tmodel.eval()
+    with torch.no_grad():
+        t_out = tmodel(torch.from_numpy(x)).numpy()
+    # the bound of test_torch_modules_compute_what_keras_computes (Dense stacks, float32)
+    assert float(np.max(np.abs(k_out - t_out))) / max(1.0, float(np.max(np.abs(k_out)))) < 1e-4

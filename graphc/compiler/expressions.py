@@ -479,7 +479,7 @@ class Expressions:
         cond = self.eval(e.cond, scope)
         if cond is POISON:
             raise Abort()
-        if _runtime(cond):
+        if isinstance(cond, (Tensor, LayerVal, Results)):  # a list of tensors has a length
             self.s.error(
                 scope.file,
                 e.cond.span,
@@ -625,7 +625,7 @@ class Expressions:
         c = self.eval(cond_e, scope)
         if c is POISON:
             raise Abort()
-        if _runtime(c):
+        if isinstance(c, (Tensor, LayerVal, Results)):
             self.s.error(
                 scope.file,
                 cond_e.span,

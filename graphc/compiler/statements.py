@@ -242,6 +242,10 @@ class Statements:
                     return
         finally:
             scope.region = outer
+        if scope.tracks_syms:  # after the loop, its variables are values (the loop is not there to read)
+            for ident in S.target_idents(stmt.var):
+                if ident.id in scope.syms and isinstance(scope.syms[ident.id], P.Loop):
+                    scope.syms[ident.id] = P.const_of(scope.vars.get(ident.id))
 
     def iterable(self, scope, it, e, what: str):
         """The items a `for` (or a comprehension) runs over: a range, list, tuple,
