@@ -1,32 +1,25 @@
 """Helpers for the PyTorch-target parity tests: emit the Keras and the PyTorch
-module of one GDL program, import both, copy weights Keras -> torch, compare."""
+module of one GDL program, import both, copy weights Keras -> torch, compare.
+
+Both modules follow runtime/PROTOCOL.md: training goes through
+graphc_runtime.keras (Keras's own `fit`) and graphc_runtime.torch."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
+from helpers import import_file
 
-from graphc.compiler.lower import compile_program
-from graphc.targets.keras_target import emit_keras
-from graphc.targets.torch_target import emit_torch
+from graphc.api import emit
+from graphc.compiler.interpreter import compile_program
 
 
 def compile_gdl(text: str, path: Path):
     path.write_text(text, encoding="utf-8")
-    program = compile_program(str(path))
-    assert not program.errors, "\n".join(str(d) for d in program.errors)
+    program = compile_program(str(path), text)
+    assert not program.errors, "\n".join(d.header() for d in program.errors)
     return program, program.entry()
-
-
-def import_file(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def emit_pair(text: str, tmp_path: Path, stem: str):
@@ -34,11 +27,18 @@ def emit_pair(text: str, tmp_path: Path, stem: str):
     program, graph = compile_gdl(text, tmp_path / f"{stem}.gdl")
     kpath = tmp_path / f"{stem}_keras.py"
     tpath = tmp_path / f"{stem}_torch.py"
-    kpath.write_text(emit_keras(program, graph, f"{stem}.gdl"), encoding="utf-8")
-    tpath.write_text(emit_torch(program, graph, f"{stem}.gdl"), encoding="utf-8")
+    kpath.write_text(emit(program, graph, "keras", f"{stem}.gdl"), encoding="utf-8")
+    tpath.write_text(emit(program, graph, "torch", f"{stem}.gdl"), encoding="utf-8")
     km = import_file(kpath, f"{stem}_keras_{abs(hash(str(tmp_path)))}")
     tm = import_file(tpath, f"{stem}_torch_{abs(hash(str(tmp_path)))}")
     return km, tm, tpath
+
+
+def synthetic(module, n: int, seed: int = 3):
+    """Inputs and labels shaped from the module (graphc_runtime.data.synthetic)."""
+    from graphc_runtime import data
+
+    return data.synthetic(module, n, seed)
 
 
 def keras_weights(model, prefix: str = "") -> dict:
@@ -92,13 +92,20 @@ def torch_from_keras(tmod, kmodel):
 def keras_layout(tmod, name: str, array):
     """A torch output as Keras lays it out (NCHW -> NHWC)."""
     array = np.asarray(array)
-    if name in tmod.CHANNELS_FIRST and array.ndim == 4:
-        return array.transpose(0, 2, 3, 1)
+    if name in tmod.CHANNELS_FIRST and array.ndim >= 3:
+        return np.moveaxis(array, 1, -1)
     return array
 
 
 def as_list(outputs):
     return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+
+
+def to_torch(tmod, x: dict) -> dict:
+    """Model inputs as the torch module takes them (graphc_runtime's conversion)."""
+    from graphc_runtime.torch import batches
+
+    return batches.to_tensors(x, "cpu", tmod.CHANNELS_FIRST, "input")
 
 
 def predict_both(kmod, tmod, kmodel, tmodel, x):
@@ -107,7 +114,7 @@ def predict_both(kmod, tmod, kmodel, tmodel, x):
 
     xs = [x[n] for n in kmod.INPUT_SPECS]
     k_out = [np.asarray(o) for o in as_list(kmodel(xs, training=False))]
-    xt, _ = tmod.to_torch(x, {})
+    xt = to_torch(tmod, x)
     tmodel.eval()
     with torch.no_grad():
         t_out = as_list(tmodel(*[xt[n] for n in tmod.INPUT_SPECS]))
@@ -120,6 +127,8 @@ def rel_diff(a, b) -> float:
     """max |a - b| relative to max(1, max |a|)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     assert a.shape == b.shape, (a.shape, b.shape)
+    if a.size == 0:
+        return 0.0
     return float(np.max(np.abs(a - b)) / max(1.0, float(np.max(np.abs(a)))))
 
 
@@ -145,13 +154,13 @@ def keras_param_counts(model) -> tuple[int, int]:
 
 def disable_dropout(kmodel, tmodel) -> None:
     """Dropout masks cannot match across frameworks: turn them off in both."""
-    import torch
-
     for layer in kmodel._flatten_layers():
         if hasattr(layer, "rate"):
             layer.rate = 0.0
     for m in tmodel.modules():
-        if isinstance(m, torch.nn.modules.dropout._DropoutNd):
+        if hasattr(m, "rate") and isinstance(getattr(m, "rate"), float):
+            m.rate = 0.0
+        if hasattr(m, "p") and isinstance(getattr(m, "p"), float):
             m.p = 0.0
 
 
@@ -160,27 +169,35 @@ def keras_targets(kmod, y):
     return y[next(iter(kmod.OUTPUT_SPECS))] if len(kmod.OUTPUT_SPECS) == 1 else y
 
 
-def train_both(kmod, tmod, kmodel, tmodel, x, y, steps: int = 3):
-    """`steps` identical training steps on one batch; returns the two per-step totals."""
+def compile_keras(kmod, kmodel):
+    from graphc_runtime.keras import compile_model
 
-    kmod.compile_model(kmodel)
-    xs = [x[n] for n in kmod.INPUT_SPECS]
-    k_losses = [
-        float(np.asarray(kmodel.train_on_batch(xs, keras_targets(kmod, y), return_dict=True)["loss"]))
-        for _ in range(steps)
-    ]
-    xt, yt = tmod.to_torch(x, y)
-    opt = tmod.make_optimizer(tmodel)
-    tmodel.train()
-    t_losses = []
-    for _ in range(steps):
-        outputs = tmodel(*[xt[n] for n in tmod.INPUT_SPECS], logits=True)
-        if hasattr(tmodel, "regularization_loss"):
-            total, _ = tmod.compute_loss(outputs, yt, tmodel)
-        else:
-            total, _ = tmod.compute_loss(outputs, yt)
-        opt.zero_grad()
-        total.backward()
-        opt.step()
-        t_losses.append(float(total.detach()))
-    return k_losses, t_losses
+    return compile_model(kmod, kmodel)
+
+
+def evaluate_both(kmod, tmod, kmodel, tmodel, x, y) -> dict:
+    """{log key: (Keras value, torch value)} of one full-batch evaluate."""
+    from graphc_runtime import torch as rt
+
+    n = len(next(iter(x.values())))
+    kmodel = compile_keras(kmod, kmodel)
+    xs = [x[k] for k in kmod.INPUT_SPECS]
+    kev = kmodel.evaluate(xs, keras_targets(kmod, y), batch_size=n, verbose=0, return_dict=True)
+    tev = rt.evaluate(tmod, tmodel, (x, y), batch_size=n)
+    keys = [k for k in tev if k in kev]
+    assert "loss" in keys, (sorted(kev), sorted(tev))
+    return {k: (float(np.asarray(kev[k])), float(tev[k])) for k in keys}
+
+
+def train_both(kmod, tmod, kmodel, tmodel, x, y, steps: int = 3):
+    """`steps` identical full-batch training steps in both frameworks, through
+    their trainers (Keras's `fit`, graphc_runtime.torch.fit), unshuffled;
+    returns the two per-step losses (each step's loss before its update)."""
+    from graphc_runtime import torch as rt
+
+    n = len(next(iter(x.values())))
+    kmodel = compile_keras(kmod, kmodel)
+    xs = [x[k] for k in kmod.INPUT_SPECS]
+    kh = kmodel.fit(xs, keras_targets(kmod, y), epochs=steps, batch_size=n, shuffle=False, verbose=0)
+    th = rt.fit(tmod, tmodel, (x, y), epochs=steps, batch_size=n, shuffle=False, quiet=True, callbacks=[])
+    return [float(v) for v in kh.history["loss"]], [float(v) for v in th.history["loss"]]

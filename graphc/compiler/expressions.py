@@ -20,6 +20,7 @@ from graphc.compiler.budget import (
     check_value,
     safe_len,
 )
+from graphc.compiler.functions import is_unbatched
 from graphc.compiler.ir import ForRegion, IfRegion, Indexed, Tensor
 from graphc.compiler.values import POISON, Builtin, DefVal, LayerVal, OpClass, Results
 from graphc.diagnostics import Abort, suggestion
@@ -223,6 +224,8 @@ class Expressions:
         from graphc.compiler.builtins import builtin
         from graphc.ops.base import FUNCTIONS, REGISTRY
 
+        if _is_ops(e.obj, scope):  # ops.NAME, keras.ops.NAME: a function of the catalog
+            return self.it.functions.value(scope, e.name, e)
         node = e
         while isinstance(node, S.Attr):
             node = node.obj
@@ -352,18 +355,9 @@ class Expressions:
         return v
 
     def tensor_index(self, scope, t: Tensor, index: tuple, e):
-        """`x[:, 0]`, `x[..., :16]`, `x[:, None]`: the `getitem` operation, with the
-        index as a tuple of int / slice / Ellipsis / None."""
-        functions = getattr(self.it, "functions", None)
-        if functions is not None:
-            return functions.apply(scope, "getitem", [t, index], {}, e)
-        self.s.error(
-            scope.file,
-            e.span,
-            "unsupported",
-            f"indexing a tensor (`[{_index_text(index)}]`) is not supported yet",
-            "use Cropping1D/2D, Reshape or Lambda-free layers meanwhile",
-        )
+        """`x[:, 0]`, `x[..., :16]`, `x[:, None]`: the `getitem` function of the catalog
+        (keras.ops semantics), with the index as a tuple of int / slice / Ellipsis / None."""
+        return self.it.functions.getitem(scope, t, index, e)
 
     def slice_(self, e, scope):
         parts = []
@@ -404,15 +398,18 @@ class Expressions:
             self.unknown_dim(scope, e.right, right, f"used in `{e.op}`")
         if isinstance(left, Tensor) or isinstance(right, Tensor):
             merge = TENSOR_MERGES.get(e.op)
-            if merge is None or not (isinstance(left, Tensor) and isinstance(right, Tensor)):
-                self.s.error(
-                    file,
-                    e.span,
-                    "type-error",
-                    f"`{e.op}` on tensors needs two tensors and one of + - *; got {kind_of(left)} "
-                    f"{e.op} {kind_of(right)}",
-                )
-            return self.it.graphs.merge_operator(scope, merge, [left, right], e)
+            if (
+                merge is not None
+                and isinstance(left, Tensor)
+                and isinstance(right, Tensor)
+                and not is_unbatched(left)
+                and not is_unbatched(right)
+                and left.type.shape == right.type.shape
+            ):  # two tensors of one shape: Keras's Add/Subtract/Multiply layers, as always
+                return self.it.graphs.merge_operator(scope, merge, [left, right], e)
+            return self.it.functions.operator(scope, e.op, [left, right], e)
+        if isinstance(left, Results) or isinstance(right, Results):
+            return self.it.functions.operator(scope, e.op, [left, right], e)
         if (e.op == "/" and right == 0 or e.op in ("//", "%") and right == 0) and _is_num(right):
             self.s.error(file, e.span, "value-error", "division by zero")
         try:
@@ -433,6 +430,18 @@ class Expressions:
         v = self.eval(e.operand, scope)
         if v is POISON:
             raise Abort()
+        if isinstance(v, (Tensor, Results)):
+            if e.op == "not":
+                self.s.error(
+                    scope.file,
+                    e.span,
+                    "type-error",
+                    "`not` on a tensor would ask whether the tensor itself is true",
+                    "for a bool tensor, write ops.logical_not(x)",
+                )
+            if e.op == "+":
+                return v
+            return self.it.functions.operator(scope, e.op, [v], e)
         if e.op == "not":
             return not v
         if not _is_num(v):
@@ -446,6 +455,16 @@ class Expressions:
             right = self.eval(right_e, scope)
             if POISON in (left, right):
                 raise Abort()
+            if any(isinstance(v, (Tensor, Results)) for v in (left, right)):
+                if len(e.rest) > 1:
+                    self.s.error(
+                        scope.file,
+                        e.span,
+                        "type-error",
+                        "a chained comparison of tensors (a < x < b) would ask whether a bool tensor is true",
+                        "compare once per side and combine: ops.logical_and(a < x, x < b)",
+                    )
+                return self.it.functions.operator(scope, op, [left, right], e)
             if op not in ("==", "!=") and (left is None or right is None):
                 prev = e.first if right_e is e.rest[0][1] else None
                 for x, v in ((prev, left), (right_e, right)):
@@ -467,6 +486,14 @@ class Expressions:
             v = self.eval(x, scope)
             if v is POISON:
                 raise Abort()
+            if isinstance(v, (Tensor, Results)):
+                self.s.error(
+                    scope.file,
+                    e.span,
+                    "type-error",
+                    f"`{e.op}` on a tensor would ask whether the tensor itself is true",
+                    f"for bool tensors, write ops.logical_{e.op}(a, b)",
+                )
             if (e.op == "and" and not v) or (e.op == "or" and v):
                 return v
         return v
@@ -654,6 +681,7 @@ class Expressions:
         if isinstance(fn, OpClass):
             return graphs.construct(scope, fn.op, args, kwargs, e)
         if isinstance(fn, LayerVal):
+            self._no_unbatched(scope, [*args, *kwargs.values()], fn.type_name, e)
             return graphs.call_layer(scope, fn, args, kwargs, e)
         if isinstance(fn, DefVal):
             if fn.node.kind == "block":
@@ -670,6 +698,39 @@ class Expressions:
                 "apply a layer to it instead: Layer(...)(x)",
             )
         self.s.error(file, e.func.span, "type-error", f"{kind_of(fn)} cannot be called")
+
+    def _no_unbatched(self, scope, values, what: str, e):
+        """A layer applied to a tensor without batch axis (made from constants) would run
+        once, when Keras builds the model, and its weights would not be trained."""
+        from graphc.compiler.functions import is_unbatched
+
+        flat = []
+        for v in values:
+            flat.extend(v if isinstance(v, (list, tuple)) else [v])
+        for t in flat:
+            if is_unbatched(t):
+                self.s.error(
+                    scope.file,
+                    e.span,
+                    "type-error",
+                    f"{what} is applied to a tensor without batch axis {t.type} (made from constants "
+                    "only): Keras would run it once, while it builds the model, and never train it",
+                    "make it a tensor of the model first, e.g. positions = ops.zeros_like(tokens) + "
+                    "ops.arange(n)",
+                )
+
+
+def _is_ops(e, scope) -> bool:
+    """`ops` or `keras.ops` (not a variable of that name)."""
+    if isinstance(e, S.Name):
+        return e.id == "ops" and e.id not in scope.vars and e.id not in scope.module.names
+    return (
+        isinstance(e, S.Attr)
+        and e.name == "ops"
+        and isinstance(e.obj, S.Name)
+        and e.obj.id == "keras"
+        and "keras" not in scope.vars
+    )
 
 
 _UNSET = object()

@@ -14,7 +14,6 @@ def literal(v) -> Safe:
 
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-DEFAULT_SIZE = 8  # synthetic data: the size given to unknown (None) axes
 
 
 def _only_safe(value):
@@ -159,7 +158,7 @@ def training_context(g: Graph) -> dict:
     losses = {e.output: e for e in comp["losses"]}
     inputs = []
     for t in g.inputs:
-        shape = tuple(DEFAULT_SIZE if d is None else d for d in t.type.shape)
+        shape = tuple(t.type.shape)  # None: any size (the runtime's synthetic data picks one)
         kind = "int" if t.type.dtype.startswith(("int", "uint")) else "float"
         inputs.append(
             {
@@ -172,7 +171,7 @@ def training_context(g: Graph) -> dict:
         )
     outputs = []
     for name, t, _ in g.outputs:
-        shape = tuple(DEFAULT_SIZE if d is None else d for d in t.type.shape)
+        shape = tuple(t.type.shape)  # None: any size (the runtime's synthetic data picks one)
         e = losses.get(name)
         loss = e.loss if e else "mean_squared_error"
         if loss == "categorical_crossentropy":

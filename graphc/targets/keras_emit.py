@@ -146,6 +146,58 @@ class KerasWalk(BodyWalk):
         ctor_ast = e.func if isinstance(e, S.Call) and isinstance(e.func, S.Call) else first.ctor_site
         return C.Call(self.ctor(layers, ctor_ast, occs), *self.tensor_args(nodes, e, occs))
 
+    def op_expr(self, nodes, e, occs):
+        """A function of the catalog: `ops.NAME(...)` as written, an operator on
+        tensors of the model (`x + 1`, `x @ w`, `-x`, `x < 0`; `ops.equal` for `==`,
+        which KerasTensors do not overload), or `x[key]`."""
+        fn = nodes[0].fn
+        if any(n.fn is not fn for n in nodes):
+            raise Unexpressible()
+        names = [p.name for p in fn.params]
+
+        def arg(pname, ast):
+            values = [_op_arg(n, pname) for n in nodes]
+            holds = [_holds_tensor(v) for v in values]
+            if all(holds):
+                return self.expr(ast, occs)
+            if any(holds):
+                raise Unexpressible()
+            pairs = [(v, n.arg_syms.get(pname, P.OPAQUE)) for v, n in zip(values, nodes)]
+            return self.value(pairs, occs, pname)
+
+        def ops_call(args, kwargs=()):
+            self.em.uses_ops = True
+            return C.Call(C.Attr(C.Name("ops"), fn.name), tuple(args), tuple(kwargs))
+
+        if isinstance(e, S.Call):
+            args = []
+            for i, a in enumerate(e.args):
+                pname = names[i] if i < len(names) else f"{fn.varargs}#{i - len(names)}"
+                args.append(arg(pname, a))
+            return ops_call(args, [(k.name, arg(k.name, k.value)) for k in e.kwargs])
+        if isinstance(e, S.Index):
+            key = _key_expr([n.args["key"] for n in nodes])
+            return C.Sub(self.expr(e.obj, occs), key)
+        operands = (
+            [e.left, e.right]
+            if isinstance(e, S.BinOp)
+            else [e.first, e.rest[0][1]]
+            if isinstance(e, S.Compare)
+            else [e.operand]
+        )
+        codes = [arg(p, a) for p, a in zip(names, operands)]
+        # an operator is keras.ops when the operand Python asks first is a KerasTensor
+        # (a constant tensor of ops.arange is a backend tensor, whose operators are not)
+        symbolic = all(_symbolic_first([n.args[p] for p in names[: len(operands)]]) for n in nodes)
+        if isinstance(e, S.Unary):
+            return C.Unary("-", codes[0]) if symbolic else ops_call(codes)
+        op = e.op if isinstance(e, S.BinOp) else e.rest[0][0]
+        if not symbolic or op == "==":
+            return ops_call(codes)
+        if isinstance(e, S.Compare):
+            return C.Compare(codes[0], ((op, codes[1]),))
+        return C.Bin(op, codes[0], codes[1])
+
     def tensor_args(self, nodes, e, occs) -> tuple:
         """(positional, keyword) tensor arguments of a layer call."""
         if isinstance(e, S.BinOp):
@@ -171,7 +223,8 @@ class KerasWalk(BodyWalk):
         else:
             inputs = self.expr(e.args[0], occs)
             kwargs = [(k.name, self.arg(layers, k.name, k.value, occs)) for k in e.kwargs if k.name != "name"]
-        kwargs.append(("name", self.name_arg(layers, e, occs)))
+        if not self.em.auto_named(first):
+            kwargs.append(("name", self.name_arg(layers, e, occs)))
         return C.Call(fn, (inputs,), tuple(kwargs))
 
     def ctor(self, layers, ast, occs) -> C.Expr:
@@ -191,7 +244,8 @@ class KerasWalk(BodyWalk):
             for p in op.all_params():
                 if p.name in first.raw_args and p.name != "name":
                     kwargs.append((p.name, self.arg(layers, p.name, None, occs)))
-        kwargs.append(("name", self.name_arg(layers, ast, occs)))
+        if not self.em.auto_named(first):
+            kwargs.append(("name", self.name_arg(layers, ast, occs)))
         return C.Call(C.Attr(LAYERS, op.name), tuple(args), tuple(kwargs))
 
     def arg(self, layers, pname, ast, occs) -> C.Expr:
@@ -279,6 +333,43 @@ class KerasWalk(BodyWalk):
         return C.Call(C.Name(fn.name), tuple(args), tuple(kwargs))
 
 
+def _op_arg(node, pname):
+    """An OpNode's argument by parameter name (`operands#1`: einsum's second operand)."""
+    if "#" in pname:
+        base, i = pname.split("#")
+        return node.args[base][int(i)]
+    return node.args.get(pname)
+
+
+def _holds_tensor(v) -> bool:
+    if isinstance(v, Tensor):
+        return True
+    return isinstance(v, (list, tuple)) and any(isinstance(x, Tensor) for x in v)
+
+
+def _symbolic_first(operands: list) -> bool:
+    from graphc.compiler.functions import is_unbatched
+
+    first = operands[0] if isinstance(operands[0], Tensor) else operands[-1]
+    return isinstance(first, Tensor) and not is_unbatched(first)
+
+
+def _key_expr(keys: list) -> C.Expr:
+    """An index (ints, slices, Ellipsis, None) written as Python writes it."""
+    if any(k != keys[0] for k in keys):
+        raise Unexpressible()
+
+    def one(k):
+        if k is Ellipsis:
+            return C.Lit("...")
+        if isinstance(k, slice):
+            return C.Slice(*(None if b is None else C.lit(b) for b in (k.start, k.stop, k.step)))
+        return C.lit(k)
+
+    items = tuple(one(k) for k in keys[0])
+    return items[0] if len(items) == 1 else C.Tuple(items)
+
+
 def _equal(a, b) -> bool:
     return type(a) is type(b) and a == b
 
@@ -323,6 +414,26 @@ class KerasEmitter:
         self.fn_of: dict = {}  # id(BlockInstance) -> BlockFunction
         self.instances: dict = {}  # id(block Def) -> [BlockInstance] in the whole module
         self.compile_fns = CompileTimeFunctions(self.ns)
+        self.uses_ops = False  # a keras.ops function is written: `from keras import ops`
+        self.op_bases = None  # the names Keras gives the model's keras.ops (see auto_named)
+
+    def auto_named(self, layer) -> bool:
+        """A layer Keras must name itself: an auto-named layer without weights whose
+        Keras name ("add", "concatenate_1") the keras.ops of the model could also get
+        (Keras names its layers and its ops from one counter; a name graphc passes is
+        not counted, and two operations of one name break keras.Model)."""
+        from graphc.catalog.functions import keras_op_bases
+        from graphc.compiler.graphs import snake
+
+        if self.op_bases is None:
+            self.op_bases = keras_op_bases(self.graph)
+        return (
+            layer.op is not None
+            and not layer.explicit_name
+            and not layer.weights
+            and snake(layer.op.name) in self.op_bases
+            and layer.name not in {o.name for o in (layer.owner.outputs if layer.owner else ())}
+        )
 
     # -- blocks
     def _collect(self, items):
@@ -472,10 +583,16 @@ class KerasEmitter:
         for sub in [*subs, g]:
             self._collect(sub.items)
         model_defs = []
+        seen: dict = {}  # (definition, code) -> function: one function per distinct model
         for sub in subs:
+            fn = self.model_function(sub, "_", False)
+            key = (id(_def_node(sub)), "\n".join(C.render([fn])))
+            if key in seen:
+                self.model_fns[id(sub)] = seen[key]
+                continue
             name = self.ns.take(identifier(sub.name))
-            self.model_fns[id(sub)] = name
-            model_defs.append(self.model_function(sub, name, False))
+            fn.name = seen[key] = self.model_fns[id(sub)] = name
+            model_defs.append(fn)
         build = self.model_function(g, "build_model", True)
         functions = (
             self.compile_fns.used_by(self.functions + model_defs + [build]) + self.functions + model_defs
@@ -489,7 +606,7 @@ class KerasEmitter:
             (
                 "INPUT_SPECS",
                 ctx["input_items"],
-                "name -> (shape without the batch axis, dtype, exclusive upper bound of synthetic ints)",
+                "name -> (shape without the batch axis, dtype, exclusive upper bound of ints)",
             ),
             (
                 "OUTPUT_SPECS",
@@ -505,7 +622,10 @@ class KerasEmitter:
                 "functions": Safe("\n\n\n".join("\n".join(C.render([f])) for f in functions)),
                 "build_model": Safe("\n".join(C.render([build]))),
                 "optimizer_expr": Safe(_optimizer_expr(g)),
+                "callbacks_code": Safe("    return []"),
+                "file_name": doc(Path(source_name).stem + "_keras.py"),
                 "uses_math": Safe("1") if self.compile_fns.uses_math else "",
+                "uses_ops": Safe("1") if self.uses_ops else "",
             },
         )
 
@@ -516,6 +636,8 @@ def _header(g: Graph, source_name: str) -> list:
         "",
         f"Do not edit: regenerate with `graphc {source_name} --target keras`.",
         "Runs on any Keras 3 backend (TensorFlow, or KERAS_BACKEND=torch).",
+        "`build_model()` needs only Keras; `train`/`main` train it with",
+        "graphc_runtime.keras (`pip install graphc-runtime`).",
     ]
 
 

@@ -279,7 +279,10 @@ class BodyWalk:
         for o in occs:
             for rs in o.records.values():
                 walk(rs)
-        return prune(self.body(stmts, occs), set(self.local_names.values()))
+        body = self.body(stmts, occs)
+        # a model's return is added by the target: unread unpacked names are known only then
+        complete = bool(body) and isinstance(body[-1], C.Return)
+        return prune(body, set(self.local_names.values()), unpacked=complete)
 
     # ------------------------------------------------------------ statements
     def body(self, stmts: list, occs: list) -> list:
@@ -819,10 +822,11 @@ def compare(first, rest) -> C.Expr:
     return C.Compare(first, tuple(out))
 
 
-def prune(stmts: list, locals_: set) -> list:
+def prune(stmts: list, locals_: set, unpacked: bool = True) -> list:
     """Drop assignments to compile-time locals nothing reads (a walk that was
     redone may have written them for a loop it then unrolled), and `if`s
-    left empty."""
+    left empty; `unpacked`: unpacked names nothing reads become `_` (only
+    when `stmts` is the whole function body)."""
     reads: set = set()
 
     def collect(body):
@@ -843,7 +847,7 @@ def prune(stmts: list, locals_: set) -> list:
                 name = st.targets[0].id
                 if name in locals_ and name not in reads:
                     continue
-            if isinstance(st, C.Assign) and len(st.targets) > 1:  # `out, h, _ = LSTM(...)`
+            if unpacked and isinstance(st, C.Assign) and len(st.targets) > 1:  # `out, h, _ = LSTM(...)`
                 st.targets = [
                     C.Name("_") if isinstance(t, C.Name) and t.id not in reads else t for t in st.targets
                 ]

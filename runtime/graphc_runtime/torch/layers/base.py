@@ -7,6 +7,8 @@ counterpart; `Model` marks a generated class that is a nested Keras model.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 
 import numpy as np
@@ -232,6 +234,45 @@ class KerasLayer:
     regularized: dict = {}
     constrained: dict = {}
     activity_loss = None
+
+    def __init_subclass__(cls, **kw):
+        """Every layer takes Keras's base-layer keyword `trainable=` (unless its own
+        constructor does): `K.Dense(4, 2, trainable=False)` freezes its weights."""
+        super().__init_subclass__(**kw)
+        init = cls.__dict__.get("__init__")
+        if init is None or getattr(init, "_takes_trainable", False):
+            return
+        if "trainable" in inspect.signature(init).parameters:
+            return
+
+        @functools.wraps(init)
+        def __init__(self, *args, trainable=True, **kwargs):
+            init(self, *args, **kwargs)
+            if not trainable and type(self).__init__ is __init__:
+                self.trainable = False
+
+        __init__._takes_trainable = True
+        cls.__init__ = __init__
+
+    @property
+    def trainable(self) -> bool:
+        """Keras's `layer.trainable`: False freezes the layer's weights (those torch
+        itself freezes, such as a second RNN bias, stay frozen either way)."""
+        return self.__dict__.get("_keras_trainable", True)
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        value = bool(value)
+        frozen = self.__dict__.setdefault("_keras_frozen", None)
+        if not value and self.trainable:
+            self.__dict__["_keras_frozen"] = [p for p in self.parameters() if not p.requires_grad]
+            for p in self.parameters():
+                p.requires_grad_(False)
+        elif value and not self.trainable:
+            keep = {id(p) for p in frozen or ()}
+            for p in self.parameters():
+                p.requires_grad_(id(p) not in keep)
+        self.__dict__["_keras_trainable"] = value
 
     def _keras_init(self, name: str | None, **kw):
         self.name = name or ""
