@@ -398,6 +398,22 @@ model m {
   compile(optimizer="adam", loss="mse")
 }
 """,
+    # subscripts of tensors: the getitem function, with the index the syntax makes
+    "slices": """
+model m {
+  x = Input(shape=(5, 32))
+  a = x[:, 0]
+  b = x[..., :16]
+  c = x[:, ::2]
+  d = x[:, -1, :]
+  e = x[:, None]
+  parts = [x[:, i] for i in range(1, 3)]
+  rest = [a, d, Flatten()(b), Flatten()(c), Flatten()(e)]
+  g = concatenate(parts + rest)
+  output z = Dense(1)(g)
+  compile(optimizer="adam", loss="mse")
+}
+""",
     # loops and comprehensions over tensors the loop itself builds: the list is written once
     "tensor_loops": """
 model m {
