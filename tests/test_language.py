@@ -520,6 +520,14 @@ def test_tensor_attributes_match_keras():
     assert ev.tensor_attr(None, t, E("shape")) == tuple(x.shape)
     assert ev.tensor_attr(None, t, E("dtype")) == x.dtype
     assert ev.tensor_attr(None, t, E("ndim")) == x.ndim
+    # a tensor made from constants has no batch axis
+    p = keras.ops.arange(8)
+    g = compiled(
+        "model m {\n  x = Input(shape=(3,))\n  p = ops.arange(8)\n"
+        "  output z = Dense(p.shape[0] + 10 * p.ndim + 100 * len(p.shape))(x)\n}\n"
+    ).entry()
+    units = next(la for la in g.layers if la.type_name == "Dense").full_args["units"]
+    assert units == p.shape[0] + 10 * p.ndim + 100 * len(p.shape)
 
 
 @pytest.mark.slow

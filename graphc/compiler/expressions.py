@@ -266,6 +266,10 @@ class Expressions:
         """`x.shape` (a tuple with the batch axis, None for unknown sizes), `x.dtype`, `x.ndim`:
         compile-time values, as a KerasTensor gives them."""
         if e.name == "shape":
+            if is_unbatched(t):  # made from constants (ops.arange(8)): no batch axis
+                return tuple(
+                    d if isinstance(d, int) and not isinstance(d, bool) else None for d in t.type.shape
+                )
             return (None, *t.type.shape)
         if e.name == "dtype":
             return t.type.dtype
@@ -295,7 +299,7 @@ class Expressions:
             quoted += f" (`{var}.shape[{axis}]`)"
         if isinstance(t, Tensor) and isinstance(axis, int) and -t.type.rank <= axis < t.type.rank:
             k = axis % t.type.rank
-            if k == 0:
+            if k == 0 and not is_unbatched(t):
                 self.s.error(
                     scope.file,
                     operand.span,
