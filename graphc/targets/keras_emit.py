@@ -49,8 +49,18 @@ class KerasWalk(BodyWalk):
         self.output_vars: dict = {}  # output name -> the Python variable holding it
 
     # -- statements
-    def body(self, stmts, occs):
-        return super().body(stmts, occs)
+    pending: list = []  # statements written before the current one (a hoisted Input)
+    direct = None  # the expression the current statement assigns
+
+    def stmt(self, st, occs):
+        saved = self.pending, self.direct
+        self.pending = []
+        self.direct = st.value if isinstance(st, (S.Assign, S.Output)) and len(getattr(st, "targets", [st])) == 1 else None
+        try:
+            out = super().stmt(st, occs)
+            return self.pending + out
+        finally:
+            self.pending, self.direct = saved
 
     def if_(self, st, occs):
         self.depth += 1
@@ -123,7 +133,14 @@ class KerasWalk(BodyWalk):
         if t.type.dtype != "float32":
             kw.append(("dtype", C.lit(t.type.dtype)))
         kw.append(("name", C.lit(common.input_name(t))))
-        return C.Call(C.Attr(KERAS, "Input"), (), tuple(kw))
+        call = C.Call(C.Attr(KERAS, "Input"), (), tuple(kw))
+        if e is self.direct:
+            return call
+        # an Input written inside another expression: keras.Model needs it in a variable
+        name = self.ns.take(identifier(common.input_name(t)))
+        self.pending.append(C.Assign([C.Name(name)], call, self.where(node)))
+        self.holder[name] = t.id
+        return C.Name(name)
 
     def layer_expr(self, nodes, e, occs):
         layers = [n.layer for n in nodes]

@@ -32,15 +32,18 @@ def _squareplus(x, b=4.0):
 
 
 def _sparsemax(x, dim=-1):
+    """Keras 3's sparsemax on TensorFlow (keras/src/backend/tensorflow/nn.py), as
+    it computes it: the threshold is (the sum of the cumulative sums over the
+    support - 1) / k, not the textbook cumsum[k] (Keras is the reference)."""
     z, _ = torch.sort(x, dim=dim, descending=True)
-    k = torch.arange(1, x.shape[dim] + 1, device=x.device, dtype=x.dtype)
+    cumsum = z.cumsum(dim)
+    r = torch.arange(1, x.shape[dim] + 1, device=x.device, dtype=x.dtype)
     shape = [1] * x.ndim
     shape[dim] = -1
-    k = k.view(shape)
-    cumsum = z.cumsum(dim)
-    support = (1 + k * z) > cumsum
-    k_max = support.sum(dim=dim, keepdim=True).clamp(min=1)
-    tau = (cumsum.gather(dim, k_max - 1) - 1) / k_max.to(x.dtype)
+    r = r.view(shape)
+    support = z - (cumsum - 1) / r > 0
+    k = support.to(x.dtype).sum(dim=dim, keepdim=True)
+    tau = (torch.where(support, cumsum, torch.zeros_like(cumsum)).sum(dim=dim, keepdim=True) - 1) / k
     return torch.clamp(x - tau, min=0)
 
 
