@@ -128,6 +128,13 @@ def _subst(sym: P.Sym, env: dict) -> P.Sym:
         return P.Cond(_subst(sym.test, env), _subst(sym.body, env), _subst(sym.orelse, env))
     if isinstance(sym, P.Slice):
         return P.Slice(*(None if x is None else _subst(x, env) for x in (sym.lower, sym.upper, sym.step)))
+    if isinstance(sym, P.Obj):
+        return P.Obj(
+            sym.kind,
+            sym.name,
+            tuple(_subst(x, env) for x in sym.args),
+            tuple((k, _subst(x, env)) for k, x in sym.kwargs),
+        )
     return sym
 
 
@@ -215,6 +222,13 @@ def fold(sym: P.Sym) -> P.Sym:
             return P.Cond(test, fold(sym.body), fold(sym.orelse))
         if isinstance(sym, P.Slice):
             return P.Slice(*(None if x is None else fold(x) for x in (sym.lower, sym.upper, sym.step)))
+        if isinstance(sym, P.Obj):
+            return P.Obj(
+                sym.kind,
+                sym.name,
+                tuple(fold(x) for x in sym.args),
+                tuple((k, fold(x)) for k, x in sym.kwargs),
+            )
     except (ArithmeticError, ValueError, TypeError):
         return sym
     return sym

@@ -390,7 +390,11 @@ def split_expr(e: Expr, indent: int, first_prefix: str = "", last_suffix: str = 
     one line; else the items on one indented line; else one item per line with
     a trailing comma (each item split again when it is too long)."""
     one = first_prefix + text(e) + last_suffix
-    if not fits(one, indent) and first_prefix.endswith(("= ", "return ")) and isinstance(e, (Bin, BoolOp, Compare)):
+    if (
+        not fits(one, indent)
+        and first_prefix.endswith(("= ", "return "))
+        and isinstance(e, (Bin, BoolOp, Compare))
+    ):
         # an operator expression too long for the line: in parentheses, as ruff does
         # (its operands one per line when still too long)
         inner = text(e)

@@ -22,6 +22,7 @@ from graphc.compiler.specialize import Occ, Template, Unexpressible, index_regio
 from graphc.compiler.values import LayerVal
 from graphc.targets import code as C
 from graphc.targets import common
+from graphc.targets import objects as OB
 from graphc.targets.escape import Safe, doc, identifier
 from graphc.targets.names import Namespace, module_namespace
 from graphc.targets.walk import BodyWalk, CompileTimeFunctions, Internal, Restart
@@ -55,7 +56,11 @@ class KerasWalk(BodyWalk):
     def stmt(self, st, occs):
         saved = self.pending, self.direct
         self.pending = []
-        self.direct = st.value if isinstance(st, (S.Assign, S.Output)) and len(getattr(st, "targets", [st])) == 1 else None
+        self.direct = (
+            st.value
+            if isinstance(st, (S.Assign, S.Output)) and len(getattr(st, "targets", [st])) == 1
+            else None
+        )
         try:
             out = super().stmt(st, occs)
             return self.pending + out
@@ -123,6 +128,9 @@ class KerasWalk(BodyWalk):
     def identity(self, nodes_per_occ, value):
         layer = nodes_per_occ[0][0].layer
         return C.Call(C.Call(C.Attr(LAYERS, "Identity"), (), (("name", C.lit(layer.name)),)), (value,))
+
+    def obj_callee(self, cls):
+        return OB.keras_callee(cls)
 
     # -- expressions
     def input_expr(self, nodes, e, occs):
@@ -269,6 +277,15 @@ class KerasWalk(BodyWalk):
         values = [la.raw_args.get(pname) for la in layers]
         if all(isinstance(v, LayerVal) for v in values):  # a wrapped layer: Bidirectional(LSTM(8))
             return self.wrapped(values, ast, occs)
+        if all(
+            isinstance(v, (list, tuple)) and v and all(isinstance(x, LayerVal) for x in v) for v in values
+        ):
+            if any(len(v) != len(values[0]) for v in values):
+                raise Unexpressible()
+            items = ast.items if isinstance(ast, S.ListExpr) else [None] * len(values[0])  # Pipeline([...])
+            return C.List(
+                tuple(self.wrapped([v[k] for v in values], items[k], occs) for k in range(len(values[0])))
+            )
         pairs = [(la.raw_args.get(pname), la.arg_syms.get(pname, P.OPAQUE)) for la in layers]
         return self.value(pairs, occs, pname)
 
@@ -516,7 +533,9 @@ class KerasEmitter:
         # the signature: tensors, required values, derived values, defaulted values, the name
         sig: list = []
         index = {p: i for i, p in enumerate(gdl_params)}
-        defaults = first.defaults
+        # an object default (`init=HeUniform()`) is passed by every call: a Python default
+        # would be one object shared by all calls, where each GDL call makes its own
+        defaults = {k: v for k, v in first.defaults.items() if not OB.objects_in(v)}
         for p in gdl_params:
             if p in tensor_params:
                 sig.append(SigParam("tensor", p, params[p], index[p]))
@@ -616,9 +635,9 @@ class KerasEmitter:
         )
         ctx = common.training_context(g)
         tables = [
-            ("LOSSES", _loss_items(g), None),
+            ("LOSSES", OB.loss_items(g, OB.keras_callee, strings=True), None),
             ("LOSS_WEIGHTS", ctx["weights_items"], None),
-            ("METRICS", ctx["metrics_items"], None),
+            ("METRICS", OB.metric_items(g, OB.keras_callee), None),
             ("FIT_DEFAULTS", ctx["fit_items"], None),
             (
                 "INPUT_SPECS",
@@ -631,15 +650,26 @@ class KerasEmitter:
                 "name -> (label shape without the batch axis, label kind, number of classes)",
             ),
         ]
+        table_code = []
+        for n, items, c in tables:
+            if n == "LOSS_WEIGHTS" and OB.weights_code(g):
+                table_code.append(OB.weights_code(g))
+            elif n in ("LOSSES", "METRICS"):
+                table_code.append(OB.table_lines(n, items, c))
+            else:
+                table_code.append(common.table_code(n, items, c))
+        callbacks = C.List(tuple(OB.obj_expr(cb, OB.keras_callee) for cb in OB.callback_objs(g)))
         return common.render(
             "keras_module.py.j2",
             {
                 "header": [doc(x) for x in _header(g, source_name)],
-                "tables": Safe("\n\n".join(common.table_code(n, items, c) for n, items, c in tables)),
+                "tables": Safe("\n\n".join(table_code)),
                 "functions": Safe("\n\n\n".join("\n".join(C.render([f])) for f in functions)),
                 "build_model": Safe("\n".join(C.render([build]))),
-                "optimizer_expr": Safe(_optimizer_expr(g)),
-                "callbacks_code": Safe("    return []"),
+                "optimizer_code": Safe(
+                    "\n".join(OB.return_lines(OB.obj_expr(OB.optimizer_obj(g), OB.keras_callee)))
+                ),
+                "callbacks_code": Safe("\n".join(OB.return_lines(callbacks))),
                 "file_name": doc(Path(source_name).stem + "_keras.py"),
                 "uses_math": Safe("1") if self.compile_fns.uses_math else "",
                 "uses_ops": Safe("1") if self.uses_ops else "",
@@ -705,28 +735,3 @@ def _split(group: list) -> list:
 
 def emit_keras(program, graph: Graph, source_name: str) -> str:
     return KerasEmitter(graph).emit(source_name)
-
-
-def _optimizer_expr(graph: Graph) -> str:
-    from graphc.compiler import vocab
-
-    opt = graph.compile["optimizer"] if graph.compile else None
-    if opt is None:
-        return "keras.optimizers.RMSprop()"
-    cls = vocab.OPTIMIZERS[opt.name][0]
-    args = ", ".join(f"{k}={C.text(C.lit(v))}" for k, v in opt.config.items() if k != "name")
-    return f"keras.optimizers.{cls}({args})"
-
-
-def _loss_items(graph: Graph) -> list:
-    from graphc.compiler import vocab
-
-    items = []
-    for e in (graph.compile or {}).get("losses", []):
-        if e.config:
-            cls = vocab.LOSSES[e.loss][0]
-            args = ", ".join(f"{k}={C.text(C.lit(v))}" for k, v in e.config.items())
-            items.append((e.output, Safe(f"keras.losses.{cls}({args})")))
-        else:
-            items.append((e.output, Safe(C.text(C.lit(e.loss)))))
-    return items

@@ -109,7 +109,10 @@ def _truncated_normal_(t, std, generator=None):
 
 
 def initialize_(tensor, spec, fan_in: int, fan_out: int):
-    """Draw `tensor` like Keras's initializer `spec` with Keras's fans."""
+    """Draw `tensor` like Keras's initializer `spec` with Keras's fans; `spec` is a
+    name, a {"class_name", "config"} dict or a graphc_runtime.torch.initializers object."""
+    if hasattr(spec, "initialize_"):
+        return spec.initialize_(tensor, fan_in, fan_out)
     name, cfg = _spec(spec)
     seedless = {k: v for k, v in cfg.items() if k != "seed"}
     with torch.no_grad():
@@ -166,7 +169,10 @@ def initialize_(tensor, spec, fan_in: int, fan_out: int):
 
 # ------------------------------------------------------------------ regularizers and constraints
 def penalty(tensor, spec):
-    """Keras's regularizer `spec` on `tensor` (a scalar), or None."""
+    """Keras's regularizer `spec` on `tensor` (a scalar), or None; `spec` is a name, a
+    dict or a graphc_runtime.torch.regularizers object."""
+    if callable(spec) and not isinstance(spec, (str, dict)):
+        return spec(tensor)
     name, cfg = _spec(spec)
     if name is None:
         return None
@@ -187,7 +193,10 @@ def penalty(tensor, spec):
 
 def constrain_(tensor, spec, axis):
     """Apply Keras's constraint `spec` to `tensor` in place; `axis`: the torch
-    dimensions Keras's norm axis covers (Keras's default axis=0 of its kernel)."""
+    dimensions Keras's norm axis covers (Keras's default axis=0 of its kernel); `spec`
+    is a name, a dict or a graphc_runtime.torch.constraints object."""
+    if hasattr(spec, "apply_"):
+        return spec.apply_(tensor, axis)
     name, cfg = _spec(spec)
     if name is None:
         return
