@@ -255,7 +255,7 @@ def _binds(body: list, out: list, line_end) -> None:
         elif isinstance(st, (S.Share, S.Output)):
             out.append((st.target.id, visible, st.target.span))
         elif isinstance(st, S.For):
-            out.append((st.var.id, st.iter.span.end, st.var.span))
+            out.extend((t.id, st.iter.span.end, t.span) for t in S.target_idents(st.var))
             _binds(st.body, out, line_end)
         elif isinstance(st, S.If):
             _binds(st.body, out, line_end)

@@ -73,8 +73,16 @@ def check_value(v) -> None:
         if len(v) > MAX_STRING:
             raise LimitExceeded("string")
     elif isinstance(v, (list, tuple, dict, range)):
-        if len(v) > MAX_ITEMS:
+        if safe_len(v) > MAX_ITEMS:
             raise LimitExceeded("items")
+
+
+def safe_len(v) -> int:
+    """len(v), or a number above every limit when Python cannot say (`range(2**100)`)."""
+    try:
+        return len(v)
+    except OverflowError:
+        return 2**63  # more than a machine word: above every limit
 
 
 def _size(v) -> int:

@@ -117,6 +117,8 @@ def _lex(text: str, tables):
     stack: list[str] = []  # "LPAR", "LSQB", "dict", "block"
     opened = _LexState.opened = []
     prev_type = None
+    closed_block = False  # the last `}` closed a block (not a dict)
+    stmt_else = False  # the last `else` follows a block: an `if` statement's (not `a if c else b`)
     pending_nl = None
     pos, line, line_start, n = 0, 1, 0, len(text)
     while pos < n:
@@ -154,7 +156,7 @@ def _lex(text: str, tables):
         elif t == "LPAR" or t == "LSQB":
             stack.append(t)
         elif t == "LBRACE":
-            if prev_type in _VALUE_END or prev_type == "ELSE":
+            if prev_type in _VALUE_END or (prev_type == "ELSE" and stmt_else):
                 stack.append("block")
             else:
                 t = "DICT_LBRACE"
@@ -170,8 +172,11 @@ def _lex(text: str, tables):
                 opened.pop()
             elif stack:
                 kind = "unbalanced"  # a `(` or `[` is still open: the parser reports it
+            closed_block = kind == "block"
             if kind == "block":
                 yield new(Token, ("_NL", "", tok_line, col, line, end_col, start, pos))
+        elif t == "ELSE":
+            stmt_else = prev_type == "RBRACE" and closed_block
         tok = new(Token, (t, value, tok_line, col, line, end_col, start, pos))
         if t == "LPAR" or t == "LSQB" or t == "LBRACE" or t == "DICT_LBRACE":
             opened.append(tok)
@@ -477,7 +482,40 @@ class _Builder:
         return S.Keyword(c[0].value, c[1], span=_tspan(c[0]))
 
     def index(self, c):
-        return S.Index(c[0], c[1], span=_cspan(c))
+        return S.Index(c[0], _sub(c[1]), span=_cspan(c))
+
+    def sub_tuple(self, c):
+        items = [_sub(x) for x in c if x is not None]
+        return S.TupleExpr(items, span=_cspan(items))
+
+    def slice(self, c):
+        return S.Slice(c[0], c[1], None, span=_cspan(c))
+
+    def slice_step(self, c):
+        return S.Slice(c[0], c[1], c[2], True, span=_cspan(c))
+
+    def ifexp(self, c):
+        return S.IfExp(_finish(c[1]), _finish(c[0]), c[2], span=_cspan(c))
+
+    def listcomp(self, c):
+        return S.ListComp(c[0], list(c[1:]), span=_cspan(c))
+
+    def dictcomp(self, c):
+        return S.DictComp(c[1], c[2], list(c[3:]), span=_cspan(c))
+
+    def call_genexp(self, c):
+        gen = S.ListComp(c[1], list(c[2:]), True, span=_cspan(c[1:]))
+        return S.Call(c[0], [gen], [], span=_cspan(c))
+
+    def comp_for(self, c):
+        return S.CompFor(c[0], c[1], list(c[2:]))
+
+    def target_name(self, c):
+        return _ident(c[0])
+
+    def target_tuple(self, c):
+        items = [x for x in c if x is not None]
+        return S.TupleExpr(items, span=_cspan(items))
 
     def attr(self, c):
         return S.Attr(c[0], c[1].value, span=_cspan(c))
@@ -505,7 +543,7 @@ class _Builder:
         return [x for x in c[1:] if x is not None and not isinstance(x, _TOKEN_TYPES)]
 
     def for_stmt(self, c):
-        return S.For(_ident(c[0]), c[1], c[2], span=_cspan(c))
+        return S.For(c[0], c[1], c[2], span=_cspan(c))
 
     def if_stmt(self, c):
         orelse = None
@@ -625,6 +663,13 @@ def _climb(items: list):
         return left
 
     return expr(0)
+
+
+def _sub(x):
+    """A subscript item: `...` is a token until here."""
+    if isinstance(x, _TOKEN_TYPES):
+        return S.EllipsisExpr(span=_tspan(x))
+    return x
 
 
 def _ident(tok: Token) -> S.Ident:

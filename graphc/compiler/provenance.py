@@ -117,6 +117,33 @@ class Index(Sym):
 
 
 @dataclass(frozen=True, slots=True)
+class TensorAttr(Sym):
+    """`x.shape`, `x.dtype`, `x.ndim` of the tensor the GDL variable `var` holds
+    where it is read (a target writes it as that attribute, or as the value)."""
+
+    var: str
+    attr: str
+
+
+@dataclass(frozen=True, slots=True)
+class Cond(Sym):
+    """`body if test else orelse`."""
+
+    test: Sym
+    body: Sym
+    orelse: Sym
+
+
+@dataclass(frozen=True, slots=True)
+class Slice(Sym):
+    """`lower:upper:step` in a subscript (None: left out)."""
+
+    lower: Sym | None
+    upper: Sym | None
+    step: Sym | None
+
+
+@dataclass(frozen=True, slots=True)
 class Local(Sym):
     """A compile-time local variable of the block, and the sym of its value."""
 
@@ -192,6 +219,14 @@ def _collect(s: Sym, out: set) -> None:
     elif isinstance(s, Index):
         _collect(s.obj, out)
         _collect(s.index, out)
+    elif isinstance(s, Cond):
+        _collect(s.test, out)
+        _collect(s.body, out)
+        _collect(s.orelse, out)
+    elif isinstance(s, Slice):
+        for x in (s.lower, s.upper, s.step):
+            if x is not None:
+                _collect(x, out)
 
 
 def strip(s: Sym) -> Sym:
@@ -222,9 +257,24 @@ def strip(s: Sym) -> Sym:
         return FStr(tuple(p if isinstance(p, str) else (strip(p[0]), p[1]) for p in s.parts))
     if isinstance(s, Index):
         return Index(strip(s.obj), strip(s.index))
+    if isinstance(s, Cond):
+        return Cond(strip(s.test), strip(s.body), strip(s.orelse))
+    if isinstance(s, Slice):
+        return Slice(*(None if x is None else strip(x) for x in (s.lower, s.upper, s.step)))
     if isinstance(s, Obj):
         return Obj(s.kind, s.name, tuple(strip(x) for x in s.args), tuple((k, strip(x)) for k, x in s.kwargs))
     return s
+
+
+def reads_tensor(s) -> bool:
+    """Whether `s` reads a tensor's attribute (`x.shape[-1]`)."""
+    if isinstance(s, TensorAttr):
+        return True
+    if isinstance(s, Sym):
+        return any(reads_tensor(getattr(s, f)) for f in s.__dataclass_fields__ if f not in ("node", "module"))
+    if isinstance(s, tuple):
+        return any(reads_tensor(x) for x in s)
+    return False
 
 
 def _head(s) -> tuple:
@@ -297,6 +347,9 @@ def merge(syms: list):
     if isinstance(first, Index):
         obj, idx = merge([s.obj for s in syms]), merge([s.index for s in syms])
         return None if obj is None or idx is None else Index(obj, idx)
+    if isinstance(first, Cond):
+        parts = [merge([getattr(s, f) for s in syms]) for f in ("test", "body", "orelse")]
+        return None if any(x is None for x in parts) else Cond(*parts)
     return None
 
 
@@ -328,10 +381,22 @@ def is_expressible(s: Sym) -> bool:
         return all(isinstance(p, str) or is_expressible(p[0]) for p in s.parts)
     if isinstance(s, Index):
         return is_expressible(s.obj) and is_expressible(s.index)
+    if isinstance(s, TensorAttr):
+        return True
+    if isinstance(s, Cond):
+        return is_expressible(s.test) and is_expressible(s.body) and is_expressible(s.orelse)
+    if isinstance(s, Slice):
+        return all(x is None or is_expressible(x) for x in (s.lower, s.upper, s.step))
     return False
 
 
-PURE_BUILTINS = frozenset({"len", "min", "max", "abs", "int", "float", "str", "round", "range", "sum"})
+PURE_BUILTINS = frozenset(
+    {"len", "min", "max", "abs", "int", "float", "str", "round", "range", "sum", "zip", "enumerate"}
+)
+TENSOR_ATTRS = frozenset({"shape", "dtype", "ndim"})
+MODULE_NAMES = frozenset(
+    {"keras", "layers", "applications", "optimizers", "losses", "metrics", "models", "ops"}
+)
 
 
 def sym_of(e, syms: dict, source: str = "", fns=None) -> Sym:
@@ -376,6 +441,27 @@ def sym_of(e, syms: dict, source: str = "", fns=None) -> Sym:
         return FStr(tuple(parts))
     if isinstance(e, S.Index):
         return Index(sym_of(e.obj, syms, source, fns), sym_of(e.index, syms, source, fns))
+    if isinstance(e, S.IfExp):
+        return Cond(
+            sym_of(e.cond, syms, source, fns),
+            sym_of(e.body, syms, source, fns),
+            sym_of(e.orelse, syms, source, fns),
+        )
+    if isinstance(e, S.Slice):
+        return Slice(
+            *(None if x is None else sym_of(x, syms, source, fns) for x in (e.lower, e.upper, e.step))
+        )
+    if isinstance(e, S.EllipsisExpr):
+        return Const(Ellipsis)
+    if (
+        isinstance(e, S.Attr)
+        and e.name in TENSOR_ATTRS
+        and isinstance(e.obj, S.Name)
+        and e.obj.id not in MODULE_NAMES
+        and isinstance(syms.get(e.obj.id, OPAQUE), (Opaque, Param))
+    ):
+        # a tensor variable (or tensor parameter) of the body: `x.shape`
+        return TensorAttr(e.obj.id, e.name)
     if (
         isinstance(e, S.Call)
         and isinstance(e.func, S.Name)

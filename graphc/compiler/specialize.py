@@ -124,6 +124,10 @@ def _subst(sym: P.Sym, env: dict) -> P.Sym:
         return P.FStr(tuple(p if isinstance(p, str) else (_subst(p[0], env), p[1]) for p in sym.parts))
     if isinstance(sym, P.Index):
         return P.Index(_subst(sym.obj, env), _subst(sym.index, env))
+    if isinstance(sym, P.Cond):
+        return P.Cond(_subst(sym.test, env), _subst(sym.body, env), _subst(sym.orelse, env))
+    if isinstance(sym, P.Slice):
+        return P.Slice(*(None if x is None else _subst(x, env) for x in (sym.lower, sym.upper, sym.step)))
     if isinstance(sym, P.Obj):
         return P.Obj(
             sym.kind,
@@ -208,6 +212,16 @@ def fold(sym: P.Sym) -> P.Sym:
             return P.Seq(sym.kind, tuple(fold(x) for x in sym.items))
         if isinstance(sym, P.Builtin):
             return P.Builtin(sym.name, tuple(fold(x) for x in sym.args))
+        if isinstance(sym, P.Cond):
+            test = fold(sym.test)
+            ok, v = _const_value(test)
+            if not ok and isinstance(test, P.Compare):  # `i % 2 == 0` with i known
+                ok, v = _const_compare(test)
+            if ok:
+                return fold(sym.body if v else sym.orelse)  # the branch Python would take
+            return P.Cond(test, fold(sym.body), fold(sym.orelse))
+        if isinstance(sym, P.Slice):
+            return P.Slice(*(None if x is None else fold(x) for x in (sym.lower, sym.upper, sym.step)))
         if isinstance(sym, P.Obj):
             return P.Obj(
                 sym.kind,
@@ -218,6 +232,35 @@ def fold(sym: P.Sym) -> P.Sym:
     except (ArithmeticError, ValueError, TypeError):
         return sym
     return sym
+
+
+_COMPARE = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def _const_compare(s: P.Compare):
+    """The value of a comparison of constants (numbers, strings, None), if it is one."""
+    ok, left = _const_value(s.first)
+    if not ok:
+        return False, None
+    for op, x in s.rest:
+        ok, right = _const_value(x)
+        simple = (int, float, str, bool, type(None))
+        if not ok or not isinstance(left, simple) or not isinstance(right, simple):
+            return False, None
+        try:
+            if not _COMPARE[op](left, right):
+                return True, False
+        except TypeError:
+            return False, None
+        left = right
+    return True, True
 
 
 @dataclass(frozen=True)

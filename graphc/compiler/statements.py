@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from graphc.compiler import provenance as P
 from graphc.compiler import syntax as S
-from graphc.compiler.budget import GLOBAL, MAX_ITEMS, Exhausted, LimitExceeded
+from graphc.compiler.budget import GLOBAL, MAX_ITEMS, Exhausted, LimitExceeded, safe_len
 from graphc.compiler.expressions import kind_of
 from graphc.compiler.ir import Executed, ForRegion, IfRegion, Tensor
 from graphc.compiler.values import POISON, LayerVal, Results
@@ -21,7 +21,14 @@ def _runtime(v) -> bool:
     """A value that exists in the generated code (a tensor, a layer, several tensors)."""
     if isinstance(v, (Tensor, LayerVal, Results)):
         return True
+    if isinstance(v, dict):
+        return any(_runtime(x) for x in v.values())
     return isinstance(v, (list, tuple)) and any(_runtime(x) for x in v)
+
+
+def _short(v) -> str:
+    text = repr(v) if not _runtime(v) else kind_of(v)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def targets_of(stmt) -> list:
@@ -219,30 +226,82 @@ class Statements:
         it = self.it.exprs.eval(stmt.iter, scope)
         if it is POISON:
             return
-        if not isinstance(it, (range, list, tuple)):
-            self.s.error(
-                scope.file,
-                stmt.iter.span,
-                "type-error",
-                f"`for` loops over range(...) or a list of compile-time values, got {kind_of(it)}",
-            )
-        if len(it) > MAX_ITEMS:
-            raise LimitExceeded("items", f"a loop of {len(it):,} iterations")
-        record = ForRegion(stmt, it, scope.sym(stmt.iter))
+        items = self.iterable(scope, it, stmt.iter, "`for`")
+        record = ForRegion(stmt, items, scope.sym(stmt.iter))
         scope.region.append(record)
         outer = scope.region
         try:
-            for v in it:
+            for v in items:
                 self.s.budget.step()
                 region: list = []
                 record.iterations.append((v, region))
                 scope.region = region
-                self.bind(scope, stmt.var, v, P.Loop(stmt.var.id))
+                self.bind_target(scope, stmt.var, v, stmt.iter.span)
                 self.exec_body(scope, stmt.body)
                 if scope.returned is not None:
                     return
         finally:
             scope.region = outer
+        if scope.tracks_syms:  # after the loop, its variables are values (the loop is not there to read)
+            for ident in S.target_idents(stmt.var):
+                if ident.id in scope.syms and isinstance(scope.syms[ident.id], P.Loop):
+                    scope.syms[ident.id] = P.const_of(scope.vars.get(ident.id))
+
+    def iterable(self, scope, it, e, what: str):
+        """The items a `for` (or a comprehension) runs over: a range, list, tuple,
+        string or dict (its keys) of compile-time values or tensors."""
+        if it is POISON:
+            raise Abort()
+        if isinstance(it, Results):
+            it = tuple(it.items)
+        if not isinstance(it, (range, list, tuple, str, dict)):
+            self.s.error(
+                scope.file,
+                e.span,
+                "type-error",
+                f"{what} loops over range(...), a list, tuple, string or dict of compile-time values, "
+                f"got {kind_of(it)}",
+                "a tensor is not iterable while the model is built; index it (`x[:, i]`) in a loop "
+                "over range(...)"
+                if isinstance(it, Tensor)
+                else None,
+            )
+        n = safe_len(it)
+        if n > MAX_ITEMS:
+            raise LimitExceeded("items", f"a loop of {n:,} iterations" if n <= 10**18 else "a loop")
+        if isinstance(it, dict):
+            return list(it)
+        return it
+
+    def bind_target(self, scope, target, value, span) -> dict:
+        """Bind a `for` target (a name, or names unpacked: `i, (a, b)`) to one item;
+        each name's provenance is the loop variable itself.  Returns {name: value}."""
+        if isinstance(target, S.Ident):
+            self.bind(scope, target, value, P.Loop(target.id))
+            return {target.id: value}
+        if isinstance(value, Results):
+            value = tuple(value.items)
+        n = len(target.items)
+        if not isinstance(value, (tuple, list, str)) or isinstance(value, str) and len(value) != n:
+            self.s.error(
+                scope.file,
+                target.span,
+                "unpack",
+                f"{n} names to unpack, but the item is one value ({kind_of(value)})",
+                "the loop's items must be tuples or lists, e.g. `for i, x in enumerate(xs)`",
+            )
+        if len(value) != n:
+            self.s.error(
+                scope.file,
+                target.span,
+                "unpack",
+                f"{n} names to unpack, but the item has {len(value)} values",
+                f"the item is {_short(value)}",
+            )
+        out: dict = {}
+        for t, v in zip(target.items, value):
+            out.update(self.bind_target(scope, t, v, span))
+        return out
 
     def if_(self, scope, stmt: S.If):
         cond = self.it.exprs.eval(stmt.cond, scope)

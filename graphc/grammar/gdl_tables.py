@@ -5,200 +5,257 @@ fails when this file is stale."""
 
 # ruff: noqa
 # fmt: off
-GRAMMAR = '// GDL grammar (LALR(1)), see ../shared/gdl-spec.md.\n// Newlines are statement separators.  The token post-processor in\n// graphc/compiler/parse.py (1) drops newlines inside (), [] and dict {},\n// (2) drops newlines just before `else`, (3) re-types a `{` that opens a dict\n// literal as DICT_LBRACE and a `;` between statements as a newline, and\n// (4) ends every statement before a block\'s `}` and at the end of the file\n// with a newline, so every simple statement is terminated by a separator.\n\nmodule: (_NL | _top)*\n\n_top: use_stmt _NL | const_stmt _NL | block_def | model_def\n\nuse_stmt: "use" STRING\nconst_stmt: NAME "=" expr\n\nblock_def: "block" NAME params? body\nmodel_def: "model" NAME params? body\nparams: "(" [param ("," param)* ","?] ")"\nparam: NAME ("=" expr)?\n\nbody: LBRACE (_NL | _stmt)* "}"\n\n_stmt: _simple _NL | for_stmt | if_stmt\n_simple: assign | share_stmt | output_stmt | output_list | return_stmt | expr_stmt\n\nassign: NAME ("," NAME)* "=" expr\nshare_stmt: "share" NAME "=" expr\noutput_stmt: "output" NAME "=" expr\noutput_list: "output" NAME ("," NAME)*\nreturn_stmt: "return" expr ("," expr)*\nexpr_stmt: expr\nfor_stmt: "for" NAME "in" expr body\nif_stmt: "if" expr body ("else" (body | if_stmt))?\n\n// Binary operators are parsed flat and arranged by precedence in parse.py\n// (fewer LALR reductions per operand than one rule per precedence level).\n?expr: operand (_binop operand)*              -> binexpr\n_binop: ADD_OP | MUL_OP | COMP_OP | AND | OR\n?operand: NOT operand                         -> not_prefix\n        | ADD_OP operand                      -> unary\n        | postfix POW operand                 -> pow_op\n        | postfix\n?postfix: NAME                                -> name\n        | NUMBER                              -> number\n        | STRING                              -> string\n        | FSTRING                             -> fstring\n        | TRUE                                -> true\n        | FALSE                               -> false\n        | NONE                                -> none\n        | "(" expr ")"                        -> paren\n        | "(" ")"                             -> tuple\n        | "(" expr "," [expr ("," expr)* ","?] ")" -> tuple\n        | "[" [expr ("," expr)* ","?] "]"     -> list\n        | DICT_LBRACE [pair ("," pair)* ","?] "}" -> dict\n        | postfix "(" [args] ")"              -> call\n        | postfix "[" expr "]"                -> index\n        | postfix "." NAME                    -> attr\nargs: arg ("," arg)* ","?\n?arg: expr\n    | NAME "=" expr                           -> kw_arg\npair: expr ":" expr\n\n\nTRUE.2: "true" | "True"\nFALSE.2: "false" | "False"\nNONE.2: "None"\nNAME: /[A-Za-z_][A-Za-z0-9_]*/\nNUMBER: /(\\d+\\.\\d*|\\.\\d+|\\d+)([eE][-+]?\\d+)?/\nSTRING: /"([^"\\\\\\n]|\\\\.)*"/ | /\'([^\'\\\\\\n]|\\\\.)*\'/\nFSTRING: /[fF]"([^"\\\\\\n]|\\\\.)*"/ | /[fF]\'([^\'\\\\\\n]|\\\\.)*\'/\nCOMP_OP: "==" | "!=" | "<=" | ">=" | "<" | ">"\nADD_OP: "+" | "-"\nMUL_OP: "//" | "*" | "/" | "%"\nPOW.2: "**"\nAND.2: "and"\nOR.2: "or"\nNOT.2: "not"\nLBRACE: "{"\n%declare DICT_LBRACE SEMICOLON   // made by the lexer: a dict\'s `{`, and `;` (turned into a newline)\n_NL: /(\\r?\\n[\\t ]*)+/\nCOMMENT: /#[^\\n]*/\n\n%ignore COMMENT\n%ignore /[\\t \\f]+/\n%ignore /\\\\[\\t \\f]*\\r?\\n/\n'
+GRAMMAR = '// GDL grammar (LALR(1)), see ../shared/gdl-spec.md.\n// Newlines are statement separators.  The token post-processor in\n// graphc/compiler/parse.py (1) drops newlines inside (), [] and dict {},\n// (2) drops newlines just before `else`, (3) re-types a `{` that opens a dict\n// literal as DICT_LBRACE and a `;` between statements as a newline, and\n// (4) ends every statement before a block\'s `}` and at the end of the file\n// with a newline, so every simple statement is terminated by a separator.\n\nmodule: (_NL | _top)*\n\n_top: use_stmt _NL | const_stmt _NL | block_def | model_def\n\nuse_stmt: "use" STRING\nconst_stmt: NAME "=" expr\n\nblock_def: "block" NAME params? body\nmodel_def: "model" NAME params? body\nparams: "(" [param ("," param)* ","?] ")"\nparam: NAME ("=" expr)?\n\nbody: LBRACE (_NL | _stmt)* "}"\n\n_stmt: _simple _NL | for_stmt | if_stmt\n_simple: assign | share_stmt | output_stmt | output_list | return_stmt | expr_stmt\n\nassign: NAME ("," NAME)* "=" expr\nshare_stmt: "share" NAME "=" expr\noutput_stmt: "output" NAME "=" expr\noutput_list: "output" NAME ("," NAME)*\nreturn_stmt: "return" expr ("," expr)*\nexpr_stmt: expr\nfor_stmt: "for" target_list "in" expr body\nif_stmt: "if" expr body ("else" (body | if_stmt))?\n\n// `for` targets: names, unpacked as in Python (`for i, (a, b) in ...`)\n?target_list: target_item\n            | target_item ","                 -> target_tuple\n            | target_item ("," target_item)+ ","? -> target_tuple\n?target_item: NAME                            -> target_name\n            | "(" target_list ")"\n\n// A conditional expression is the loosest expression (`a if c else b`); the\n// iterable and the filters of a comprehension are disjunctions (as in Python),\n// so the `if` after them starts a filter.\n?expr: disj\n     | disj "if" disj "else" expr             -> ifexp\n// Binary operators are parsed flat and arranged by precedence in parse.py\n// (fewer LALR reductions per operand than one rule per precedence level).\n?disj: operand (_binop operand)*              -> binexpr\n_binop: ADD_OP | MUL_OP | COMP_OP | AND | OR\n?operand: NOT operand                         -> not_prefix\n        | ADD_OP operand                      -> unary\n        | postfix POW operand                 -> pow_op\n        | postfix\n?postfix: NAME                                -> name\n        | NUMBER                              -> number\n        | STRING                              -> string\n        | FSTRING                             -> fstring\n        | TRUE                                -> true\n        | FALSE                               -> false\n        | NONE                                -> none\n        | "(" expr ")"                        -> paren\n        | "(" ")"                             -> tuple\n        | "(" expr "," [expr ("," expr)* ","?] ")" -> tuple\n        | "[" [expr ("," expr)* ","?] "]"     -> list\n        | "[" expr comp_for+ "]"              -> listcomp\n        | DICT_LBRACE [pair ("," pair)* ","?] "}" -> dict\n        | DICT_LBRACE expr ":" expr comp_for+ "}" -> dictcomp\n        | postfix "(" [args] ")"              -> call\n        | postfix "(" expr comp_for+ ")"      -> call_genexp\n        | postfix "[" subscript "]"           -> index\n        | postfix "." NAME                    -> attr\nargs: arg ("," arg)* ","?\n?arg: expr\n    | NAME "=" expr                           -> kw_arg\npair: expr ":" expr\ncomp_for: "for" target_list "in" disj ("if" disj)*\n\n// Subscripts: `x[i]`, `x[a:b:c]`, `x[..., None, :16]` (several items make a tuple)\n?subscript: _sub_item\n          | _sub_item ","                     -> sub_tuple\n          | _sub_item ("," _sub_item)+ ","?   -> sub_tuple\n_sub_item: expr | slice | ELLIPSIS\nslice: [expr] ":" [expr]\n     | [expr] ":" [expr] ":" [expr]           -> slice_step\n\n\nTRUE.2: "true" | "True"\nFALSE.2: "false" | "False"\nNONE.2: "None"\nNAME: /[A-Za-z_][A-Za-z0-9_]*/\nNUMBER: /(\\d+\\.\\d*|\\.\\d+|\\d+)([eE][-+]?\\d+)?/\nSTRING: /"([^"\\\\\\n]|\\\\.)*"/ | /\'([^\'\\\\\\n]|\\\\.)*\'/\nFSTRING: /[fF]"([^"\\\\\\n]|\\\\.)*"/ | /[fF]\'([^\'\\\\\\n]|\\\\.)*\'/\nCOMP_OP: "==" | "!=" | "<=" | ">=" | "<" | ">"\nADD_OP: "+" | "-"\nMUL_OP: "//" | "*" | "/" | "%"\nPOW.2: "**"\nAND.2: "and"\nOR.2: "or"\nNOT.2: "not"\nLBRACE: "{"\nELLIPSIS: "..."\n%declare DICT_LBRACE SEMICOLON   // made by the lexer: a dict\'s `{`, and `;` (turned into a newline)\n_NL: /(\\r?\\n[\\t ]*)+/\nCOMMENT: /#[^\\n]*/\n\n%ignore COMMENT\n%ignore /[\\t \\f]+/\n%ignore /\\\\[\\t \\f]*\\r?\\n/\n'
 START_STATE = 0
 END_STATE = 11
 
 # the lexer: one regex, keywords lexed as NAME and re-typed, ignored terminals
-MASTER = '(?:(\r?\n[\t ]*)+)(?P<_NL>)|(?:#[^\n]*)(?P<COMMENT>)|(?:[\t \x0c]+)(?P<__IGNORE_1>)|(?:\\\\[\t \x0c]*\r?\n)(?P<__IGNORE_2>)|(?:(?:[fF]"([^"\\\\\n]|\\\\.)*"|[fF]\'([^\'\\\\\n]|\\\\.)*\'))(?P<FSTRING>)|(?:[A-Za-z_][A-Za-z0-9_]*)(?P<NAME>)|(?:(\\d+\\.\\d*|\\.\\d+|\\d+)([eE][-+]?\\d+)?)(?P<NUMBER>)|(?:(?:"([^"\\\\\n]|\\\\.)*"|\'([^\'\\\\\n]|\\\\.)*\'))(?P<STRING>)|(?:\\*\\*)(?P<POW>)|(?:(?:==|!=|<=|>=|<|>))(?P<COMP_OP>)|(?:(?://|\\*|/|%))(?P<MUL_OP>)|(?:(?:\\+|\\-))(?P<ADD_OP>)|(?::)(?P<COLON>)|(?:,)(?P<COMMA>)|(?:\\.)(?P<DOT>)|(?:=)(?P<EQUAL>)|(?:\\{)(?P<LBRACE>)|(?:\\()(?P<LPAR>)|(?:\\[)(?P<LSQB>)|(?:\\})(?P<RBRACE>)|(?:\\))(?P<RPAR>)|(?:\\])(?P<RSQB>)|(?:;)(?P<SEMICOLON>)'
+MASTER = '(?:(\r?\n[\t ]*)+)(?P<_NL>)|(?:#[^\n]*)(?P<COMMENT>)|(?:[\t \x0c]+)(?P<__IGNORE_1>)|(?:\\\\[\t \x0c]*\r?\n)(?P<__IGNORE_2>)|(?:(?:[fF]"([^"\\\\\n]|\\\\.)*"|[fF]\'([^\'\\\\\n]|\\\\.)*\'))(?P<FSTRING>)|(?:[A-Za-z_][A-Za-z0-9_]*)(?P<NAME>)|(?:(\\d+\\.\\d*|\\.\\d+|\\d+)([eE][-+]?\\d+)?)(?P<NUMBER>)|(?:(?:"([^"\\\\\n]|\\\\.)*"|\'([^\'\\\\\n]|\\\\.)*\'))(?P<STRING>)|(?:\\.\\.\\.)(?P<ELLIPSIS>)|(?:\\*\\*)(?P<POW>)|(?:(?:==|!=|<=|>=|<|>))(?P<COMP_OP>)|(?:(?://|\\*|/|%))(?P<MUL_OP>)|(?:(?:\\+|\\-))(?P<ADD_OP>)|(?::)(?P<COLON>)|(?:,)(?P<COMMA>)|(?:\\.)(?P<DOT>)|(?:=)(?P<EQUAL>)|(?:\\{)(?P<LBRACE>)|(?:\\()(?P<LPAR>)|(?:\\[)(?P<LSQB>)|(?:\\})(?P<RBRACE>)|(?:\\))(?P<RPAR>)|(?:\\])(?P<RSQB>)|(?:;)(?P<SEMICOLON>)'
 KEYWORDS = {'False': 'FALSE', 'None': 'NONE', 'True': 'TRUE', 'and': 'AND', 'block': 'BLOCK', 'else': 'ELSE', 'false': 'FALSE', 'for': 'FOR', 'if': 'IF', 'in': 'IN', 'model': 'MODEL', 'not': 'NOT', 'or': 'OR', 'output': 'OUTPUT', 'return': 'RETURN', 'share': 'SHARE', 'true': 'TRUE', 'use': 'USE'}
 IGNORE = ('COMMENT', '__IGNORE_1', '__IGNORE_2')
-TERMINALS = ('ADD_OP', 'AND', 'BLOCK', 'COLON', 'COMMA', 'COMMENT', 'COMP_OP', 'DOT', 'ELSE', 'EQUAL', 'FALSE', 'FOR', 'FSTRING', 'IF', 'IN', 'LBRACE', 'LPAR', 'LSQB', 'MODEL', 'MUL_OP', 'NAME', 'NONE', 'NOT', 'NUMBER', 'OR', 'OUTPUT', 'POW', 'RBRACE', 'RETURN', 'RPAR', 'RSQB', 'SHARE', 'STRING', 'TRUE', 'USE', '_NL', '__IGNORE_1', '__IGNORE_2')
+TERMINALS = ('ADD_OP', 'AND', 'BLOCK', 'COLON', 'COMMA', 'COMMENT', 'COMP_OP', 'DOT', 'ELLIPSIS', 'ELSE', 'EQUAL', 'FALSE', 'FOR', 'FSTRING', 'IF', 'IN', 'LBRACE', 'LPAR', 'LSQB', 'MODEL', 'MUL_OP', 'NAME', 'NONE', 'NOT', 'NUMBER', 'OR', 'OUTPUT', 'POW', 'RBRACE', 'RETURN', 'RPAR', 'RSQB', 'SHARE', 'STRING', 'TRUE', 'USE', '_NL', '__IGNORE_1', '__IGNORE_2')
 
 # ACTION[state][terminal]: a shift to state n (n >= 0) or a reduce by RULES[n] (n < 0)
 ACTION = (
-    {'$END': -108, 'BLOCK': 1, 'MODEL': 2, 'NAME': 3, 'USE': 4, '_NL': 5},
+    {'$END': -148, 'BLOCK': 1, 'MODEL': 2, 'NAME': 3, 'USE': 4, '_NL': 5},
     {'NAME': 13},
     {'NAME': 14},
     {'EQUAL': 15},
     {'STRING': 16},
-    {'$END': -20, 'BLOCK': -20, 'MODEL': -20, 'NAME': -20, 'USE': -20, '_NL': -20},
-    {'$END': -109, 'BLOCK': 1, 'MODEL': 2, 'NAME': 3, 'USE': 4, '_NL': 17},
-    {'$END': -19, 'BLOCK': -19, 'MODEL': -19, 'NAME': -19, 'USE': -19, '_NL': -19},
-    {'$END': -105, 'BLOCK': -105, 'MODEL': -105, 'NAME': -105, 'USE': -105, '_NL': -105},
+    {'$END': -28, 'BLOCK': -28, 'MODEL': -28, 'NAME': -28, 'USE': -28, '_NL': -28},
+    {'$END': -149, 'BLOCK': 1, 'MODEL': 2, 'NAME': 3, 'USE': 4, '_NL': 17},
+    {'$END': -27, 'BLOCK': -27, 'MODEL': -27, 'NAME': -27, 'USE': -27, '_NL': -27},
+    {'$END': -145, 'BLOCK': -145, 'MODEL': -145, 'NAME': -145, 'USE': -145, '_NL': -145},
     {'_NL': 19},
-    {'$END': -104, 'BLOCK': -104, 'MODEL': -104, 'NAME': -104, 'USE': -104, '_NL': -104},
+    {'$END': -144, 'BLOCK': -144, 'MODEL': -144, 'NAME': -144, 'USE': -144, '_NL': -144},
     {},
     {'_NL': 20},
     {'LBRACE': 21, 'LPAR': 22},
     {'LBRACE': 21, 'LPAR': 22},
     {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'_NL': -103},
-    {'$END': -18, 'BLOCK': -18, 'MODEL': -18, 'NAME': -18, 'USE': -18, '_NL': -18},
-    {'$END': -17, 'BLOCK': -17, 'MODEL': -17, 'NAME': -17, 'USE': -17, '_NL': -17},
-    {'$END': -106, 'BLOCK': -106, 'MODEL': -106, 'NAME': -106, 'USE': -106, '_NL': -106},
-    {'$END': -107, 'BLOCK': -107, 'MODEL': -107, 'NAME': -107, 'USE': -107, '_NL': -107},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FOR': 42, 'FSTRING': 30, 'IF': 43, 'LPAR': 31, 'LSQB': 32, 'NAME': 44, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'OUTPUT': 45, 'RBRACE': 46, 'RETURN': 47, 'SHARE': 48, 'STRING': 37, 'TRUE': 38, '_NL': 49},
-    {'NAME': 62, 'RPAR': 63},
-    {'$END': -100, 'BLOCK': -100, 'MODEL': -100, 'NAME': -100, 'USE': -100, '_NL': -100},
+    {'_NL': -143},
+    {'$END': -26, 'BLOCK': -26, 'MODEL': -26, 'NAME': -26, 'USE': -26, '_NL': -26},
+    {'$END': -25, 'BLOCK': -25, 'MODEL': -25, 'NAME': -25, 'USE': -25, '_NL': -25},
+    {'$END': -146, 'BLOCK': -146, 'MODEL': -146, 'NAME': -146, 'USE': -146, '_NL': -146},
+    {'$END': -147, 'BLOCK': -147, 'MODEL': -147, 'NAME': -147, 'USE': -147, '_NL': -147},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FOR': 43, 'FSTRING': 30, 'IF': 44, 'LPAR': 31, 'LSQB': 32, 'NAME': 45, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'OUTPUT': 46, 'RBRACE': 47, 'RETURN': 48, 'SHARE': 49, 'STRING': 37, 'TRUE': 38, '_NL': 50},
+    {'NAME': 63, 'RPAR': 64},
+    {'$END': -140, 'BLOCK': -140, 'MODEL': -140, 'NAME': -140, 'USE': -140, '_NL': -140},
     {'LBRACE': 21},
-    {'$END': -98, 'BLOCK': -98, 'MODEL': -98, 'NAME': -98, 'USE': -98, '_NL': -98},
+    {'$END': -138, 'BLOCK': -138, 'MODEL': -138, 'NAME': -138, 'USE': -138, '_NL': -138},
     {'LBRACE': 21},
     {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RBRACE': 68, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': -50, 'AND': -50, 'COLON': -50, 'COMMA': -50, 'COMP_OP': -50, 'DOT': -50, 'LBRACE': -50, 'LPAR': -50, 'LSQB': -50, 'MUL_OP': -50, 'OR': -50, 'POW': -50, 'RBRACE': -50, 'RPAR': -50, 'RSQB': -50, '_NL': -50},
-    {'ADD_OP': -52, 'AND': -52, 'COLON': -52, 'COMMA': -52, 'COMP_OP': -52, 'DOT': -52, 'LBRACE': -52, 'LPAR': -52, 'LSQB': -52, 'MUL_OP': -52, 'OR': -52, 'POW': -52, 'RBRACE': -52, 'RPAR': -52, 'RSQB': -52, '_NL': -52},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RPAR': 71, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RSQB': 73, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': -55, 'AND': -55, 'COLON': -55, 'COMMA': -55, 'COMP_OP': -55, 'DOT': -55, 'LBRACE': -55, 'LPAR': -55, 'LSQB': -55, 'MUL_OP': -55, 'OR': -55, 'POW': -55, 'RBRACE': -55, 'RPAR': -55, 'RSQB': -55, '_NL': -55},
-    {'ADD_OP': -49, 'AND': -49, 'COLON': -49, 'COMMA': -49, 'COMP_OP': -49, 'DOT': -49, 'LBRACE': -49, 'LPAR': -49, 'LSQB': -49, 'MUL_OP': -49, 'OR': -49, 'POW': -49, 'RBRACE': -49, 'RPAR': -49, 'RSQB': -49, '_NL': -49},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RBRACE': 69, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': -82, 'AND': -82, 'COLON': -82, 'COMMA': -82, 'COMP_OP': -82, 'DOT': -82, 'ELSE': -82, 'FOR': -82, 'IF': -82, 'LBRACE': -82, 'LPAR': -82, 'LSQB': -82, 'MUL_OP': -82, 'OR': -82, 'POW': -82, 'RBRACE': -82, 'RPAR': -82, 'RSQB': -82, '_NL': -82},
+    {'ADD_OP': -84, 'AND': -84, 'COLON': -84, 'COMMA': -84, 'COMP_OP': -84, 'DOT': -84, 'ELSE': -84, 'FOR': -84, 'IF': -84, 'LBRACE': -84, 'LPAR': -84, 'LSQB': -84, 'MUL_OP': -84, 'OR': -84, 'POW': -84, 'RBRACE': -84, 'RPAR': -84, 'RSQB': -84, '_NL': -84},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RPAR': 72, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RSQB': 74, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': -87, 'AND': -87, 'COLON': -87, 'COMMA': -87, 'COMP_OP': -87, 'DOT': -87, 'ELSE': -87, 'FOR': -87, 'IF': -87, 'LBRACE': -87, 'LPAR': -87, 'LSQB': -87, 'MUL_OP': -87, 'OR': -87, 'POW': -87, 'RBRACE': -87, 'RPAR': -87, 'RSQB': -87, '_NL': -87},
+    {'ADD_OP': -81, 'AND': -81, 'COLON': -81, 'COMMA': -81, 'COMP_OP': -81, 'DOT': -81, 'ELSE': -81, 'FOR': -81, 'IF': -81, 'LBRACE': -81, 'LPAR': -81, 'LSQB': -81, 'MUL_OP': -81, 'OR': -81, 'POW': -81, 'RBRACE': -81, 'RPAR': -81, 'RSQB': -81, '_NL': -81},
     {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': -54, 'AND': -54, 'COLON': -54, 'COMMA': -54, 'COMP_OP': -54, 'DOT': -54, 'LBRACE': -54, 'LPAR': -54, 'LSQB': -54, 'MUL_OP': -54, 'OR': -54, 'POW': -54, 'RBRACE': -54, 'RPAR': -54, 'RSQB': -54, '_NL': -54},
-    {'ADD_OP': -53, 'AND': -53, 'COLON': -53, 'COMMA': -53, 'COMP_OP': -53, 'DOT': -53, 'LBRACE': -53, 'LPAR': -53, 'LSQB': -53, 'MUL_OP': -53, 'OR': -53, 'POW': -53, 'RBRACE': -53, 'RPAR': -53, 'RSQB': -53, '_NL': -53},
-    {'ADD_OP': -51, 'AND': -51, 'COLON': -51, 'COMMA': -51, 'COMP_OP': -51, 'DOT': -51, 'LBRACE': -51, 'LPAR': -51, 'LSQB': -51, 'MUL_OP': -51, 'OR': -51, 'POW': -51, 'RBRACE': -51, 'RPAR': -51, 'RSQB': -51, '_NL': -51},
-    {'_NL': -102},
-    {'ADD_OP': 76, 'AND': 77, 'COLON': -65, 'COMMA': -65, 'COMP_OP': 78, 'LBRACE': -65, 'MUL_OP': 79, 'OR': 80, 'RBRACE': -65, 'RPAR': -65, 'RSQB': -65, '_NL': -65},
-    {'ADD_OP': -56, 'AND': -56, 'COLON': -56, 'COMMA': -56, 'COMP_OP': -56, 'DOT': 83, 'LBRACE': -56, 'LPAR': 84, 'LSQB': 85, 'MUL_OP': -56, 'OR': -56, 'POW': 86, 'RBRACE': -56, 'RPAR': -56, 'RSQB': -56, '_NL': -56},
-    {'NAME': 87},
+    {'ADD_OP': -86, 'AND': -86, 'COLON': -86, 'COMMA': -86, 'COMP_OP': -86, 'DOT': -86, 'ELSE': -86, 'FOR': -86, 'IF': -86, 'LBRACE': -86, 'LPAR': -86, 'LSQB': -86, 'MUL_OP': -86, 'OR': -86, 'POW': -86, 'RBRACE': -86, 'RPAR': -86, 'RSQB': -86, '_NL': -86},
+    {'ADD_OP': -85, 'AND': -85, 'COLON': -85, 'COMMA': -85, 'COMP_OP': -85, 'DOT': -85, 'ELSE': -85, 'FOR': -85, 'IF': -85, 'LBRACE': -85, 'LPAR': -85, 'LSQB': -85, 'MUL_OP': -85, 'OR': -85, 'POW': -85, 'RBRACE': -85, 'RPAR': -85, 'RSQB': -85, '_NL': -85},
+    {'ADD_OP': -83, 'AND': -83, 'COLON': -83, 'COMMA': -83, 'COMP_OP': -83, 'DOT': -83, 'ELSE': -83, 'FOR': -83, 'IF': -83, 'LBRACE': -83, 'LPAR': -83, 'LSQB': -83, 'MUL_OP': -83, 'OR': -83, 'POW': -83, 'RBRACE': -83, 'RPAR': -83, 'RSQB': -83, '_NL': -83},
+    {'COLON': -100, 'COMMA': -100, 'FOR': -100, 'IF': 77, 'LBRACE': -100, 'RBRACE': -100, 'RPAR': -100, 'RSQB': -100, '_NL': -100},
+    {'_NL': -142},
+    {'ADD_OP': 78, 'AND': 79, 'COLON': -97, 'COMMA': -97, 'COMP_OP': 80, 'ELSE': -97, 'FOR': -97, 'IF': -97, 'LBRACE': -97, 'MUL_OP': 81, 'OR': 82, 'RBRACE': -97, 'RPAR': -97, 'RSQB': -97, '_NL': -97},
+    {'ADD_OP': -88, 'AND': -88, 'COLON': -88, 'COMMA': -88, 'COMP_OP': -88, 'DOT': 85, 'ELSE': -88, 'FOR': -88, 'IF': -88, 'LBRACE': -88, 'LPAR': 86, 'LSQB': 87, 'MUL_OP': -88, 'OR': -88, 'POW': 88, 'RBRACE': -88, 'RPAR': -88, 'RSQB': -88, '_NL': -88},
+    {'LPAR': 89, 'NAME': 90},
     {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': -55, 'AND': -55, 'COMMA': 89, 'COMP_OP': -55, 'DOT': -55, 'EQUAL': 90, 'LPAR': -55, 'LSQB': -55, 'MUL_OP': -55, 'OR': -55, 'POW': -55, '_NL': -55},
-    {'NAME': 92},
-    {'$END': -89, 'ADD_OP': -89, 'BLOCK': -89, 'DICT_LBRACE': -89, 'ELSE': -89, 'FALSE': -89, 'FOR': -89, 'FSTRING': -89, 'IF': -89, 'LPAR': -89, 'LSQB': -89, 'MODEL': -89, 'NAME': -89, 'NONE': -89, 'NOT': -89, 'NUMBER': -89, 'OUTPUT': -89, 'RBRACE': -89, 'RETURN': -89, 'SHARE': -89, 'STRING': -89, 'TRUE': -89, 'USE': -89, '_NL': -89},
+    {'ADD_OP': -87, 'AND': -87, 'COMMA': 94, 'COMP_OP': -87, 'DOT': -87, 'EQUAL': 95, 'IF': -87, 'LPAR': -87, 'LSQB': -87, 'MUL_OP': -87, 'OR': -87, 'POW': -87, '_NL': -87},
+    {'NAME': 97},
+    {'$END': -129, 'ADD_OP': -129, 'BLOCK': -129, 'DICT_LBRACE': -129, 'ELSE': -129, 'FALSE': -129, 'FOR': -129, 'FSTRING': -129, 'IF': -129, 'LPAR': -129, 'LSQB': -129, 'MODEL': -129, 'NAME': -129, 'NONE': -129, 'NOT': -129, 'NUMBER': -129, 'OUTPUT': -129, 'RBRACE': -129, 'RETURN': -129, 'SHARE': -129, 'STRING': -129, 'TRUE': -129, 'USE': -129, '_NL': -129},
     {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'NAME': 94},
-    {'ADD_OP': -14, 'DICT_LBRACE': -14, 'FALSE': -14, 'FOR': -14, 'FSTRING': -14, 'IF': -14, 'LPAR': -14, 'LSQB': -14, 'NAME': -14, 'NONE': -14, 'NOT': -14, 'NUMBER': -14, 'OUTPUT': -14, 'RBRACE': -14, 'RETURN': -14, 'SHARE': -14, 'STRING': -14, 'TRUE': -14, '_NL': -14},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FOR': 42, 'FSTRING': 30, 'IF': 43, 'LPAR': 31, 'LSQB': 32, 'NAME': 44, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'OUTPUT': 45, 'RBRACE': 95, 'RETURN': 47, 'SHARE': 48, 'STRING': 37, 'TRUE': 38, '_NL': 96},
-    {'_NL': 98},
-    {'ADD_OP': -13, 'DICT_LBRACE': -13, 'FALSE': -13, 'FOR': -13, 'FSTRING': -13, 'IF': -13, 'LPAR': -13, 'LSQB': -13, 'NAME': -13, 'NONE': -13, 'NOT': -13, 'NUMBER': -13, 'OUTPUT': -13, 'RBRACE': -13, 'RETURN': -13, 'SHARE': -13, 'STRING': -13, 'TRUE': -13, '_NL': -13},
-    {'_NL': -85},
-    {'_NL': -71},
-    {'_NL': -80},
-    {'ADD_OP': -87, 'DICT_LBRACE': -87, 'FALSE': -87, 'FOR': -87, 'FSTRING': -87, 'IF': -87, 'LPAR': -87, 'LSQB': -87, 'NAME': -87, 'NONE': -87, 'NOT': -87, 'NUMBER': -87, 'OUTPUT': -87, 'RBRACE': -87, 'RETURN': -87, 'SHARE': -87, 'STRING': -87, 'TRUE': -87, '_NL': -87},
-    {'ADD_OP': -86, 'DICT_LBRACE': -86, 'FALSE': -86, 'FOR': -86, 'FSTRING': -86, 'IF': -86, 'LPAR': -86, 'LSQB': -86, 'NAME': -86, 'NONE': -86, 'NOT': -86, 'NUMBER': -86, 'OUTPUT': -86, 'RBRACE': -86, 'RETURN': -86, 'SHARE': -86, 'STRING': -86, 'TRUE': -86, '_NL': -86},
-    {'_NL': -82},
-    {'_NL': -83},
-    {'_NL': -81},
-    {'_NL': -84},
-    {'COMMA': -91, 'EQUAL': 99, 'RPAR': -91},
-    {'LBRACE': -93},
-    {'COMMA': 100, 'RPAR': 101},
-    {'$END': -101, 'BLOCK': -101, 'MODEL': -101, 'NAME': -101, 'USE': -101, '_NL': -101},
-    {'$END': -99, 'BLOCK': -99, 'MODEL': -99, 'NAME': -99, 'USE': -99, '_NL': -99},
-    {'ADD_OP': -58, 'AND': -58, 'COLON': -58, 'COMMA': -58, 'COMP_OP': -58, 'LBRACE': -58, 'MUL_OP': -58, 'OR': -58, 'RBRACE': -58, 'RPAR': -58, 'RSQB': -58, '_NL': -58},
-    {'ADD_OP': -32, 'AND': -32, 'COLON': -32, 'COMMA': -32, 'COMP_OP': -32, 'DOT': -32, 'LBRACE': -32, 'LPAR': -32, 'LSQB': -32, 'MUL_OP': -32, 'OR': -32, 'POW': -32, 'RBRACE': -32, 'RPAR': -32, 'RSQB': -32, '_NL': -32},
-    {'COLON': 103},
-    {'COMMA': 104, 'RBRACE': 105},
-    {'ADD_OP': -47, 'AND': -47, 'COLON': -47, 'COMMA': -47, 'COMP_OP': -47, 'DOT': -47, 'LBRACE': -47, 'LPAR': -47, 'LSQB': -47, 'MUL_OP': -47, 'OR': -47, 'POW': -47, 'RBRACE': -47, 'RPAR': -47, 'RSQB': -47, '_NL': -47},
-    {'COMMA': 107, 'RPAR': 108},
-    {'ADD_OP': -37, 'AND': -37, 'COLON': -37, 'COMMA': -37, 'COMP_OP': -37, 'DOT': -37, 'LBRACE': -37, 'LPAR': -37, 'LSQB': -37, 'MUL_OP': -37, 'OR': -37, 'POW': -37, 'RBRACE': -37, 'RPAR': -37, 'RSQB': -37, '_NL': -37},
-    {'COMMA': 109, 'RSQB': 110},
-    {'ADD_OP': -59, 'AND': -59, 'COLON': -59, 'COMMA': -59, 'COMP_OP': -59, 'LBRACE': -59, 'MUL_OP': -59, 'OR': -59, 'RBRACE': -59, 'RPAR': -59, 'RSQB': -59, '_NL': -59},
-    {'ADD_OP': -64, 'DICT_LBRACE': -64, 'FALSE': -64, 'FSTRING': -64, 'LPAR': -64, 'LSQB': -64, 'NAME': -64, 'NONE': -64, 'NOT': -64, 'NUMBER': -64, 'STRING': -64, 'TRUE': -64},
-    {'ADD_OP': -61, 'DICT_LBRACE': -61, 'FALSE': -61, 'FSTRING': -61, 'LPAR': -61, 'LSQB': -61, 'NAME': -61, 'NONE': -61, 'NOT': -61, 'NUMBER': -61, 'STRING': -61, 'TRUE': -61},
-    {'ADD_OP': -62, 'DICT_LBRACE': -62, 'FALSE': -62, 'FSTRING': -62, 'LPAR': -62, 'LSQB': -62, 'NAME': -62, 'NONE': -62, 'NOT': -62, 'NUMBER': -62, 'STRING': -62, 'TRUE': -62},
-    {'ADD_OP': -63, 'DICT_LBRACE': -63, 'FALSE': -63, 'FSTRING': -63, 'LPAR': -63, 'LSQB': -63, 'NAME': -63, 'NONE': -63, 'NOT': -63, 'NUMBER': -63, 'STRING': -63, 'TRUE': -63},
-    {'ADD_OP': -60, 'DICT_LBRACE': -60, 'FALSE': -60, 'FSTRING': -60, 'LPAR': -60, 'LSQB': -60, 'NAME': -60, 'NONE': -60, 'NOT': -60, 'NUMBER': -60, 'STRING': -60, 'TRUE': -60},
-    {'ADD_OP': 76, 'AND': 77, 'COLON': -66, 'COMMA': -66, 'COMP_OP': 78, 'LBRACE': -66, 'MUL_OP': 79, 'OR': 80, 'RBRACE': -66, 'RPAR': -66, 'RSQB': -66, '_NL': -66},
+    {'NAME': 99},
+    {'ADD_OP': -22, 'DICT_LBRACE': -22, 'FALSE': -22, 'FOR': -22, 'FSTRING': -22, 'IF': -22, 'LPAR': -22, 'LSQB': -22, 'NAME': -22, 'NONE': -22, 'NOT': -22, 'NUMBER': -22, 'OUTPUT': -22, 'RBRACE': -22, 'RETURN': -22, 'SHARE': -22, 'STRING': -22, 'TRUE': -22, '_NL': -22},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FOR': 43, 'FSTRING': 30, 'IF': 44, 'LPAR': 31, 'LSQB': 32, 'NAME': 45, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'OUTPUT': 46, 'RBRACE': 100, 'RETURN': 48, 'SHARE': 49, 'STRING': 37, 'TRUE': 38, '_NL': 101},
+    {'_NL': 103},
+    {'ADD_OP': -21, 'DICT_LBRACE': -21, 'FALSE': -21, 'FOR': -21, 'FSTRING': -21, 'IF': -21, 'LPAR': -21, 'LSQB': -21, 'NAME': -21, 'NONE': -21, 'NOT': -21, 'NUMBER': -21, 'OUTPUT': -21, 'RBRACE': -21, 'RETURN': -21, 'SHARE': -21, 'STRING': -21, 'TRUE': -21, '_NL': -21},
+    {'_NL': -125},
+    {'_NL': -111},
+    {'_NL': -120},
+    {'ADD_OP': -127, 'DICT_LBRACE': -127, 'FALSE': -127, 'FOR': -127, 'FSTRING': -127, 'IF': -127, 'LPAR': -127, 'LSQB': -127, 'NAME': -127, 'NONE': -127, 'NOT': -127, 'NUMBER': -127, 'OUTPUT': -127, 'RBRACE': -127, 'RETURN': -127, 'SHARE': -127, 'STRING': -127, 'TRUE': -127, '_NL': -127},
+    {'ADD_OP': -126, 'DICT_LBRACE': -126, 'FALSE': -126, 'FOR': -126, 'FSTRING': -126, 'IF': -126, 'LPAR': -126, 'LSQB': -126, 'NAME': -126, 'NONE': -126, 'NOT': -126, 'NUMBER': -126, 'OUTPUT': -126, 'RBRACE': -126, 'RETURN': -126, 'SHARE': -126, 'STRING': -126, 'TRUE': -126, '_NL': -126},
+    {'_NL': -122},
+    {'_NL': -123},
+    {'_NL': -121},
+    {'_NL': -124},
+    {'COMMA': -131, 'EQUAL': 104, 'RPAR': -131},
+    {'LBRACE': -133},
+    {'COMMA': 105, 'RPAR': 106},
+    {'$END': -141, 'BLOCK': -141, 'MODEL': -141, 'NAME': -141, 'USE': -141, '_NL': -141},
+    {'$END': -139, 'BLOCK': -139, 'MODEL': -139, 'NAME': -139, 'USE': -139, '_NL': -139},
+    {'ADD_OP': -90, 'AND': -90, 'COLON': -90, 'COMMA': -90, 'COMP_OP': -90, 'ELSE': -90, 'FOR': -90, 'IF': -90, 'LBRACE': -90, 'MUL_OP': -90, 'OR': -90, 'RBRACE': -90, 'RPAR': -90, 'RSQB': -90, '_NL': -90},
+    {'ADD_OP': -63, 'AND': -63, 'COLON': -63, 'COMMA': -63, 'COMP_OP': -63, 'DOT': -63, 'ELSE': -63, 'FOR': -63, 'IF': -63, 'LBRACE': -63, 'LPAR': -63, 'LSQB': -63, 'MUL_OP': -63, 'OR': -63, 'POW': -63, 'RBRACE': -63, 'RPAR': -63, 'RSQB': -63, '_NL': -63},
+    {'COLON': 108},
+    {'COMMA': 109, 'RBRACE': 110},
+    {'ADD_OP': -79, 'AND': -79, 'COLON': -79, 'COMMA': -79, 'COMP_OP': -79, 'DOT': -79, 'ELSE': -79, 'FOR': -79, 'IF': -79, 'LBRACE': -79, 'LPAR': -79, 'LSQB': -79, 'MUL_OP': -79, 'OR': -79, 'POW': -79, 'RBRACE': -79, 'RPAR': -79, 'RSQB': -79, '_NL': -79},
+    {'COMMA': 112, 'RPAR': 113},
+    {'ADD_OP': -69, 'AND': -69, 'COLON': -69, 'COMMA': -69, 'COMP_OP': -69, 'DOT': -69, 'ELSE': -69, 'FOR': -69, 'IF': -69, 'LBRACE': -69, 'LPAR': -69, 'LSQB': -69, 'MUL_OP': -69, 'OR': -69, 'POW': -69, 'RBRACE': -69, 'RPAR': -69, 'RSQB': -69, '_NL': -69},
+    {'COMMA': 114, 'FOR': 115, 'RSQB': 116},
+    {'ADD_OP': -91, 'AND': -91, 'COLON': -91, 'COMMA': -91, 'COMP_OP': -91, 'ELSE': -91, 'FOR': -91, 'IF': -91, 'LBRACE': -91, 'MUL_OP': -91, 'OR': -91, 'RBRACE': -91, 'RPAR': -91, 'RSQB': -91, '_NL': -91},
     {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'NAME': 114},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 115, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RPAR': 116, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': -96, 'DICT_LBRACE': -96, 'FALSE': -96, 'FSTRING': -96, 'LPAR': -96, 'LSQB': -96, 'NAME': -96, 'NONE': -96, 'NOT': -96, 'NUMBER': -96, 'STRING': -96, 'TRUE': -96},
+    {'ADD_OP': -93, 'DICT_LBRACE': -93, 'FALSE': -93, 'FSTRING': -93, 'LPAR': -93, 'LSQB': -93, 'NAME': -93, 'NONE': -93, 'NOT': -93, 'NUMBER': -93, 'STRING': -93, 'TRUE': -93},
+    {'ADD_OP': -94, 'DICT_LBRACE': -94, 'FALSE': -94, 'FSTRING': -94, 'LPAR': -94, 'LSQB': -94, 'NAME': -94, 'NONE': -94, 'NOT': -94, 'NUMBER': -94, 'STRING': -94, 'TRUE': -94},
+    {'ADD_OP': -95, 'DICT_LBRACE': -95, 'FALSE': -95, 'FSTRING': -95, 'LPAR': -95, 'LSQB': -95, 'NAME': -95, 'NONE': -95, 'NOT': -95, 'NUMBER': -95, 'STRING': -95, 'TRUE': -95},
+    {'ADD_OP': -92, 'DICT_LBRACE': -92, 'FALSE': -92, 'FSTRING': -92, 'LPAR': -92, 'LSQB': -92, 'NAME': -92, 'NONE': -92, 'NOT': -92, 'NUMBER': -92, 'STRING': -92, 'TRUE': -92},
+    {'ADD_OP': 78, 'AND': 79, 'COLON': -98, 'COMMA': -98, 'COMP_OP': 80, 'ELSE': -98, 'FOR': -98, 'IF': -98, 'LBRACE': -98, 'MUL_OP': 81, 'OR': 82, 'RBRACE': -98, 'RPAR': -98, 'RSQB': -98, '_NL': -98},
     {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
+    {'NAME': 123},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 124, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RPAR': 125, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': 27, 'COLON': 129, 'DICT_LBRACE': 28, 'ELLIPSIS': 130, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
     {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'IN': 122},
+    {'LPAR': 89, 'NAME': 90},
+    {'COMMA': -102, 'IN': -102, 'RPAR': -102},
+    {'COMMA': 137, 'IN': -106, 'RPAR': -106},
+    {'IN': 139},
     {'LBRACE': 21},
-    {'NAME': 124},
+    {'NAME': 141},
     {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'COMMA': 126, 'EQUAL': 127},
-    {'COMMA': 89, 'EQUAL': 128, '_NL': -74},
-    {'COMMA': 130, '_NL': -72},
-    {'EQUAL': 132},
-    {'$END': -90, 'ADD_OP': -90, 'BLOCK': -90, 'DICT_LBRACE': -90, 'ELSE': -90, 'FALSE': -90, 'FOR': -90, 'FSTRING': -90, 'IF': -90, 'LPAR': -90, 'LSQB': -90, 'MODEL': -90, 'NAME': -90, 'NONE': -90, 'NOT': -90, 'NUMBER': -90, 'OUTPUT': -90, 'RBRACE': -90, 'RETURN': -90, 'SHARE': -90, 'STRING': -90, 'TRUE': -90, 'USE': -90, '_NL': -90},
-    {'ADD_OP': -12, 'DICT_LBRACE': -12, 'FALSE': -12, 'FOR': -12, 'FSTRING': -12, 'IF': -12, 'LPAR': -12, 'LSQB': -12, 'NAME': -12, 'NONE': -12, 'NOT': -12, 'NUMBER': -12, 'OUTPUT': -12, 'RBRACE': -12, 'RETURN': -12, 'SHARE': -12, 'STRING': -12, 'TRUE': -12, '_NL': -12},
-    {'ADD_OP': -11, 'DICT_LBRACE': -11, 'FALSE': -11, 'FOR': -11, 'FSTRING': -11, 'IF': -11, 'LPAR': -11, 'LSQB': -11, 'NAME': -11, 'NONE': -11, 'NOT': -11, 'NUMBER': -11, 'OUTPUT': -11, 'RBRACE': -11, 'RETURN': -11, 'SHARE': -11, 'STRING': -11, 'TRUE': -11, '_NL': -11},
-    {'ADD_OP': -88, 'DICT_LBRACE': -88, 'FALSE': -88, 'FOR': -88, 'FSTRING': -88, 'IF': -88, 'LPAR': -88, 'LSQB': -88, 'NAME': -88, 'NONE': -88, 'NOT': -88, 'NUMBER': -88, 'OUTPUT': -88, 'RBRACE': -88, 'RETURN': -88, 'SHARE': -88, 'STRING': -88, 'TRUE': -88, '_NL': -88},
+    {'COMMA': 143, 'EQUAL': 144},
+    {'COMMA': 94, 'EQUAL': 145, '_NL': -114},
+    {'COMMA': 147, '_NL': -112},
+    {'EQUAL': 149},
+    {'$END': -130, 'ADD_OP': -130, 'BLOCK': -130, 'DICT_LBRACE': -130, 'ELSE': -130, 'FALSE': -130, 'FOR': -130, 'FSTRING': -130, 'IF': -130, 'LPAR': -130, 'LSQB': -130, 'MODEL': -130, 'NAME': -130, 'NONE': -130, 'NOT': -130, 'NUMBER': -130, 'OUTPUT': -130, 'RBRACE': -130, 'RETURN': -130, 'SHARE': -130, 'STRING': -130, 'TRUE': -130, 'USE': -130, '_NL': -130},
+    {'ADD_OP': -20, 'DICT_LBRACE': -20, 'FALSE': -20, 'FOR': -20, 'FSTRING': -20, 'IF': -20, 'LPAR': -20, 'LSQB': -20, 'NAME': -20, 'NONE': -20, 'NOT': -20, 'NUMBER': -20, 'OUTPUT': -20, 'RBRACE': -20, 'RETURN': -20, 'SHARE': -20, 'STRING': -20, 'TRUE': -20, '_NL': -20},
+    {'ADD_OP': -19, 'DICT_LBRACE': -19, 'FALSE': -19, 'FOR': -19, 'FSTRING': -19, 'IF': -19, 'LPAR': -19, 'LSQB': -19, 'NAME': -19, 'NONE': -19, 'NOT': -19, 'NUMBER': -19, 'OUTPUT': -19, 'RBRACE': -19, 'RETURN': -19, 'SHARE': -19, 'STRING': -19, 'TRUE': -19, '_NL': -19},
+    {'ADD_OP': -128, 'DICT_LBRACE': -128, 'FALSE': -128, 'FOR': -128, 'FSTRING': -128, 'IF': -128, 'LPAR': -128, 'LSQB': -128, 'NAME': -128, 'NONE': -128, 'NOT': -128, 'NUMBER': -128, 'OUTPUT': -128, 'RBRACE': -128, 'RETURN': -128, 'SHARE': -128, 'STRING': -128, 'TRUE': -128, '_NL': -128},
     {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'NAME': 62, 'RPAR': 134},
-    {'LBRACE': -94},
-    {'COMMA': 136, 'RPAR': 137},
+    {'NAME': 63, 'RPAR': 151},
+    {'LBRACE': -134},
+    {'COMMA': 153, 'RPAR': 154},
     {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RBRACE': 139, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': -33, 'AND': -33, 'COLON': -33, 'COMMA': -33, 'COMP_OP': -33, 'DOT': -33, 'LBRACE': -33, 'LPAR': -33, 'LSQB': -33, 'MUL_OP': -33, 'OR': -33, 'POW': -33, 'RBRACE': -33, 'RPAR': -33, 'RSQB': -33, '_NL': -33},
-    {'COMMA': 141, 'RBRACE': 142},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RPAR': 143, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': -48, 'AND': -48, 'COLON': -48, 'COMMA': -48, 'COMP_OP': -48, 'DOT': -48, 'LBRACE': -48, 'LPAR': -48, 'LSQB': -48, 'MUL_OP': -48, 'OR': -48, 'POW': -48, 'RBRACE': -48, 'RPAR': -48, 'RSQB': -48, '_NL': -48},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RSQB': 145, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': -38, 'AND': -38, 'COLON': -38, 'COMMA': -38, 'COMP_OP': -38, 'DOT': -38, 'LBRACE': -38, 'LPAR': -38, 'LSQB': -38, 'MUL_OP': -38, 'OR': -38, 'POW': -38, 'RBRACE': -38, 'RPAR': -38, 'RSQB': -38, '_NL': -38},
-    {'COMMA': 147, 'RSQB': 148},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RBRACE': 156, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': -64, 'AND': -64, 'COLON': -64, 'COMMA': -64, 'COMP_OP': -64, 'DOT': -64, 'ELSE': -64, 'FOR': -64, 'IF': -64, 'LBRACE': -64, 'LPAR': -64, 'LSQB': -64, 'MUL_OP': -64, 'OR': -64, 'POW': -64, 'RBRACE': -64, 'RPAR': -64, 'RSQB': -64, '_NL': -64},
+    {'COMMA': 159, 'RBRACE': 160},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RPAR': 161, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': -80, 'AND': -80, 'COLON': -80, 'COMMA': -80, 'COMP_OP': -80, 'DOT': -80, 'ELSE': -80, 'FOR': -80, 'IF': -80, 'LBRACE': -80, 'LPAR': -80, 'LSQB': -80, 'MUL_OP': -80, 'OR': -80, 'POW': -80, 'RBRACE': -80, 'RPAR': -80, 'RSQB': -80, '_NL': -80},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RSQB': 163, 'STRING': 37, 'TRUE': 38},
+    {'LPAR': 89, 'NAME': 90},
+    {'ADD_OP': -70, 'AND': -70, 'COLON': -70, 'COMMA': -70, 'COMP_OP': -70, 'DOT': -70, 'ELSE': -70, 'FOR': -70, 'IF': -70, 'LBRACE': -70, 'LPAR': -70, 'LSQB': -70, 'MUL_OP': -70, 'OR': -70, 'POW': -70, 'RBRACE': -70, 'RPAR': -70, 'RSQB': -70, '_NL': -70},
+    {'FOR': 115, 'RSQB': 166},
+    {'COMMA': 168, 'RSQB': 169},
+    {'FOR': -8, 'RBRACE': -8, 'RPAR': -8, 'RSQB': -8},
+    {'ELSE': 170},
     {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': -6, 'AND': -6, 'COLON': -6, 'COMMA': -6, 'COMP_OP': -6, 'LBRACE': -6, 'MUL_OP': -6, 'OR': -6, 'RBRACE': -6, 'RPAR': -6, 'RSQB': -6, '_NL': -6},
-    {'ADD_OP': -28, 'AND': -28, 'COLON': -28, 'COMMA': -28, 'COMP_OP': -28, 'DOT': -28, 'LBRACE': -28, 'LPAR': -28, 'LSQB': -28, 'MUL_OP': -28, 'OR': -28, 'POW': -28, 'RBRACE': -28, 'RPAR': -28, 'RSQB': -28, '_NL': -28},
-    {'ADD_OP': -55, 'AND': -55, 'COMMA': -55, 'COMP_OP': -55, 'DOT': -55, 'EQUAL': 150, 'LPAR': -55, 'LSQB': -55, 'MUL_OP': -55, 'OR': -55, 'POW': -55, 'RPAR': -55},
-    {'ADD_OP': -30, 'AND': -30, 'COLON': -30, 'COMMA': -30, 'COMP_OP': -30, 'DOT': -30, 'LBRACE': -30, 'LPAR': -30, 'LSQB': -30, 'MUL_OP': -30, 'OR': -30, 'POW': -30, 'RBRACE': -30, 'RPAR': -30, 'RSQB': -30, '_NL': -30},
-    {'COMMA': 151, 'RPAR': -24},
-    {'RPAR': 153},
+    {'ADD_OP': -12, 'AND': -12, 'COLON': -12, 'COMMA': -12, 'COMP_OP': -12, 'ELSE': -12, 'FOR': -12, 'IF': -12, 'LBRACE': -12, 'MUL_OP': -12, 'OR': -12, 'RBRACE': -12, 'RPAR': -12, 'RSQB': -12, '_NL': -12},
+    {'ADD_OP': -57, 'AND': -57, 'COLON': -57, 'COMMA': -57, 'COMP_OP': -57, 'DOT': -57, 'ELSE': -57, 'FOR': -57, 'IF': -57, 'LBRACE': -57, 'LPAR': -57, 'LSQB': -57, 'MUL_OP': -57, 'OR': -57, 'POW': -57, 'RBRACE': -57, 'RPAR': -57, 'RSQB': -57, '_NL': -57},
+    {'ADD_OP': -87, 'AND': -87, 'COMMA': -87, 'COMP_OP': -87, 'DOT': -87, 'EQUAL': 172, 'FOR': -87, 'IF': -87, 'LPAR': -87, 'LSQB': -87, 'MUL_OP': -87, 'OR': -87, 'POW': -87, 'RPAR': -87},
+    {'ADD_OP': -60, 'AND': -60, 'COLON': -60, 'COMMA': -60, 'COMP_OP': -60, 'DOT': -60, 'ELSE': -60, 'FOR': -60, 'IF': -60, 'LBRACE': -60, 'LPAR': -60, 'LSQB': -60, 'MUL_OP': -60, 'OR': -60, 'POW': -60, 'RBRACE': -60, 'RPAR': -60, 'RSQB': -60, '_NL': -60},
+    {'COMMA': 173, 'RPAR': -53},
+    {'RPAR': 175},
+    {'COMMA': -52, 'FOR': 115, 'RPAR': -52},
+    {'ADD_OP': 27, 'COLON': 177, 'COMMA': -37, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RSQB': -37, 'STRING': 37, 'TRUE': 38},
+    {'COMMA': -41, 'RSQB': -41},
+    {'COMMA': 179, 'RSQB': -47},
+    {'COLON': 181, 'COMMA': -43, 'RSQB': -43},
+    {'COMMA': -42, 'RSQB': -42},
+    {'RSQB': 182},
+    {'ADD_OP': -89, 'AND': -89, 'COLON': -89, 'COMMA': -89, 'COMP_OP': -89, 'ELSE': -89, 'FOR': -89, 'IF': -89, 'LBRACE': -89, 'MUL_OP': -89, 'OR': -89, 'RBRACE': -89, 'RPAR': -89, 'RSQB': -89, '_NL': -89},
+    {'RPAR': 183},
+    {'IN': -105, 'LPAR': 89, 'NAME': 90, 'RPAR': -105},
+    {'COMMA': 185, 'IN': -103, 'RPAR': -103},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': -107, 'DICT_LBRACE': -107, 'ELSE': 187, 'FALSE': -107, 'FOR': -107, 'FSTRING': -107, 'IF': -107, 'LPAR': -107, 'LSQB': -107, 'NAME': -107, 'NONE': -107, 'NOT': -107, 'NUMBER': -107, 'OUTPUT': -107, 'RBRACE': -107, 'RETURN': -107, 'SHARE': -107, 'STRING': -107, 'TRUE': -107, '_NL': -107},
+    {'COMMA': -18, 'EQUAL': -18, '_NL': -18},
+    {'_NL': -118},
+    {'NAME': 188},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
+    {'COMMA': 143, '_NL': -115},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
+    {'COMMA': 191, '_NL': -113},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
+    {'COMMA': -132, 'RPAR': -132},
+    {'LBRACE': -135},
+    {'COMMA': -24, 'RPAR': -24},
+    {'NAME': 63, 'RPAR': 193},
+    {'LBRACE': -136},
+    {'COMMA': -50, 'FOR': 115, 'RBRACE': -50},
+    {'ADD_OP': -65, 'AND': -65, 'COLON': -65, 'COMMA': -65, 'COMP_OP': -65, 'DOT': -65, 'ELSE': -65, 'FOR': -65, 'IF': -65, 'LBRACE': -65, 'LPAR': -65, 'LSQB': -65, 'MUL_OP': -65, 'OR': -65, 'POW': -65, 'RBRACE': -65, 'RPAR': -65, 'RSQB': -65, '_NL': -65},
+    {'COLON': 196},
+    {'COMMA': -10, 'RBRACE': -10},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RBRACE': 197, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': -66, 'AND': -66, 'COLON': -66, 'COMMA': -66, 'COMP_OP': -66, 'DOT': -66, 'ELSE': -66, 'FOR': -66, 'IF': -66, 'LBRACE': -66, 'LPAR': -66, 'LSQB': -66, 'MUL_OP': -66, 'OR': -66, 'POW': -66, 'RBRACE': -66, 'RPAR': -66, 'RSQB': -66, '_NL': -66},
+    {'ADD_OP': -74, 'AND': -74, 'COLON': -74, 'COMMA': -74, 'COMP_OP': -74, 'DOT': -74, 'ELSE': -74, 'FOR': -74, 'IF': -74, 'LBRACE': -74, 'LPAR': -74, 'LSQB': -74, 'MUL_OP': -74, 'OR': -74, 'POW': -74, 'RBRACE': -74, 'RPAR': -74, 'RSQB': -74, '_NL': -74},
+    {'COMMA': 199, 'RPAR': 200},
+    {'ADD_OP': -71, 'AND': -71, 'COLON': -71, 'COMMA': -71, 'COMP_OP': -71, 'DOT': -71, 'ELSE': -71, 'FOR': -71, 'IF': -71, 'LBRACE': -71, 'LPAR': -71, 'LSQB': -71, 'MUL_OP': -71, 'OR': -71, 'POW': -71, 'RBRACE': -71, 'RPAR': -71, 'RSQB': -71, '_NL': -71},
+    {'COMMA': -16, 'RPAR': -16, 'RSQB': -16, '_NL': -16},
+    {'IN': 202},
+    {'ADD_OP': -68, 'AND': -68, 'COLON': -68, 'COMMA': -68, 'COMP_OP': -68, 'DOT': -68, 'ELSE': -68, 'FOR': -68, 'IF': -68, 'LBRACE': -68, 'LPAR': -68, 'LSQB': -68, 'MUL_OP': -68, 'OR': -68, 'POW': -68, 'RBRACE': -68, 'RPAR': -68, 'RSQB': -68, '_NL': -68},
+    {'FOR': -7, 'RBRACE': -7, 'RPAR': -7, 'RSQB': -7},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RSQB': 203, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': -72, 'AND': -72, 'COLON': -72, 'COMMA': -72, 'COMP_OP': -72, 'DOT': -72, 'ELSE': -72, 'FOR': -72, 'IF': -72, 'LBRACE': -72, 'LPAR': -72, 'LSQB': -72, 'MUL_OP': -72, 'OR': -72, 'POW': -72, 'RBRACE': -72, 'RPAR': -72, 'RSQB': -72, '_NL': -72},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': -11, 'AND': -11, 'COLON': -11, 'COMMA': -11, 'COMP_OP': -11, 'ELSE': -11, 'FOR': -11, 'IF': -11, 'LBRACE': -11, 'MUL_OP': -11, 'OR': -11, 'RBRACE': -11, 'RPAR': -11, 'RSQB': -11, '_NL': -11},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 124, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RPAR': -54, 'STRING': 37, 'TRUE': 38},
+    {'COMMA': 209, 'RPAR': -55},
+    {'ADD_OP': -61, 'AND': -61, 'COLON': -61, 'COMMA': -61, 'COMP_OP': -61, 'DOT': -61, 'ELSE': -61, 'FOR': -61, 'IF': -61, 'LBRACE': -61, 'LPAR': -61, 'LSQB': -61, 'MUL_OP': -61, 'OR': -61, 'POW': -61, 'RBRACE': -61, 'RPAR': -61, 'RSQB': -61, '_NL': -61},
+    {'FOR': 115, 'RPAR': 210},
+    {'ADD_OP': 27, 'COMMA': -29, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RSQB': -29, 'STRING': 37, 'TRUE': 38},
+    {'COLON': 212, 'COMMA': -38, 'RSQB': -38},
+    {'ADD_OP': 27, 'COLON': 129, 'DICT_LBRACE': 28, 'ELLIPSIS': 130, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RSQB': -46, 'STRING': 37, 'TRUE': 38},
+    {'COMMA': 214, 'RSQB': -44},
+    {'ADD_OP': 27, 'COLON': 215, 'COMMA': -39, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RSQB': -39, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': -58, 'AND': -58, 'COLON': -58, 'COMMA': -58, 'COMP_OP': -58, 'DOT': -58, 'ELSE': -58, 'FOR': -58, 'IF': -58, 'LBRACE': -58, 'LPAR': -58, 'LSQB': -58, 'MUL_OP': -58, 'OR': -58, 'POW': -58, 'RBRACE': -58, 'RPAR': -58, 'RSQB': -58, '_NL': -58},
+    {'COMMA': -101, 'IN': -101, 'RPAR': -101},
+    {'COMMA': -14, 'IN': -14, 'RPAR': -14},
+    {'IN': -104, 'LPAR': 89, 'NAME': 90, 'RPAR': -104},
+    {'LBRACE': 21},
+    {'IF': 44, 'LBRACE': 21},
+    {'COMMA': -17, 'EQUAL': -17, '_NL': -17},
+    {'_NL': -119},
+    {'_NL': -116},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
+    {'_NL': -117},
+    {'LBRACE': -137},
     {'COMMA': -23, 'RPAR': -23},
-    {'RSQB': 154},
-    {'ADD_OP': -57, 'AND': -57, 'COLON': -57, 'COMMA': -57, 'COMP_OP': -57, 'LBRACE': -57, 'MUL_OP': -57, 'OR': -57, 'RBRACE': -57, 'RPAR': -57, 'RSQB': -57, '_NL': -57},
+    {'FOR': 115, 'RBRACE': 221},
     {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': -67, 'DICT_LBRACE': -67, 'ELSE': 156, 'FALSE': -67, 'FOR': -67, 'FSTRING': -67, 'IF': -67, 'LPAR': -67, 'LSQB': -67, 'NAME': -67, 'NONE': -67, 'NOT': -67, 'NUMBER': -67, 'OUTPUT': -67, 'RBRACE': -67, 'RETURN': -67, 'SHARE': -67, 'STRING': -67, 'TRUE': -67, '_NL': -67},
-    {'COMMA': -10, 'EQUAL': -10, '_NL': -10},
-    {'_NL': -78},
-    {'NAME': 157},
+    {'ADD_OP': -67, 'AND': -67, 'COLON': -67, 'COMMA': -67, 'COMP_OP': -67, 'DOT': -67, 'ELSE': -67, 'FOR': -67, 'IF': -67, 'LBRACE': -67, 'LPAR': -67, 'LSQB': -67, 'MUL_OP': -67, 'OR': -67, 'POW': -67, 'RBRACE': -67, 'RPAR': -67, 'RSQB': -67, '_NL': -67},
+    {'COMMA': -9, 'RBRACE': -9},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RPAR': 223, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': -75, 'AND': -75, 'COLON': -75, 'COMMA': -75, 'COMP_OP': -75, 'DOT': -75, 'ELSE': -75, 'FOR': -75, 'IF': -75, 'LBRACE': -75, 'LPAR': -75, 'LSQB': -75, 'MUL_OP': -75, 'OR': -75, 'POW': -75, 'RBRACE': -75, 'RPAR': -75, 'RSQB': -75, '_NL': -75},
+    {'COMMA': 224, 'RPAR': 225},
     {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': -73, 'AND': -73, 'COLON': -73, 'COMMA': -73, 'COMP_OP': -73, 'DOT': -73, 'ELSE': -73, 'FOR': -73, 'IF': -73, 'LBRACE': -73, 'LPAR': -73, 'LSQB': -73, 'MUL_OP': -73, 'OR': -73, 'POW': -73, 'RBRACE': -73, 'RPAR': -73, 'RSQB': -73, '_NL': -73},
+    {'COMMA': -15, 'RPAR': -15, 'RSQB': -15, '_NL': -15},
+    {'COLON': -99, 'COMMA': -99, 'FOR': -99, 'LBRACE': -99, 'RBRACE': -99, 'RPAR': -99, 'RSQB': -99, '_NL': -99},
+    {'COMMA': -51, 'RPAR': -51},
+    {'COMMA': -6, 'RPAR': -6},
+    {'COMMA': -52, 'RPAR': -52},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 124, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RPAR': -56, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': -59, 'AND': -59, 'COLON': -59, 'COMMA': -59, 'COMP_OP': -59, 'DOT': -59, 'ELSE': -59, 'FOR': -59, 'IF': -59, 'LBRACE': -59, 'LPAR': -59, 'LSQB': -59, 'MUL_OP': -59, 'OR': -59, 'POW': -59, 'RBRACE': -59, 'RPAR': -59, 'RSQB': -59, '_NL': -59},
+    {'COMMA': -30, 'RSQB': -30},
+    {'ADD_OP': 27, 'COMMA': -31, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RSQB': -31, 'STRING': 37, 'TRUE': 38},
+    {'COMMA': -2, 'RSQB': -2},
+    {'ADD_OP': 27, 'COLON': 129, 'DICT_LBRACE': 28, 'ELLIPSIS': 130, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RSQB': -45, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': 27, 'COMMA': -33, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RSQB': -33, 'STRING': 37, 'TRUE': 38},
+    {'COLON': 231, 'COMMA': -40, 'RSQB': -40},
+    {'COMMA': -13, 'IN': -13, 'RPAR': -13},
+    {'ADD_OP': -110, 'DICT_LBRACE': -110, 'FALSE': -110, 'FOR': -110, 'FSTRING': -110, 'IF': -110, 'LPAR': -110, 'LSQB': -110, 'NAME': -110, 'NONE': -110, 'NOT': -110, 'NUMBER': -110, 'OUTPUT': -110, 'RBRACE': -110, 'RETURN': -110, 'SHARE': -110, 'STRING': -110, 'TRUE': -110, '_NL': -110},
+    {'ADD_OP': -109, 'DICT_LBRACE': -109, 'FALSE': -109, 'FOR': -109, 'FSTRING': -109, 'IF': -109, 'LPAR': -109, 'LSQB': -109, 'NAME': -109, 'NONE': -109, 'NOT': -109, 'NUMBER': -109, 'OUTPUT': -109, 'RBRACE': -109, 'RETURN': -109, 'SHARE': -109, 'STRING': -109, 'TRUE': -109, '_NL': -109},
+    {'ADD_OP': -108, 'DICT_LBRACE': -108, 'FALSE': -108, 'FOR': -108, 'FSTRING': -108, 'IF': -108, 'LPAR': -108, 'LSQB': -108, 'NAME': -108, 'NONE': -108, 'NOT': -108, 'NUMBER': -108, 'OUTPUT': -108, 'RBRACE': -108, 'RETURN': -108, 'SHARE': -108, 'STRING': -108, 'TRUE': -108, '_NL': -108},
+    {'ADD_OP': -62, 'AND': -62, 'COLON': -62, 'COMMA': -62, 'COMP_OP': -62, 'DOT': -62, 'ELSE': -62, 'FOR': -62, 'IF': -62, 'LBRACE': -62, 'LPAR': -62, 'LSQB': -62, 'MUL_OP': -62, 'OR': -62, 'POW': -62, 'RBRACE': -62, 'RPAR': -62, 'RSQB': -62, '_NL': -62},
+    {'COMMA': -50, 'RBRACE': -50},
+    {'ADD_OP': -76, 'AND': -76, 'COLON': -76, 'COMMA': -76, 'COMP_OP': -76, 'DOT': -76, 'ELSE': -76, 'FOR': -76, 'IF': -76, 'LBRACE': -76, 'LPAR': -76, 'LSQB': -76, 'MUL_OP': -76, 'OR': -76, 'POW': -76, 'RBRACE': -76, 'RPAR': -76, 'RSQB': -76, '_NL': -76},
+    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RPAR': 232, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': -77, 'AND': -77, 'COLON': -77, 'COMMA': -77, 'COMP_OP': -77, 'DOT': -77, 'ELSE': -77, 'FOR': -77, 'IF': -77, 'LBRACE': -77, 'LPAR': -77, 'LSQB': -77, 'MUL_OP': -77, 'OR': -77, 'POW': -77, 'RBRACE': -77, 'RPAR': -77, 'RSQB': -77, '_NL': -77},
+    {'FOR': -48, 'IF': 233, 'RBRACE': -48, 'RPAR': -48, 'RSQB': -48},
+    {'COMMA': -5, 'RPAR': -5},
+    {'COMMA': -32, 'RSQB': -32},
+    {'COMMA': -1, 'RSQB': -1},
+    {'COMMA': -34, 'RSQB': -34},
+    {'ADD_OP': 27, 'COMMA': -35, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RSQB': -35, 'STRING': 37, 'TRUE': 38},
+    {'ADD_OP': -78, 'AND': -78, 'COLON': -78, 'COMMA': -78, 'COMP_OP': -78, 'DOT': -78, 'ELSE': -78, 'FOR': -78, 'IF': -78, 'LBRACE': -78, 'LPAR': -78, 'LSQB': -78, 'MUL_OP': -78, 'OR': -78, 'POW': -78, 'RBRACE': -78, 'RPAR': -78, 'RSQB': -78, '_NL': -78},
     {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'COMMA': 126, '_NL': -75},
+    {'FOR': -49, 'IF': 237, 'RBRACE': -49, 'RPAR': -49, 'RSQB': -49},
+    {'COMMA': -36, 'RSQB': -36},
+    {'FOR': -4, 'IF': -4, 'RBRACE': -4, 'RPAR': -4, 'RSQB': -4},
     {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'COMMA': 160, '_NL': -73},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'COMMA': -92, 'RPAR': -92},
-    {'LBRACE': -95},
-    {'COMMA': -16, 'RPAR': -16},
-    {'NAME': 62, 'RPAR': 162},
-    {'LBRACE': -96},
-    {'COMMA': -21, 'RBRACE': -21},
-    {'ADD_OP': -34, 'AND': -34, 'COLON': -34, 'COMMA': -34, 'COMP_OP': -34, 'DOT': -34, 'LBRACE': -34, 'LPAR': -34, 'LSQB': -34, 'MUL_OP': -34, 'OR': -34, 'POW': -34, 'RBRACE': -34, 'RPAR': -34, 'RSQB': -34, '_NL': -34},
-    {'COMMA': -4, 'RBRACE': -4},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RBRACE': 164, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': -35, 'AND': -35, 'COLON': -35, 'COMMA': -35, 'COMP_OP': -35, 'DOT': -35, 'LBRACE': -35, 'LPAR': -35, 'LSQB': -35, 'MUL_OP': -35, 'OR': -35, 'POW': -35, 'RBRACE': -35, 'RPAR': -35, 'RSQB': -35, '_NL': -35},
-    {'ADD_OP': -42, 'AND': -42, 'COLON': -42, 'COMMA': -42, 'COMP_OP': -42, 'DOT': -42, 'LBRACE': -42, 'LPAR': -42, 'LSQB': -42, 'MUL_OP': -42, 'OR': -42, 'POW': -42, 'RBRACE': -42, 'RPAR': -42, 'RSQB': -42, '_NL': -42},
-    {'COMMA': 166, 'RPAR': 167},
-    {'ADD_OP': -39, 'AND': -39, 'COLON': -39, 'COMMA': -39, 'COMP_OP': -39, 'DOT': -39, 'LBRACE': -39, 'LPAR': -39, 'LSQB': -39, 'MUL_OP': -39, 'OR': -39, 'POW': -39, 'RBRACE': -39, 'RPAR': -39, 'RSQB': -39, '_NL': -39},
-    {'COMMA': -8, 'RPAR': -8, 'RSQB': -8, '_NL': -8},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RSQB': 169, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': -40, 'AND': -40, 'COLON': -40, 'COMMA': -40, 'COMP_OP': -40, 'DOT': -40, 'LBRACE': -40, 'LPAR': -40, 'LSQB': -40, 'MUL_OP': -40, 'OR': -40, 'POW': -40, 'RBRACE': -40, 'RPAR': -40, 'RSQB': -40, '_NL': -40},
-    {'ADD_OP': -5, 'AND': -5, 'COLON': -5, 'COMMA': -5, 'COMP_OP': -5, 'LBRACE': -5, 'MUL_OP': -5, 'OR': -5, 'RBRACE': -5, 'RPAR': -5, 'RSQB': -5, '_NL': -5},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 115, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RPAR': -25, 'STRING': 37, 'TRUE': 38},
-    {'COMMA': 173, 'RPAR': -26},
-    {'ADD_OP': -31, 'AND': -31, 'COLON': -31, 'COMMA': -31, 'COMP_OP': -31, 'DOT': -31, 'LBRACE': -31, 'LPAR': -31, 'LSQB': -31, 'MUL_OP': -31, 'OR': -31, 'POW': -31, 'RBRACE': -31, 'RPAR': -31, 'RSQB': -31, '_NL': -31},
-    {'ADD_OP': -29, 'AND': -29, 'COLON': -29, 'COMMA': -29, 'COMP_OP': -29, 'DOT': -29, 'LBRACE': -29, 'LPAR': -29, 'LSQB': -29, 'MUL_OP': -29, 'OR': -29, 'POW': -29, 'RBRACE': -29, 'RPAR': -29, 'RSQB': -29, '_NL': -29},
-    {'LBRACE': 21},
-    {'IF': 43, 'LBRACE': 21},
-    {'COMMA': -9, 'EQUAL': -9, '_NL': -9},
-    {'_NL': -79},
-    {'_NL': -76},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'STRING': 37, 'TRUE': 38},
-    {'_NL': -77},
-    {'LBRACE': -97},
-    {'COMMA': -15, 'RPAR': -15},
-    {'ADD_OP': -36, 'AND': -36, 'COLON': -36, 'COMMA': -36, 'COMP_OP': -36, 'DOT': -36, 'LBRACE': -36, 'LPAR': -36, 'LSQB': -36, 'MUL_OP': -36, 'OR': -36, 'POW': -36, 'RBRACE': -36, 'RPAR': -36, 'RSQB': -36, '_NL': -36},
-    {'COMMA': -3, 'RBRACE': -3},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RPAR': 177, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': -43, 'AND': -43, 'COLON': -43, 'COMMA': -43, 'COMP_OP': -43, 'DOT': -43, 'LBRACE': -43, 'LPAR': -43, 'LSQB': -43, 'MUL_OP': -43, 'OR': -43, 'POW': -43, 'RBRACE': -43, 'RPAR': -43, 'RSQB': -43, '_NL': -43},
-    {'COMMA': 178, 'RPAR': 179},
-    {'ADD_OP': -41, 'AND': -41, 'COLON': -41, 'COMMA': -41, 'COMP_OP': -41, 'DOT': -41, 'LBRACE': -41, 'LPAR': -41, 'LSQB': -41, 'MUL_OP': -41, 'OR': -41, 'POW': -41, 'RBRACE': -41, 'RPAR': -41, 'RSQB': -41, '_NL': -41},
-    {'COMMA': -7, 'RPAR': -7, 'RSQB': -7, '_NL': -7},
-    {'COMMA': -22, 'RPAR': -22},
-    {'COMMA': -2, 'RPAR': -2},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 115, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RPAR': -27, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': -70, 'DICT_LBRACE': -70, 'FALSE': -70, 'FOR': -70, 'FSTRING': -70, 'IF': -70, 'LPAR': -70, 'LSQB': -70, 'NAME': -70, 'NONE': -70, 'NOT': -70, 'NUMBER': -70, 'OUTPUT': -70, 'RBRACE': -70, 'RETURN': -70, 'SHARE': -70, 'STRING': -70, 'TRUE': -70, '_NL': -70},
-    {'ADD_OP': -69, 'DICT_LBRACE': -69, 'FALSE': -69, 'FOR': -69, 'FSTRING': -69, 'IF': -69, 'LPAR': -69, 'LSQB': -69, 'NAME': -69, 'NONE': -69, 'NOT': -69, 'NUMBER': -69, 'OUTPUT': -69, 'RBRACE': -69, 'RETURN': -69, 'SHARE': -69, 'STRING': -69, 'TRUE': -69, '_NL': -69},
-    {'ADD_OP': -68, 'DICT_LBRACE': -68, 'FALSE': -68, 'FOR': -68, 'FSTRING': -68, 'IF': -68, 'LPAR': -68, 'LSQB': -68, 'NAME': -68, 'NONE': -68, 'NOT': -68, 'NUMBER': -68, 'OUTPUT': -68, 'RBRACE': -68, 'RETURN': -68, 'SHARE': -68, 'STRING': -68, 'TRUE': -68, '_NL': -68},
-    {'ADD_OP': -44, 'AND': -44, 'COLON': -44, 'COMMA': -44, 'COMP_OP': -44, 'DOT': -44, 'LBRACE': -44, 'LPAR': -44, 'LSQB': -44, 'MUL_OP': -44, 'OR': -44, 'POW': -44, 'RBRACE': -44, 'RPAR': -44, 'RSQB': -44, '_NL': -44},
-    {'ADD_OP': 27, 'DICT_LBRACE': 28, 'FALSE': 29, 'FSTRING': 30, 'LPAR': 31, 'LSQB': 32, 'NAME': 33, 'NONE': 34, 'NOT': 35, 'NUMBER': 36, 'RPAR': 181, 'STRING': 37, 'TRUE': 38},
-    {'ADD_OP': -45, 'AND': -45, 'COLON': -45, 'COMMA': -45, 'COMP_OP': -45, 'DOT': -45, 'LBRACE': -45, 'LPAR': -45, 'LSQB': -45, 'MUL_OP': -45, 'OR': -45, 'POW': -45, 'RBRACE': -45, 'RPAR': -45, 'RSQB': -45, '_NL': -45},
-    {'COMMA': -1, 'RPAR': -1},
-    {'ADD_OP': -46, 'AND': -46, 'COLON': -46, 'COMMA': -46, 'COMP_OP': -46, 'DOT': -46, 'LBRACE': -46, 'LPAR': -46, 'LSQB': -46, 'MUL_OP': -46, 'OR': -46, 'POW': -46, 'RBRACE': -46, 'RPAR': -46, 'RSQB': -46, '_NL': -46},
+    {'FOR': -3, 'IF': -3, 'RBRACE': -3, 'RPAR': -3, 'RSQB': -3},
 )
 # GOTO[state][rule name]: the state after reducing to that rule
 GOTO = (
@@ -217,43 +274,43 @@ GOTO = (
     {},
     {'body': 23, 'params': 24},
     {'body': 25, 'params': 26},
-    {'expr': 39, 'operand': 40, 'postfix': 41},
+    {'disj': 39, 'expr': 40, 'operand': 41, 'postfix': 42},
     {},
     {},
     {},
     {},
     {},
-    {'__body_star_2': 50, '_simple': 51, '_stmt': 52, 'assign': 53, 'expr': 54, 'expr_stmt': 55, 'for_stmt': 56, 'if_stmt': 57, 'operand': 40, 'output_list': 58, 'output_stmt': 59, 'postfix': 41, 'return_stmt': 60, 'share_stmt': 61},
-    {'param': 64},
-    {},
-    {'body': 65},
+    {'__body_star_2': 51, '_simple': 52, '_stmt': 53, 'assign': 54, 'disj': 39, 'expr': 55, 'expr_stmt': 56, 'for_stmt': 57, 'if_stmt': 58, 'operand': 41, 'output_list': 59, 'output_stmt': 60, 'postfix': 42, 'return_stmt': 61, 'share_stmt': 62},
+    {'param': 65},
     {},
     {'body': 66},
-    {'operand': 67, 'postfix': 41},
-    {'expr': 69, 'operand': 40, 'pair': 70, 'postfix': 41},
     {},
+    {'body': 67},
+    {'operand': 68, 'postfix': 42},
+    {'disj': 39, 'expr': 70, 'operand': 41, 'pair': 71, 'postfix': 42},
     {},
-    {'expr': 72, 'operand': 40, 'postfix': 41},
-    {'expr': 74, 'operand': 40, 'postfix': 41},
     {},
+    {'disj': 39, 'expr': 73, 'operand': 41, 'postfix': 42},
+    {'disj': 39, 'expr': 75, 'operand': 41, 'postfix': 42},
     {},
-    {'operand': 75, 'postfix': 41},
     {},
+    {'operand': 76, 'postfix': 42},
     {},
     {},
     {},
-    {'__expr_star_5': 81, '_binop': 82},
     {},
     {},
-    {'expr': 88, 'operand': 40, 'postfix': 41},
-    {'__assign_star_3': 91},
+    {'__disj_star_6': 83, '_binop': 84},
     {},
+    {'target_item': 91, 'target_list': 92},
+    {'disj': 39, 'expr': 93, 'operand': 41, 'postfix': 42},
+    {'__assign_star_3': 96},
     {},
-    {'expr': 93, 'operand': 40, 'postfix': 41},
     {},
+    {'disj': 39, 'expr': 98, 'operand': 41, 'postfix': 42},
     {},
-    {'_simple': 51, '_stmt': 97, 'assign': 53, 'expr': 54, 'expr_stmt': 55, 'for_stmt': 56, 'if_stmt': 57, 'operand': 40, 'output_list': 58, 'output_stmt': 59, 'postfix': 41, 'return_stmt': 60, 'share_stmt': 61},
     {},
+    {'_simple': 52, '_stmt': 102, 'assign': 54, 'disj': 39, 'expr': 55, 'expr_stmt': 56, 'for_stmt': 57, 'if_stmt': 58, 'operand': 41, 'output_list': 59, 'output_stmt': 60, 'postfix': 42, 'return_stmt': 61, 'share_stmt': 62},
     {},
     {},
     {},
@@ -266,123 +323,180 @@ GOTO = (
     {},
     {},
     {},
-    {'__params_star_1': 102},
     {},
+    {'__params_star_1': 107},
     {},
     {},
     {},
     {},
-    {'__postfix_star_6': 106},
     {},
+    {'__postfix_star_7': 111},
     {},
     {},
-    {'__return_stmt_star_4': 111},
     {},
+    {'__postfix_plus_8': 117, '__return_stmt_star_4': 118, 'comp_for': 119},
     {},
+    {'disj': 120, 'operand': 41, 'postfix': 42},
     {},
     {},
     {},
     {},
-    {'_binop': 112},
-    {'operand': 113, 'postfix': 41},
     {},
-    {'arg': 117, 'args': 118, 'expr': 119, 'operand': 40, 'postfix': 41},
-    {'expr': 120, 'operand': 40, 'postfix': 41},
-    {'operand': 121, 'postfix': 41},
+    {'_binop': 121},
+    {'operand': 122, 'postfix': 42},
     {},
-    {'body': 123},
+    {'arg': 126, 'args': 127, 'disj': 39, 'expr': 128, 'operand': 41, 'postfix': 42},
+    {'_sub_item': 131, 'disj': 39, 'expr': 132, 'operand': 41, 'postfix': 42, 'slice': 133, 'subscript': 134},
+    {'operand': 135, 'postfix': 42},
+    {'target_item': 91, 'target_list': 136},
     {},
-    {'expr': 125, 'operand': 40, 'postfix': 41},
+    {'__target_list_plus_5': 138},
     {},
-    {'__assign_star_3': 129},
-    {'__return_stmt_star_4': 131},
+    {'body': 140},
     {},
+    {'disj': 39, 'expr': 142, 'operand': 41, 'postfix': 42},
     {},
+    {'__assign_star_3': 146},
+    {'__return_stmt_star_4': 148},
     {},
     {},
     {},
-    {'expr': 133, 'operand': 40, 'postfix': 41},
-    {'param': 135},
     {},
     {},
-    {'expr': 138, 'operand': 40, 'postfix': 41},
-    {'expr': 69, 'operand': 40, 'pair': 140, 'postfix': 41},
+    {'disj': 39, 'expr': 150, 'operand': 41, 'postfix': 42},
+    {'param': 152},
     {},
     {},
-    {'expr': 144, 'operand': 40, 'postfix': 41},
+    {'disj': 39, 'expr': 155, 'operand': 41, 'postfix': 42},
+    {'disj': 39, 'expr': 157, 'operand': 41, 'pair': 158, 'postfix': 42},
     {},
-    {'expr': 146, 'operand': 40, 'postfix': 41},
     {},
+    {'disj': 39, 'expr': 162, 'operand': 41, 'postfix': 42},
     {},
-    {'operand': 149, 'postfix': 41},
+    {'disj': 39, 'expr': 164, 'operand': 41, 'postfix': 42},
+    {'target_item': 91, 'target_list': 165},
     {},
+    {'comp_for': 167},
     {},
     {},
     {},
-    {'__args_star_7': 152},
+    {'operand': 171, 'postfix': 42},
     {},
     {},
     {},
     {},
-    {'expr': 155, 'operand': 40, 'postfix': 41},
+    {'__args_star_9': 174},
     {},
+    {'__postfix_plus_8': 176, 'comp_for': 119},
+    {'disj': 39, 'expr': 178, 'operand': 41, 'postfix': 42},
     {},
+    {'__subscript_plus_11': 180},
     {},
     {},
-    {'expr': 158, 'operand': 40, 'postfix': 41},
-    {'expr': 159, 'operand': 40, 'postfix': 41},
     {},
-    {'expr': 146, 'operand': 40, 'postfix': 41},
     {},
-    {'expr': 161, 'operand': 40, 'postfix': 41},
     {},
+    {'target_item': 184},
     {},
+    {'disj': 39, 'expr': 186, 'operand': 41, 'postfix': 42},
     {},
-    {'param': 163},
     {},
     {},
     {},
+    {'disj': 39, 'expr': 189, 'operand': 41, 'postfix': 42},
+    {'disj': 39, 'expr': 190, 'operand': 41, 'postfix': 42},
     {},
-    {'expr': 69, 'operand': 40, 'pair': 165, 'postfix': 41},
+    {'disj': 39, 'expr': 164, 'operand': 41, 'postfix': 42},
     {},
+    {'disj': 39, 'expr': 192, 'operand': 41, 'postfix': 42},
     {},
-    {'__return_stmt_star_4': 168},
     {},
     {},
-    {'expr': 170, 'operand': 40, 'postfix': 41},
+    {'param': 194},
     {},
+    {'__postfix_plus_8': 195, 'comp_for': 119},
     {},
-    {'expr': 171, 'operand': 40, 'postfix': 41},
-    {'arg': 172, 'expr': 119, 'operand': 40, 'postfix': 41},
     {},
     {},
+    {'disj': 39, 'expr': 157, 'operand': 41, 'pair': 198, 'postfix': 42},
     {},
-    {'body': 174},
-    {'body': 175, 'if_stmt': 176},
     {},
+    {'__return_stmt_star_4': 201},
     {},
     {},
-    {'expr': 170, 'operand': 40, 'postfix': 41},
     {},
     {},
     {},
+    {'disj': 39, 'expr': 204, 'operand': 41, 'postfix': 42},
     {},
+    {'disj': 39, 'expr': 205, 'operand': 41, 'postfix': 42},
     {},
-    {'expr': 146, 'operand': 40, 'postfix': 41},
+    {'disj': 39, 'expr': 206, 'operand': 41, 'postfix': 42},
+    {'arg': 207, 'disj': 39, 'expr': 208, 'operand': 41, 'postfix': 42},
     {},
     {},
+    {'comp_for': 167},
+    {'disj': 39, 'expr': 211, 'operand': 41, 'postfix': 42},
     {},
+    {'_sub_item': 213, 'disj': 39, 'expr': 132, 'operand': 41, 'postfix': 42, 'slice': 133},
     {},
+    {'disj': 39, 'expr': 216, 'operand': 41, 'postfix': 42},
     {},
     {},
-    {'arg': 180, 'expr': 119, 'operand': 40, 'postfix': 41},
     {},
+    {'target_item': 217},
+    {'body': 218},
+    {'body': 219, 'if_stmt': 220},
     {},
     {},
     {},
-    {'expr': 170, 'operand': 40, 'postfix': 41},
+    {'disj': 39, 'expr': 204, 'operand': 41, 'postfix': 42},
     {},
     {},
+    {},
+    {'comp_for': 167},
+    {'disj': 39, 'expr': 222, 'operand': 41, 'postfix': 42},
+    {},
+    {},
+    {'disj': 39, 'expr': 164, 'operand': 41, 'postfix': 42},
+    {},
+    {},
+    {'disj': 226, 'operand': 41, 'postfix': 42},
+    {},
+    {},
+    {},
+    {},
+    {},
+    {},
+    {'arg': 227, 'disj': 39, 'expr': 208, 'operand': 41, 'postfix': 42},
+    {},
+    {},
+    {'disj': 39, 'expr': 228, 'operand': 41, 'postfix': 42},
+    {},
+    {'_sub_item': 229, 'disj': 39, 'expr': 132, 'operand': 41, 'postfix': 42, 'slice': 133},
+    {'disj': 39, 'expr': 230, 'operand': 41, 'postfix': 42},
+    {},
+    {},
+    {},
+    {},
+    {},
+    {},
+    {},
+    {},
+    {'disj': 39, 'expr': 204, 'operand': 41, 'postfix': 42},
+    {},
+    {'__comp_for_star_10': 234},
+    {},
+    {},
+    {},
+    {},
+    {'disj': 39, 'expr': 235, 'operand': 41, 'postfix': 42},
+    {},
+    {'disj': 236, 'operand': 41, 'postfix': 42},
+    {},
+    {},
+    {},
+    {'disj': 238, 'operand': 41, 'postfix': 42},
     {},
 )
 
@@ -409,36 +523,53 @@ def rules(callback):
     cb16 = callback('expr_stmt')
     cb17 = callback('for_stmt')
     cb18 = callback('if_stmt')
-    cb19 = callback('binexpr')
-    cb20 = callback('_binop')
-    cb21 = callback('not_prefix')
-    cb22 = callback('unary')
-    cb23 = callback('pow_op')
-    cb24 = callback('name')
-    cb25 = callback('number')
-    cb26 = callback('string')
-    cb27 = callback('fstring')
-    cb28 = callback('true')
-    cb29 = callback('false')
-    cb30 = callback('none')
-    cb31 = callback('paren')
-    cb32 = callback('tuple')
-    cb33 = callback('list')
-    cb34 = callback('dict')
-    cb35 = callback('call')
-    cb36 = callback('index')
-    cb37 = callback('attr')
-    cb38 = callback('args')
-    cb39 = callback('kw_arg')
-    cb40 = callback('pair')
-    cb41 = callback('__module_star_0')
-    cb42 = callback('__params_star_1')
-    cb43 = callback('__body_star_2')
-    cb44 = callback('__assign_star_3')
-    cb45 = callback('__return_stmt_star_4')
-    cb46 = callback('__expr_star_5')
-    cb47 = callback('__postfix_star_6')
-    cb48 = callback('__args_star_7')
+    cb19 = callback('target_tuple')
+    cb20 = callback('target_name')
+    cb21 = callback('target_item')
+    cb22 = callback('ifexp')
+    cb23 = callback('binexpr')
+    cb24 = callback('_binop')
+    cb25 = callback('not_prefix')
+    cb26 = callback('unary')
+    cb27 = callback('pow_op')
+    cb28 = callback('name')
+    cb29 = callback('number')
+    cb30 = callback('string')
+    cb31 = callback('fstring')
+    cb32 = callback('true')
+    cb33 = callback('false')
+    cb34 = callback('none')
+    cb35 = callback('paren')
+    cb36 = callback('tuple')
+    cb37 = callback('list')
+    cb38 = callback('listcomp')
+    cb39 = callback('dict')
+    cb40 = callback('dictcomp')
+    cb41 = callback('call')
+    cb42 = callback('call_genexp')
+    cb43 = callback('index')
+    cb44 = callback('attr')
+    cb45 = callback('args')
+    cb46 = callback('kw_arg')
+    cb47 = callback('pair')
+    cb48 = callback('comp_for')
+    cb49 = callback('subscript')
+    cb50 = callback('sub_tuple')
+    cb51 = callback('_sub_item')
+    cb52 = callback('slice')
+    cb53 = callback('slice_step')
+    cb54 = callback('__module_star_0')
+    cb55 = callback('__params_star_1')
+    cb56 = callback('__body_star_2')
+    cb57 = callback('__assign_star_3')
+    cb58 = callback('__return_stmt_star_4')
+    cb59 = callback('__target_list_plus_5')
+    cb60 = callback('__disj_star_6')
+    cb61 = callback('__postfix_star_7')
+    cb62 = callback('__postfix_plus_8')
+    cb63 = callback('__args_star_9')
+    cb64 = callback('__comp_for_star_10')
+    cb65 = callback('__subscript_plus_11')
 
     def r0(v):  # <module : __module_star_0>
         c = v[-1].children
@@ -629,7 +760,7 @@ def rules(callback):
         c = [v.pop()]
         return cb16(c)
 
-    def r39(v):  # <for_stmt : FOR NAME IN expr body>
+    def r39(v):  # <for_stmt : FOR target_list IN expr body>
         c = [v[-4], v[-2], v[-1]]
         del v[-5:]
         return cb17(c)
@@ -649,330 +780,527 @@ def rules(callback):
         del v[-3:]
         return cb18(c)
 
-    def r43(v):  # <expr : operand __expr_star_5>
+    def r44(v):  # <target_list : target_item COMMA>
+        c = [v[-2]]
+        del v[-2:]
+        return cb19(c)
+
+    def r45(v):  # <target_list : target_item __target_list_plus_5 COMMA>
+        c = [v[-3]]
+        c += v[-2].children
+        del v[-3:]
+        return cb19(c)
+
+    def r46(v):  # <target_list : target_item __target_list_plus_5>
         c = [v[-2]]
         c += v[-1].children
         del v[-2:]
         return cb19(c)
 
-    def r44(v):  # <expr : operand>
-        c = [v.pop()]
-        return cb19(c)
-
-    def r45(v):  # <_binop : ADD_OP>
+    def r47(v):  # <target_item : NAME>
         c = [v.pop()]
         return cb20(c)
 
-    def r46(v):  # <_binop : MUL_OP>
-        c = [v.pop()]
-        return cb20(c)
+    def r48(v):  # <target_item : LPAR target_list RPAR>
+        c = [v[-2]]
+        del v[-3:]
+        return c[0] if len(c) == 1 else cb21(c)
 
-    def r47(v):  # <_binop : COMP_OP>
-        c = [v.pop()]
-        return cb20(c)
-
-    def r48(v):  # <_binop : AND>
-        c = [v.pop()]
-        return cb20(c)
-
-    def r49(v):  # <_binop : OR>
-        c = [v.pop()]
-        return cb20(c)
-
-    def r50(v):  # <operand : NOT operand>
-        c = v[-2:]
-        del v[-2:]
-        return cb21(c)
-
-    def r51(v):  # <operand : ADD_OP operand>
-        c = v[-2:]
-        del v[-2:]
+    def r50(v):  # <expr : disj IF disj ELSE expr>
+        c = [v[-5], v[-3], v[-1]]
+        del v[-5:]
         return cb22(c)
 
-    def r52(v):  # <operand : postfix POW operand>
-        c = v[-3:]
-        del v[-3:]
+    def r51(v):  # <disj : operand __disj_star_6>
+        c = [v[-2]]
+        c += v[-1].children
+        del v[-2:]
         return cb23(c)
 
-    def r54(v):  # <postfix : NAME>
+    def r52(v):  # <disj : operand>
+        c = [v.pop()]
+        return cb23(c)
+
+    def r53(v):  # <_binop : ADD_OP>
         c = [v.pop()]
         return cb24(c)
 
-    def r55(v):  # <postfix : NUMBER>
+    def r54(v):  # <_binop : MUL_OP>
         c = [v.pop()]
+        return cb24(c)
+
+    def r55(v):  # <_binop : COMP_OP>
+        c = [v.pop()]
+        return cb24(c)
+
+    def r56(v):  # <_binop : AND>
+        c = [v.pop()]
+        return cb24(c)
+
+    def r57(v):  # <_binop : OR>
+        c = [v.pop()]
+        return cb24(c)
+
+    def r58(v):  # <operand : NOT operand>
+        c = v[-2:]
+        del v[-2:]
         return cb25(c)
 
-    def r56(v):  # <postfix : STRING>
-        c = [v.pop()]
+    def r59(v):  # <operand : ADD_OP operand>
+        c = v[-2:]
+        del v[-2:]
         return cb26(c)
 
-    def r57(v):  # <postfix : FSTRING>
-        c = [v.pop()]
+    def r60(v):  # <operand : postfix POW operand>
+        c = v[-3:]
+        del v[-3:]
         return cb27(c)
 
-    def r58(v):  # <postfix : TRUE>
+    def r62(v):  # <postfix : NAME>
         c = [v.pop()]
         return cb28(c)
 
-    def r59(v):  # <postfix : FALSE>
+    def r63(v):  # <postfix : NUMBER>
         c = [v.pop()]
         return cb29(c)
 
-    def r60(v):  # <postfix : NONE>
+    def r64(v):  # <postfix : STRING>
         c = [v.pop()]
         return cb30(c)
 
-    def r61(v):  # <postfix : LPAR expr RPAR>
-        c = [v[-2]]
-        del v[-3:]
+    def r65(v):  # <postfix : FSTRING>
+        c = [v.pop()]
         return cb31(c)
 
-    def r62(v):  # <postfix : LPAR RPAR>
-        c = []
-        del v[-2:]
+    def r66(v):  # <postfix : TRUE>
+        c = [v.pop()]
         return cb32(c)
 
-    def r63(v):  # <postfix : LPAR expr COMMA expr __return_stmt_star_4 COMMA RPAR>
+    def r67(v):  # <postfix : FALSE>
+        c = [v.pop()]
+        return cb33(c)
+
+    def r68(v):  # <postfix : NONE>
+        c = [v.pop()]
+        return cb34(c)
+
+    def r69(v):  # <postfix : LPAR expr RPAR>
+        c = [v[-2]]
+        del v[-3:]
+        return cb35(c)
+
+    def r70(v):  # <postfix : LPAR RPAR>
+        c = []
+        del v[-2:]
+        return cb36(c)
+
+    def r71(v):  # <postfix : LPAR expr COMMA expr __return_stmt_star_4 COMMA RPAR>
         c = [v[-6], v[-4]]
         c += v[-3].children
         del v[-7:]
-        return cb32(c)
+        return cb36(c)
 
-    def r64(v):  # <postfix : LPAR expr COMMA expr __return_stmt_star_4 RPAR>
+    def r72(v):  # <postfix : LPAR expr COMMA expr __return_stmt_star_4 RPAR>
         c = [v[-5], v[-3]]
         c += v[-2].children
         del v[-6:]
-        return cb32(c)
+        return cb36(c)
 
-    def r65(v):  # <postfix : LPAR expr COMMA expr COMMA RPAR>
+    def r73(v):  # <postfix : LPAR expr COMMA expr COMMA RPAR>
         c = [v[-5], v[-3]]
         del v[-6:]
-        return cb32(c)
+        return cb36(c)
 
-    def r66(v):  # <postfix : LPAR expr COMMA expr RPAR>
+    def r74(v):  # <postfix : LPAR expr COMMA expr RPAR>
         c = [v[-4], v[-2]]
         del v[-5:]
-        return cb32(c)
+        return cb36(c)
 
-    def r67(v):  # <postfix : LPAR expr COMMA RPAR>
+    def r75(v):  # <postfix : LPAR expr COMMA RPAR>
         c = [v[-3], None]
-        del v[-4:]
-        return cb32(c)
-
-    def r68(v):  # <postfix : LSQB expr __return_stmt_star_4 COMMA RSQB>
-        c = [v[-4]]
-        c += v[-3].children
-        del v[-5:]
-        return cb33(c)
-
-    def r69(v):  # <postfix : LSQB expr __return_stmt_star_4 RSQB>
-        c = [v[-3]]
-        c += v[-2].children
-        del v[-4:]
-        return cb33(c)
-
-    def r70(v):  # <postfix : LSQB expr COMMA RSQB>
-        c = [v[-3]]
-        del v[-4:]
-        return cb33(c)
-
-    def r71(v):  # <postfix : LSQB expr RSQB>
-        c = [v[-2]]
-        del v[-3:]
-        return cb33(c)
-
-    def r72(v):  # <postfix : LSQB RSQB>
-        c = [None]
-        del v[-2:]
-        return cb33(c)
-
-    def r73(v):  # <postfix : DICT_LBRACE pair __postfix_star_6 COMMA RBRACE>
-        c = [v[-5], v[-4]]
-        c += v[-3].children
-        del v[-5:]
-        return cb34(c)
-
-    def r74(v):  # <postfix : DICT_LBRACE pair __postfix_star_6 RBRACE>
-        c = [v[-4], v[-3]]
-        c += v[-2].children
-        del v[-4:]
-        return cb34(c)
-
-    def r75(v):  # <postfix : DICT_LBRACE pair COMMA RBRACE>
-        c = [v[-4], v[-3]]
-        del v[-4:]
-        return cb34(c)
-
-    def r76(v):  # <postfix : DICT_LBRACE pair RBRACE>
-        c = [v[-3], v[-2]]
-        del v[-3:]
-        return cb34(c)
-
-    def r77(v):  # <postfix : DICT_LBRACE RBRACE>
-        c = [v[-2], None]
-        del v[-2:]
-        return cb34(c)
-
-    def r78(v):  # <postfix : postfix LPAR args RPAR>
-        c = [v[-4], v[-2]]
-        del v[-4:]
-        return cb35(c)
-
-    def r79(v):  # <postfix : postfix LPAR RPAR>
-        c = [v[-3], None]
-        del v[-3:]
-        return cb35(c)
-
-    def r80(v):  # <postfix : postfix LSQB expr RSQB>
-        c = [v[-4], v[-2]]
         del v[-4:]
         return cb36(c)
 
-    def r81(v):  # <postfix : postfix DOT NAME>
-        c = [v[-3], v[-1]]
+    def r76(v):  # <postfix : LSQB expr __return_stmt_star_4 COMMA RSQB>
+        c = [v[-4]]
+        c += v[-3].children
+        del v[-5:]
+        return cb37(c)
+
+    def r77(v):  # <postfix : LSQB expr __return_stmt_star_4 RSQB>
+        c = [v[-3]]
+        c += v[-2].children
+        del v[-4:]
+        return cb37(c)
+
+    def r78(v):  # <postfix : LSQB expr COMMA RSQB>
+        c = [v[-3]]
+        del v[-4:]
+        return cb37(c)
+
+    def r79(v):  # <postfix : LSQB expr RSQB>
+        c = [v[-2]]
         del v[-3:]
         return cb37(c)
 
-    def r82(v):  # <args : arg __args_star_7 COMMA>
+    def r80(v):  # <postfix : LSQB RSQB>
+        c = [None]
+        del v[-2:]
+        return cb37(c)
+
+    def r81(v):  # <postfix : LSQB expr __postfix_plus_8 RSQB>
         c = [v[-3]]
         c += v[-2].children
-        del v[-3:]
+        del v[-4:]
         return cb38(c)
 
-    def r83(v):  # <args : arg __args_star_7>
-        c = [v[-2]]
-        c += v[-1].children
-        del v[-2:]
-        return cb38(c)
+    def r82(v):  # <postfix : DICT_LBRACE pair __postfix_star_7 COMMA RBRACE>
+        c = [v[-5], v[-4]]
+        c += v[-3].children
+        del v[-5:]
+        return cb39(c)
 
-    def r84(v):  # <args : arg COMMA>
-        c = [v[-2]]
-        del v[-2:]
-        return cb38(c)
+    def r83(v):  # <postfix : DICT_LBRACE pair __postfix_star_7 RBRACE>
+        c = [v[-4], v[-3]]
+        c += v[-2].children
+        del v[-4:]
+        return cb39(c)
 
-    def r85(v):  # <args : arg>
-        c = [v.pop()]
-        return cb38(c)
+    def r84(v):  # <postfix : DICT_LBRACE pair COMMA RBRACE>
+        c = [v[-4], v[-3]]
+        del v[-4:]
+        return cb39(c)
 
-    def r87(v):  # <arg : NAME EQUAL expr>
-        c = [v[-3], v[-1]]
+    def r85(v):  # <postfix : DICT_LBRACE pair RBRACE>
+        c = [v[-3], v[-2]]
         del v[-3:]
         return cb39(c)
 
-    def r88(v):  # <pair : expr COLON expr>
-        c = [v[-3], v[-1]]
-        del v[-3:]
+    def r86(v):  # <postfix : DICT_LBRACE RBRACE>
+        c = [v[-2], None]
+        del v[-2:]
+        return cb39(c)
+
+    def r87(v):  # <postfix : DICT_LBRACE expr COLON expr __postfix_plus_8 RBRACE>
+        c = [v[-6], v[-5], v[-3]]
+        c += v[-2].children
+        del v[-6:]
         return cb40(c)
 
-    def r89(v):  # <__module_star_0 : _NL>
-        c = []
-        del v[-1:]
+    def r88(v):  # <postfix : postfix LPAR args RPAR>
+        c = [v[-4], v[-2]]
+        del v[-4:]
         return cb41(c)
 
-    def r90(v):  # <__module_star_0 : _top>
-        c = v[-1].children
-        del v[-1:]
-        return cb41(c)
-
-    def r91(v):  # <__module_star_0 : __module_star_0 _NL>
-        c = v[-2].children
-        del v[-2:]
-        return cb41(c)
-
-    def r92(v):  # <__module_star_0 : __module_star_0 _top>
-        c = v[-2].children
-        c += v[-1].children
-        del v[-2:]
-        return cb41(c)
-
-    def r93(v):  # <__params_star_1 : COMMA param>
-        c = [v[-1]]
-        del v[-2:]
-        return cb42(c)
-
-    def r94(v):  # <__params_star_1 : __params_star_1 COMMA param>
-        c = v[-3].children
-        c += [v[-1]]
+    def r89(v):  # <postfix : postfix LPAR RPAR>
+        c = [v[-3], None]
         del v[-3:]
+        return cb41(c)
+
+    def r90(v):  # <postfix : postfix LPAR expr __postfix_plus_8 RPAR>
+        c = [v[-5], v[-3]]
+        c += v[-2].children
+        del v[-5:]
         return cb42(c)
 
-    def r95(v):  # <__body_star_2 : _NL>
-        c = []
-        del v[-1:]
+    def r91(v):  # <postfix : postfix LSQB subscript RSQB>
+        c = [v[-4], v[-2]]
+        del v[-4:]
         return cb43(c)
 
-    def r96(v):  # <__body_star_2 : _stmt>
-        c = v[-1].children
-        del v[-1:]
-        return cb43(c)
-
-    def r97(v):  # <__body_star_2 : __body_star_2 _NL>
-        c = v[-2].children
-        del v[-2:]
-        return cb43(c)
-
-    def r98(v):  # <__body_star_2 : __body_star_2 _stmt>
-        c = v[-2].children
-        c += v[-1].children
-        del v[-2:]
-        return cb43(c)
-
-    def r99(v):  # <__assign_star_3 : COMMA NAME>
-        c = [v[-1]]
-        del v[-2:]
-        return cb44(c)
-
-    def r100(v):  # <__assign_star_3 : __assign_star_3 COMMA NAME>
-        c = v[-3].children
-        c += [v[-1]]
+    def r92(v):  # <postfix : postfix DOT NAME>
+        c = [v[-3], v[-1]]
         del v[-3:]
         return cb44(c)
 
-    def r101(v):  # <__return_stmt_star_4 : COMMA expr>
-        c = [v[-1]]
-        del v[-2:]
-        return cb45(c)
-
-    def r102(v):  # <__return_stmt_star_4 : __return_stmt_star_4 COMMA expr>
-        c = v[-3].children
-        c += [v[-1]]
+    def r93(v):  # <args : arg __args_star_9 COMMA>
+        c = [v[-3]]
+        c += v[-2].children
         del v[-3:]
         return cb45(c)
 
-    def r103(v):  # <__expr_star_5 : _binop operand>
-        c = v[-2].children
-        c += [v[-1]]
+    def r94(v):  # <args : arg __args_star_9>
+        c = [v[-2]]
+        c += v[-1].children
         del v[-2:]
+        return cb45(c)
+
+    def r95(v):  # <args : arg COMMA>
+        c = [v[-2]]
+        del v[-2:]
+        return cb45(c)
+
+    def r96(v):  # <args : arg>
+        c = [v.pop()]
+        return cb45(c)
+
+    def r98(v):  # <arg : NAME EQUAL expr>
+        c = [v[-3], v[-1]]
+        del v[-3:]
         return cb46(c)
 
-    def r104(v):  # <__expr_star_5 : __expr_star_5 _binop operand>
+    def r99(v):  # <pair : expr COLON expr>
+        c = [v[-3], v[-1]]
+        del v[-3:]
+        return cb47(c)
+
+    def r100(v):  # <comp_for : FOR target_list IN disj __comp_for_star_10>
+        c = [v[-4], v[-2]]
+        c += v[-1].children
+        del v[-5:]
+        return cb48(c)
+
+    def r101(v):  # <comp_for : FOR target_list IN disj>
+        c = [v[-3], v[-1]]
+        del v[-4:]
+        return cb48(c)
+
+    def r102(v):  # <subscript : _sub_item>
+        c = v[-1].children
+        del v[-1:]
+        return c[0] if len(c) == 1 else cb49(c)
+
+    def r103(v):  # <subscript : _sub_item COMMA>
+        c = v[-2].children
+        del v[-2:]
+        return cb50(c)
+
+    def r104(v):  # <subscript : _sub_item __subscript_plus_11 COMMA>
+        c = v[-3].children
+        c += v[-2].children
+        del v[-3:]
+        return cb50(c)
+
+    def r105(v):  # <subscript : _sub_item __subscript_plus_11>
+        c = v[-2].children
+        c += v[-1].children
+        del v[-2:]
+        return cb50(c)
+
+    def r106(v):  # <_sub_item : expr>
+        c = [v.pop()]
+        return cb51(c)
+
+    def r107(v):  # <_sub_item : slice>
+        c = [v.pop()]
+        return cb51(c)
+
+    def r108(v):  # <_sub_item : ELLIPSIS>
+        c = [v.pop()]
+        return cb51(c)
+
+    def r109(v):  # <slice : expr COLON expr>
+        c = [v[-3], v[-1]]
+        del v[-3:]
+        return cb52(c)
+
+    def r110(v):  # <slice : expr COLON>
+        c = [v[-2], None]
+        del v[-2:]
+        return cb52(c)
+
+    def r111(v):  # <slice : COLON expr>
+        c = [None, v[-1]]
+        del v[-2:]
+        return cb52(c)
+
+    def r112(v):  # <slice : COLON>
+        c = [None, None]
+        del v[-1:]
+        return cb52(c)
+
+    def r113(v):  # <slice : expr COLON expr COLON expr>
+        c = [v[-5], v[-3], v[-1]]
+        del v[-5:]
+        return cb53(c)
+
+    def r114(v):  # <slice : expr COLON expr COLON>
+        c = [v[-4], v[-2], None]
+        del v[-4:]
+        return cb53(c)
+
+    def r115(v):  # <slice : expr COLON COLON expr>
+        c = [v[-4], None, v[-1]]
+        del v[-4:]
+        return cb53(c)
+
+    def r116(v):  # <slice : expr COLON COLON>
+        c = [v[-3], None, None]
+        del v[-3:]
+        return cb53(c)
+
+    def r117(v):  # <slice : COLON expr COLON expr>
+        c = [None, v[-3], v[-1]]
+        del v[-4:]
+        return cb53(c)
+
+    def r118(v):  # <slice : COLON expr COLON>
+        c = [None, v[-2], None]
+        del v[-3:]
+        return cb53(c)
+
+    def r119(v):  # <slice : COLON COLON expr>
+        c = [None, None, v[-1]]
+        del v[-3:]
+        return cb53(c)
+
+    def r120(v):  # <slice : COLON COLON>
+        c = [None, None, None]
+        del v[-2:]
+        return cb53(c)
+
+    def r121(v):  # <__module_star_0 : _NL>
+        c = []
+        del v[-1:]
+        return cb54(c)
+
+    def r122(v):  # <__module_star_0 : _top>
+        c = v[-1].children
+        del v[-1:]
+        return cb54(c)
+
+    def r123(v):  # <__module_star_0 : __module_star_0 _NL>
+        c = v[-2].children
+        del v[-2:]
+        return cb54(c)
+
+    def r124(v):  # <__module_star_0 : __module_star_0 _top>
+        c = v[-2].children
+        c += v[-1].children
+        del v[-2:]
+        return cb54(c)
+
+    def r125(v):  # <__params_star_1 : COMMA param>
+        c = [v[-1]]
+        del v[-2:]
+        return cb55(c)
+
+    def r126(v):  # <__params_star_1 : __params_star_1 COMMA param>
+        c = v[-3].children
+        c += [v[-1]]
+        del v[-3:]
+        return cb55(c)
+
+    def r127(v):  # <__body_star_2 : _NL>
+        c = []
+        del v[-1:]
+        return cb56(c)
+
+    def r128(v):  # <__body_star_2 : _stmt>
+        c = v[-1].children
+        del v[-1:]
+        return cb56(c)
+
+    def r129(v):  # <__body_star_2 : __body_star_2 _NL>
+        c = v[-2].children
+        del v[-2:]
+        return cb56(c)
+
+    def r130(v):  # <__body_star_2 : __body_star_2 _stmt>
+        c = v[-2].children
+        c += v[-1].children
+        del v[-2:]
+        return cb56(c)
+
+    def r131(v):  # <__assign_star_3 : COMMA NAME>
+        c = [v[-1]]
+        del v[-2:]
+        return cb57(c)
+
+    def r132(v):  # <__assign_star_3 : __assign_star_3 COMMA NAME>
+        c = v[-3].children
+        c += [v[-1]]
+        del v[-3:]
+        return cb57(c)
+
+    def r133(v):  # <__return_stmt_star_4 : COMMA expr>
+        c = [v[-1]]
+        del v[-2:]
+        return cb58(c)
+
+    def r134(v):  # <__return_stmt_star_4 : __return_stmt_star_4 COMMA expr>
+        c = v[-3].children
+        c += [v[-1]]
+        del v[-3:]
+        return cb58(c)
+
+    def r135(v):  # <__target_list_plus_5 : COMMA target_item>
+        c = [v[-1]]
+        del v[-2:]
+        return cb59(c)
+
+    def r136(v):  # <__target_list_plus_5 : __target_list_plus_5 COMMA target_item>
+        c = v[-3].children
+        c += [v[-1]]
+        del v[-3:]
+        return cb59(c)
+
+    def r137(v):  # <__disj_star_6 : _binop operand>
+        c = v[-2].children
+        c += [v[-1]]
+        del v[-2:]
+        return cb60(c)
+
+    def r138(v):  # <__disj_star_6 : __disj_star_6 _binop operand>
         c = v[-3].children
         c += v[-2].children
         c += [v[-1]]
         del v[-3:]
-        return cb46(c)
+        return cb60(c)
 
-    def r105(v):  # <__postfix_star_6 : COMMA pair>
+    def r139(v):  # <__postfix_star_7 : COMMA pair>
         c = [v[-1]]
         del v[-2:]
-        return cb47(c)
+        return cb61(c)
 
-    def r106(v):  # <__postfix_star_6 : __postfix_star_6 COMMA pair>
+    def r140(v):  # <__postfix_star_7 : __postfix_star_7 COMMA pair>
         c = v[-3].children
         c += [v[-1]]
         del v[-3:]
-        return cb47(c)
+        return cb61(c)
 
-    def r107(v):  # <__args_star_7 : COMMA arg>
+    def r141(v):  # <__postfix_plus_8 : comp_for>
+        c = [v.pop()]
+        return cb62(c)
+
+    def r142(v):  # <__postfix_plus_8 : __postfix_plus_8 comp_for>
+        c = v[-2].children
+        c += [v[-1]]
+        del v[-2:]
+        return cb62(c)
+
+    def r143(v):  # <__args_star_9 : COMMA arg>
         c = [v[-1]]
         del v[-2:]
-        return cb48(c)
+        return cb63(c)
 
-    def r108(v):  # <__args_star_7 : __args_star_7 COMMA arg>
+    def r144(v):  # <__args_star_9 : __args_star_9 COMMA arg>
         c = v[-3].children
         c += [v[-1]]
         del v[-3:]
-        return cb48(c)
+        return cb63(c)
+
+    def r145(v):  # <__comp_for_star_10 : IF disj>
+        c = [v[-1]]
+        del v[-2:]
+        return cb64(c)
+
+    def r146(v):  # <__comp_for_star_10 : __comp_for_star_10 IF disj>
+        c = v[-3].children
+        c += [v[-1]]
+        del v[-3:]
+        return cb64(c)
+
+    def r147(v):  # <__subscript_plus_11 : COMMA _sub_item>
+        c = v[-1].children
+        del v[-2:]
+        return cb65(c)
+
+    def r148(v):  # <__subscript_plus_11 : __subscript_plus_11 COMMA _sub_item>
+        c = v[-3].children
+        c += v[-1].children
+        del v[-3:]
+        return cb65(c)
 
     return (
         (1, 'module', r0),  # <module : __module_star_0>
@@ -1014,74 +1342,114 @@ def rules(callback):
         (3, 'return_stmt', r36),  # <return_stmt : RETURN expr __return_stmt_star_4>
         (2, 'return_stmt', r37),  # <return_stmt : RETURN expr>
         (1, 'expr_stmt', r38),  # <expr_stmt : expr>
-        (5, 'for_stmt', r39),  # <for_stmt : FOR NAME IN expr body>
+        (5, 'for_stmt', r39),  # <for_stmt : FOR target_list IN expr body>
         (5, 'if_stmt', r40),  # <if_stmt : IF expr body ELSE body>
         (5, 'if_stmt', r41),  # <if_stmt : IF expr body ELSE if_stmt>
         (3, 'if_stmt', r42),  # <if_stmt : IF expr body>
-        (2, 'expr', r43),  # <expr : operand __expr_star_5>
-        (1, 'expr', r44),  # <expr : operand>
-        (1, '_binop', r45),  # <_binop : ADD_OP>
-        (1, '_binop', r46),  # <_binop : MUL_OP>
-        (1, '_binop', r47),  # <_binop : COMP_OP>
-        (1, '_binop', r48),  # <_binop : AND>
-        (1, '_binop', r49),  # <_binop : OR>
-        (2, 'operand', r50),  # <operand : NOT operand>
-        (2, 'operand', r51),  # <operand : ADD_OP operand>
-        (3, 'operand', r52),  # <operand : postfix POW operand>
+        (1, 'target_list', None),  # <target_list : target_item>
+        (2, 'target_list', r44),  # <target_list : target_item COMMA>
+        (3, 'target_list', r45),  # <target_list : target_item __target_list_plus_5 COMMA>
+        (2, 'target_list', r46),  # <target_list : target_item __target_list_plus_5>
+        (1, 'target_item', r47),  # <target_item : NAME>
+        (3, 'target_item', r48),  # <target_item : LPAR target_list RPAR>
+        (1, 'expr', None),  # <expr : disj>
+        (5, 'expr', r50),  # <expr : disj IF disj ELSE expr>
+        (2, 'disj', r51),  # <disj : operand __disj_star_6>
+        (1, 'disj', r52),  # <disj : operand>
+        (1, '_binop', r53),  # <_binop : ADD_OP>
+        (1, '_binop', r54),  # <_binop : MUL_OP>
+        (1, '_binop', r55),  # <_binop : COMP_OP>
+        (1, '_binop', r56),  # <_binop : AND>
+        (1, '_binop', r57),  # <_binop : OR>
+        (2, 'operand', r58),  # <operand : NOT operand>
+        (2, 'operand', r59),  # <operand : ADD_OP operand>
+        (3, 'operand', r60),  # <operand : postfix POW operand>
         (1, 'operand', None),  # <operand : postfix>
-        (1, 'postfix', r54),  # <postfix : NAME>
-        (1, 'postfix', r55),  # <postfix : NUMBER>
-        (1, 'postfix', r56),  # <postfix : STRING>
-        (1, 'postfix', r57),  # <postfix : FSTRING>
-        (1, 'postfix', r58),  # <postfix : TRUE>
-        (1, 'postfix', r59),  # <postfix : FALSE>
-        (1, 'postfix', r60),  # <postfix : NONE>
-        (3, 'postfix', r61),  # <postfix : LPAR expr RPAR>
-        (2, 'postfix', r62),  # <postfix : LPAR RPAR>
-        (7, 'postfix', r63),  # <postfix : LPAR expr COMMA expr __return_stmt_star_4 COMMA RPAR>
-        (6, 'postfix', r64),  # <postfix : LPAR expr COMMA expr __return_stmt_star_4 RPAR>
-        (6, 'postfix', r65),  # <postfix : LPAR expr COMMA expr COMMA RPAR>
-        (5, 'postfix', r66),  # <postfix : LPAR expr COMMA expr RPAR>
-        (4, 'postfix', r67),  # <postfix : LPAR expr COMMA RPAR>
-        (5, 'postfix', r68),  # <postfix : LSQB expr __return_stmt_star_4 COMMA RSQB>
-        (4, 'postfix', r69),  # <postfix : LSQB expr __return_stmt_star_4 RSQB>
-        (4, 'postfix', r70),  # <postfix : LSQB expr COMMA RSQB>
-        (3, 'postfix', r71),  # <postfix : LSQB expr RSQB>
-        (2, 'postfix', r72),  # <postfix : LSQB RSQB>
-        (5, 'postfix', r73),  # <postfix : DICT_LBRACE pair __postfix_star_6 COMMA RBRACE>
-        (4, 'postfix', r74),  # <postfix : DICT_LBRACE pair __postfix_star_6 RBRACE>
-        (4, 'postfix', r75),  # <postfix : DICT_LBRACE pair COMMA RBRACE>
-        (3, 'postfix', r76),  # <postfix : DICT_LBRACE pair RBRACE>
-        (2, 'postfix', r77),  # <postfix : DICT_LBRACE RBRACE>
-        (4, 'postfix', r78),  # <postfix : postfix LPAR args RPAR>
-        (3, 'postfix', r79),  # <postfix : postfix LPAR RPAR>
-        (4, 'postfix', r80),  # <postfix : postfix LSQB expr RSQB>
-        (3, 'postfix', r81),  # <postfix : postfix DOT NAME>
-        (3, 'args', r82),  # <args : arg __args_star_7 COMMA>
-        (2, 'args', r83),  # <args : arg __args_star_7>
-        (2, 'args', r84),  # <args : arg COMMA>
-        (1, 'args', r85),  # <args : arg>
+        (1, 'postfix', r62),  # <postfix : NAME>
+        (1, 'postfix', r63),  # <postfix : NUMBER>
+        (1, 'postfix', r64),  # <postfix : STRING>
+        (1, 'postfix', r65),  # <postfix : FSTRING>
+        (1, 'postfix', r66),  # <postfix : TRUE>
+        (1, 'postfix', r67),  # <postfix : FALSE>
+        (1, 'postfix', r68),  # <postfix : NONE>
+        (3, 'postfix', r69),  # <postfix : LPAR expr RPAR>
+        (2, 'postfix', r70),  # <postfix : LPAR RPAR>
+        (7, 'postfix', r71),  # <postfix : LPAR expr COMMA expr __return_stmt_star_4 COMMA RPAR>
+        (6, 'postfix', r72),  # <postfix : LPAR expr COMMA expr __return_stmt_star_4 RPAR>
+        (6, 'postfix', r73),  # <postfix : LPAR expr COMMA expr COMMA RPAR>
+        (5, 'postfix', r74),  # <postfix : LPAR expr COMMA expr RPAR>
+        (4, 'postfix', r75),  # <postfix : LPAR expr COMMA RPAR>
+        (5, 'postfix', r76),  # <postfix : LSQB expr __return_stmt_star_4 COMMA RSQB>
+        (4, 'postfix', r77),  # <postfix : LSQB expr __return_stmt_star_4 RSQB>
+        (4, 'postfix', r78),  # <postfix : LSQB expr COMMA RSQB>
+        (3, 'postfix', r79),  # <postfix : LSQB expr RSQB>
+        (2, 'postfix', r80),  # <postfix : LSQB RSQB>
+        (4, 'postfix', r81),  # <postfix : LSQB expr __postfix_plus_8 RSQB>
+        (5, 'postfix', r82),  # <postfix : DICT_LBRACE pair __postfix_star_7 COMMA RBRACE>
+        (4, 'postfix', r83),  # <postfix : DICT_LBRACE pair __postfix_star_7 RBRACE>
+        (4, 'postfix', r84),  # <postfix : DICT_LBRACE pair COMMA RBRACE>
+        (3, 'postfix', r85),  # <postfix : DICT_LBRACE pair RBRACE>
+        (2, 'postfix', r86),  # <postfix : DICT_LBRACE RBRACE>
+        (6, 'postfix', r87),  # <postfix : DICT_LBRACE expr COLON expr __postfix_plus_8 RBRACE>
+        (4, 'postfix', r88),  # <postfix : postfix LPAR args RPAR>
+        (3, 'postfix', r89),  # <postfix : postfix LPAR RPAR>
+        (5, 'postfix', r90),  # <postfix : postfix LPAR expr __postfix_plus_8 RPAR>
+        (4, 'postfix', r91),  # <postfix : postfix LSQB subscript RSQB>
+        (3, 'postfix', r92),  # <postfix : postfix DOT NAME>
+        (3, 'args', r93),  # <args : arg __args_star_9 COMMA>
+        (2, 'args', r94),  # <args : arg __args_star_9>
+        (2, 'args', r95),  # <args : arg COMMA>
+        (1, 'args', r96),  # <args : arg>
         (1, 'arg', None),  # <arg : expr>
-        (3, 'arg', r87),  # <arg : NAME EQUAL expr>
-        (3, 'pair', r88),  # <pair : expr COLON expr>
-        (1, '__module_star_0', r89),  # <__module_star_0 : _NL>
-        (1, '__module_star_0', r90),  # <__module_star_0 : _top>
-        (2, '__module_star_0', r91),  # <__module_star_0 : __module_star_0 _NL>
-        (2, '__module_star_0', r92),  # <__module_star_0 : __module_star_0 _top>
-        (2, '__params_star_1', r93),  # <__params_star_1 : COMMA param>
-        (3, '__params_star_1', r94),  # <__params_star_1 : __params_star_1 COMMA param>
-        (1, '__body_star_2', r95),  # <__body_star_2 : _NL>
-        (1, '__body_star_2', r96),  # <__body_star_2 : _stmt>
-        (2, '__body_star_2', r97),  # <__body_star_2 : __body_star_2 _NL>
-        (2, '__body_star_2', r98),  # <__body_star_2 : __body_star_2 _stmt>
-        (2, '__assign_star_3', r99),  # <__assign_star_3 : COMMA NAME>
-        (3, '__assign_star_3', r100),  # <__assign_star_3 : __assign_star_3 COMMA NAME>
-        (2, '__return_stmt_star_4', r101),  # <__return_stmt_star_4 : COMMA expr>
-        (3, '__return_stmt_star_4', r102),  # <__return_stmt_star_4 : __return_stmt_star_4 COMMA expr>
-        (2, '__expr_star_5', r103),  # <__expr_star_5 : _binop operand>
-        (3, '__expr_star_5', r104),  # <__expr_star_5 : __expr_star_5 _binop operand>
-        (2, '__postfix_star_6', r105),  # <__postfix_star_6 : COMMA pair>
-        (3, '__postfix_star_6', r106),  # <__postfix_star_6 : __postfix_star_6 COMMA pair>
-        (2, '__args_star_7', r107),  # <__args_star_7 : COMMA arg>
-        (3, '__args_star_7', r108),  # <__args_star_7 : __args_star_7 COMMA arg>
+        (3, 'arg', r98),  # <arg : NAME EQUAL expr>
+        (3, 'pair', r99),  # <pair : expr COLON expr>
+        (5, 'comp_for', r100),  # <comp_for : FOR target_list IN disj __comp_for_star_10>
+        (4, 'comp_for', r101),  # <comp_for : FOR target_list IN disj>
+        (1, 'subscript', r102),  # <subscript : _sub_item>
+        (2, 'subscript', r103),  # <subscript : _sub_item COMMA>
+        (3, 'subscript', r104),  # <subscript : _sub_item __subscript_plus_11 COMMA>
+        (2, 'subscript', r105),  # <subscript : _sub_item __subscript_plus_11>
+        (1, '_sub_item', r106),  # <_sub_item : expr>
+        (1, '_sub_item', r107),  # <_sub_item : slice>
+        (1, '_sub_item', r108),  # <_sub_item : ELLIPSIS>
+        (3, 'slice', r109),  # <slice : expr COLON expr>
+        (2, 'slice', r110),  # <slice : expr COLON>
+        (2, 'slice', r111),  # <slice : COLON expr>
+        (1, 'slice', r112),  # <slice : COLON>
+        (5, 'slice', r113),  # <slice : expr COLON expr COLON expr>
+        (4, 'slice', r114),  # <slice : expr COLON expr COLON>
+        (4, 'slice', r115),  # <slice : expr COLON COLON expr>
+        (3, 'slice', r116),  # <slice : expr COLON COLON>
+        (4, 'slice', r117),  # <slice : COLON expr COLON expr>
+        (3, 'slice', r118),  # <slice : COLON expr COLON>
+        (3, 'slice', r119),  # <slice : COLON COLON expr>
+        (2, 'slice', r120),  # <slice : COLON COLON>
+        (1, '__module_star_0', r121),  # <__module_star_0 : _NL>
+        (1, '__module_star_0', r122),  # <__module_star_0 : _top>
+        (2, '__module_star_0', r123),  # <__module_star_0 : __module_star_0 _NL>
+        (2, '__module_star_0', r124),  # <__module_star_0 : __module_star_0 _top>
+        (2, '__params_star_1', r125),  # <__params_star_1 : COMMA param>
+        (3, '__params_star_1', r126),  # <__params_star_1 : __params_star_1 COMMA param>
+        (1, '__body_star_2', r127),  # <__body_star_2 : _NL>
+        (1, '__body_star_2', r128),  # <__body_star_2 : _stmt>
+        (2, '__body_star_2', r129),  # <__body_star_2 : __body_star_2 _NL>
+        (2, '__body_star_2', r130),  # <__body_star_2 : __body_star_2 _stmt>
+        (2, '__assign_star_3', r131),  # <__assign_star_3 : COMMA NAME>
+        (3, '__assign_star_3', r132),  # <__assign_star_3 : __assign_star_3 COMMA NAME>
+        (2, '__return_stmt_star_4', r133),  # <__return_stmt_star_4 : COMMA expr>
+        (3, '__return_stmt_star_4', r134),  # <__return_stmt_star_4 : __return_stmt_star_4 COMMA expr>
+        (2, '__target_list_plus_5', r135),  # <__target_list_plus_5 : COMMA target_item>
+        (3, '__target_list_plus_5', r136),  # <__target_list_plus_5 : __target_list_plus_5 COMMA target_item>
+        (2, '__disj_star_6', r137),  # <__disj_star_6 : _binop operand>
+        (3, '__disj_star_6', r138),  # <__disj_star_6 : __disj_star_6 _binop operand>
+        (2, '__postfix_star_7', r139),  # <__postfix_star_7 : COMMA pair>
+        (3, '__postfix_star_7', r140),  # <__postfix_star_7 : __postfix_star_7 COMMA pair>
+        (1, '__postfix_plus_8', r141),  # <__postfix_plus_8 : comp_for>
+        (2, '__postfix_plus_8', r142),  # <__postfix_plus_8 : __postfix_plus_8 comp_for>
+        (2, '__args_star_9', r143),  # <__args_star_9 : COMMA arg>
+        (3, '__args_star_9', r144),  # <__args_star_9 : __args_star_9 COMMA arg>
+        (2, '__comp_for_star_10', r145),  # <__comp_for_star_10 : IF disj>
+        (3, '__comp_for_star_10', r146),  # <__comp_for_star_10 : __comp_for_star_10 IF disj>
+        (2, '__subscript_plus_11', r147),  # <__subscript_plus_11 : COMMA _sub_item>
+        (3, '__subscript_plus_11', r148),  # <__subscript_plus_11 : __subscript_plus_11 COMMA _sub_item>
     )

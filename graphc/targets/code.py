@@ -427,7 +427,7 @@ def split_expr(e: Expr, indent: int, first_prefix: str = "", last_suffix: str = 
     inner = ", ".join(p + text(x) for p, x in items)
     if len(items) == 1 and isinstance(items[0][1], Generator):
         inner = text(items[0][1])
-    if fits(inner, indent + 4) and not (isinstance(e, Tuple) and len(items) == 1):
+    if fits(inner, indent + 4) and isinstance(e, Call):  # ruff explodes a list, tuple or dict display
         return [first_prefix + open_, INDENT + inner, close + last_suffix]
     if len(items) == 1 and not isinstance(e, Tuple):  # a sole argument is split itself, no comma
         p, x = items[0]

@@ -37,6 +37,9 @@ def _def_file(bi: BlockInstance) -> str:
 
 # ------------------------------------------------------------------ the walk
 class KerasWalk(BodyWalk):
+    WRITES_TENSOR_ATTRS = True  # `x.shape[-1]` is a KerasTensor's own
+    BRANCH_LAYERS_INLINE = True  # layers are built where they are applied
+
     def __init__(self, em: "KerasEmitter", ns, params, template, file, prefix: str | None, needed=None):
         super().__init__(ns, params, template, file, needed)
         self.em = em

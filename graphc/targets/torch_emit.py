@@ -278,7 +278,9 @@ class TorchWalk(BodyWalk):
 
     def _input(self, ast, tensors, want, occs) -> tuple:
         """Code for one tensor input, converted to layout `want` (None: as it is)."""
-        code = self.expr(ast, occs)
+        return self._input_code(self.expr(ast, occs), tensors, want, occs)
+
+    def _input_code(self, code, tensors, want, occs) -> tuple:
         rank = tensors[0].type.rank
         lay = self.layout_of(tensors, occs)
         if want is not None and rank > 2 and want != lay:
@@ -374,11 +376,12 @@ class TorchWalk(BodyWalk):
         if "inputs" in first.tensors:
             ast = e.args[0] if isinstance(e, S.Call) and e.args else None
             if first.list_input:
-                if not isinstance(ast, S.ListExpr):
+                if ast is None or len({len(n.tensors["inputs"]) for n in nodes}) != 1:
                     raise Unexpressible()
-                for i, item in enumerate(ast.items):
+                codes = self.list_items(ast, occs, len(first.tensors["inputs"]))
+                for i, code in enumerate(codes):
                     ts = [n.tensors["inputs"][i] for n in nodes]
-                    out.append((*self._input(item, ts, want, occs), ts))
+                    out.append((*self._input_code(code, ts, want, occs), ts))
                 return out
             ts = [n.tensors["inputs"] for n in nodes]
             out.append((*self._input(ast, ts, want, occs), ts))

@@ -41,7 +41,20 @@ class Restart(Exception):
     (its assignments are then written too)."""
 
 
-BUILTIN_NAMES = {"len", "min", "max", "abs", "int", "float", "str", "round", "range", "sum"}
+BUILTIN_NAMES = {
+    "len",
+    "min",
+    "max",
+    "abs",
+    "int",
+    "float",
+    "str",
+    "round",
+    "range",
+    "sum",
+    "zip",
+    "enumerate",
+}
 
 
 class BodyWalk:
@@ -50,6 +63,12 @@ class BodyWalk:
     `ns`: the function's namespace; `params`: GDL parameter name -> Python name
     of the parameters the template may read; `template`: where derived
     parameters are recorded (None: values that differ are an error)."""
+
+    # what the target's code can do (a target subclass says so):
+    # write a tensor's attributes where GDL read them (`x.shape[-1]`), else their values;
+    WRITES_TENSOR_ATTRS = False
+    # build layers inside a conditional expression (`a if flag else Dense(4)(x)`)
+    BRANCH_LAYERS_INLINE = False
 
     def __init__(self, ns: Namespace, params: dict, template: Template | None, file: str, needed=None):
         self.ns = ns
@@ -66,6 +85,10 @@ class BodyWalk:
         self.single = False  # one occurrence (a model): remember which tensors variables hold
         self.holder: dict = {}  # Python name -> tensor id it holds (single)
         self.keep: set = set()  # tensor ids that must stay in their variable (model inputs/outputs)
+        # loop and comprehension variables holding tensors, in an unrolled iteration: their code
+        self.bound_code: dict = {}
+        self.occs_env: dict = {}  # the unrolled loop variables of what is being written
+        self.hoisted: list = []  # statements written before the current one (an iterable of tensors)
 
     # ------------------------------------------------------------ names
     def where(self, node) -> str:
@@ -94,6 +117,7 @@ class BodyWalk:
         elif self.single and self.holder.get(name) in self.keep and not self._held_elsewhere(name):
             name = self.ns.take(gdl)
         self.vars[gdl] = name
+        self.bound_code.pop(gdl, None)
         if self.single and values and isinstance(values[0], Tensor):
             self.holder[name] = values[0].id
         elif self.single:
@@ -110,9 +134,8 @@ class BodyWalk:
         if isinstance(s, P.Local):
             if s.name in self.local_names:
                 return C.Name(self.local_names[s.name])
-            if (
-                _big(s.value) and s.name in self.compile_time_locals
-            ):  # a list of 13 tuples: once, as a variable
+            if (_big(s.value) or P.reads_tensor(s.value)) and s.name in self.compile_time_locals:
+                # a list of 13 tuples, or `x.shape[-1]` (x may be rebound later): once, as a variable
                 s = P.LocalRef(s.name)
             else:
                 return self.sym_expr(fold(s.value))
@@ -129,6 +152,8 @@ class BodyWalk:
         if isinstance(s, P.Loop):
             return C.Name(self.loop_vars[s.name])
         if isinstance(s, P.Const):
+            if s.value is Ellipsis:
+                return C.Lit("...")
             return C.lit(s.value, s.text)
         if isinstance(s, P.Bin):
             return C.Bin(s.op, self.sym_expr(s.left), self.sym_expr(s.right))
@@ -152,7 +177,14 @@ class BodyWalk:
                 obj = P.LocalRef(obj.name)  # `widths[s]`, not `[64, 128, 256, 512][s]`
             return C.Sub(self.sym_expr(obj), self.sym_expr(s.index))
         if isinstance(s, P.Builtin):
-            return C.Call(C.Name(s.name), tuple(self.sym_expr(x) for x in s.args))
+            kwargs = (("strict", C.lit(False)),) if s.name == "zip" else ()  # GDL's zip is Python's
+            return C.Call(C.Name(s.name), tuple(self.sym_expr(x) for x in s.args), kwargs)
+        if isinstance(s, P.TensorAttr):
+            return self.tensor_attr_expr(s)
+        if isinstance(s, P.Cond):
+            return C.IfExp(self.sym_expr(s.body), self.sym_expr(s.test), self.sym_expr(s.orelse))
+        if isinstance(s, P.Slice):
+            return C.Slice(*(None if x is None else self.sym_expr(x) for x in (s.lower, s.upper, s.step)))
         if isinstance(s, P.FStr):
             return C.FStr(tuple(self._fparts(s.parts)))
         if isinstance(s, P.FnCall):
@@ -168,6 +200,22 @@ class BodyWalk:
                 tuple((k, self.sym_expr(x)) for k, x in s.kwargs),
             )
         raise Internal(f"cannot write {s!r}")
+
+    def tensor_attr_expr(self, s: P.TensorAttr) -> C.Expr:
+        """`x.shape` where GDL read it (targets that cannot: the value, see `writable`)."""
+        if not self.WRITES_TENSOR_ATTRS:
+            raise Unexpressible()
+        obj = self.bound_code.get(s.var)
+        if obj is None:
+            obj = C.Name(self.var(s.var))
+        return C.Attr(obj, s.attr)
+
+    def writable(self, s):
+        """`s`, or OPAQUE when it reads a tensor's attribute the target does not write
+        (the value is then written: a literal, or a derived parameter)."""
+        if not self.WRITES_TENSOR_ATTRS and s is not None and P.reads_tensor(s):
+            return P.OPAQUE
+        return s
 
     def obj_callee(self, cls) -> C.Expr:
         """How this target names the Keras object class `cls` (graphc/targets/objects.py)."""
@@ -214,10 +262,17 @@ class BodyWalk:
         if isinstance(v, range):
             args = [v.start, v.stop, v.step] if v.step != 1 else ([v.start, v.stop] if v.start else [v.stop])
             return C.Call(C.Name("range"), tuple(C.lit(a) for a in args))
+        if isinstance(v, slice):
+            return C.Slice(*(None if x is None else C.lit(x) for x in (v.start, v.stop, v.step)))
+        if v is Ellipsis:
+            return C.Lit("...")
+        if isinstance(v, tuple) and any(isinstance(x, slice) or x is Ellipsis for x in v):
+            return C.Tuple(tuple(self.const(x) for x in v))
         return C.lit(v)
 
     def value(self, pairs: list, occs: list, base: str) -> C.Expr:
         """How to write a compile-time value ((value, sym) per occurrence)."""
+        pairs = [(v, self.writable(s)) for v, s in pairs]
         try:
             w = unify(pairs, occs, set(self.params))
         except Unexpressible:
@@ -257,6 +312,14 @@ class BodyWalk:
         return out
 
     def stmt(self, st, occs: list) -> list:
+        saved, self.hoisted = self.hoisted, []
+        try:
+            out = self._stmt(st, occs)
+            return self.hoisted + out  # what the statement's expressions computed ahead
+        finally:
+            self.hoisted = saved
+
+    def _stmt(self, st, occs: list) -> list:
         if isinstance(st, S.If):
             return self.if_(st, occs)
         if isinstance(st, S.For):
@@ -364,11 +427,8 @@ class BodyWalk:
                 return []
             body = st.body if branch == "body" else st.orelse
             return self.body(body, [o.sub(r.region) for o, r in zip(occs, recs)])
-        pairs = [(r.cond, r.cond_sym) for r in recs]
-        try:
-            w = unify(pairs, occs, set(self.params))
-        except Unexpressible:
-            raise
+        pairs = [(r.cond, self.writable(r.cond_sym)) for r in recs]
+        w = unify(pairs, occs, set(self.params))
         if w.kind != "sym":
             raise Unexpressible()
         test = self.sym_expr(w.sym)
@@ -397,35 +457,46 @@ class BodyWalk:
             if all(r is None for r in recs):
                 return []
             raise Unexpressible()
-        var = st.var.id
+        names = [t.id for t in S.target_idents(st.var)]
+        var = names[0] if len(names) == 1 else ", ".join(names)
+        holds_tensors = any(_runtime(v) for r in recs for v, _ in r.iterations)
         # keep the loop: every iteration of every occurrence written the same way
-        syms = [r.iter_sym for r in recs]
+        syms = [self.writable(r.iter_sym) for r in recs]
         try:
             w = unify([(list(r.iter), s) for r, s in zip(recs, syms)], occs, set(self.params))
         except Unexpressible:
             w = None
-        if w is not None and w.kind in ("sym", "const") and sum(len(r.iterations) for r in recs) > 1:
+        if (
+            w is not None
+            and not holds_tensors
+            and w.kind in ("sym", "const")
+            and sum(len(r.iterations) for r in recs) > 1
+        ):
             saved = (dict(self.vars), dict(self.loop_vars), set(self.used_params), self.ns.used.copy())
+            hoisted = len(self.hoisted)
             derived = dict(self.template.derived) if self.template is not None else None
             try:
-                py = self.ns.take(var)
-                self.loop_vars[var] = py
+                pys = {n: self.ns.take(n) for n in names}
+                self.loop_vars.update(pys)
                 sub = [
-                    o.sub(region, kept=o.kept | {var}, loops={**o.loops, var: value})
+                    o.sub(region, kept=o.kept | set(names), loops={**o.loops, **_unpacked(st.var, value)})
                     for o, r in zip(occs, recs)
                     for value, region in r.iterations
                 ]
+                py = C.text(_target_code(st.var, pys)) if len(names) > 1 else pys[names[0]]
+                if len(names) > 1:  # `i, (a, b)`, as a `for` statement writes a tuple target
+                    py = py[1:-1]
                 body = self.loop_body(st.body, sub, var, py)
+                for n in names:
+                    self.loop_vars.pop(n, None)
                 if not body:  # only compile-time statements: nothing to write
-                    self.loop_vars.pop(var, None)
                     return []
-                if py not in _names_in_stmts(body):
-                    body = _rename(body, py, "_")
-                    py = "_"
-                self.loop_vars.pop(var, None)
-                return [self.make_for(C.Name(py), self.written(w), body, self.where(st))]
+                used = _names_in_stmts(body)
+                target = _target_code(st.var, {n: p if p in used else "_" for n, p in pys.items()})
+                return [self.make_for(target, self.written(w), body, self.where(st))]
             except Unexpressible:
                 self.vars, self.loop_vars, self.used_params, self.ns.used = saved
+                del self.hoisted[hoisted:]
                 if self.template is not None:
                     self.template.derived = derived
                     self.template.derived_order = [n for n in self.template.derived_order if n in derived]
@@ -434,12 +505,65 @@ class BodyWalk:
         if len(counts) != 1:
             raise Unexpressible()
         out: list = []
+        holder = None
+        if holds_tensors and not _pure(st.iter):  # `for t in [Dense(2)(x), y]`: the list, once
+            holder = C.Name(self.ns.take("items"))
+            out.append(C.Assign([holder], self.expr(st.iter, occs), self.where(st)))
         for k in range(counts.pop()):
             sub = [
-                o.sub(r.iterations[k][1], env={**o.env, var: r.iterations[k][0]}) for o, r in zip(occs, recs)
+                o.sub(r.iterations[k][1], env=_env(o.env, st.var, r.iterations[k][0], f"#{id(st)}", k))
+                for o, r in zip(occs, recs)
             ]
-            out.extend(self.body(st.body, sub))
+            saved = self.bound_code
+            self.bound_code = {
+                **saved,
+                **self.loop_items(st.var, st.iter, k, [r.iterations[k][0] for r in recs], occs, holder),
+            }
+            try:
+                out.extend(self.body(st.body, sub))
+            finally:
+                self.bound_code = saved
         return out
+
+    def loop_items(self, target, iter_ast, pos: int, values: list, occs, holder=None) -> dict:
+        """{loop variable: code} for the variables of one unrolled iteration that hold
+        tensors: the item at `pos` of the iterable (`feats[1]`, `xs[0][1]`), or of the
+        variable `holder` the iterable was written to."""
+        out: dict = {}
+        for ident, path in _target_paths(target):
+            vals = [_at(v, path) for v in values]
+            if not any(_runtime(v) for v in vals):
+                continue
+            if holder is not None:
+                code = C.Sub(holder, C.lit(pos))
+                for j in path:
+                    code = C.Sub(code, C.lit(j))
+                out[ident.id] = code
+            else:
+                out[ident.id] = self.item_code(iter_ast, pos, path, occs)
+        return out
+
+    def item_code(self, ast, pos: int, path: tuple, occs) -> C.Expr:
+        """Code for item `pos` of the iterable `ast`, then its parts `path`."""
+        if isinstance(ast, S.Call) and isinstance(ast.func, S.Name) and path and not ast.kwargs:
+            if ast.func.id == "zip" and path[0] < len(ast.args):
+                return self.item_code(ast.args[path[0]], pos, path[1:], occs)
+            if ast.func.id == "enumerate" and path[0] == 1 and len(ast.args) == 1:
+                return self.item_code(ast.args[0], pos, path[1:], occs)
+        if isinstance(ast, (S.ListExpr, S.TupleExpr)) and pos < len(ast.items):
+            return self._part_code(ast.items[pos], path, occs)
+        code = C.Sub(self.expr(ast, occs), C.lit(pos))
+        for j in path:
+            code = C.Sub(code, C.lit(j))
+        return code
+
+    def _part_code(self, ast, path: tuple, occs) -> C.Expr:
+        if path and isinstance(ast, (S.ListExpr, S.TupleExpr)) and path[0] < len(ast.items):
+            return self._part_code(ast.items[path[0]], path[1:], occs)
+        code = self.expr(ast, occs)
+        for j in path:
+            code = C.Sub(code, C.lit(j))
+        return code
 
     def make_for(self, target, iter_, body, comment):
         return C.For(target, iter_, body, comment)
@@ -447,6 +571,12 @@ class BodyWalk:
     # ------------------------------------------------------------ expressions
     def expr(self, e, occs) -> C.Expr:
         """Code for a tensor-valued expression."""
+        if isinstance(e, S.Name) and e.id in self.bound_code:
+            return self.bound_code[e.id]
+        if isinstance(e, S.IfExp):
+            return self.ifexp_expr(e, occs)
+        if isinstance(e, (S.ListComp, S.DictComp)):
+            return self.comp_expr(e, occs)
         if isinstance(e, S.Name):
             if (
                 e.id not in self.vars
@@ -487,7 +617,117 @@ class BodyWalk:
             return C.Sub(self.expr(e.obj, occs), self.value(pairs, occs, "index"))
         if isinstance(e, S.BinOp) and e.op == "+":  # lists of tensors joined
             return C.Bin("+", self.expr(e.left, occs), self.expr(e.right, occs))
+        if isinstance(e, S.DictExpr):  # {name: tensor}
+            pairs = []
+            for k, v in e.pairs:
+                if isinstance(k, S.Name):
+                    key = C.lit(k.id)
+                elif isinstance(k, S.Literal):
+                    key = C.lit(k.value)
+                else:
+                    raise Unexpressible()
+                pairs.append((key, self.expr(v, occs)))
+            return C.Dict(tuple(pairs))
         raise Internal(f"cannot write the expression at line {getattr(e.span, 'line', '?')}")
+
+    def ifexp_expr(self, e: S.IfExp, occs) -> C.Expr:
+        """`a if cond else b` holding tensors: the branch every occurrence chose, or a
+        Python conditional expression on the condition (written over the parameters)."""
+        recs = [o.one(e) for o in occs]
+        if any(not isinstance(r, IfRegion) for r in recs):
+            raise Unexpressible()
+        branches = {r.branch for r in recs}
+        if len(branches) == 1:
+            chosen = e.body if branches.pop() == "body" else e.orelse
+            return self.expr(chosen, [o.sub(r.region) for o, r in zip(occs, recs)])
+        if not self.BRANCH_LAYERS_INLINE and any(_builds(r.region) for r in recs):
+            raise Unexpressible()  # the target builds its layers before it runs them
+        w = unify([(r.cond, self.writable(r.cond_sym)) for r in recs], occs, set(self.params))
+        if w.kind != "sym":
+            raise Unexpressible()
+        test = self.sym_expr(w.sym)
+        then = self.expr(e.body, [o.sub(r.region) for o, r in zip(occs, recs) if r.branch == "body"])
+        other = self.expr(e.orelse, [o.sub(r.region) for o, r in zip(occs, recs) if r.branch != "body"])
+        return C.IfExp(then, test, other)
+
+    def comp_expr(self, e, occs) -> C.Expr:
+        """A comprehension holding tensors: the list (dict) it evaluated to, each
+        element written with its own records (the comprehension unrolled)."""
+        items = self.comp_items(e, occs)
+        return C.List(tuple(items)) if isinstance(e, S.ListComp) else C.Dict(tuple(items))
+
+    def list_items(self, e, occs, n: int) -> list:
+        """The code of each of the `n` tensors of a list-valued expression (a target
+        that handles them one by one: layouts): a list's items, a comprehension's
+        elements, else `xs[i]`."""
+        if isinstance(e, S.ListExpr) and len(e.items) == n:
+            return [self.expr(x, occs) for x in e.items]
+        if isinstance(e, S.ListComp):
+            items = self.comp_items(e, occs)
+            if len(items) == n:
+                return items
+        if isinstance(e, S.IfExp):
+            recs = [o.one(e) for o in occs]
+            if all(isinstance(r, IfRegion) for r in recs) and len({r.branch for r in recs}) == 1:
+                chosen = e.body if recs[0].branch == "body" else e.orelse
+                return self.list_items(chosen, [o.sub(r.region) for o, r in zip(occs, recs)], n)
+        code = self.expr(e, occs)
+        if not isinstance(code, C.Name):  # `ys + zs`: computed once
+            holder = C.Name(self.ns.take("items"))
+            self.hoisted.append(C.Assign([holder], code, self.where(e)))
+            code = holder
+        return [C.Sub(code, C.lit(i)) for i in range(n)]
+
+    def comp_items(self, e, occs) -> list:
+        """The code of each element of a comprehension (for a dict: (key, value) pairs)."""
+        recs = [o.one(e) for o in occs]
+        if any(not isinstance(r, ForRegion) for r in recs):
+            raise Unexpressible()
+        counts = {len(r.iterations) for r in recs}
+        if len(counts) != 1:
+            raise Unexpressible()
+        items: list = []
+        holders: dict = {}  # generator -> the variable its iterable of tensors was written to
+        first = e.generators[0]
+        if not _pure(first.iter) and any(
+            _runtime(v) for r in recs for env, _ in r.iterations for v in env.values()
+        ):
+            holders[0] = C.Name(self.ns.take("items"))
+            self.hoisted.append(C.Assign([holders[0]], self.expr(first.iter, occs), self.where(e)))
+        for k in range(counts.pop()):
+            positions = {r.positions[k] for r in recs}
+            if len(positions) != 1:
+                raise Unexpressible()  # the filters kept different items in different calls
+            (pos,) = positions
+            envs = [r.iterations[k][0] for r in recs]
+            sub = [
+                o.sub(r.iterations[k][1], env=_comp_env(o.env, env, f"#{id(e)}", k))
+                for o, r, env in zip(occs, recs, envs)
+            ]
+            bound: dict = {}
+            for gi, gen in enumerate(e.generators):
+                values = [tuple(env.get(i.id) for i in S.target_idents(gen.target)) for env in envs]
+                values = [_rebuild(gen.target, v) for v in values]
+                if gi and not _pure(gen.iter) and any(_runtime(v) for v in values):
+                    raise Unexpressible()  # an inner `for` over tensors it builds: not written
+                bound.update(
+                    self.loop_items(
+                        gen.target, gen.iter, pos[gi], values, sub if gi else occs, holders.get(gi)
+                    )
+                )
+            saved = (self.bound_code, self.occs_env)
+            self.bound_code, self.occs_env = {**self.bound_code, **bound}, sub[0].env
+            try:
+                if isinstance(e, S.ListComp):
+                    items.append(self.expr(e.elt, sub))
+                else:
+                    keys = {_key(r.keys[k]) for r in recs}
+                    if len(keys) != 1:
+                        raise Unexpressible()
+                    items.append((self.const(recs[0].keys[k]), self.expr(e.value, sub)))
+            finally:
+                self.bound_code, self.occs_env = saved
+        return items
 
     def input_expr(self, nodes, e, occs) -> C.Expr:
         raise Internal("an Input outside a model")
@@ -500,6 +740,94 @@ class BodyWalk:
 
     def block_expr(self, instances, e, occs) -> C.Expr:
         raise NotImplementedError
+
+
+def _runtime(v) -> bool:
+    from graphc.compiler.statements import _runtime as runtime
+
+    return runtime(v)
+
+
+def _builds(region: list) -> bool:
+    """Whether a region builds layers or calls blocks (what a target may build ahead)."""
+    for r in region:
+        if isinstance(r, (LayerNode, BlockInstance)):
+            return True
+        if isinstance(r, IfRegion) and _builds(r.region):
+            return True
+        if isinstance(r, ForRegion) and any(_builds(reg) for _, reg in r.iterations):
+            return True
+    return False
+
+
+def _pure(ast) -> bool:
+    """An expression whose code only reads variables (it can be written at every use)."""
+    if isinstance(ast, (S.Name, S.Literal)):
+        return True
+    if isinstance(ast, S.Index):
+        return _pure(ast.obj)
+    if isinstance(ast, (S.ListExpr, S.TupleExpr)):
+        return all(_pure(x) for x in ast.items)
+    if isinstance(ast, S.Call) and isinstance(ast.func, S.Name) and ast.func.id in ("zip", "enumerate"):
+        return all(_pure(x) for x in ast.args)
+    return False
+
+
+def _target_paths(target, path=()) -> list:
+    """[(Ident, path)] of a `for` target: `i, (a, b)` -> i (0,), a (1, 0), b (1, 1)."""
+    if isinstance(target, S.TupleExpr):
+        out: list = []
+        for j, t in enumerate(target.items):
+            out.extend(_target_paths(t, (*path, j)))
+        return out
+    return [(target, path)]
+
+
+def _at(v, path: tuple):
+    for j in path:
+        v = v[j]
+    return v
+
+
+def _unpacked(target, value) -> dict:
+    """{name: value} of one item unpacked into a `for` target."""
+    return {ident.id: _at(value, path) for ident, path in _target_paths(target)}
+
+
+def _env(env: dict, target, value, key: str, k: int) -> dict:
+    """The env of one unrolled iteration: its compile-time loop variables, and
+    which iteration it is (targets key what each iteration builds by it)."""
+    out = {**env, key: k}
+    out.update({n: v for n, v in _unpacked(target, value).items() if not _runtime(v)})
+    return out
+
+
+def _comp_env(env: dict, values: dict, key: str, k: int) -> dict:
+    out = {**env, key: k}
+    out.update({n: v for n, v in values.items() if not _runtime(v)})
+    return out
+
+
+def _rebuild(target, flat: tuple):
+    """The item a target unpacked, rebuilt from its names' values (in target order)."""
+    it = iter(flat)
+
+    def build(t):
+        if isinstance(t, S.TupleExpr):
+            return tuple(build(x) for x in t.items)
+        return next(it)
+
+    return build(target)
+
+
+def _target_code(target, pys: dict) -> C.Expr:
+    if isinstance(target, S.TupleExpr):
+        return C.Tuple(tuple(_target_code(t, pys) for t in target.items))
+    return C.Name(pys[target.id])
+
+
+def _key(v):
+    return (type(v).__name__, repr(v))
 
 
 def compare(first, rest) -> C.Expr:
@@ -637,6 +965,8 @@ GDL_BUILTINS = {
     "round": C.Name("round"),
     "range": C.Name("range"),
     "sum": C.Name("sum"),
+    "zip": C.Name("zip"),
+    "enumerate": C.Name("enumerate"),
     "sqrt": C.Attr(C.Name("math"), "sqrt"),
     "ceil": C.Attr(C.Name("math"), "ceil"),
     "floor": C.Attr(C.Name("math"), "floor"),
@@ -717,11 +1047,12 @@ class CompileTimeFunctions:
                     )
                 )
             elif isinstance(st, S.For):
-                if st.var.id not in names:
-                    names[st.var.id] = local.take(st.var.id)
+                for ident in S.target_idents(st.var):
+                    if ident.id not in names:
+                        names[ident.id] = local.take(ident.id)
                 out.append(
                     C.For(
-                        C.Name(names[st.var.id]),
+                        _target_code(st.var, names),
                         self._expr(st.iter, names, module, local),
                         self._body(st.body, names, module, local),
                     )
@@ -782,9 +1113,26 @@ class CompileTimeFunctions:
             return C.FStr(tuple(p if isinstance(p, str) else (rec(p[0]), p[1]) for p in e.parts))
         if isinstance(e, S.Index):
             return C.Sub(rec(e.obj), rec(e.index))
+        if isinstance(e, S.Slice):
+            return C.Slice(*(None if x is None else rec(x) for x in (e.lower, e.upper, e.step)))
+        if isinstance(e, S.EllipsisExpr):
+            return C.Lit("...")
+        if isinstance(e, S.IfExp):
+            return C.IfExp(rec(e.body), rec(e.cond), rec(e.orelse))
+        if isinstance(e, S.ListComp) and len(e.generators) == 1 and not e.generators[0].ifs:
+            gen = e.generators[0]
+            if not isinstance(gen.target, S.Ident):
+                raise Unexpressible()
+            it = rec(gen.iter)
+            inner = dict(names)  # the comprehension's variable is its own
+            inner[gen.target.id] = local.take(gen.target.id)
+            g = C.Generator(self._expr(e.elt, inner, module, local), C.Name(inner[gen.target.id]), it)
+            return g if e.genexp else C.List((g,))
         if isinstance(e, S.Call) and isinstance(e.func, S.Name):
             args = tuple(rec(a) for a in e.args)
             kwargs = tuple((k.name, rec(k.value)) for k in e.kwargs)
+            if e.func.id == "zip" and "zip" not in names:
+                kwargs += (("strict", C.lit(False)),)  # GDL's zip is Python's
             if e.func.id in GDL_BUILTINS and e.func.id not in names:
                 return C.Call(rec(e.func), args, kwargs)
             v = module.names.get(e.func.id)
