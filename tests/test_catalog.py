@@ -1122,7 +1122,7 @@ STRICT += [
     r("Attention", ins=[(5, 4), (6, 4), (7, 4)], exc=ShapeError),
     r("Attention", ins=[(4,), (4,)], exc=ShapeError, code="rank-mismatch"),
     r("AdditiveAttention", dropout=1.5, ins=[(5, 4), (6, 4)], exc=ArgError),
-    r("Attention", ins=[(5, 4), (6, 4)], call={"training": True}, exc=ArgError, code="unknown-argument"),
+    r("Attention", ins=[(5, 4), (6, 4)], call={"use_casual_mask": True}, exc=ArgError, code="unknown-argument"),
     r("GroupQueryAttention", 4, 4, 2, ins=[(2, 5, 8), (2, 6, 8)], exc=ShapeError, code="rank-mismatch"),
     r("Resizing", 5, 7, ins=[(10, 10)], exc=ShapeError, code="rank-mismatch"),
     r("Resizing", 5, 7, interpolation="cubic", ins=[(10, 10, 3)], exc=ArgError),

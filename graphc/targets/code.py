@@ -21,7 +21,19 @@ INDENT = "    "
 # precedence, low to high (Python's grammar)
 P_LAMBDA, P_IFEXP, P_OR, P_AND, P_NOT, P_CMP = 1, 2, 3, 4, 5, 6
 P_BOR, P_BXOR, P_BAND, P_SHIFT, P_ADD, P_MUL, P_UNARY, P_POW, P_AWAIT, P_ATOM = range(7, 17)
-BIN_PREC = {"+": P_ADD, "-": P_ADD, "*": P_MUL, "/": P_MUL, "//": P_MUL, "%": P_MUL, "@": P_MUL, "**": P_POW}
+BIN_PREC = {
+    "|": P_BOR,
+    "^": P_BXOR,
+    "&": P_BAND,
+    "+": P_ADD,
+    "-": P_ADD,
+    "*": P_MUL,
+    "/": P_MUL,
+    "//": P_MUL,
+    "%": P_MUL,
+    "@": P_MUL,
+    "**": P_POW,
+}
 
 
 class Expr:
@@ -390,7 +402,11 @@ def split_expr(e: Expr, indent: int, first_prefix: str = "", last_suffix: str = 
     one line; else the items on one indented line; else one item per line with
     a trailing comma (each item split again when it is too long)."""
     one = first_prefix + text(e) + last_suffix
-    if not fits(one, indent) and first_prefix.endswith(("= ", "return ")) and isinstance(e, (Bin, BoolOp, Compare)):
+    if (
+        not fits(one, indent)
+        and first_prefix.endswith(("= ", "return "))
+        and isinstance(e, (Bin, BoolOp, Compare))
+    ):
         # an operator expression too long for the line: in parentheses, as ruff does
         # (its operands one per line when still too long)
         inner = text(e)

@@ -32,14 +32,15 @@ from graphc.compiler.ir import BlockInstance, Graph, OpNode, Tensor
 from graphc.compiler.specialize import Occ, Template, Unexpressible, index_region
 from graphc.compiler.values import LayerVal
 from graphc.diagnostics import Diagnostic
-from graphc.types import TensorType
 from graphc.targets import code as C
 from graphc.targets import common
 from graphc.targets.errors import EmitError
 from graphc.targets.escape import Safe, doc, identifier
 from graphc.targets.names import MODULE_ATTRS, Namespace
+from graphc.targets.torch_calltime import CallTimeWalk, needed_masks
 from graphc.targets.torch_layers import CF, CL, ENTRIES, Unsupported, convert, dim_expr, torch_dim
 from graphc.targets.walk import BodyWalk, CompileTimeFunctions, Internal, Restart, prune
+from graphc.types import TensorType
 
 K = C.Name("K")
 SELF = C.Name("self")
@@ -86,7 +87,7 @@ def _self(attr: str) -> C.Expr:
     return C.Attr(SELF, attr)
 
 
-class TorchWalk(BodyWalk):
+class TorchWalk(CallTimeWalk, BodyWalk):
     """Writes one class: `forward` statements as the walk returns them, and the
     `__init__` statements that build its modules, under the same `if`s and
     loops.  Values written in __init__ read the constructor's parameters;
@@ -291,18 +292,24 @@ class TorchWalk(BodyWalk):
         if entry is None:
             self.fail(nodes[0], Unsupported(f"the layer {first.op.name} has no PyTorch spelling yet"))
         ins = self._inputs(nodes, e, occs, entry.wants(first.full_args))
+        ins = self.made_masks(nodes, occs, ins)
         rank = ins[0][2][0].type.rank if ins else 2
         in_lays = [lay for _, lay, _ in ins]
         self.occs_now = occs
         split = self.em.split_calls & {n.id for n in nodes}
         if split and len(split) != len(nodes):
             raise Unexpressible()
-        if entry.inline is not None and not first.shared:
+        masked_module = self.mask_needs_module(nodes)
+        pooled = self.masked_pool(nodes, ins, occs) if not first.shared else None
+        if pooled is not None:
+            self._set_out_layouts(nodes, entry, in_lays)
+            return pooled
+        if entry.inline is not None and not first.shared and not masked_module:
             site = _InlineSite(nodes, [c for c, _, _ in ins], in_lays, rank)
             out = entry.inline(site)
             self._set_out_layouts(nodes, entry, in_lays)
             return out
-        if first.op.name in ("Activation", "ReLU", "Softmax") and not first.shared:
+        if first.op.name in ("Activation", "ReLU", "Softmax") and not first.shared and not masked_module:
             spelled = self.activation_expr(nodes, ins[0][0], rank, in_lays[0], bool(split))
             if spelled is not None:
                 self._set_out_layouts(nodes, entry, in_lays)
@@ -326,6 +333,7 @@ class TorchWalk(BodyWalk):
             if k.name in node0.call_args:
                 pairs = [(n.call_args[k.name], n.call_syms.get(k.name, P.OPAQUE)) for n in nodes]
                 kwargs.append((k.name, self.value(pairs, occs, k.name)))
+        kwargs += self.calltime_kwargs(nodes, e, occs)
         call = C.Call(module, tuple(args), tuple(kwargs))
         self._set_out_layouts(nodes, entry, in_lays)
         if split:
@@ -455,7 +463,9 @@ class TorchWalk(BodyWalk):
                     kwargs.append((dims[pname], self._dim(layers, pname, ins, occs)))
                     keyword = True
                     continue
-                value = self.arg(layers, pname, occs, [[ts[i] for _, _, ts in ins] for i in range(len(layers))])
+                value = self.arg(
+                    layers, pname, occs, [[ts[i] for _, _, ts in ins] for i in range(len(layers))]
+                )
                 if pos and not keyword:
                     args.append(value)
                 else:
@@ -511,7 +521,10 @@ class TorchWalk(BodyWalk):
             cells = [v[k] for v in values]
             items.append(self.wrapped(cells, occs, xss))
             if xss is not None:
-                xss = [[_Shaped(x[0].type.shape[:-1] + (c.args["units"],), x[0].type.dtype)] for x, c in zip(xss, cells)]
+                xss = [
+                    [_Shaped(x[0].type.shape[:-1] + (c.args["units"],), x[0].type.dtype)]
+                    for x, c in zip(xss, cells)
+                ]
         return C.List(tuple(items))
 
     def wrapped(self, lvs, occs, xss=None) -> C.Expr:
@@ -645,12 +658,15 @@ class TorchWalk(BodyWalk):
             code, _ = self._input(args[i], ts, boundary_layout(gi), occs)
             ins.append(code)
         split = self.em.nested_logits.get(nodes[0].id)
+        kw = tuple(self.model_call_kwargs(nodes, e, occs))
         if not split:
-            return C.Call(module, tuple(ins))
+            return C.Call(module, tuple(ins), kw)
         if any(self.em.nested_logits.get(n.id) != split for n in nodes[1:]):
             raise Unexpressible()
         boundary = [(o.tensor.type.rank, boundary_layout(o.tensor)) for o in sub.outputs]
-        return self._with_logits(C.Call(module, tuple(ins)), [n.outputs for n in nodes], split, boundary, nodes[0])
+        return self._with_logits(
+            C.Call(module, tuple(ins), kw), [n.outputs for n in nodes], split, boundary, nodes[0]
+        )
 
     # ------------------------------------------------------------ blocks
     def block_expr(self, instances, e, occs):
@@ -690,11 +706,14 @@ class TorchWalk(BodyWalk):
         module = self.add_module(
             e, base, C.Call(C.Name(cls.name), tuple(args), tuple(kwargs)), self.where(instances[0])
         )
+        mask_kw = tuple(self.block_mask_args(cls, instances, occs))
         if not cls.logits:
-            return C.Call(module, tuple(tensors))
+            return C.Call(module, tuple(tensors), mask_kw)
         outs = [bi.outputs for bi in instances]
         boundary = [(t.type.rank, cls.out_layouts[i]) for i, t in enumerate(outs[0])]
-        return self._with_logits(C.Call(module, tuple(tensors)), outs, cls.logits, boundary, instances[0])
+        return self._with_logits(
+            C.Call(module, tuple(tensors), mask_kw), outs, cls.logits, boundary, instances[0]
+        )
 
     def _with_logits(self, call, outs, split, boundary, node):
         """A call of a block or model class that returns logits for the outputs in
@@ -1028,6 +1047,8 @@ class TorchEmitter:
         self.used_helpers: set = set()
         self.plan: dict = {}  # (block instance id | None, tensor id) -> layout
         self.compile_fns = CompileTimeFunctions(self.ns)
+        self.needed_masks = needed_masks([*common.subgraphs_postorder(graph), graph])
+        self.uses_losses = False  # losses.set_mask(...) is written
 
     # -------------------------------------------------------- logits
     def _fusable(self):
@@ -1102,7 +1123,9 @@ class TorchEmitter:
             changed = False
             for sub in subs:
                 for o in sub.outputs:
-                    if o.name in need.get(id(sub.def_node), ()) and o.name not in self.sub_logits.get(id(sub), {}):
+                    if o.name in need.get(id(sub.def_node), ()) and o.name not in self.sub_logits.get(
+                        id(sub), {}
+                    ):
                         found = mark(o.tensor)
                         if found is not None:
                             self.sub_logits.setdefault(id(sub), {})[o.name] = found
@@ -1292,6 +1315,9 @@ class TorchEmitter:
                 init.append(C.Assign([_self(s_.py)], C.Name(s_.py)))
         init += prune(walk.init, set(walk.local_names.values()))
         forward_params = [C.Param("self")] + [C.Param(params[p]) for p in tensor_params]
+        forward_params += [
+            C.Param(walk.mask_params[p], C.lit(None)) for p in tensor_params if p in walk.mask_params
+        ]
         splits = [self.block_logits.get(id(bi)) for bi in group]
         if any(sp != splits[0] for sp in splits[1:]):
             raise Unexpressible()
@@ -1316,6 +1342,7 @@ class TorchEmitter:
         name = self.ns.take(class_name(node.name.id))
         code = C.ClassDef(name, [C.Attr(NN, "Module")], methods, [f"Block `{node.name.id}` ({where})."])
         cls = BlockClass(name, template, sig, in_layouts, out_layouts, code, key, splits[0])
+        cls.mask_params = {p: walk.mask_params[p] for p in tensor_params if p in walk.mask_params}
         self.by_def[id(node)].append(cls)
         self.classes.append(code)
         return cls
@@ -1374,6 +1401,8 @@ class TorchEmitter:
             else:
                 louts.append(code)
         ret = C.Return(outs[0] if len(outs) == 1 else C.Tuple(tuple(outs)))
+        if entry:
+            body += walk.output_mask_stmts(g, outs, louts)
         if any(C.text(a) != C.text(b) for a, b in zip(outs, louts)):
             body.append(
                 C.If(C.Name("logits"), [C.Return(louts[0] if len(louts) == 1 else C.Tuple(tuple(louts)))])
@@ -1465,6 +1494,8 @@ class TorchEmitter:
         table_code += "CHANNELS_FIRST = " + C.text(C.Tuple(tuple(C.lit(n) for n in cf)))
         opt_code, opt_doc = self._optimizer()
         imports.add("optim")
+        if self.uses_losses:
+            imports.add("losses")
         runtime_imports = _import_block(
             imports, uses_torch="torch." in classes_code, uses_f="F." in classes_code
         )

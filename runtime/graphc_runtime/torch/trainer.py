@@ -442,6 +442,9 @@ class _Run:
             if name in self.logit_outputs:
                 act, axis = self.activations[name]
                 t = losses_module.sigmoid(t) if act == "sigmoid" else losses_module.softmax(t, axis)
+            mask = losses_module.get_mask(raw[name])  # the Keras mask the model put on the output
+            if mask is not None:
+                losses_module.set_mask(t, mask)
             preds[name] = t
         return preds
 

@@ -220,6 +220,19 @@ def _assign(tensor, array):
         tensor.copy_(value)
 
 
+def call_in_mode(call, module, training: bool, args, kwargs):
+    """`call(*args, **kwargs)` with `module` and every module inside it in training
+    (`training=True`) or inference mode, their own modes restored afterwards: Keras's
+    call-time `layer(x, training=...)`, which overrides the model's mode for that call."""
+    saved = [(m, m.training) for m in module.modules()]
+    module.train(bool(training))
+    try:
+        return call(*args, **kwargs)
+    finally:
+        for m, mode in saved:
+            m.training = mode
+
+
 class KerasLayer:
     """Mixin of every layer: Keras name and the hooks of LAYERS.md.
 
@@ -274,6 +287,14 @@ class KerasLayer:
                 p.requires_grad_(id(p) not in keep)
         self.__dict__["_keras_trainable"] = value
 
+    def __call__(self, *args, training=None, **kwargs):
+        """Keras's call-time `training=`: True or False runs this call of the layer (and of the
+        layers inside it) in training or inference mode whatever the model's mode
+        (Monte-Carlo dropout: `self.dropout(x, training=True)`); None follows `self.training`."""
+        if training is None:
+            return super().__call__(*args, **kwargs)
+        return call_in_mode(super().__call__, self, training, args, kwargs)
+
     def _keras_init(self, name: str | None, **kw):
         self.name = name or ""
         self.keras_config = kw  # the Keras arguments given (regularizers, constraints...)
@@ -327,9 +348,16 @@ class Layer(KerasLayer, nn.Module):
 
 
 class Model(nn.Module):
-    """A generated class that is a nested Keras model: `name` prefixes its layers."""
+    """A generated class that is a nested Keras model: `name` prefixes its layers.
+    Called with `training=True/False`, it runs in that mode for the call (Keras's
+    `model(x, training=...)`)."""
 
     name: str = ""
+
+    def __call__(self, *args, training=None, **kwargs):
+        if training is None:
+            return super().__call__(*args, **kwargs)
+        return call_in_mode(super().__call__, self, training, args, kwargs)
 
 
 def same(x):
