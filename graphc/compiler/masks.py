@@ -26,6 +26,7 @@ layers that pass it on, so a target computes each mask once.
 from __future__ import annotations
 
 from graphc.diagnostics import Note
+from graphc.ops.base import ShapeError
 from graphc.types import Mask
 
 # layers whose call clears the Keras masks of its tensor arguments (see the module doc)
@@ -109,6 +110,10 @@ def propagate(graphs, scope, node, list_input: bool) -> None:
             if slot in takes and slot not in masks_in:
                 masks_in[slot] = _structure(v, node)
     node.masks_in = masks_in
+    try:
+        inst.check_masks_in(a, [x.type for x in node.tensor_inputs()], masks_in)
+    except ShapeError as err:
+        graphs.s.error(scope.file, node.span, err.code, err.message, err.hint)
     first = next(iter(node.tensors.values()))
     # Keras's previous mask: the `mask` the call received, else its first argument's mask(s)
     previous = masks_in.get("mask")

@@ -628,6 +628,10 @@ class Op:
         flat = list(mask) if isinstance(mask, (list, tuple)) else [mask]
         return (flat + [None] * n)[:n]
 
+    def check_masks_in(self, a: Args, inputs: list[TensorType], masks: dict) -> None:
+        """Validate the masks the call receives (`masks`: call argument -> Mask, TensorType or a
+        list of them); raise ShapeError.  Most layers take any."""
+
     def check_call_tensors(self, a: Args, inputs: list[TensorType], given: dict) -> None:
         """Validate the tensors given as call arguments (`given`: name -> TensorType or a list
         of them, None entries allowed); raise ShapeError/ArgError with `arg` set."""

@@ -231,14 +231,30 @@ class Softmax(Op):
     supports_masking = True
 
     def check_call_tensors(self, a, inputs, given):
-        m, x = given.get("mask"), inputs[0]
+        m = given.get("mask")
+        if m is not None:
+            self.check_masks_in(a, inputs, {"mask": m})
+
+    def check_masks_in(self, a, inputs, masks):
+        """Keras's Softmax.call: the mask must broadcast to the input (right-aligned, each axis 1 or
+        equal); Keras checks it only when it runs the model."""
+        m, x = masks.get("mask"), inputs[0]
         if m is None:
             return
-        if m.dtype != "bool" or len(m.shape) > len(x.shape):
+        bad = len(m.shape) > len(x.shape) or any(
+            p is not None and q is not None and p not in (1, q) for p, q in zip(m.shape[::-1], x.shape[::-1])
+        )
+        if (
+            bad
+            or getattr(m, "dtype", "bool") not in ("bool",)
+            and not str(m.dtype).startswith(("int", "float"))
+        ):
             raise ShapeError(
-                f"Softmax: `mask` must be a bool tensor that broadcasts to the input {x}, got {m} ({m.dtype})",
-                code="argument-type" if m.dtype != "bool" else "shape-mismatch",
+                f"Softmax: its mask {TensorType(tuple(m.shape), 'bool')} does not broadcast to its input {x} "
+                "(Keras fails when it runs the model)",
                 arg="mask",
+                hint="a mask of (batch, timesteps) fits a Softmax over (batch, timesteps); apply the "
+                "softmax as a Dense activation, or drop the mask before it",
             )
 
     @staticmethod

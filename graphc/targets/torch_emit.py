@@ -318,6 +318,8 @@ class TorchWalk(CallTimeWalk, BodyWalk):
             module = self.shared_module(nodes, e, occs)
         else:
             ctor_site = e.func if isinstance(e, S.Call) and isinstance(e.func, S.Call) else first.ctor_site
+            if first.function_form:  # `multiply([a, b])` written as a module (masks): its arguments
+                ctor_site = None
             ctor = self.ctor(layers, ctor_site, occs, entry, ins, drop_activation=bool(split))
             module = self.add_module(e, self.attr_name(nodes), ctor, self.where(nodes[0]))
         node0 = nodes[0]
