@@ -16,7 +16,15 @@ from graphc.targets import code as C
 from graphc.targets.escape import comment, doc, py_string
 
 # what a module may define at top level (besides functions and classes)
-KERAS_NAMES = {"LOSSES", "LOSS_WEIGHTS", "METRICS", "FIT_DEFAULTS", "INPUT_SPECS", "OUTPUT_SPECS"}
+KERAS_NAMES = {
+    "RUNTIME_API",
+    "LOSSES",
+    "LOSS_WEIGHTS",
+    "METRICS",
+    "FIT_DEFAULTS",
+    "INPUT_SPECS",
+    "OUTPUT_SPECS",
+}
 TORCH_NAMES = KERAS_NAMES | {"RUNTIME_API", "LOGIT_ACTIVATIONS", "LOGIT_OUTPUTS", "CHANNELS_FIRST"}
 
 NASTY = [

@@ -34,6 +34,7 @@ from graphc.compiler.values import LayerVal
 from graphc.diagnostics import Diagnostic
 from graphc.targets import code as C
 from graphc.targets import common
+from graphc.targets import objects as OB
 from graphc.targets.errors import EmitError
 from graphc.targets.escape import Safe, doc, identifier
 from graphc.targets.names import MODULE_ATTRS, Namespace
@@ -505,12 +506,25 @@ class TorchWalk(CallTimeWalk, BodyWalk):
                 pairs.append((torch_dim(ax, rank, lay), P.OPAQUE))
         return self.value(pairs, occs, "dim")
 
+    def obj_callee(self, cls):
+        self.em.obj_modules.add(OB.torch_module(cls))
+        return OB.torch_callee(cls)
+
     def arg(self, layers, pname, occs, xss=None) -> C.Expr:
         values = [la.raw_args.get(pname) for la in layers]
         if all(_is_layer_arg(v) for v in values):
             return self.wrapped_arg(values, occs, _inner_inputs(layers[0].op.name, xss))
+        self.refuse(values)
         pairs = [(la.raw_args.get(pname), la.arg_syms.get(pname, P.OPAQUE)) for la in layers]
         return self.value(pairs, occs, pname)
+
+    def refuse(self, values) -> None:
+        """An initializer, regularizer or constraint the PyTorch target cannot apply exactly:
+        a located error."""
+        from graphc.compiler.objects import torch_problems
+
+        for obj, why in torch_problems(values):
+            raise EmitError(Diagnostic(obj.file, obj.span, "error", "unsupported", f"torch target: {why}"))
 
     def wrapped_arg(self, values, occs, xss) -> C.Expr:
         """A layer argument (Bidirectional's layer, RNN's cell or list of cells)."""
@@ -554,6 +568,7 @@ class TorchWalk(CallTimeWalk, BodyWalk):
                 if all(_is_layer_arg(v) for v in vals):
                     value = self.wrapped_arg(vals, occs, _inner_inputs(first.op.name, xss))
                 else:
+                    self.refuse(vals)
                     pairs = [(lv.raw.get(p.name), lv.arg_syms.get(p.name, P.OPAQUE)) for lv in lvs]
                     value = self.value(pairs, occs, p.name)
                 if p.name in positional and not kwargs:
@@ -1014,6 +1029,17 @@ class TorchEmitter:
                 "argparse",
                 "LOSSES",
                 "LOSS_WEIGHTS",
+                "METRICS",
+                "initializers",
+                "regularizers",
+                "constraints",
+                "losses",
+                "metrics",
+                "optim",
+                "schedules",
+                "callbacks",
+                "rt",
+                "make_callbacks",
                 "LOGIT_OUTPUTS",
                 "FIT_DEFAULTS",
                 "INPUT_SPECS",
@@ -1047,6 +1073,7 @@ class TorchEmitter:
         self.cls_of: dict = {}
         self.instances: dict = {}
         self.used_helpers: set = set()
+        self.obj_modules: set = set()  # graphc_runtime.torch modules layer arguments use (initializers...)
         self.plan: dict = {}  # (block instance id | None, tensor id) -> layout
         self.compile_fns = CompileTimeFunctions(self.ns)
         self.needed_masks = needed_masks([*common.subgraphs_postorder(graph), graph])
@@ -1290,7 +1317,9 @@ class TorchEmitter:
                 raise Unexpressible()
             out_layouts.append(lays.pop())
         used = walk.used_params | template.used
-        defaults = first.defaults
+        # an object default (`init=HeUniform()`) is passed by every call: a Python default
+        # would be one object shared by all calls, where each GDL call makes its own
+        defaults = {k: v for k, v in first.defaults.items() if not OB.objects_in(v)}
         sig: list = []
         index = {p: i for i, p in enumerate(gdl_params)}
         for p in tensor_params:
@@ -1424,12 +1453,8 @@ class TorchEmitter:
             fparams.append(C.Param("logits", C.lit(False)))
         built = ", ".join(f"{k}={v!r}" for k, v in g.args.items())
         doc_line = f"The `{g.name}` model ({common.where(g)})" + (f", built with {built}." if built else ".")
-        return C.ClassDef(
-            name,
-            [base],
-            [C.FunctionDef("__init__", params, init), C.FunctionDef("forward", fparams, body)],
-            [doc_line],
-        )
+        methods = [C.FunctionDef("__init__", params, init), C.FunctionDef("forward", fparams, body)]
+        return C.ClassDef(name, [base], methods, [doc_line])
 
     # -------------------------------------------------------- the module
     def emit(self) -> str:
@@ -1456,12 +1481,16 @@ class TorchEmitter:
         cf = [n for n, t in zip(ctx["input_names"], g.inputs) if boundary_layout(t) == CF]
         cf += [o.name for o in g.outputs if boundary_layout(o.tensor) == CF]
         imports = {"layers as K"}
-        loss_items = []
-        for e in self.losses.values():
-            cls = self.vocab.LOSSES[e.loss][0]
-            args = ", ".join(f"{k}={C.text(C.lit(v))}" for k, v in e.config.items())
-            loss_items.append((e.output, Safe(f"losses.{cls}({args})")))
-            imports.add("losses")
+        self.refuse_objects()
+        rec = OB.Recorder(OB.torch_callee)
+        loss_items = OB.loss_items(g, rec, strings=False)
+        metric_items = OB.metric_items(g, rec)
+        callbacks = C.List(tuple(OB.obj_expr(cb, rec) for cb in OB.callback_objs(g)))
+        opt_obj = OB.optimizer_obj(g)
+        opt_code = OB.return_lines(
+            OB.torch_optimizer(opt_obj, C.Call(C.Attr(C.Name("model"), "parameters")), rec)
+        )
+        imports |= rec.modules | self.obj_modules | {"optim"}
         acts = []
         for o in g.outputs:
             if o.name in self.logit_outputs:
@@ -1472,7 +1501,7 @@ class TorchEmitter:
         tables = [
             ("LOSSES", loss_items, None),
             ("LOSS_WEIGHTS", ctx["weights_items"], None),
-            ("METRICS", ctx["metrics_items"], None),
+            ("METRICS", metric_items, None),
             ("FIT_DEFAULTS", ctx["fit_items"], None),
             (
                 "INPUT_SPECS",
@@ -1490,12 +1519,21 @@ class TorchEmitter:
                 "outputs model(..., logits=True) returns as logits: (activation, dim)",
             ),
         ]
-        table_code = "\n\n".join(common.table_code(n, items, c) for n, items, c in tables)
+        parts = []
+        for n, items, c in tables:
+            if n == "LOSS_WEIGHTS" and OB.weights_code(g):
+                parts.append(OB.weights_code(g))
+            elif n in ("LOSSES", "METRICS"):
+                parts.append(OB.table_lines(n, items, c))
+            else:
+                parts.append(common.table_code(n, items, c))
+        table_code = "\n\n".join(parts)
         table_code += "\n\nLOGIT_OUTPUTS = tuple(LOGIT_ACTIVATIONS)"
         table_code += "\n\n# inputs and outputs that are NCHW here and channels_last in Keras\n"
         table_code += "CHANNELS_FIRST = " + C.text(C.Tuple(tuple(C.lit(n) for n in cf)))
-        opt_code, opt_doc = self._optimizer()
-        imports.add("optim")
+        opt_doc = C.text(OB.obj_expr(opt_obj, OB.keras_callee))
+        if len(opt_doc) > 88 - len('    """, update for update."""'):
+            opt_doc = f"keras.optimizers.{opt_obj.cls.name} of compile(...)"
         if self.uses_losses:
             imports.add("losses")
         runtime_imports = _import_block(
@@ -1510,9 +1548,9 @@ class TorchEmitter:
                 "model_name": doc(g.name),
                 "file_name": doc(Path(self.source).stem + "_torch.py"),
                 "entry_class": Safe(entry_cls),
-                "optimizer_code": Safe("\n".join("    " + x for x in opt_code)),
+                "optimizer_code": Safe("\n".join(opt_code)),
                 "optimizer_doc": doc(opt_doc),
-                "callbacks_code": Safe("    return []"),
+                "callbacks_code": Safe("\n".join(OB.return_lines(callbacks))),
                 "runtime_imports": Safe(runtime_imports),
                 "uses_math": _flag("math." in classes_code),
             },
@@ -1525,18 +1563,22 @@ class TorchEmitter:
         for dep in HELPER_DEPS.get(helper, ()):
             self.use(dep)
 
-    def _optimizer(self):
-        comp = self.graph.compile or {}
-        opt = comp.get("optimizer")
-        name = opt.name if opt is not None else "rmsprop"
-        keras_cls = self.vocab.OPTIMIZERS[name][0]
-        config = {k: v for k, v in (opt.config if opt else {}).items() if k != "name"}
-        kwargs = tuple((k, C.lit(v)) for k, v in config.items())
-        params = C.Call(C.Attr(C.Name("model"), "parameters"))
-        call = C.Call(C.Attr(C.Name("optim"), keras_cls), (params,), kwargs)
-        lines = C.stmt_lines(C.Return(call), 4)
-        doc_text = f"keras.optimizers.{keras_cls}(" + ", ".join(f"{k}={C.text(v)}" for k, v in kwargs) + ")"
-        return lines, doc_text
+    def refuse_objects(self) -> None:
+        """Losses, metrics, the optimizer and callbacks the PyTorch target cannot compute
+        exactly: a located error (never something else computed silently)."""
+        from graphc.compiler.objects import torch_problems
+
+        g = self.graph
+        comp = g.compile or {}
+        found = [e.obj for e in comp.get("losses", []) if e.obj is not None]
+        for ms in comp.get("metrics", {}).values():
+            found += [m for m in ms if not isinstance(m, str)]
+        found.append(OB.optimizer_obj(g))
+        found += OB.callback_objs(g)
+        for obj, why in torch_problems(found):
+            file = obj.file or g.file
+            span = obj.span or comp.get("optimizer_span") or comp.get("span") or g.span
+            raise EmitError(Diagnostic(file, span, "error", "unsupported", f"torch target: {why}"))
 
     def _loss_code(self) -> list:
         lines = []
@@ -1684,7 +1726,10 @@ def _import_block(runtime: set, uses_torch: bool, uses_f: bool) -> str:
     aliased = sorted(x for x in runtime if " as " in x)
     froms = [f"from graphc_runtime.torch import {x}" for x in aliased]
     if members:
-        froms.append("from graphc_runtime.torch import " + ", ".join(members))
+        line = "from graphc_runtime.torch import " + ", ".join(members)
+        if len(line) > C.LINE:  # one member per line, as ruff formats it
+            line = "from graphc_runtime.torch import (\n" + "".join(f"    {m},\n" for m in members) + ")"
+        froms.append(line)
     froms.sort(key=lambda line: line.split(" import ")[1].split()[0].lower())
     froms.append("from torch import nn")
     return "\n".join(plain + froms)
