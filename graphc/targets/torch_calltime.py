@@ -187,6 +187,8 @@ class CallTimeWalk:
         for name in op.call_tensors:
             if name in node0.call_tensors and name in given:
                 code = self.tensor_arg(given[name], occs)
+                if name == "mask" or name.endswith("_mask"):
+                    code = self._held(code, node0)
                 out.append((name, code))
                 self._remember_given(nodes, name, code)
             elif name in node0.masks_in:
@@ -199,6 +201,17 @@ class CallTimeWalk:
             if code is not None:
                 out.append(("mask", code))
         return out
+
+    def _held(self, code, node):
+        """A mask given as an expression (`mask=ops.not_equal(tokens, 0)`) is computed into a
+        variable first: the layers after this one may receive it too."""
+        if isinstance(code, C.List):
+            return C.List(tuple(self._held(c, node) for c in code.items))
+        if isinstance(code, (C.Name, C.Lit)):
+            return code
+        name = C.Name(self.ns.take("mask"))
+        self.pending.append(C.Assign([name], code, self.where(node)))
+        return name
 
     def _remember_given(self, nodes, name, code):
         """A mask given at the call that a later layer reads (a returned sequence's mask)."""
@@ -329,7 +342,8 @@ class CallTimeWalk:
                         self.mask_unsupported(
                             o.tensor.node, f"the output `{o.name}` is converted before its return"
                         )
-                    out.append(C.ExprStmt(C.Call(C.Attr(LOSSES, "set_mask"), (c, mask))))
+                    comment = None if out else "Keras's output mask: the loss and metrics skip masked steps"
+                    out.append(C.ExprStmt(C.Call(C.Attr(LOSSES, "set_mask"), (c, mask)), comment))
             self.em.uses_losses = self.em.uses_losses or bool(out)
             return self.pending + out
         finally:
