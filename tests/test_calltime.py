@@ -546,6 +546,18 @@ MASK_PROGRAMS = {
   output k = Dense(2)(concatenate([x, y], axis=1))
   output g = GRU(2, return_sequences=true)(w)
 }""",
+    "nested": """model encoder {
+  t = Input(shape=(6,), dtype="int32")
+  x = Embedding(20, 4, mask_zero=true)(t)
+  output e = Dense(4)(x)
+}
+model m {
+  tokens = Input(shape=(6,), dtype="int32")
+  share enc = encoder()
+  h = enc(tokens)
+  output s = LSTM(3, return_sequences=true)(h)
+  output p = GlobalAveragePooling1D()(h)
+}""",
     "bidirectional": """model m {
   t = Input(shape=(6,), dtype="int32")
   x = Embedding(20, 4, mask_zero=true)(t)
@@ -635,6 +647,20 @@ model gpt {
   x = Dense(8, activation="relu")(x)
   output tags = Dense(5, activation="softmax")(x)
   compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+}""",
+    # a nested model whose output carries the mask of its Embedding
+    "nested": """model encoder {
+  t = Input(shape=(8,), dtype="int32")
+  x = Embedding(30, 6, mask_zero=true)(t)
+  output e = Dense(6, activation="tanh")(x)
+}
+model nested {
+  tokens = Input(shape=(8,), dtype="int32")
+  share enc = encoder()
+  h = enc(tokens)
+  s = LSTM(5, return_sequences=true)(h)
+  output y = Dense(3, activation="softmax")(s)
+  compile(optimizer="adam", loss="sparse_categorical_crossentropy")
 }""",
     # Masking, merges whose values read masks, explicit masks and attention masks
     "masks_mixed": """model masks_mixed {

@@ -53,7 +53,11 @@ class KerasWalk(BodyWalk):
     def stmt(self, st, occs):
         saved = self.pending, self.direct
         self.pending = []
-        self.direct = st.value if isinstance(st, (S.Assign, S.Output)) and len(getattr(st, "targets", [st])) == 1 else None
+        self.direct = (
+            st.value
+            if isinstance(st, (S.Assign, S.Output)) and len(getattr(st, "targets", [st])) == 1
+            else None
+        )
         try:
             out = super().stmt(st, occs)
             return self.pending + out

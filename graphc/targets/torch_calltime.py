@@ -59,6 +59,8 @@ def needed_masks(graphs: list) -> set:
             add(p)
 
     for g in graphs:
+        for o in g.outputs:
+            add(output_mask(o.tensor))
         for n in g.calls:
             for v in n.masks_in.values():
                 for m in _flat(v):
@@ -134,9 +136,28 @@ class CallTimeWalk:
             parts = [self.mask_code([m.parts[i] for m in ms], occs, node) for i in range(len(ms[0].parts))]
             value = C.Call(C.Attr(TORCH, "cat"), (C.List(tuple(parts)),), (("dim", C.lit(ms[0].arg)),))
             return self._mask_var(ms, value, "mask", node)
-        if kind == "nested":
-            raise NoMaskCode("the mask of a nested model's output")
+        if kind == "nested":  # the nested model's class attached it: read it from the tensor
+            held = [
+                self._holding(
+                    m.node.outputs[
+                        next(i for i, o in enumerate(m.node.layer.graph.outputs) if o.name == m.arg)
+                    ]
+                )
+                for m in ms
+            ]
+            if len(set(held)) != 1 or held[0] is None:
+                raise NoMaskCode("the mask of a nested model's output used where no variable holds it")
+            value = C.Call(C.Attr(LOSSES, "get_mask"), (C.Name(held[0]),))
+            self.em.uses_losses = True
+            return self._mask_var(ms, value, "mask", node)
         raise NoMaskCode("a mask made in another block or model")
+
+    def _holding(self, t):
+        """The variable that holds tensor `t` now (a model's forward), or None."""
+        for name, tid in self.holder.items():
+            if tid == t.id:
+                return name
+        return None
 
     def _mask_var(self, ms, value, base, node=None) -> C.Expr:
         name = self.ns.take(base)
@@ -320,9 +341,10 @@ class CallTimeWalk:
         return C.Bin("/", total, count)
 
     # ------------------------------------------------------------ outputs
-    def output_mask_stmts(self, g, codes: list, logit_codes: list) -> list:
-        """`losses.set_mask(y, mask)` for the entry model's outputs that carry a mask (and for
-        the logits returned in their place), before its return."""
+    def output_mask_stmts(self, g, codes: list, logit_codes: list, entry: bool = True) -> list:
+        """`losses.set_mask(y, mask)` for the model's outputs that carry a mask (and for the logits
+        returned in their place), before its return: the losses read them (the entry model), or
+        the caller of a nested model (`losses.get_mask(h)`)."""
         out = []
         saved, self.pending = self.pending, []
         try:
@@ -342,7 +364,12 @@ class CallTimeWalk:
                         self.mask_unsupported(
                             o.tensor.node, f"the output `{o.name}` is converted before its return"
                         )
-                    comment = None if out else "Keras's output mask: the loss and metrics skip masked steps"
+                    comment = (
+                        None
+                        if out
+                        else "Keras's output mask: "
+                        + ("the loss and metrics skip masked steps" if entry else "the caller reads it")
+                    )
                     out.append(C.ExprStmt(C.Call(C.Attr(LOSSES, "set_mask"), (c, mask)), comment))
             self.em.uses_losses = self.em.uses_losses or bool(out)
             return self.pending + out

@@ -1432,8 +1432,7 @@ class TorchEmitter:
             else:
                 louts.append(code)
         ret = C.Return(outs[0] if len(outs) == 1 else C.Tuple(tuple(outs)))
-        if entry:
-            body += walk.output_mask_stmts(g, outs, louts)
+        body += walk.output_mask_stmts(g, outs, louts, entry)
         if any(C.text(a) != C.text(b) for a, b in zip(outs, louts)):
             body.append(
                 C.If(C.Name("logits"), [C.Return(louts[0] if len(louts) == 1 else C.Tuple(tuple(louts)))])
