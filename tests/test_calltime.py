@@ -349,7 +349,7 @@ def test_torch_refuses_a_mask_whose_fate_depends_on_kerass_layer_order():
   tokens = Input(shape=(10,), dtype="int32")
   x = Embedding(50, 8, mask_zero=true)(tokens)
   a = MultiHeadAttention(num_heads=2, key_dim=4)(x, x)
-  s = LSTM(4)(x)
+  s = Dense(4)(x)
   output y = Dense(1)(a)
   output z = Dense(1)(s)
 }
@@ -558,6 +558,15 @@ model m {
   output s = LSTM(3, return_sequences=true)(h)
   output p = GlobalAveragePooling1D()(h)
 }""",
+    "recorded": """model m {
+  t = Input(shape=(6,), dtype="int32")
+  x = Embedding(20, 8, mask_zero=true)(t)
+  a = MultiHeadAttention(2, 4)(x, x)
+  r = x + a
+  output s = LSTM(3, return_sequences=true)(r)
+  output d = Dense(2)(r)
+  output q = LSTM(3, return_sequences=true)(r, training=false)
+}""",
     "bidirectional": """model m {
   t = Input(shape=(6,), dtype="int32")
   x = Embedding(20, 4, mask_zero=true)(t)
@@ -647,6 +656,26 @@ model gpt {
   x = Dense(8, activation="relu")(x)
   output tags = Dense(5, activation="softmax")(x)
   compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+}""",
+    # Keras passes the mask recorded while building the model to a layer called with one
+    # tensor and no keyword (the GlobalAveragePooling1D, the LSTM), though the attention
+    # cleared the masks the running model carries (the Add's output has none)
+    "recorded_masks": """block encoder_block(x) {
+  a = MultiHeadAttention(num_heads=2, key_dim=4)(x, x)
+  x = LayerNormalization(epsilon=1e-6)(x + a)
+  f = Dense(16, activation="relu")(x)
+  return LayerNormalization(epsilon=1e-6)(x + Dense(8)(f))
+}
+model recorded_masks {
+  tokens = Input(shape=(9,), dtype="int32")
+  x = Embedding(40, 8, mask_zero=true)(tokens)
+  for i in range(2) {
+    x = encoder_block(x)
+  }
+  s = LSTM(6, return_sequences=true)(x)
+  output tags = Dense(4, activation="softmax")(s)
+  output label = Dense(1, activation="sigmoid")(GlobalAveragePooling1D()(x))
+  compile(optimizer="adam", loss={tags: "sparse_categorical_crossentropy", label: "binary_crossentropy"})
 }""",
     # a nested model whose output carries the mask of its Embedding
     "nested": """model encoder {

@@ -64,7 +64,8 @@ class Tensor:
     var: str | None = None  # GDL variable it was first bound to
     span: Span = NOSPAN
     file: str = ""
-    mask: Any = None  # the Keras mask it carries (graphc.types.Mask), see graphc/compiler/masks.py
+    mask: Any = None  # the Keras mask it carries when the model runs (graphc.types.Mask), compiler/masks.py
+    sym_mask: Any = None  # the Keras mask it carries while the model is built
     stripped_by: list = field(default_factory=list)  # MultiHeadAttention nodes that clear its mask
 
     @property

@@ -2,29 +2,39 @@
 
 Keras attaches a mask to a tensor (`_keras_mask`, bool, True = keep) and moves it along
 when a layer is called (keras/src/layers/layer.py `Layer.__call__`, step 6 and
-`_set_mask_metadata`).  graphc follows those rules statically:
+`_set_mask_metadata`).  It does so twice, and graphc follows both statically (checked
+against Keras in tests/test_calltime.py):
 
-- A call receives masks through its call() arguments.  With ONE tensor argument, a call()
-  that takes `mask` receives that argument's mask (a list of masks for a list of tensors:
-  Attention); with SEVERAL tensor arguments (MultiHeadAttention's query and value, but also
-  an RNN given `initial_state`), each argument `k` whose `k_mask` call() takes receives its
-  mask (`value_mask`...), and `mask` itself is not filled in.  An argument given
-  explicitly (`mask=m`) wins.
-- The outputs get `op.compute_mask(args, inputs, previous)` when the layer supports
-  masking (`op.masking`), where `previous` is the `mask` the call received, else its first
-  argument's mask(s).  A layer that does not support masking drops it (Keras warns; so
-  does graphc, code `mask-dropped`).  keras.ops functions drop masks silently.
-- MultiHeadAttention clears the masks of its query, value and key tensors when it runs:
-  the layers that run after it (those that depend on its result) read them without one.
-  Whether a layer that does not depend on it runs before or after is Keras's execution
-  order: such a call is recorded in `LayerNode.mask_order` (the PyTorch target refuses it).
+1. While the functional model is BUILT, on its symbolic tensors (`Tensor.sym_mask`): a
+   call with ONE tensor argument whose call() takes `mask` is given that argument's mask,
+   a call with several is given `k_mask` for each argument `k` whose `k_mask` call()
+   takes; the outputs get `compute_mask(...)` of that.  Nothing clears masks here.
+2. While the model RUNS, on the tensors themselves (`Tensor.mask`), by the same rules,
+   except that MultiHeadAttention clears the masks of its query, value and key tensors
+   when it runs: the layers that run after it (those that depend on its result) read
+   them without one.  The merges read their inputs' masks themselves (Multiply, Maximum
+   and Minimum compute with them); the losses and metrics read the outputs' masks
+   (`output_mask`).
 
-Every tensor's `mask` is a `graphc.types.Mask` (or None), shared by identity along the
-layers that pass it on, so a target computes each mask once.
+The link between the two: when Keras builds a call with one positional tensor of the
+layer's dtype and no keyword (its `__call__` shortcut), the `mask` it fills in is kept in
+the call's recorded arguments (it updates the caller's own kwargs dict), so the running
+model gives that layer the mask of the model being built (`recorded`); every other call
+reads the masks the tensors carry at that moment.  A layer that does not support masking
+(`op.masking`) drops the mask (Keras warns when it builds the model; so does graphc, code
+`mask-dropped`); keras.ops functions drop masks silently.  Whether a layer that does not
+depend on a MultiHeadAttention runs before or after it is Keras's execution order: a
+call whose result depends on that is recorded in `LayerNode.mask_order` (the PyTorch
+target refuses it).
+
+Masks are `graphc.types.Mask` objects, shared by identity along the layers that pass them
+on (and between the two worlds where they agree), so a target computes each mask once.
+`LayerNode.masks_in` holds what each mask argument of the call receives.
 """
 
 from __future__ import annotations
 
+from graphc.compiler.ir import Tensor
 from graphc.diagnostics import Note
 from graphc.ops.base import ShapeError
 from graphc.types import Mask
@@ -69,10 +79,17 @@ def order_dependent(t, node):
 
 
 def _structure(v, node):
-    """The masks of a call argument: one Mask (or None), or a list of them for a list."""
+    """The masks a call argument carries when `node` runs: one Mask (or None), or a list."""
     if isinstance(v, list):
         return [effective(x, node) if x is not None else None for x in v]
     return effective(v, node)
+
+
+def _sym_structure(v):
+    """The masks a call argument carries in the model being built (no clearing)."""
+    if isinstance(v, list):
+        return [getattr(x, "sym_mask", None) for x in v]
+    return getattr(v, "sym_mask", None)
 
 
 def _given(v):
@@ -84,8 +101,32 @@ def _given(v):
     return Mask("tensor", tuple(v.type.shape), tensor=v)
 
 
+def _flat(v) -> list:
+    return list(v) if isinstance(v, (list, tuple)) else [v]
+
+
+def _same(a, b) -> bool:
+    fa, fb = _flat(a), _flat(b)
+    return len(fa) == len(fb) and all(x is y for x, y in zip(fa, fb))
+
+
+def _fast_path(node, op, a) -> bool:
+    """Whether Keras's Layer.__call__ takes its shortcut for this call while it builds the model
+    (one positional tensor of the layer's dtype, no keyword): only then does the `mask` it fills
+    in land in the call's recorded arguments (it updates the caller's own kwargs dict), so that
+    the running model passes the mask of the model being built."""
+    x = node.tensors.get("inputs")
+    return (
+        set(node.tensors) == {"inputs"}
+        and isinstance(x, Tensor)
+        and not node.call_args
+        and not node.call_tensors
+        and x.type.dtype == (a.get("dtype") or "float32")
+    )
+
+
 def propagate(graphs, scope, node, list_input: bool) -> None:
-    """Fill `node.masks_in` and the masks of `node.outputs` (Keras's rules, module doc)."""
+    """Fill `node.masks_in`, and the masks (both worlds) of `node.outputs` (module doc)."""
     layer = node.layer
     op = layer.op
     if op is None:
@@ -96,53 +137,74 @@ def propagate(graphs, scope, node, list_input: bool) -> None:
     takes = set(op.call_tensors)
     args = dict(node.tensors)  # Keras's tensor arguments: the inputs, then the call tensors
     args.update({k: v for k, v in node.call_tensors.items() if v is not None})
-    masks_in: dict = {}
-    for k, v in node.call_tensors.items():
-        if k in takes and (k == "mask" or k.endswith("_mask")) and v is not None:
-            masks_in[k] = _given(v)
-    if len(args) == 1:
+    first = next(iter(node.tensors.values()))
+    explicit = {
+        k: _given(v)
+        for k, v in node.call_tensors.items()
+        if k in takes and (k == "mask" or k.endswith("_mask")) and v is not None
+    }
+    recorded = None  # the `mask` recorded while the model was built (Keras's shortcut)
+    if "mask" in takes and "mask" not in explicit and _fast_path(node, op, a):
+        recorded = _sym_structure(first)
+    masks_in = dict(explicit)
+    reads = []  # tensors whose masks the call reads while the model runs
+    if recorded is not None:
+        masks_in["mask"] = recorded
+    elif len(args) == 1:
         if "mask" in takes and "mask" not in masks_in:
-            (only,) = args.values()
-            masks_in["mask"] = _structure(only, node)
+            masks_in["mask"] = _structure(first, node)
+            reads += [x for x in _flat(first) if x is not None]
     else:
         for k, v in args.items():
             slot = f"{k}_mask"
             if slot in takes and slot not in masks_in:
                 masks_in[slot] = _structure(v, node)
-    node.masks_in = masks_in
+                reads += [x for x in _flat(v) if x is not None]
+    node.masks_in = {k: v for k, v in masks_in.items() if any(m is not None for m in _flat(v))}
     try:
-        inst.check_masks_in(a, [x.type for x in node.tensor_inputs()], masks_in)
+        inst.check_masks_in(a, [x.type for x in node.tensor_inputs()], node.masks_in)
     except ShapeError as err:
         graphs.s.error(scope.file, node.span, err.code, err.message, err.hint)
-    first = next(iter(node.tensors.values()))
-    # Keras's previous mask: the `mask` the call received, else its first argument's mask(s)
-    previous = masks_in.get("mask")
-    if previous is None:
-        previous = _structure(first, node)
     types = [x.type for x in node.tensor_inputs()]
+    # Keras's previous mask: the `mask` the call received, else its first argument's mask(s)
+    sym_previous = explicit["mask"] if "mask" in explicit else _sym_structure(first)
+    given = masks_in.get("mask")
+    if given is not None and any(m is not None for m in _flat(given)) or isinstance(given, list):
+        previous = given
+    else:
+        previous = _structure(first, node)
+        reads += [x for x in _flat(first) if x is not None]
     if op.name in STRIPS_INPUT_MASKS:
         for x in node.tensor_inputs():
             if x.mask is not None and all(s is not node for s in x.stripped_by):
                 x.stripped_by.append(node)
-    uses = inst.masking(a) or any(
-        m is not None for v in masks_in.values() for m in (v if isinstance(v, list) else [v])
-    )
-    if uses:
-        for x in node.tensor_inputs():
+    if inst.masking(a):
+        sym_outs = inst.compute_mask(a, types, sym_previous)
+        if _same(previous, sym_previous):
+            outs = sym_outs
+        else:  # the masks the layer makes itself are the same in both worlds
+            outs = inst.compute_mask(a, types, previous)
+            outs = [
+                s
+                if r is not None and s is not None and r.kind == s.kind and r.kind in ("zero", "value")
+                else r
+                for r, s in zip(outs, sym_outs)
+            ]
+    else:
+        sym_outs = outs = [None] * len(node.outputs)
+        carried = [m for m in _flat(sym_previous) if m is not None]
+        if carried:
+            _warn_dropped(graphs, scope, node, carried[0])
+    if inst.masking(a) or node.masks_in:
+        for x in reads:
             s = order_dependent(x, node)
             if s is not None:
                 node.mask_order = (x, s)
-    if inst.masking(a):
-        outs = inst.compute_mask(a, types, previous)
-    else:
-        outs = [None] * len(node.outputs)
-        carried = [m for m in (previous if isinstance(previous, list) else [previous]) if m is not None]
-        if carried:
-            _warn_dropped(graphs, scope, node, carried[0])
-    for t, m in zip(node.outputs, outs):
-        if m is not None and m.node is None and m.kind in ("zero", "value"):
-            m.node = node
-        t.mask = m
+    for t, m, sm in zip(node.outputs, outs, sym_outs):
+        for x in (m, sm):
+            if x is not None and x.node is None and x.kind in ("zero", "value"):
+                x.node = node
+        t.mask, t.sym_mask = m, sm
     if _ignores_mask(op, node, first):
         _warn_ignored(graphs, scope, node, first)
 
@@ -156,7 +218,7 @@ def _ignores_mask(op, node, first) -> bool:
         and "mask" in op.call_tensors
         and "mask" not in node.masks_in
         and not isinstance(first, list)
-        and effective(first, node) is not None
+        and getattr(first, "sym_mask", None) is not None
     )
 
 
@@ -185,7 +247,7 @@ def _warn_dropped(graphs, scope, node, m: Mask) -> None:
 
 
 def _warn_ignored(graphs, scope, node, first) -> None:
-    m = effective(first, node)
+    m = first.sym_mask
     graphs.s.warn(
         scope.file,
         node.span,
@@ -202,9 +264,11 @@ def _nested_model(graphs, scope, node) -> None:
     on its inputs; graphc gives its outputs the masks the model makes itself."""
     inner = node.layer.graph
     ins = node.tensor_inputs()
-    node.masks_in = {"mask": [effective(x, node) for x in ins]} if any(x.mask for x in ins) else {}
+    sym = [getattr(x, "sym_mask", None) for x in ins]
+    node.masks_in = {"mask": sym} if any(m is not None for m in sym) else {}
     for t, o in zip(node.outputs, inner.outputs):
-        m = o.tensor.mask
-        t.mask = (
-            None if m is None else Mask("nested", tuple(t.type.shape[: len(m.shape)]), node=node, arg=o.name)
-        )
+        m, sm = o.tensor.mask, o.tensor.sym_mask
+        shape = tuple(t.type.shape[: len((m or sm).shape)]) if (m or sm) is not None else ()
+        nested = Mask("nested", shape, node=node, arg=o.name) if (m or sm) is not None else None
+        t.sym_mask = nested if sm is not None else None
+        t.mask = nested if m is not None and not o.tensor.stripped_by else None

@@ -71,6 +71,12 @@ def needed_masks(graphs: list) -> set:
     return out
 
 
+def _okey(o):
+    """Which occurrence a mask variable belongs to (one mask object can be a parameter's mask in
+    one call of a block and not in another)."""
+    return id(getattr(o, "owner", None))
+
+
 def output_mask(t):
     """The mask an output carries once the model has run (MultiHeadAttention clears masks)."""
     return None if t.stripped_by else t.mask
@@ -81,8 +87,15 @@ class CallTimeWalk:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.mask_vars: dict = {}  # id(Mask) -> Python name holding it in this forward
-        self.mask_params: dict = {}  # GDL tensor parameter -> forward's `<param>_mask` parameter
+        self.mask_vars: dict = {}  # (occurrence, id(Mask)) -> Python name holding it in this forward
+        # (GDL tensor parameter, "run" | "built") -> forward's `<param>_mask` parameter: the mask
+        # the parameter carries when the model runs, or the one recorded when it was built
+        self.mask_params: dict = {}
+        self.root_occs: list = []
+
+    def start(self, stmts, occs):
+        self.root_occs = list(occs)
+        return super().start(stmts, occs)
 
     # ------------------------------------------------------------ diagnostics
     def mask_unsupported(self, node, message, hint=None):
@@ -108,7 +121,7 @@ class CallTimeWalk:
         """Code for the mask that is `ms[i]` in occurrence i (None: no mask anywhere)."""
         if all(m is None for m in ms):
             return None
-        names = {self.mask_vars.get(id(m)) for m in ms}
+        names = {self.mask_vars.get((_okey(o), id(m))) for o, m in zip(occs, ms)}
         if len(names) == 1 and None not in names:
             return C.Name(names.pop())
         param = self._param_mask(ms, occs)
@@ -127,7 +140,7 @@ class CallTimeWalk:
             value = parts[0]
             for p in parts[1:]:
                 value = C.Bin("|", value, p)
-            return self._mask_var(ms, value, "mask", node)
+            return self._mask_var(ms, occs, value, "mask", node)
         if kind == "concat":
             if len({len(m.parts) for m in ms}) != 1 or len({m.arg for m in ms}) != 1:
                 raise Unexpressible()
@@ -135,7 +148,7 @@ class CallTimeWalk:
                 raise NoMaskCode("Concatenate of masked and unmasked tensors along a time axis")
             parts = [self.mask_code([m.parts[i] for m in ms], occs, node) for i in range(len(ms[0].parts))]
             value = C.Call(C.Attr(TORCH, "cat"), (C.List(tuple(parts)),), (("dim", C.lit(ms[0].arg)),))
-            return self._mask_var(ms, value, "mask", node)
+            return self._mask_var(ms, occs, value, "mask", node)
         if kind == "nested":  # the nested model's class attached it: read it from the tensor
             held = [
                 self._holding(
@@ -149,7 +162,7 @@ class CallTimeWalk:
                 raise NoMaskCode("the mask of a nested model's output used where no variable holds it")
             value = C.Call(C.Attr(LOSSES, "get_mask"), (C.Name(held[0]),))
             self.em.uses_losses = True
-            return self._mask_var(ms, value, "mask", node)
+            return self._mask_var(ms, occs, value, "mask", node)
         raise NoMaskCode("a mask made in another block or model")
 
     def _holding(self, t):
@@ -159,27 +172,34 @@ class CallTimeWalk:
                 return name
         return None
 
-    def _mask_var(self, ms, value, base, node=None) -> C.Expr:
+    def _mask_var(self, ms, occs, value, base, node=None) -> C.Expr:
         name = self.ns.take(base)
         self.pending.append(C.Assign([C.Name(name)], value, self.where(node) if node is not None else None))
-        for m in ms:
-            self.mask_vars[id(m)] = name
+        for o, m in zip(occs, ms):
+            self.mask_vars[(_okey(o), id(m))] = name
         return C.Name(name)
 
     def _param_mask(self, ms, occs):
-        """`<param>_mask` when `ms` are the masks of one tensor parameter of this block class."""
+        """`<param>_mask` when `ms` are the masks of one tensor parameter of this block class (as it
+        runs, or as recorded when the model was built)."""
         owners = [getattr(o, "owner", None) for o in occs]
         if not all(isinstance(b, BlockInstance) for b in owners):
             return None
         for p in self.params:
             ts = [dict(b.params).get(p) for b in owners]
-            if all(getattr(t, "mask", None) is m for t, m in zip(ts, ms)) and any(m is not None for m in ms):
-                if p not in self.mask_params:
-                    self.mask_params[p] = self.ns.take(f"{self.params[p]}_mask")
-                for m in ms:
-                    if m is not None:
-                        self.mask_vars[id(m)] = self.mask_params[p]
-                return self.mask_params[p]
+            for world, attr in (("run", "mask"), ("built", "sym_mask")):
+                if all(getattr(t, attr, None) is m for t, m in zip(ts, ms)) and any(
+                    m is not None for m in ms
+                ):
+                    key = (p, world)
+                    if key not in self.mask_params:  # `x_mask`; the other world's `x_built_mask`
+                        other = any(q == p for q, _ in self.mask_params)
+                        label = ("built_" if world == "built" else "run_") if other else ""
+                        self.mask_params[key] = self.ns.take(f"{self.params[p]}_{label}mask")
+                    for o, m in zip(occs, ms):
+                        if m is not None:
+                            self.mask_vars[(_okey(o), id(m))] = self.mask_params[key]
+                    return self.mask_params[key]
         return None
 
     def mask_arg(self, values: list, occs: list, node) -> C.Expr | None:
@@ -211,7 +231,7 @@ class CallTimeWalk:
                 if name == "mask" or name.endswith("_mask"):
                     code = self._held(code, node0)
                 out.append((name, code))
-                self._remember_given(nodes, name, code)
+                self._remember_given(nodes, occs, name, code)
             elif name in node0.masks_in:
                 code = self.mask_arg([n.masks_in.get(name) for n in nodes], occs, node0)
                 if code is not None:
@@ -234,16 +254,16 @@ class CallTimeWalk:
         self.pending.append(C.Assign([name], code, self.where(node)))
         return name
 
-    def _remember_given(self, nodes, name, code):
+    def _remember_given(self, nodes, occs, name, code):
         """A mask given at the call that a later layer reads (a returned sequence's mask)."""
-        for n in nodes:
+        for n, o in zip(nodes, occs):
             v = n.masks_in.get(name)
             if isinstance(v, list) and isinstance(code, C.List):
                 for m, c in zip(v, code.items):
                     if m is not None and isinstance(c, C.Name):
-                        self.mask_vars[id(m)] = c.id
+                        self.mask_vars[(_okey(o), id(m))] = c.id
             elif v is not None and not isinstance(v, list) and isinstance(code, C.Name):
-                self.mask_vars[id(v)] = code.id
+                self.mask_vars[(_okey(o), id(v))] = code.id
 
     def model_call_kwargs(self, nodes, e, occs) -> list:
         """`training=` of a nested model's call; masks do not cross into nested models yet."""
@@ -266,8 +286,9 @@ class CallTimeWalk:
     def block_mask_args(self, cls, instances, occs) -> list:
         """The `<param>_mask=` keywords of a call of a block class that takes masks."""
         out = []
-        for p, py in getattr(cls, "mask_params", {}).items():
-            code = self.mask_arg([dict(bi.params)[p].mask for bi in instances], occs, instances[0])
+        for (p, world), py in getattr(cls, "mask_params", {}).items():
+            attr = "mask" if world == "run" else "sym_mask"
+            code = self.mask_arg([getattr(dict(bi.params)[p], attr) for bi in instances], occs, instances[0])
             if code is not None:
                 out.append((py, code))
         return out
@@ -301,7 +322,9 @@ class CallTimeWalk:
             if lay != CL:
                 raise Unexpressible()
             value = C.Call(C.Attr(C.Compare(code, (("!=", C.lit(m0.arg)),)), "any"), (C.lit(-1),))
-        self._mask_var([m for ms in per_out for m in ms], value, "mask", nodes[0])
+        for ms in per_out:
+            self._mask_var(ms, occs, value, "mask", nodes[0])
+            value = C.Name(self.mask_vars[(_okey(occs[0]), id(ms[0]))])
         return ins
 
     # ------------------------------------------------------------ layers a mask changes
@@ -353,7 +376,7 @@ class CallTimeWalk:
                 if m is None:
                     continue
                 try:
-                    mask = self.mask_code([m], [None])
+                    mask = self.mask_code([m], self.root_occs)
                 except NoMaskCode as exc:
                     n = o.tensor.node
                     self.mask_unsupported(

@@ -1347,7 +1347,10 @@ class TorchEmitter:
         init += prune(walk.init, set(walk.local_names.values()))
         forward_params = [C.Param("self")] + [C.Param(params[p]) for p in tensor_params]
         forward_params += [
-            C.Param(walk.mask_params[p], C.lit(None)) for p in tensor_params if p in walk.mask_params
+            C.Param(walk.mask_params[(p, w)], C.lit(None))
+            for p in tensor_params
+            for w in ("run", "built")
+            if (p, w) in walk.mask_params
         ]
         splits = [self.block_logits.get(id(bi)) for bi in group]
         if any(sp != splits[0] for sp in splits[1:]):
@@ -1373,7 +1376,12 @@ class TorchEmitter:
         name = self.ns.take(class_name(node.name.id))
         code = C.ClassDef(name, [C.Attr(NN, "Module")], methods, [f"Block `{node.name.id}` ({where})."])
         cls = BlockClass(name, template, sig, in_layouts, out_layouts, code, key, splits[0])
-        cls.mask_params = {p: walk.mask_params[p] for p in tensor_params if p in walk.mask_params}
+        cls.mask_params = {
+            (p, w): walk.mask_params[(p, w)]
+            for p in tensor_params
+            for w in ("run", "built")
+            if (p, w) in walk.mask_params
+        }
         self.by_def[id(node)].append(cls)
         self.classes.append(code)
         return cls
