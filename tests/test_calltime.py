@@ -621,6 +621,24 @@ PARITY = {
   output probs = Dense(6, activation="softmax")(dec)
   compile(optimizer="adam", loss="categorical_crossentropy")
 }""",
+    # every recurrent layer started from given states
+    "states": """model states {
+  enc = Input(shape=(5, 4))
+  dec = Input(shape=(6, 3))
+  frames = Input(shape=(3, 5, 5, 2))
+  _, h = GRU(6, return_state=true)(enc)
+  g = GRU(6, return_sequences=true)(dec, initial_state=h)
+  _, fh, fc, bh, bc = Bidirectional(LSTM(5, return_state=true))(enc)
+  b = Bidirectional(LSTM(5, return_sequences=true), merge_mode="sum")(dec, initial_state=[fh, fc, bh, bc])
+  _, sh, sc = RNN(LSTMCell(5), return_state=true)(enc)
+  r = RNN(LSTMCell(5), return_sequences=true, go_backwards=true)(dec, initial_state=[sh, sc])
+  s = SimpleRNN(5, return_sequences=true)(dec, initial_state=[sh])
+  _, ch, cc = ConvLSTM2D(3, 3, padding="same", return_state=true)(frames)
+  c = ConvLSTM2D(3, 3, padding="same")(frames, initial_state=[ch, cc])
+  output y = Dense(2)(concatenate([g, b, r, s]))
+  output z = Flatten()(c)
+  compile(optimizer="adam", loss="mse")
+}""",
     # a decoder-only transformer block with a causal mask and padding masks
     "gpt": """block decoder_block(x, heads=2, key_dim=8) {
   a = MultiHeadAttention(num_heads=heads, key_dim=key_dim)(x, x, use_causal_mask=true)
