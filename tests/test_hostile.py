@@ -128,7 +128,9 @@ def test_every_nasty_string_round_trips_as_the_same_value(target, nasty):
         pytest.skip("rejected by the compiler")
     text = emit(p, p.entry(), target, "m.gdl")
     check_module(text, target)
-    strings = {n.value for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    strings = {
+        n.value for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    }
     assert "a" + nasty in strings
 
 

@@ -601,7 +601,7 @@ def test_module_reads_like_pytorch(tmp_path):
     assert text.count("self.lstm = K.LSTM(12, 8") == 1
     assert text.count("self.lstm(") == 2  # one shared module, called twice
     text, _ = _emit("nested", tmp_path)
-    assert "class Encoder(K.Model):" in text and "self.enc = Encoder(name=\"enc\")" in text
+    assert "class Encoder(K.Model):" in text and 'self.enc = Encoder(name="enc")' in text
 
 
 def test_initial_weights_follow_keras_distributions(tmp_path_factory):

@@ -401,19 +401,6 @@ class AutoContrast(_Augment):
 
 
 @register
-class Equalization(_Augment):
-    """Equalization(value_range=(0, 255), bins=256): histogram equalization per channel."""
-
-    name = "Equalization"
-    keeps_dtype = True
-    params = (
-        P("value_range", value_range_, _VR),
-        P("bins", int_(1), 256),
-        P("data_format", data_format_, None),
-    )
-
-
-@register
 class ContrastLimitedAdaptiveHistogramEqualization(_Augment):
     """ContrastLimitedAdaptiveHistogramEqualization(): CLAHE on tiles of the image."""
 

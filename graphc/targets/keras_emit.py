@@ -276,6 +276,15 @@ class KerasWalk(BodyWalk):
         values = [la.raw_args.get(pname) for la in layers]
         if all(isinstance(v, LayerVal) for v in values):  # a wrapped layer: Bidirectional(LSTM(8))
             return self.wrapped(values, ast, occs)
+        if all(
+            isinstance(v, (list, tuple)) and v and all(isinstance(x, LayerVal) for x in v) for v in values
+        ):
+            if any(len(v) != len(values[0]) for v in values):
+                raise Unexpressible()
+            items = ast.items if isinstance(ast, S.ListExpr) else [None] * len(values[0])  # Pipeline([...])
+            return C.List(
+                tuple(self.wrapped([v[k] for v in values], items[k], occs) for k in range(len(values[0])))
+            )
         pairs = [(la.raw_args.get(pname), la.arg_syms.get(pname, P.OPAQUE)) for la in layers]
         return self.value(pairs, occs, pname)
 

@@ -39,7 +39,16 @@ from graphc.targets.errors import EmitError
 from graphc.targets.escape import Safe, doc, identifier
 from graphc.targets.names import MODULE_ATTRS, Namespace
 from graphc.targets.torch_calltime import CallTimeWalk, needed_masks
-from graphc.targets.torch_layers import CF, CL, ENTRIES, Unsupported, convert, dim_expr, torch_dim
+from graphc.targets.torch_layers import (
+    CF,
+    CL,
+    ENTRIES,
+    UNSUPPORTED,
+    Unsupported,
+    convert,
+    dim_expr,
+    torch_dim,
+)
 from graphc.targets.walk import BodyWalk, CompileTimeFunctions, Internal, Restart, prune
 from graphc.types import TensorType
 
@@ -282,6 +291,19 @@ class TorchWalk(CallTimeWalk, BodyWalk):
             Diagnostic(node.file, node.span, "error", "unsupported", f"torch target: {exc.message}", exc.hint)
         )
 
+    def _entry(self, layer, nodes):
+        """The layer's entry, or a located `unsupported` error saying why there is none
+        or why this configuration is refused."""
+        entry = ENTRIES.get(layer.op)
+        if entry is None:
+            reason = UNSUPPORTED.get(layer.op.name, "it has no PyTorch spelling yet")
+            self.fail(nodes[0], Unsupported(f"the layer {layer.op.name}: {reason}"))
+        for n in nodes:
+            exc = entry.refuse(n.layer.full_args, n.tensor_inputs()) if entry.refuse else None
+            if exc is not None:
+                self.fail(n, exc)
+        return entry
+
     def layer_expr(self, nodes, e, occs):
         layers = [n.layer for n in nodes]
         first = layers[0]
@@ -289,9 +311,7 @@ class TorchWalk(CallTimeWalk, BodyWalk):
             raise Unexpressible()
         if first.graph is not None:
             return self.model_call(nodes, e, occs)
-        entry = ENTRIES.get(first.op)
-        if entry is None:
-            self.fail(nodes[0], Unsupported(f"the layer {first.op.name} has no PyTorch spelling yet"))
+        entry = self._entry(first, nodes)
         ins = self._inputs(nodes, e, occs, entry.wants(first.full_args))
         ins = self.made_masks(nodes, occs, ins)
         rank = ins[0][2][0].type.rank if ins else 2
@@ -459,6 +479,10 @@ class TorchWalk(CallTimeWalk, BodyWalk):
                 given = [(p.name, False) for p in op.all_params() if p.name in first.raw_args]
             keyword = False
             for pname, pos in given:
+                if pname == "dtype":  # Keras's dtype policy: float32 is the runtime's own
+                    self._check_dtype(layers, nodes=None)
+                    keyword = True
+                    continue
                 if pname == "name" or pname in entry.drop or (drop_activation and pname == "activation"):
                     keyword = True
                     continue
@@ -533,14 +557,11 @@ class TorchWalk(CallTimeWalk, BodyWalk):
         if any(len(v) != len(values[0]) for v in values):
             raise Unexpressible()
         items = []
-        for k in range(len(values[0])):  # stacked cells: each one's input is the previous one's output
+        for k in range(len(values[0])):  # stacked cells, a Pipeline: each takes the previous one's output
             cells = [v[k] for v in values]
             items.append(self.wrapped(cells, occs, xss))
             if xss is not None:
-                xss = [
-                    [_Shaped(x[0].type.shape[:-1] + (c.args["units"],), x[0].type.dtype)]
-                    for x, c in zip(xss, cells)
-                ]
+                xss = [[_next_input(c, x[0])] for x, c in zip(xss, cells)]
         return C.List(tuple(items))
 
     def wrapped(self, lvs, occs, xss=None) -> C.Expr:
@@ -551,7 +572,12 @@ class TorchWalk(CallTimeWalk, BodyWalk):
             raise Unexpressible()
         entry = ENTRIES.get(first.op)
         if entry is None:
-            self.fail_layer(first, f"the layer {first.op.name} has no PyTorch spelling yet")
+            reason = UNSUPPORTED.get(first.op.name, "it has no PyTorch spelling yet")
+            self.fail_layer(first, f"the layer {first.op.name}: {reason}")
+        for lv in lvs:
+            exc = entry.refuse(lv.args, []) if entry.refuse else None
+            if exc is not None:
+                self.fail_layer(lv, exc.message)
         args, kwargs = [], []
         if entry.sizes is not None:
             if xss is None:
@@ -562,8 +588,10 @@ class TorchWalk(CallTimeWalk, BodyWalk):
         site = first.site
         n_pos = len(site.args) if isinstance(site, S.Call) else 0
         positional = [p.name for p in first.op.all_params() if p.positional][:n_pos]
+        if "dtype" in first.raw:
+            self._check_dtype(lvs)
         for p in first.op.all_params():
-            if p.name in first.raw and p.name != "name":
+            if p.name in first.raw and p.name not in ("name", "dtype"):
                 vals = [lv.raw.get(p.name) for lv in lvs]
                 if all(_is_layer_arg(v) for v in vals):
                     value = self.wrapped_arg(vals, occs, _inner_inputs(first.op.name, xss))
@@ -581,6 +609,19 @@ class TorchWalk(CallTimeWalk, BodyWalk):
             pairs = [(lv.raw.get("name"), lv.arg_syms.get("name", P.OPAQUE)) for lv in lvs]
             kwargs.append(("name", self.value(pairs, occs, "name")))
         return C.Call(C.Attr(K, first.op.name), tuple(args), tuple(kwargs))
+
+    def _check_dtype(self, layers, nodes=None):
+        for la in layers:
+            dtype = la.full_args.get("dtype") if hasattr(la, "full_args") else la.args.get("dtype")
+            if dtype not in (None, "float32"):
+                message = (
+                    f'dtype="{dtype}" (a Keras dtype policy for one layer) has no PyTorch spelling; '
+                    "train with mixed precision instead (--amp)"
+                )
+                node = la.nodes[0] if getattr(la, "nodes", None) else None
+                if node is not None:
+                    self.fail(node, Unsupported(message))
+                self.fail_layer(la, message)
 
     def fail_layer(self, lv, message):
         raise EmitError(Diagnostic(lv.file, lv.span, "error", "unsupported", f"torch target: {message}"))
@@ -633,10 +674,10 @@ class TorchWalk(CallTimeWalk, BodyWalk):
             )
             self.shared_attr[id(first.ctor_site)] = m.attr
             return []
-        entry = ENTRIES.get(first.op)
-        if entry is None or entry.inline is not None:
-            raise Unexpressible()
         nodes = [la.nodes[0] for la in layers]
+        entry = self._entry(first, nodes)
+        if entry.inline is not None:
+            raise Unexpressible()
         ins = []
         for i, _ in enumerate(nodes[0].tensor_inputs()):
             ts = [n.tensor_inputs()[i] for n in nodes]
@@ -1676,6 +1717,16 @@ class _Shaped:
 
     def __init__(self, shape, dtype="float32"):
         self.type = TensorType(tuple(shape), dtype)
+
+
+def _next_input(lv, x):
+    """What the layer after `lv` in a list (stacked cells, a Pipeline) sees."""
+    if getattr(lv.op, "is_cell", False):
+        return _Shaped(x.type.shape[:-1] + (lv.args["units"],), x.type.dtype)
+    from graphc.ops.base import op_instance
+
+    (t,) = op_instance(lv.op).infer(lv.op.full(lv.args), [x.type])
+    return _Shaped(t.shape, t.dtype)
 
 
 def _is_layer_arg(v) -> bool:

@@ -6,11 +6,15 @@ runtime/LAYERS.md): an entry says which sizes the module needs up front
 CL Keras's channels-last, None either), which Keras axis arguments become
 torch dimensions (`dims`), and which of its outputs keep which layout.
 Stateless layers whose idiomatic PyTorch is an expression (`x + y`,
-`torch.cat`, `x.flatten(1)`, `x.mean((2, 3))`) say so in `inline`.
+`torch.cat`, `x.flatten(1)`, `x.mean((2, 3))`) say so in `inline`.  A wrapper
+whose layout is its wrapped layer's names that argument (`inner`), and
+configurations the runtime class cannot compute exactly are refused at compile
+time by `refuse(args, inputs)` (an Unsupported naming the argument).
 
-Entries are data keyed by the catalog class (not by string), and a test
-checks both directions: every catalog layer has an entry or is reported
-`unsupported`, every entry names a catalog layer.
+Entries are data keyed by the catalog class (not by string); UNSUPPORTED gives
+the reason for each catalog layer the target refuses outright.  A test
+(tests/test_torch_registry.py) checks both directions: every catalog layer has
+an entry or a reason, every entry names a catalog layer and a runtime class.
 """
 
 from __future__ import annotations
@@ -83,9 +87,28 @@ class Entry:
     last_dim: bool = False  # takes `dim=`: the torch dimension of Keras's last axis
     cf_flag: str | None = None  # given this argument, takes `channels_first=True` on a CF input
     channels_last: bool = False  # takes `channels_last=True` (the runtime class converts itself)
+    inner: str | None = None  # the argument holding the wrapped layer: its layout is this one's
+    # (args, input tensors) -> Unsupported or None: a configuration the runtime class cannot
+    # compute exactly, refused at compile time (TorchWalk reports it at the layer)
+    refuse: Callable | None = None
 
     def wants(self, args) -> str | None:
-        return self.layout
+        if self.inner is None:
+            return self.layout
+        return inner_layout(args.get(self.inner))
+
+
+def entry_of(lv) -> Entry | None:
+    """The entry of a layer given as an argument (a LayerVal, or a LayerArg whose op may be
+    the catalog class or an instance of it)."""
+    op = getattr(lv, "op", None)
+    return ENTRIES.get(op if isinstance(op, type) else type(op))
+
+
+def inner_layout(lv) -> str | None:
+    """The layout the wrapped layer `lv` (a LayerVal or LayerArg) wants."""
+    e = entry_of(lv)
+    return None if e is None else e.wants(lv.args)
 
 
 def _merge(fn):
@@ -263,6 +286,110 @@ for _n in ("GlobalAveragePooling1D", "GlobalAveragePooling2D", "GlobalAveragePoo
     ENTRIES[_op(_n)] = Entry(inline=_global_pool("mean"), out_layout="keepdims")
 for _n in ("GlobalMaxPooling1D", "GlobalMaxPooling2D", "GlobalMaxPooling3D"):
     ENTRIES[_op(_n)] = Entry(inline=_global_pool("amax"), out_layout="keepdims")
+entry(
+    "AutoContrast",
+    "ContrastLimitedAdaptiveHistogramEqualization",
+    "Solarization",
+    "RandomColorDegeneration",
+    "RandomHue",
+    "RandomSaturation",
+    "RandomSharpness",
+    "RandomPosterization",
+    "RandomInvert",
+    "RandomGrayscale",
+    "RandomGaussianBlur",
+    "RandomErasing",
+    "RandomColorJitter",
+    "RandomShear",
+    "RandomPerspective",
+    "RandomElasticTransform",
+    "CutMix",
+    "MixUp",
+    "RandAugment",
+    "AugMix",
+    layout=CF,
+)
+# audio: MelSpectrogram maps (N, samples) to Keras's (N, mel bins, frames); STFTSpectrogram
+# convolves channels-first signals (N, C, T) and returns the channels-first form of its output
+entry("MelSpectrogram", out_layout=CL)
+entry("STFTSpectrogram", layout=CF)
+
+
+def _strings_refused(args, xs):
+    if any(getattr(x.type, "dtype", None) == "string" for x in xs):
+        return Unsupported(
+            "HashedCrossing of string features: a torch tensor cannot hold strings",
+            hint="cross integer ids (look the strings up before the model)",
+        )
+    return None
+
+
+def _reverse_refused(args, xs):
+    if args.get("reverse_dtype") not in (None, "float32", "float64"):
+        return Unsupported(
+            f"ReversibleEmbedding(reverse_dtype={args['reverse_dtype']!r}): TensorFlow's half-precision CPU "
+            "matmul rounds differently from torch's",
+            arg="reverse_dtype",
+            hint='use reverse_dtype="float32" (or None)',
+        )
+    if args.get("lora_rank"):
+        return Unsupported("ReversibleEmbedding(lora_rank=...) has no PyTorch spelling yet", arg="lora_rank")
+    return None
+
+
+# the layers graphc_runtime's SpectralNormalization can wrap (their kernel layouts are known)
+SPECTRAL_NORM_INNER = (
+    "Dense",
+    "Embedding",
+    "Conv1D",
+    "Conv2D",
+    "Conv3D",
+    "Conv1DTranspose",
+    "Conv2DTranspose",
+    "Conv3DTranspose",
+)
+
+
+def _spectral_refused(args, xs):
+    name = getattr(getattr(args.get("layer"), "op", None), "name", None)
+    if name not in SPECTRAL_NORM_INNER:
+        return Unsupported(
+            f"SpectralNormalization of {name} has no PyTorch spelling yet "
+            f"(it wraps {', '.join(SPECTRAL_NORM_INNER)})",
+            arg="layer",
+        )
+    return None
+
+
+entry("HashedCrossing", layout=CL, refuse=_strings_refused)
+entry("ReversibleEmbedding", layout=CL, refuse=_reverse_refused)
+
+
+def _pipeline_refused(args, xs):
+    """A Pipeline's layers are built by TorchWalk.wrapped, which passes Keras's arguments as
+    given: an axis argument (a torch `dim=` in the runtime) cannot be written there yet."""
+    for lv in args.get("layers") or ():
+        op, e = lv.op, entry_of(lv)
+        if e is None:
+            return Unsupported(f"the layer {op.name} has no PyTorch spelling yet", arg="layers")
+        given = [k for k, _ in e.dims if k in getattr(lv, "given", {})]
+        if given:
+            return Unsupported(
+                f"{op.name}({given[0]}=...) inside a Pipeline has no PyTorch spelling yet",
+                arg="layers",
+                hint=f"apply the {op.name} after the Pipeline, or leave {given[0]} at its default",
+            )
+        if e.refuse is not None:
+            exc = e.refuse(lv.args, [])
+            if exc is not None:
+                return exc
+    return None
+
+
+# a Pipeline takes Keras's layout: the runtime moves the channels for its channels-first layers
+entry("Pipeline", layout=CL, out_layout=CL, channels_last=True, refuse=_pipeline_refused)
+# a wrapper whose layout is its inner layer's (built by TorchWalk.wrapped with inferred sizes)
+entry("SpectralNormalization", inner="layer", refuse=_spectral_refused)
 # normalization
 entry(
     "BatchNormalization",
@@ -341,5 +468,15 @@ def _norm_shape(a, x):
     shape = tuple(x.type.shape[(p if p < 0 else p - 1)] for p in axes)
     return shape[0] if len(shape) == 1 else shape
 
+
+# catalog layers the PyTorch target refuses, and why (every other catalog layer has an entry)
+UNSUPPORTED: dict = {
+    "StringLookup": "it looks up strings, and a torch tensor cannot hold strings (graphc_runtime's "
+    "PyTorch models take tensors); look the strings up before the model (IntegerLookup maps "
+    "integer ids in the model)",
+    "TextVectorization": "it splits and looks up strings, and a torch tensor cannot hold strings "
+    "(graphc_runtime's PyTorch models take tensors); vectorize the text before the model and "
+    "give the model the token ids",
+}
 
 FUSABLE = {"sigmoid", "softmax"}  # final activations whose logits a loss can use

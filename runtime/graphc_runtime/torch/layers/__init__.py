@@ -2,7 +2,9 @@
 models from.  The contract every class follows is runtime/LAYERS.md."""
 
 from graphc_runtime.torch.layers.attention import *  # noqa: F401,F403
+from graphc_runtime.torch.layers.audio import *  # noqa: F401,F403
 from graphc_runtime.torch.layers.augmentation import *  # noqa: F401,F403
+from graphc_runtime.torch.layers.augmentation_more import *  # noqa: F401,F403
 from graphc_runtime.torch.layers.base import (  # noqa: F401
     ACTIVATIONS,
     KerasLayer,
@@ -21,6 +23,7 @@ from graphc_runtime.torch.layers.base import (  # noqa: F401
 )
 from graphc_runtime.torch.layers.conv import *  # noqa: F401,F403
 from graphc_runtime.torch.layers.core import *  # noqa: F401,F403
+from graphc_runtime.torch.layers.core_more import *  # noqa: F401,F403
 from graphc_runtime.torch.layers.merge import *  # noqa: F401,F403
 from graphc_runtime.torch.layers.normalization import *  # noqa: F401,F403
 from graphc_runtime.torch.layers.pooling import *  # noqa: F401,F403
