@@ -38,3 +38,29 @@ class Weight:
         for d in self.shape:
             n *= d
         return n
+
+
+@dataclass(eq=False)
+class Mask:
+    """A Keras mask carried by a tensor (bool, True = keep), and how it is made.
+
+    Masks are compared by identity: a layer that passes its input's mask on
+    gives its output the same object, so a target computes each mask once.
+
+    kind  "zero"    `ids != 0` of the input of `node` (Embedding(mask_zero=true))
+          "value"   `any(x != arg, axis=-1)` of the input of `node` (Masking(mask_value=arg))
+          "tensor"  the bool tensor `tensor`, given at a call with `mask=`
+          "or"      the element-wise OR of `parts` (merge layers)
+          "concat"  `parts` joined along the Keras axis `arg` (Concatenate on a time axis)
+          "nested"  the mask a nested model (the call `node`) puts on its output named `arg`
+    """
+
+    kind: str
+    shape: tuple  # without the batch axis
+    parts: tuple = ()
+    arg: object = None
+    node: object = None  # filled by the compiler: the LayerNode that made it
+    tensor: object = None
+
+    def __repr__(self):
+        return f"<mask {self.kind} {self.shape}>"

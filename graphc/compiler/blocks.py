@@ -196,7 +196,7 @@ class Blocks:
                 continue
             used.add(id(t))
             if t.node is not None:
-                stack.extend(t.node.tensor_inputs())
+                stack.extend(t.node.read_tensors())
         for inp in graph.inputs:
             if id(inp) not in used and graph.outputs:
                 self.s.warn(

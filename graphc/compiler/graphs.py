@@ -10,15 +10,29 @@ from __future__ import annotations
 
 import re
 
+from graphc.compiler import masks
 from graphc.compiler import syntax as S
 from graphc.compiler.expressions import kind_of
 from graphc.compiler.ir import Graph, InputNode, Layer, LayerNode, Output, Tensor, TensorType
 from graphc.compiler.values import POISON, LayerVal, Results
 from graphc.diagnostics import Abort, Note, suggestion
-from graphc.ops.base import REGISTRY, ArgError, LayerArg, ShapeError
+from graphc.ops.base import REGISTRY, TRAINING, ArgError, LayerArg, ShapeError, op_instance
 
 INPUT = "Input"
 IDENTITY = "Identity"
+# a model applied as a layer: Keras's Functional.call(inputs, training=None, mask=None)
+MODEL_CALL_OPTIONS = (TRAINING,)
+
+
+def _bind_model_call(kw: dict) -> dict:
+    out = {}
+    for k, v in kw.items():
+        try:
+            out[k] = TRAINING.check(v)
+        except ArgError as e:
+            e.arg, e.message = k, f"call option `{k}`: {e.message}"
+            raise
+    return out
 
 
 def snake(name: str) -> str:
@@ -187,43 +201,30 @@ class Graphs:
 
     # ------------------------------------------------------------ applying
     def call_layer(self, scope, fn: LayerVal, args, kwargs, e: S.Call):
-        """`layer(x)`, `layer([a, b])`, `mha(query, value, key=...)`, `attn([q, v], return_attention_scores=true)`."""
+        """`layer(x)`, `layer([a, b])`, `mha(query, value, key=...)`, `attn([q, v], return_attention_scores=true)`,
+        and Keras's call-time arguments: `lstm(x, initial_state=[h, c], mask=m, training=true)`."""
         file = scope.file
         op = fn.op
         call_params = op.call_params if op is not None else ()
-        options = {p.name for p in op.call_options} if op is not None else set()
+        ctensors = set(op.call_tensors) if op is not None else set()
+        options = {p.name for p in (op.call_options if op is not None else MODEL_CALL_OPTIONS)}
         option_kw = {k: v for k, v in kwargs.items() if k in options and k not in call_params}
-        tensor_kw = {k: v for k, v in kwargs.items() if k not in option_kw}
+        ctensor_kw = {k: v for k, v in kwargs.items() if k in ctensors and k not in call_params}
+        tensor_kw = {k: v for k, v in kwargs.items() if k not in option_kw and k not in ctensor_kw}
         for k in tensor_kw:
             if k not in call_params:
-                kspan = next(kk.span for kk in e.kwargs if kk.name == k)
-                takes = [*call_params, *sorted(options)]
-                self.s.error(
-                    file,
-                    kspan,
-                    "unknown-argument",
-                    f"applying {fn.type_name} takes no argument `{k}`",
-                    (
-                        f"it takes {', '.join(f'`{t}`' for t in takes)}"
-                        if takes
-                        else f"{fn.type_name} is applied to tensors only"
-                    )
-                    + (f"; did you mean `{suggestion(k, takes)}`?" if suggestion(k, takes) else "")
-                    + (
-                        f"; `{k}` may be an option of the layer itself: {fn.type_name}({k}=...)(x)"
-                        if op is not None and k in {p.name for p in op.all_params()}
-                        else ""
-                    ),
-                )
+                self._unknown_call_argument(scope, fn, k, e)
         call_args = {}
         if option_kw:
             try:
-                call_args = dict(op.bind_call(option_kw))
+                call_args = dict(op.bind_call(option_kw) if op is not None else _bind_model_call(option_kw))
             except ArgError as err:
                 self.s.error(file, arg_span(e, err.arg), err.code, err.message, err.hint)
         call_syms = (
             {k.name: scope.sym(k.value) for k in e.kwargs if k.name in call_args} if scope.tracks_syms else {}
         )
+        call_tensors = {k: self._call_tensor(scope, fn, k, v, e) for k, v in ctensor_kw.items()}
+        extra = dict(call_args=call_args, call_syms=call_syms, call_tensors=call_tensors)
         if call_params:
             names = call_params
             got = dict(zip(names, args))
@@ -238,7 +239,7 @@ class Graphs:
                 if n not in got:
                     self.s.error(file, e.span, "arity", f"{fn.type_name} needs the `{n}` tensor")
             tensors = {n: got[n] for n in names if n in got}
-            return self.apply(scope, fn, tensors, e.span, site=e, call_args=call_args, call_syms=call_syms)
+            return self.apply(scope, fn, tensors, e.span, site=e, **extra)
         if len(args) != 1:
             self.s.error(
                 file,
@@ -254,8 +255,54 @@ class Graphs:
             e.span,
             list_input=isinstance(args[0], list),
             site=e,
-            call_args=call_args,
-            call_syms=call_syms,
+            **extra,
+        )
+
+    def _unknown_call_argument(self, scope, fn: LayerVal, k: str, e: S.Call):
+        """A keyword the layer's call() does not take: the ones it takes, or where `k` belongs."""
+        op = fn.op
+        kspan = next(kk.span for kk in e.kwargs if kk.name == k)
+        call_params = op.call_params if op is not None else ()
+        takes = [
+            *call_params,
+            *(op.call_arguments() if op is not None else [p.name for p in MODEL_CALL_OPTIONS]),
+        ]
+        is_ctor = op is not None and k in {p.name for p in op.all_params()}
+        if takes:
+            hint = f"applying {fn.type_name} takes {', '.join(f'`{t}`' for t in takes)}"
+        else:
+            hint = f"{fn.type_name} is applied to its input tensor only"
+        near = suggestion(k, takes)
+        if near:
+            hint += f"; did you mean `{near}`?"
+        elif is_ctor:
+            hint += f"; `{k}` is an option of the layer itself: {fn.type_name}({k}=...)(x)"
+        elif k == "training":
+            hint += f"; {fn.type_name} computes the same in training and inference, drop `training=`"
+        elif k == "mask" or k.endswith("_mask"):
+            hint += f"; {fn.type_name} does not take a mask"
+        self.s.error(
+            scope.file, kspan, "unknown-argument", f"applying {fn.type_name} takes no argument `{k}`", hint
+        )
+
+    def _call_tensor(self, scope, fn: LayerVal, k: str, v, e: S.Call):
+        """A tensor given as a call argument (`initial_state=[h, c]`, `mask=m`): a tensor, None,
+        or a list of them."""
+        if v is None or isinstance(v, Tensor):
+            return v
+        if isinstance(v, (list, tuple)) and all(x is None or isinstance(x, Tensor) for x in v):
+            return list(v)
+        hint = None
+        if isinstance(v, Results) or (
+            isinstance(v, (list, tuple)) and any(isinstance(x, Results) for x in v)
+        ):
+            hint = "unpack the results first: out, h, c = LSTM(..., return_state=true)(x)"
+        self.s.error(
+            scope.file,
+            arg_span(e, k),
+            "type-error",
+            f"`{k}` of {fn.type_name} takes a tensor or a list of tensors, got {kind_of(v)}",
+            hint,
         )
 
     def merge_operator(self, scope, cls: str, tensors: list, e):
@@ -276,6 +323,7 @@ class Graphs:
         site=None,
         call_args=None,
         call_syms=None,
+        call_tensors=None,
     ):
         file = scope.file
         b: GraphBuilder = scope.builder
@@ -321,8 +369,11 @@ class Graphs:
         self.s.budget.layer()  # LimitExceeded ends the compilation (see Statements.exec_body)
         multi = set(tensors) != {"inputs"}
         call_args = call_args or {}
+        call_tensors = call_tensors or {}
         if lv.op is not None:
-            outs, weights = self._infer(scope, lv, flat, span, list_input, multi, call_args)
+            outs, weights = self._infer(
+                scope, lv, flat, span, list_input, multi, call_args, call_tensors, site
+            )
         else:
             outs, weights = self._infer_model(lv, flat, span, file), []
         if lv.layer is None:
@@ -353,8 +404,10 @@ class Graphs:
             list_input=list_input,
             call_args=dict(call_args),
             call_syms=dict(call_syms or {}),
+            call_tensors=dict(call_tensors),
         )
         node.outputs = [self.new_tensor(t, node, span, file, i) for i, t in enumerate(outs)]
+        masks.propagate(self, scope, node, list_input)
         layer.nodes.append(node)
         graph.nodes.append(node)
         b.current_items.append(node)
@@ -363,7 +416,7 @@ class Graphs:
             return node.outputs[0]
         return Results(list(node.outputs))
 
-    def _infer(self, scope, lv, flat, span, list_input, multi, call_args):
+    def _infer(self, scope, lv, flat, span, list_input, multi, call_args, call_tensors=None, site=None):
         file = scope.file
         op = lv.op
         if op.takes_list:
@@ -398,6 +451,8 @@ class Graphs:
                 prod = flat[0].call
                 notes = [Note(prod.file, prod.span, f"{prod.layer.type_name} here returns {flat[0].type}")]
             self.s.error(file, span, err.code, err.message, hint, notes)
+        if call_tensors:
+            self._check_call_tensors(scope, lv, a, types, call_tensors, site)
         if lv.args.get("activation") == "glu":
             # Keras's symbolic shapes ignore that glu halves the last axis, so the
             # functional model it builds disagrees with what it computes
@@ -414,6 +469,23 @@ class Graphs:
         for msg, hint in inst.warnings(a, types, outs):
             self.s.warn(file, span, "degenerate", msg, hint)
         return outs, weights
+
+    def _check_call_tensors(self, scope, lv, a, types, call_tensors, site):
+        given = {
+            k: ([x.type if x is not None else None for x in v] if isinstance(v, list) else v.type)
+            for k, v in call_tensors.items()
+            if v is not None
+        }
+        try:
+            op_instance(lv.op).check_call_tensors(a, types, given)
+        except (ShapeError, ArgError) as err:
+            span = arg_span(site, err.arg) if isinstance(site, S.Call) else lv.span
+            notes = []
+            v = call_tensors.get(err.arg)
+            for x in v if isinstance(v, list) else [v] if v is not None else []:
+                if x is not None and x.call is not None:
+                    notes.append(Note(x.file, x.span, f"{x.var or 'this tensor'} {x.type} is made here"))
+            self.s.error(scope.file, span, err.code, err.message, err.hint, notes[:3])
 
     def _infer_model(self, lv, flat, span, file):
         g = lv.graph

@@ -64,6 +64,9 @@ class Tensor:
     var: str | None = None  # GDL variable it was first bound to
     span: Span = NOSPAN
     file: str = ""
+    mask: Any = None  # the Keras mask it carries when the model runs (graphc.types.Mask), compiler/masks.py
+    sym_mask: Any = None  # the Keras mask it carries while the model is built
+    stripped_by: list = field(default_factory=list)  # MultiHeadAttention nodes that clear its mask
 
     @property
     def shape(self):
@@ -170,6 +173,9 @@ class Node:
     def tensor_inputs(self) -> list:
         return []
 
+    def read_tensors(self) -> list:
+        return self.tensor_inputs()
+
 
 @dataclass(eq=False)
 class InputNode(Node):
@@ -197,9 +203,20 @@ class LayerNode(Node):
     call_args: dict = field(default_factory=dict)  # call-time arguments that are not tensors
     call_syms: dict = field(default_factory=dict)  # their provenance
     list_input: bool = False  # `inputs` was a list ([a, b])
+    # call-time tensor arguments that are not inputs: `initial_state` -> [h, c], `mask` -> m,
+    # `attention_mask` -> m (a list may hold None)
+    call_tensors: dict = field(default_factory=dict)
+    # the Keras masks the call receives (graphc/compiler/masks.py): its call argument
+    # (`mask`, `value_mask`...) -> Mask | [Mask | None] | None, given or propagated
+    masks_in: dict = field(default_factory=dict)
+    mask_order: Any = None  # (tensor, node) when the mask of `tensor` depends on Keras's layer order
 
     def tensor_inputs(self) -> list:
         return _flat(list(self.tensors.values()))
+
+    def read_tensors(self) -> list:
+        """Every tensor the call reads: its inputs, then its call-time tensor arguments."""
+        return self.tensor_inputs() + _flat(list(self.call_tensors.values()))
 
     @property
     def inputs(self) -> list:
@@ -380,7 +397,7 @@ def lint(graph: Graph) -> list[str]:
         if n.id in node_ids:
             problems.append(f"node id {n.id} appears twice")
         node_ids.add(n.id)
-        for t in n.tensor_inputs():
+        for t in n.read_tensors():
             if id(t) not in seen_tensors:
                 problems.append(f"node {n.id} reads tensor {t.id} before it is made (or from another graph)")
         for i, t in enumerate(n.outputs):

@@ -10,6 +10,7 @@ use them) need RGB images: 3 channels.
 from __future__ import annotations
 
 from graphc.ops.base import (
+    TRAINING,
     ArgError,
     Op,
     P,
@@ -72,6 +73,8 @@ _VR = (0, 255)
 
 class _Augment(Op):
     """Same shape as the input; dtype = the layer's compute dtype (float32 by default)."""
+
+    call_options = (TRAINING,)
 
     rgb = False  # needs 3 channels
     keeps_dtype = False  # returns the input dtype (Equalization, RandomGrayscale)

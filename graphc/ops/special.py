@@ -11,6 +11,7 @@ class Identity(Op):
     """Passes its input through; names a model output that no renamable layer produces."""
 
     name = "Identity"
+    supports_masking = True
 
     def infer(self, a, inputs):
         x = inputs[0]

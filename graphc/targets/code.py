@@ -21,7 +21,19 @@ INDENT = "    "
 # precedence, low to high (Python's grammar)
 P_LAMBDA, P_IFEXP, P_OR, P_AND, P_NOT, P_CMP = 1, 2, 3, 4, 5, 6
 P_BOR, P_BXOR, P_BAND, P_SHIFT, P_ADD, P_MUL, P_UNARY, P_POW, P_AWAIT, P_ATOM = range(7, 17)
-BIN_PREC = {"+": P_ADD, "-": P_ADD, "*": P_MUL, "/": P_MUL, "//": P_MUL, "%": P_MUL, "@": P_MUL, "**": P_POW}
+BIN_PREC = {
+    "|": P_BOR,
+    "^": P_BXOR,
+    "&": P_BAND,
+    "+": P_ADD,
+    "-": P_ADD,
+    "*": P_MUL,
+    "/": P_MUL,
+    "//": P_MUL,
+    "%": P_MUL,
+    "@": P_MUL,
+    "**": P_POW,
+}
 
 
 class Expr:

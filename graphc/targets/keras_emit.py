@@ -235,6 +235,8 @@ class KerasWalk(BodyWalk):
             if k.name in nodes[0].call_args:  # a call option: return_attention_scores=True
                 pairs = [(n.call_args[k.name], n.call_syms.get(k.name, P.OPAQUE)) for n in nodes]
                 kwargs.append((k.name, self.value(pairs, occs, k.name)))
+            elif k.name in nodes[0].call_tensors:  # initial_state=[h, c], mask=[None, m]
+                kwargs.append((k.name, self.tensor_arg(k.value, occs)))
             else:
                 kwargs.append((k.name, self.expr(k.value, occs)))
         return args, tuple(kwargs)

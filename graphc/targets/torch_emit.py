@@ -38,6 +38,7 @@ from graphc.targets import objects as OB
 from graphc.targets.errors import EmitError
 from graphc.targets.escape import Safe, doc, identifier
 from graphc.targets.names import MODULE_ATTRS, Namespace
+from graphc.targets.torch_calltime import CallTimeWalk, needed_masks
 from graphc.targets.torch_layers import (
     CF,
     CL,
@@ -96,7 +97,7 @@ def _self(attr: str) -> C.Expr:
     return C.Attr(SELF, attr)
 
 
-class TorchWalk(BodyWalk):
+class TorchWalk(CallTimeWalk, BodyWalk):
     """Writes one class: `forward` statements as the walk returns them, and the
     `__init__` statements that build its modules, under the same `if`s and
     loops.  Values written in __init__ read the constructor's parameters;
@@ -314,18 +315,24 @@ class TorchWalk(BodyWalk):
             return self.model_call(nodes, e, occs)
         entry = self._entry(first, nodes)
         ins = self._inputs(nodes, e, occs, entry.wants(first.full_args))
+        ins = self.made_masks(nodes, occs, ins)
         rank = ins[0][2][0].type.rank if ins else 2
         in_lays = [lay for _, lay, _ in ins]
         self.occs_now = occs
         split = self.em.split_calls & {n.id for n in nodes}
         if split and len(split) != len(nodes):
             raise Unexpressible()
-        if entry.inline is not None and not first.shared:
+        masked_module = self.mask_needs_module(nodes)
+        pooled = self.masked_pool(nodes, ins, occs) if not first.shared else None
+        if pooled is not None:
+            self._set_out_layouts(nodes, entry, in_lays)
+            return pooled
+        if entry.inline is not None and not first.shared and not masked_module:
             site = _InlineSite(nodes, [c for c, _, _ in ins], in_lays, rank)
             out = entry.inline(site)
             self._set_out_layouts(nodes, entry, in_lays)
             return out
-        if first.op.name in ("Activation", "ReLU", "Softmax") and not first.shared:
+        if first.op.name in ("Activation", "ReLU", "Softmax") and not first.shared and not masked_module:
             spelled = self.activation_expr(nodes, ins[0][0], rank, in_lays[0], bool(split))
             if spelled is not None:
                 self._set_out_layouts(nodes, entry, in_lays)
@@ -334,6 +341,8 @@ class TorchWalk(BodyWalk):
             module = self.shared_module(nodes, e, occs)
         else:
             ctor_site = e.func if isinstance(e, S.Call) and isinstance(e.func, S.Call) else first.ctor_site
+            if first.function_form:  # `multiply([a, b])` written as a module (masks): its arguments
+                ctor_site = None
             ctor = self.ctor(layers, ctor_site, occs, entry, ins, drop_activation=bool(split))
             module = self.add_module(e, self.attr_name(nodes), ctor, self.where(nodes[0]))
         node0 = nodes[0]
@@ -349,6 +358,7 @@ class TorchWalk(BodyWalk):
             if k.name in node0.call_args:
                 pairs = [(n.call_args[k.name], n.call_syms.get(k.name, P.OPAQUE)) for n in nodes]
                 kwargs.append((k.name, self.value(pairs, occs, k.name)))
+        kwargs += self.calltime_kwargs(nodes, e, occs)
         call = C.Call(module, tuple(args), tuple(kwargs))
         self._set_out_layouts(nodes, entry, in_lays)
         if split:
@@ -709,13 +719,14 @@ class TorchWalk(BodyWalk):
             code, _ = self._input(args[i], ts, boundary_layout(gi), occs)
             ins.append(code)
         split = self.em.nested_logits.get(nodes[0].id)
+        kw = tuple(self.model_call_kwargs(nodes, e, occs))
         if not split:
-            return C.Call(module, tuple(ins))
+            return C.Call(module, tuple(ins), kw)
         if any(self.em.nested_logits.get(n.id) != split for n in nodes[1:]):
             raise Unexpressible()
         boundary = [(o.tensor.type.rank, boundary_layout(o.tensor)) for o in sub.outputs]
         return self._with_logits(
-            C.Call(module, tuple(ins)), [n.outputs for n in nodes], split, boundary, nodes[0]
+            C.Call(module, tuple(ins), kw), [n.outputs for n in nodes], split, boundary, nodes[0]
         )
 
     # ------------------------------------------------------------ blocks
@@ -756,11 +767,14 @@ class TorchWalk(BodyWalk):
         module = self.add_module(
             e, base, C.Call(C.Name(cls.name), tuple(args), tuple(kwargs)), self.where(instances[0])
         )
+        mask_kw = tuple(self.block_mask_args(cls, instances, occs))
         if not cls.logits:
-            return C.Call(module, tuple(tensors))
+            return C.Call(module, tuple(tensors), mask_kw)
         outs = [bi.outputs for bi in instances]
         boundary = [(t.type.rank, cls.out_layouts[i]) for i, t in enumerate(outs[0])]
-        return self._with_logits(C.Call(module, tuple(tensors)), outs, cls.logits, boundary, instances[0])
+        return self._with_logits(
+            C.Call(module, tuple(tensors), mask_kw), outs, cls.logits, boundary, instances[0]
+        )
 
     def _with_logits(self, call, outs, split, boundary, node):
         """A call of a block or model class that returns logits for the outputs in
@@ -1106,6 +1120,8 @@ class TorchEmitter:
         self.obj_modules: set = set()  # graphc_runtime.torch modules layer arguments use (initializers...)
         self.plan: dict = {}  # (block instance id | None, tensor id) -> layout
         self.compile_fns = CompileTimeFunctions(self.ns)
+        self.needed_masks = needed_masks([*common.subgraphs_postorder(graph), graph])
+        self.uses_losses = False  # losses.set_mask(...) is written
 
     # -------------------------------------------------------- logits
     def _fusable(self):
@@ -1374,6 +1390,12 @@ class TorchEmitter:
                 init.append(C.Assign([_self(s_.py)], C.Name(s_.py)))
         init += prune(walk.init, set(walk.local_names.values()))
         forward_params = [C.Param("self")] + [C.Param(params[p]) for p in tensor_params]
+        forward_params += [
+            C.Param(walk.mask_params[(p, w)], C.lit(None))
+            for p in tensor_params
+            for w in ("run", "built")
+            if (p, w) in walk.mask_params
+        ]
         splits = [self.block_logits.get(id(bi)) for bi in group]
         if any(sp != splits[0] for sp in splits[1:]):
             raise Unexpressible()
@@ -1398,6 +1420,12 @@ class TorchEmitter:
         name = self.ns.take(class_name(node.name.id))
         code = C.ClassDef(name, [C.Attr(NN, "Module")], methods, [f"Block `{node.name.id}` ({where})."])
         cls = BlockClass(name, template, sig, in_layouts, out_layouts, code, key, splits[0])
+        cls.mask_params = {
+            (p, w): walk.mask_params[(p, w)]
+            for p in tensor_params
+            for w in ("run", "built")
+            if (p, w) in walk.mask_params
+        }
         self.by_def[id(node)].append(cls)
         self.classes.append(code)
         return cls
@@ -1456,6 +1484,7 @@ class TorchEmitter:
             else:
                 louts.append(code)
         ret = C.Return(outs[0] if len(outs) == 1 else C.Tuple(tuple(outs)))
+        body += walk.output_mask_stmts(g, outs, louts, entry)
         if any(C.text(a) != C.text(b) for a, b in zip(outs, louts)):
             body.append(
                 C.If(C.Name("logits"), [C.Return(louts[0] if len(louts) == 1 else C.Tuple(tuple(louts)))])
@@ -1556,6 +1585,8 @@ class TorchEmitter:
         opt_doc = C.text(OB.obj_expr(opt_obj, OB.keras_callee))
         if len(opt_doc) > 88 - len('    """, update for update."""'):
             opt_doc = f"keras.optimizers.{opt_obj.cls.name} of compile(...)"
+        if self.uses_losses:
+            imports.add("losses")
         runtime_imports = _import_block(
             imports, uses_torch="torch." in classes_code, uses_f="F." in classes_code
         )

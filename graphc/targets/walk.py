@@ -729,6 +729,15 @@ class BodyWalk:
                 self.bound_code, self.occs_env = saved
         return items
 
+    def tensor_arg(self, e, occs) -> C.Expr:
+        """A tensor call argument as written (`initial_state=[h, c]`, `mask=[None, m]`):
+        a tensor, None, or a list of them."""
+        if isinstance(e, S.Literal) and e.value is None:
+            return C.lit(None)
+        if isinstance(e, (S.ListExpr, S.TupleExpr)):
+            return C.List(tuple(self.tensor_arg(x, occs) for x in e.items))
+        return self.expr(e, occs)
+
     def input_expr(self, nodes, e, occs) -> C.Expr:
         raise Internal("an Input outside a model")
 

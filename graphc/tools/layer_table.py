@@ -105,8 +105,10 @@ def signature(op) -> str:
     text = ", ".join(parts)
     if getattr(op, "is_cell", False):
         text += "; a cell: runs inside RNN(...) or StackedRNNCells([...])"
-    if op.call_options:
-        text += "; applied with " + ", ".join(f"{p.name}={gdl_value(p.default)}" for p in op.call_options)
+    if op.call_options or op.call_tensors:
+        text += "; applied with " + ", ".join(
+            [*op.call_tensors, *(f"{p.name}={gdl_value(p.default)}" for p in op.call_options)]
+        )
     return text
 
 

@@ -47,6 +47,7 @@ from . import balance, batches, checkpoint, distributed
 from . import callbacks as callbacks_module
 from . import losses as losses_module
 from . import metrics as metrics_module
+from .layers.base import model_training
 from .progress import Progress
 
 try:  # the shared data module; until it exists, the trainer's minimal copy
@@ -374,7 +375,7 @@ class _Run:
         self.model.eval()
         small = {k: v[:4] for k, v in xs.items()}
         args = [small[n] for n in self.inputs]
-        with torch.no_grad():
+        with torch.no_grad(), model_training(False):
             probs = self._as_dict(self.model(*args))
             logits = self._as_dict(self.model(*args, logits=True))
         self.model.train(was_training)
@@ -456,7 +457,7 @@ class _Run:
 
     def predictions(self, xs, forward):
         args = [xs[n] for n in self.inputs]
-        with self.autocast():
+        with self.autocast(), model_training(_unwrap(self.model).training):
             raw = forward(*args, logits=True) if self.pass_logits else forward(*args)
         raw = self._as_dict(raw)
         preds = {}
@@ -465,6 +466,9 @@ class _Run:
             if name in self.logit_outputs:
                 act, axis = self.activations[name]
                 t = losses_module.sigmoid(t) if act == "sigmoid" else losses_module.softmax(t, axis)
+            mask = losses_module.get_mask(raw[name])  # the Keras mask the model put on the output
+            if mask is not None:
+                losses_module.set_mask(t, mask)
             preds[name] = t
         return preds
 
@@ -1006,7 +1010,7 @@ def predict(module, model=None, inputs=None, *, batch_size=32, device=None, amp=
         for _, batch in it.epoch():
             x = batch[0] if isinstance(batch, (tuple, list)) else batch
             xs = batches.to_tensors(x, run.device, run.channels_first, "input")
-            with run.autocast():
+            with run.autocast(), model_training(False):
                 raw = run._as_dict(run.model(*[xs[n] for n in run.inputs]))
             for name in run.outputs:
                 outs[name].append(run._layout(name, raw[name].float()).cpu().numpy())

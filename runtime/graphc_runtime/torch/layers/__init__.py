@@ -17,6 +17,7 @@ from graphc_runtime.torch.layers.base import (  # noqa: F401
     initialize_,
     keras_weights,
     load_keras_weights,
+    model_training,
     penalty,
     regularization_loss,
 )

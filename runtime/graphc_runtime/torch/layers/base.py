@@ -7,6 +7,8 @@ counterpart; `Model` marks a generated class that is a nested Keras model.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import inspect
 import math
@@ -232,6 +234,37 @@ def _assign(tensor, array):
         tensor.copy_(value)
 
 
+# Keras's model-level `training` while a trainer runs the model (see model_training)
+_MODEL_TRAINING: contextvars.ContextVar = contextvars.ContextVar("keras_model_training", default=None)
+
+
+@contextlib.contextmanager
+def model_training(training):
+    """Run the model as Keras's trainers do: `training` (True in fit, False in evaluate and
+    predict) is given to the whole model, and it wins over the `training=` a layer was
+    called with (keras/src/models/functional.py `operation_fn` passes the model's value to
+    every layer).  Outside it (None, a plain `model(x)` as Keras's `model(x)` with
+    training=None), each call's `training=` applies."""
+    token = _MODEL_TRAINING.set(None if training is None else bool(training))
+    try:
+        yield
+    finally:
+        _MODEL_TRAINING.reset(token)
+
+
+def call_in_mode(call, module, training: bool, args, kwargs):
+    """`call(*args, **kwargs)` with `module` and every module inside it in training
+    (`training=True`) or inference mode, their own modes restored afterwards: Keras's
+    call-time `layer(x, training=...)`, which overrides the model's mode for that call."""
+    saved = [(m, m.training) for m in module.modules()]
+    module.train(bool(training))
+    try:
+        return call(*args, **kwargs)
+    finally:
+        for m, mode in saved:
+            m.training = mode
+
+
 class KerasLayer:
     """Mixin of every layer: Keras name and the hooks of LAYERS.md.
 
@@ -286,6 +319,16 @@ class KerasLayer:
                 p.requires_grad_(id(p) not in keep)
         self.__dict__["_keras_trainable"] = value
 
+    def __call__(self, *args, training=None, **kwargs):
+        """Keras's call-time `training=`: True or False runs this call of the layer (and of the
+        layers inside it) in training or inference mode whatever the model's mode
+        (Monte-Carlo dropout: `self.dropout(x, training=True)`); None follows `self.training`.
+        Inside `model_training(...)` (graphc_runtime's fit, evaluate and predict), the model's
+        mode wins, as in Keras."""
+        if training is None or _MODEL_TRAINING.get() is not None:
+            return super().__call__(*args, **kwargs)
+        return call_in_mode(super().__call__, self, training, args, kwargs)
+
     def _keras_init(self, name: str | None, **kw):
         self.name = name or ""
         self.keras_config = kw  # the Keras arguments given (regularizers, constraints...)
@@ -339,9 +382,16 @@ class Layer(KerasLayer, nn.Module):
 
 
 class Model(nn.Module):
-    """A generated class that is a nested Keras model: `name` prefixes its layers."""
+    """A generated class that is a nested Keras model: `name` prefixes its layers.
+    Called with `training=True/False`, it runs in that mode for the call (Keras's
+    `model(x, training=...)`)."""
 
     name: str = ""
+
+    def __call__(self, *args, training=None, **kwargs):
+        if training is None or _MODEL_TRAINING.get() is not None:
+            return super().__call__(*args, **kwargs)
+        return call_in_mode(super().__call__, self, training, args, kwargs)
 
 
 def same(x):
