@@ -1,0 +1,71 @@
+"""Orchestration: plan, fold, name, print, lay out, check."""
+
+from __future__ import annotations
+
+from graphc.importer import keras_config as K
+from graphc.importer.program import Unprintable
+from graphc.importer.to_gdl import Converter, ImportFailed, Result, allocate, render
+from graphc.importer.verify import check
+
+# warnings graphc may give on an imported program that do not change it:
+# an output named like a lowercase merge function hides it (GDL code written
+# by the importer never calls those functions)
+ALLOWED_WARNINGS = {"redefinition"}
+
+
+def _attempt(model: K.KModel, source: str, model_name, fold: bool) -> tuple:
+    conv = Converter(model, model_name)
+    top = conv.build()
+    stats: dict = {}
+    if fold:
+        from graphc.importer.fold import fold_program
+
+        for prog in conv.defs:
+            fold_program(prog, conv.top_ns, stats)
+    for prog in conv.defs:
+        live = {id(v) for _, v in prog.outputs}
+        allocate(prog.body, prog.ns, live_after=[v for _, v in prog.outputs] if live else None)
+        for bd in prog.blocks:
+            allocate(bd.body, bd.ns, live_after=bd.returns)
+    try:
+        text = render(top, conv.defs, source, conv.notes)
+    except Unprintable as exc:
+        raise ImportFailed([f"a value has no GDL literal: {exc}"]) from None
+    return text, top, conv, stats
+
+
+def _layout(text: str) -> str:
+    from graphc.diagnostics import CompileError
+    from graphc.fmt import format_source
+
+    try:
+        return format_source(text, "imported.gdl")
+    except CompileError as exc:
+        raise ImportFailed(
+            [
+                "internal error: the GDL written does not parse: "
+                + "; ".join(d.header() for d in exc.diagnostics[:3])
+            ]
+        ) from None
+
+
+def convert(model: K.KModel, source: str = "<config>", model_name=None, fold: bool = True) -> Result:
+    notes: list = []
+    if fold:
+        text, top, conv, stats = _attempt(model, source, model_name, True)
+        text = _layout(text)
+        mismatches = check(text, top, ALLOWED_WARNINGS)
+        if not mismatches:
+            return Result(text, conv.notes, {**stats, "lines": text.count("\n")})
+        notes.append("folding was undone (the folded program did not check out: " + mismatches[0] + ")")
+    text, top, conv, stats = _attempt(model, source, model_name, False)
+    text = _layout(text)
+    mismatches = check(text, top, ALLOWED_WARNINGS)
+    if mismatches:
+        raise ImportFailed(
+            [
+                "internal error: the GDL written does not compile back to the Keras model: " + m
+                for m in mismatches[:5]
+            ]
+        )
+    return Result(text, conv.notes + notes, {**stats, "lines": text.count("\n")})
