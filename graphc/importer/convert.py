@@ -17,11 +17,14 @@ def _attempt(model: K.KModel, source: str, model_name, fold: bool) -> tuple:
     conv = Converter(model, model_name)
     top = conv.build()
     stats: dict = {}
-    if fold:
-        from graphc.importer.fold import fold_program
+    from graphc.importer.fold import fold_program
+    from graphc.importer.to_gdl import elide_names
 
-        for prog in conv.defs:
+    for prog in conv.defs:
+        if fold:
             fold_program(prog, conv.top_ns, stats)
+        else:
+            elide_names(prog.body, [inp.name for inp in prog.kmodel.inputs], [v for _, v in prog.outputs])
     for prog in conv.defs:
         live = {id(v) for _, v in prog.outputs}
         allocate(prog.body, prog.ns, live_after=[v for _, v in prog.outputs] if live else None)

@@ -283,7 +283,7 @@ def resolve_class(cls: str, module, registered):
 
 def layer_spec(cls: str, cfg: dict, module=None, registered=None, inner: bool = False) -> LayerSpec:
     """Plan one layer (raise Unsupported with every problem joined by '; ')."""
-    from graphc.ops.base import REQUIRED, ArgError, LayerArg
+    from graphc.ops.base import ArgError, LayerArg
 
     op = resolve_class(cls, module, registered)
     params = {p.name: p for p in op.all_params()}
@@ -351,27 +351,37 @@ def layer_spec(cls: str, cfg: dict, module=None, registered=None, inner: bool = 
     except ArgError as exc:
         raise Unsupported(f"graphc rejects the arguments: {exc.message}") from None
     n_out = op().num_outputs(op.full(bound))
-    # positional: the leading required parameters, as Keras code writes them
+    ctor = make_ctor(op, given)
+    spec = LayerSpec(op, ctor, given, n_out)
+    ctor.spec = spec
+    return spec
+
+
+def make_ctor(op, given: dict) -> Ctor:
+    """`Cls(required leading arguments..., keyword=...)` in the catalog's order,
+    each value in its shortest spelling; block parameters (Param, Scaled) as they are."""
+    from graphc.ops.base import REQUIRED
+
     pos: list = []
     kw: list = []
-    positional = [p for p in op.all_params() if p.positional]
     lead = []
-    for p in positional:
+    for p in op.all_params():
+        if not p.positional:
+            continue
         if p.default is REQUIRED and p.name in given:
             lead.append(p.name)
         else:
             break
     for p in op.all_params():
         if p.name in given:
-            v = compact(p, given[p.name]) if not isinstance(given[p.name], Ctor) else given[p.name]
+            v = given[p.name]
+            if isinstance(v, tuple) and not any(isinstance(x, Ctor) for x in v):
+                v = compact(p, v)
             if p.name in lead:
                 pos.append(v)
             else:
                 kw.append((p.name, v))
-    ctor = Ctor(op.name, pos, kw)
-    spec = LayerSpec(op, ctor, given, n_out)
-    ctor.spec = spec
-    return spec
+    return Ctor(op.name, pos, kw)
 
 
 def _default_backward(cfg: dict) -> bool:

@@ -48,7 +48,6 @@ def reserved_names() -> frozenset:
         "activations",
         "random",
         "name",
-        "i",
         "Input",
     }
     return frozenset(names)
@@ -118,6 +117,7 @@ class Val:
     key: tuple
     var: str | None = None  # the GDL variable, once allocated
     pinned: bool = False  # inputs, outputs, block parameters: the name is fixed
+    reusable: bool = False  # a pinned variable that later values may take over (a block parameter)
 
     def __repr__(self):
         return f"Val({self.key}, {self.var})"
@@ -212,6 +212,7 @@ class Call:
     layer: str | None = None  # the Keras layer name
     call_index: int = 0
     output: str | None = None  # declared inline as `output NAME = ...`
+    auto_named: bool = False  # written without name=: graphc's own name is the Keras one
 
     def tensor_inputs(self) -> list:
         out = []
@@ -240,6 +241,7 @@ class BlockCall:
     ins: list  # [Val]
     kw: list  # [(param name, value)]
     prefix: str = ""  # the instance's name prefix
+    layer_names: list = field(default_factory=list)  # the Keras names of its layers
 
     def tensor_inputs(self) -> list:
         return list(self.ins)

@@ -309,8 +309,6 @@ class Converter:
                 break
             inline[(v.key[0], v.key[1])] = name
             last = i
-        # auto names: graphc's fresh_name, replayed in statement order
-        auto = AutoNames({v.var for v in vals.values() if v.pinned and v.key[0] == "input"}, set())
         shared_done: dict = {}
         for call in calls:
             layer = call.layer
@@ -324,40 +322,23 @@ class Converter:
                 continue
             out_name = inline.get((layer.name, call.index)) if inline is not None else None
             if isinstance(spec, ModelProg):
-                callee = self.nested_callee(prog, layer, spec, n_calls, shared_done, body, auto)
+                callee = self.nested_callee(prog, layer, spec, n_calls, shared_done, body)
             elif n_calls > 1:
                 if layer.name not in shared_done:
                     if is_identifier(layer.name) and ns.is_free(layer.name):
                         var = ns.take(layer.name)
+                        ctor = spec.ctor  # `share NAME = L(...)` names the layer NAME
                     else:
                         var = ns.fresh(layer.name, "layer")
-                    ctor = spec.ctor
-                    # `share v = L(...)` without name= is named v
-                    if auto.fresh(var, dry=True) != layer.name:
-                        ctor = with_name(ctor, layer.name)
-                        auto.taken.add(layer.name)
-                    else:
-                        auto.fresh(var)
+                        ctor = with_name(spec.ctor, layer.name)
                     body.append(Share(var, ctor))
                     shared_done[layer.name] = var
                 callee = shared_done[layer.name]
             else:
-                base = snake(spec.op.name)
-                if out_name is not None and out_name == layer.name:
-                    # `output NAME = L(...)`: graphc names the layer after the output
-                    auto.fresh(base)
-                    auto.taken.add(layer.name)
-                    callee = spec.ctor
-                elif out_name is None and auto.fresh(base, dry=True) == layer.name:
-                    callee = spec.ctor
-                    auto.fresh(base)
-                else:
-                    callee = with_name(spec.ctor, layer.name)
-                    auto.taken.add(layer.name)
+                # explicit for now: elide_names() drops the names graphc would give anyway
+                callee = with_name(spec.ctor, layer.name)
             st = Call(outs, callee, ins, kw, layer=layer.name, call_index=call.index, output=out_name)
             body.append(st)
-            if out_name is not None:
-                auto.outputs.add(out_name)
         # outputs whose name differs from their layer's: graphc adds an Identity layer named after them
         seen_vals: set = set()
         for name, v in prog.outputs:
@@ -373,7 +354,7 @@ class Converter:
     def _n_out(self, spec) -> int:
         return spec.n_outputs if isinstance(spec, LayerSpec) else len(spec.kmodel.outputs)
 
-    def nested_callee(self, prog, layer, sub: ModelProg, n_calls, shared_done, body, auto):
+    def nested_callee(self, prog, layer, sub: ModelProg, n_calls, shared_done, body):
         """How a nested model is instantiated: `def()(x)` when graphc's name for
         it (snake of the definition's name) is the Keras layer name, else `share
         NAME = def()` (a shared model is named after its variable)."""
@@ -381,10 +362,8 @@ class Converter:
         if layer.name in shared_done:
             return shared_done[layer.name]
         if n_calls == 1 and snake(sub.name) == layer.name and not sub.params:
-            if auto.fresh(layer.name, dry=True) == layer.name:
-                auto.fresh(layer.name)
-                prog.how[layer.name] = "call"
-                return ModelRef(sub.name)
+            prog.how[layer.name] = "call"
+            return ModelRef(sub.name)
         if not (is_identifier(layer.name) and ns.is_free(layer.name)):
             raise_problem = (
                 f"nested model {layer.name!r}: graphc names a model used as a layer after its variable "
@@ -393,11 +372,6 @@ class Converter:
             self.problem(layer, raise_problem)
             shared_done[layer.name] = "_"
             return "_"
-        if auto.fresh(layer.name, dry=True) != layer.name:
-            self.problem(layer, f"nested model {layer.name!r} cannot keep its name in GDL")
-            shared_done[layer.name] = "_"
-            return "_"
-        auto.fresh(layer.name)
         var = ns.take(layer.name)
         body.append(Share(var, ModelRef(sub.name)))
         shared_done[layer.name] = var
@@ -532,6 +506,59 @@ class AutoNames:
                 return name
 
 
+def elide_names(items: list, inputs: list, outputs: list = ()) -> None:
+    """Drop `name=` where graphc names the layer the same way by itself
+    (graphs.GraphBuilder.fresh_name, replayed over the statements in order)."""
+    from graphc.importer.program import BlockCall
+
+    auto = AutoNames(set(inputs), set())
+    out_ids = {id(v) for v in outputs}
+    for st in items:
+        if isinstance(st, Share):
+            named = name_of(st.ctor) if isinstance(st.ctor, Ctor) else None
+            if named is None:
+                auto.fresh(st.var)
+            else:
+                auto.taken.add(named)
+        elif isinstance(st, BlockCall):
+            auto.taken.update(st.layer_names)
+        elif isinstance(st, Call):
+            if isinstance(st.callee, ModelRef):
+                auto.fresh(st.layer)
+            elif isinstance(st.callee, Ctor):
+                base = snake(st.callee.cls)
+                if st.output is not None and st.output == st.layer:
+                    # `output NAME = L(...)`: made under an auto name, renamed to NAME
+                    auto.fresh(base)
+                    auto.taken.add(st.layer)
+                    st.callee = without_name(st.callee)
+                elif (
+                    st.output is None
+                    and not any(id(v) in out_ids for v in st.outs)
+                    and auto.fresh(base, dry=True) == st.layer
+                ):
+                    auto.fresh(base)
+                    st.callee = without_name(st.callee)
+                    st.auto_named = True
+                else:
+                    auto.taken.add(st.layer)
+            if st.output is not None:
+                auto.outputs.add(st.output)
+
+
+def name_of(ctor: Ctor):
+    for k, v in ctor.kw:
+        if k == "name":
+            return v
+    return None
+
+
+def without_name(ctor: Ctor) -> Ctor:
+    c = Ctor(ctor.cls, list(ctor.pos), [(k, v) for k, v in ctor.kw if k != "name"])
+    c.spec = getattr(ctor, "spec", None)
+    return c
+
+
 def with_name(ctor: Ctor, name: str) -> Ctor:
     c = Ctor(ctor.cls, list(ctor.pos), list(ctor.kw) + [("name", name)])
     c.spec = getattr(ctor, "spec", None)
@@ -589,15 +616,16 @@ def order_calls(km: K.KModel) -> list:
 
 
 # ------------------------------------------------------------------ variables
-POOL = ("x", "y", "z")
+POOL = ("x", "y", "z", "w")
 
 
-def allocate(body: list, ns: Namespace, live_after: set | None = None) -> None:
+def allocate(body: list, ns: Namespace, live_after=None, pool: tuple = None) -> None:
     """Name every unnamed Val defined in `body`: reuse the variable of an input
     that dies at this statement, else a free one of x, y, z, else one named
     after the layer.  Pinned values (inputs, outputs, parameters) keep theirs."""
-    from graphc.importer.program import BlockCall, Loop
+    from graphc.importer.program import Loop
 
+    pool = POOL if pool is None else pool
     last_use: dict = {}
     for i, st in enumerate(body):
         for v in _reads(st):
@@ -614,12 +642,15 @@ def allocate(body: list, ns: Namespace, live_after: set | None = None) -> None:
         for v in outs:
             if v.var is not None:
                 holder[v.var] = v
-                if v.pinned:
+                if v.pinned and not v.reusable:
                     pinned_vars.add(v.var)
         dying = [
             v
             for v in _reads(st)
-            if v.var is not None and not v.pinned and last_use.get(id(v)) == i and holder.get(v.var) is v
+            if v.var is not None
+            and (not v.pinned or v.reusable)
+            and last_use.get(id(v)) == i
+            and holder.get(v.var) is v
         ]
         used_here: set = set()
         for v in outs:
@@ -631,7 +662,7 @@ def allocate(body: list, ns: Namespace, live_after: set | None = None) -> None:
                     var = d.var
                     break
             if var is None:
-                for p in POOL:
+                for p in pool:
                     h = holder.get(p)
                     if p in used_here:
                         continue
@@ -640,7 +671,7 @@ def allocate(body: list, ns: Namespace, live_after: set | None = None) -> None:
                         break
                     if (
                         h is not None
-                        and not h.pinned
+                        and (not h.pinned or h.reusable)
                         and last_use.get(id(h), -1) < i
                         and p not in pinned_vars
                     ):
@@ -650,7 +681,7 @@ def allocate(body: list, ns: Namespace, live_after: set | None = None) -> None:
                         var = p
                         break
             if var is None:
-                hint = v.key[0] if isinstance(v.key[0], str) and v.key[0] != "input" else "t"
+                hint = v.key[0] if isinstance(v.key[0], str) and v.key[0] not in ("input", "loop") else "t"
                 if len(outs) > 1:
                     hint = f"{hint}_{v.key[2]}"
                 var = ns.fresh(hint, "t")
@@ -658,9 +689,12 @@ def allocate(body: list, ns: Namespace, live_after: set | None = None) -> None:
             holder[var] = v
             used_here.add(var)
         if isinstance(st, Loop):
-            pass
-        if isinstance(st, BlockCall):
-            pass
+            # the loop reads and writes one variable: its body runs over it
+            var = st.outs[0].var
+            st.body_in.var = st.body_out.var = var
+            st.body_in.pinned = st.body_out.pinned = True
+            st.body_in.reusable = True
+            allocate(st.body, ns, live_after=[st.body_out], pool=())
 
 
 def _reads(st) -> list:

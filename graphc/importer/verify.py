@@ -78,9 +78,15 @@ def compare(graph, prog, problems: list, top: bool = True) -> None:
             if g.op is None or g.op.name != spec.op.name:
                 problems.append(f"layer {la.name!r}: class {g.type_name} != {spec.op.name}")
                 continue
-            want_args = _args(spec.op.bind([], _as_args(spec.given)))
-            if _args(g.args) != want_args:
-                problems.append(f"layer {la.name!r}: arguments {_args(g.args)} != {want_args}")
+            want_args = _args(spec.op.full(spec.op.bind([], _as_args(spec.given))))
+            got_args = _args(g.full_args)
+            if got_args != want_args:
+                diff = {
+                    k: (got_args.get(k), want_args.get(k))
+                    for k in set(got_args) | set(want_args)
+                    if got_args.get(k) != want_args.get(k)
+                }
+                problems.append(f"layer {la.name!r}: arguments differ (got, want): {diff}")
         else:
             if g.graph is None:
                 problems.append(f"layer {la.name!r}: not a nested model")
