@@ -381,8 +381,9 @@ def fold_loops(prog, items: list, top_ns: Namespace) -> list:
     out: list = []
     i = 0
     ns = prog.ns
+    users = _users(items)  # indices into `items`, which is read, never changed
     while i < len(items):
-        loop = _block_loop(items, i, ns) or _plain_loop(items, i, ns)
+        loop = _block_loop(items, i, ns, users) or _plain_loop(items, i, ns, users)
         if loop is None:
             out.append(items[i])
             i += 1
@@ -393,21 +394,10 @@ def fold_loops(prog, items: list, top_ns: Namespace) -> list:
     return out
 
 
-def _chain_ok(items: list, i: int, end: int, firsts: list, lasts: list, users: dict) -> bool:
-    """Group r's only outside input is group r-1's last value, used nowhere else."""
-    for r in range(1, len(firsts)):
-        prev_out = lasts[r - 1]
-        uses = users.get(id(prev_out), [])
-        if any(u < firsts[r] or u >= end for u in uses) or prev_out.pinned:
-            return False
-    return True
-
-
-def _block_loop(items: list, i: int, ns: Namespace):
+def _block_loop(items: list, i: int, ns: Namespace, users: dict):
     st = items[i]
     if not isinstance(st, BlockCall) or len(st.outs) != 1 or len(st.ins) != 1:
         return None
-    users = _users(items)
     j = i + 1
     while (
         j < len(items)
@@ -449,10 +439,9 @@ def _loop_var(ns: Namespace) -> str:
     return ns.take("i") if ns.is_free("i") else ns.fresh("i")
 
 
-def _plain_loop(items: list, i: int, ns: Namespace):
+def _plain_loop(items: list, i: int, ns: Namespace, users: dict):
     if not _eligible(items[i]):
         return None
-    users = _users(items)
     for p in range(1, MAX_PERIOD + 1):
         res = _plain_loop_period(items, i, p, users, ns)
         if res is not None:
@@ -542,8 +531,6 @@ def _plain_loop_period(items: list, i: int, p: int, users: dict, ns: Namespace):
                 return None
     v_in = outside0
     if v_in.pinned or any(u >= end for u in users.get(id(v_in), [])):
-        return None
-    if any(u < i for u in users.get(id(v_in), []) if False):
         return None
     # names per position: all automatic, or one integer pattern
     var = None

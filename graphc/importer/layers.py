@@ -332,6 +332,9 @@ def layer_spec(cls: str, cfg: dict, module=None, registered=None, inner: bool = 
         ps = given.get("pool_size", params["pool_size"].default)
         if same(_norm(params["pool_size"], ps), _norm(params["pool_size"], given["strides"])):
             del given["strides"]
+    # MultiHeadAttention writes its resolved value_dim (None means key_dim)
+    if op.name == "MultiHeadAttention" and "value_dim" in given and given["value_dim"] == cfg.get("key_dim"):
+        del given["value_dim"]
     if op.name == "Bidirectional" and "layer" in given and "backward_layer" in given:
         if _default_backward(cfg):
             del given["backward_layer"]

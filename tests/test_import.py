@@ -1,0 +1,559 @@
+"""`graphc import`: Keras models to GDL.
+
+Fast tests read real Keras configurations saved under tests/data/import
+(tests/data/import/make_configs.py regenerates them with Keras) and check the
+GDL by compiling it with graphc: the compiled graph must have the Keras
+model's layers (names, classes), calls, inputs and outputs.  Hostile names and
+malformed files must give correct GDL or one clean error.
+
+Slow tests build real Keras models: every keras.applications model is saved,
+imported, compiled to both targets, and must compute what the original
+computes with the original's weights."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from helpers import ROOT
+
+from graphc.api import emit
+from graphc.compiler.interpreter import compile_program
+from graphc.compiler.parse import parse
+from graphc.fmt import format_source
+from graphc.importer import ConfigError, ImportFailed, import_config, import_file, keras_config
+
+DATA = ROOT / "tests" / "data" / "import"
+
+
+def load(name: str) -> dict:
+    return json.loads((DATA / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def compiled(text: str, model: str | None = None):
+    program = compile_program("imported.gdl", text, model)
+    assert not program.errors, [d.header() for d in program.errors]
+    return program, program.entry(model)
+
+
+def keras_layers(cfg: dict) -> dict:
+    """{layer name: class name} of a Functional/Sequential configuration (InputLayers left out)."""
+    c = cfg["config"]
+    return {
+        la.get("name", la["config"].get("name")): la["class_name"]
+        for la in c["layers"]
+        if la["class_name"] != "InputLayer"
+    }
+
+
+def graph_layers(graph) -> dict:
+    return {la.name: la.type_name for la in graph.layers}
+
+
+def node_inputs(graph) -> dict:
+    """{(layer, call): [(producer layer or input name, call, result)]}"""
+    out = {}
+    for la in graph.layers:
+        for i, node in enumerate(la.nodes):
+            srcs = []
+            for t in node.tensor_inputs():
+                if t.is_input:
+                    srcs.append((t.input_name, 0, 0))
+                else:
+                    srcs.append((t.call.layer.name, t.call.layer.nodes.index(t.call), t.index))
+            out[(la.name, i)] = srcs
+    return out
+
+
+# ====================================================================== fast
+def test_shared_layer_dict_outputs_and_compile():
+    cfg = load("shared_dict")
+    result = import_config(cfg, source="shared_dict.json")
+    _, graph = compiled(result.text)
+    assert graph.name == "two_towers"
+    assert graph_layers(graph) == {
+        "shared": "Dense",
+        "cat": "Concatenate",
+        "out1": "Dense",
+        "out2": "Dense",
+        "o1": "Identity",
+        "o2": "Identity",
+    }
+    shared = next(la for la in graph.layers if la.name == "shared")
+    assert shared.shared and len(shared.nodes) == 2
+    assert [t.input_name for t in graph.inputs] == ["a", "b"]
+    # outputs are named by the Keras dict keys, which the losses use
+    assert graph.output_names == ["o1", "o2"]
+    losses = {e.output: (e.loss, e.weight) for e in graph.compile["losses"]}
+    assert losses == {"o1": ("mean_squared_error", 0.5), "o2": ("mean_absolute_error", 1.0)}
+    opt = graph.compile["optimizer"]
+    # Keras stored learning_rate as float32 (0.0020000000949949026): written as 0.002
+    assert opt.name == "adam" and opt.config == {"learning_rate": 0.002}
+    assert graph.compile["metrics"]["o1"] == ["mae"]
+    assert 'share shared = Dense(4, activation="relu")' in result.text
+    assert 'kernel_initializer="he_normal"' in result.text  # differs from the default
+    assert "glorot_uniform" not in result.text  # defaults are left out
+
+
+def test_profile_is_the_spec_example():
+    result = import_config(load("profile"))
+    _, graph = compiled(result.text)
+    assert "for i in range(4) {\n    x = LSTM(8, return_sequences=true)(x)\n  }" in result.text
+    assert graph.output_names == ["age", "income", "gender"]
+    assert [la.name for la in graph.layers if la.type_name == "LSTM"] == [
+        "lstm",
+        "lstm_1",
+        "lstm_2",
+        "lstm_3",
+        "lstm_4",
+    ]
+    assert graph.inputs[0].dtype == "int32" and graph.inputs[0].shape == (None,)
+    weights = {e.output: e.weight for e in graph.compile["losses"]}
+    assert weights == {"age": 0.25, "income": 1.0, "gender": 10.0}
+
+
+def test_nested_models_shared_and_sequential():
+    cfg = load("nested")
+    result = import_config(cfg)
+    program, graph = compiled(result.text)
+    assert graph.name == "siamese"
+    enc = next(la for la in graph.layers if la.name == "encoder")
+    head = next(la for la in graph.layers if la.name == "head")
+    assert enc.graph is not None and enc.shared and len(enc.nodes) == 2
+    assert head.graph is not None and len(head.nodes) == 1
+    assert {la.name for la in enc.graph.layers} == {"emb"}
+    assert {la.name for la in head.graph.layers} == {"h1", "h2"}
+    srcs = node_inputs(graph)
+    assert srcs[("encoder", 0)] == [("left", 0, 0)] and srcs[("encoder", 1)] == [("right", 0, 0)]
+    assert srcs[("head", 0)] == [("encoder", 0, 0)]
+    assert srcs[("diff", 0)] == [("head", 0, 0), ("proj", 0, 0)]
+    # a model definition per nested model, the shared one applied through `share`
+    assert "share encoder = encoder_model()" in result.text
+    assert "head()(" in result.text
+
+
+def test_multi_result_layers_and_wrappers():
+    result = import_config(load("rnn"))
+    _, graph = compiled(result.text)
+    lstm = next(la for la in graph.layers if la.name == "enc_lstm")
+    assert lstm.type_name == "LSTM" and lstm.full_args["return_state"] is True
+    # both outputs are results of one layer: GDL names them apart, and says so
+    assert graph.output_names == ["enc_lstm_out", "enc_lstm_out2"]
+    assert len(result.notes) == 2 and all("enc_lstm" in n for n in result.notes)
+    bidir = next(la for la in graph.layers if la.type_name == "Bidirectional")
+    assert bidir.full_args["layer"].op.name == "LSTM"
+    # Keras saved the backward copy it makes itself: it is not written
+    assert "backward_layer" not in result.text
+
+
+def test_sequential_model_and_its_compile():
+    result = import_config(load("mnist_seq"))
+    _, graph = compiled(result.text)
+    assert [la.type_name for la in graph.layers] == ["Conv2D", "MaxPooling2D", "Flatten", "Dropout", "Dense"]
+    assert graph.inputs[0].input_name == "image"
+    opt = graph.compile["optimizer"]
+    assert opt.name == "sgd" and opt.config == {"learning_rate": 0.05, "momentum": 0.9}
+    assert "MaxPooling2D()" in result.text  # Keras's resolved strides == pool_size: left out
+
+
+def test_call_with_several_tensors():
+    result = import_config(load("attention"))
+    _, graph = compiled(result.text)
+    assert node_inputs(graph)[("mha", 0)] == [("query", 0, 0), ("value", 0, 0)]
+    assert "value_dim" not in result.text  # Keras's resolved value_dim == key_dim
+
+
+def test_keras_ops_on_two_tensors_become_merge_layers():
+    result = import_config(load("ops_pair"))
+    _, graph = compiled(result.text)
+    mul = next(la for la in graph.layers if la.type_name == "Multiply")
+    assert node_inputs(graph)[(mul.name, 0)] == [("x", 0, 0), ("d", 0, 0)]
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("lambda", ["layer 'double' (Lambda): wraps a Python function"]),
+        ("custom", ["layer 'scale' (Scale): a custom layer class (\"mine>Scale\")"]),
+        ("ops", ["layer 'multiply' (Multiply): keras.ops.multiply with constants"]),
+        ("seeded", ["layer 'd' (Dense): argument `kernel_initializer`: initializer HeNormal(seed=1)"]),
+    ],
+)
+def test_what_gdl_cannot_say_is_reported(name, expected):
+    with pytest.raises(ImportFailed) as exc:
+        import_config(load(name))
+    assert len(exc.value.problems) == len(expected)
+    for line, want in zip(exc.value.problems, expected):
+        assert line.startswith(want), line
+        assert "\n" not in line
+
+
+def test_every_problem_is_reported_not_just_the_first():
+    cfg = load("lambda")
+    layers = cfg["config"]["layers"]
+    lam = next(la for la in layers if la["class_name"] == "Lambda")
+    second = copy.deepcopy(lam)
+    second["name"] = second["config"]["name"] = "triple"
+    second["inbound_nodes"][0]["args"][0]["config"]["keras_history"] = ["double", 0, 0]
+    layers.append(second)
+    cfg["config"]["output_layers"] = [["triple", 0, 0]]
+    with pytest.raises(ImportFailed) as exc:
+        import_config(cfg)
+    assert [p.split(":")[0] for p in exc.value.problems] == [
+        "layer 'double' (Lambda)",
+        "layer 'triple' (Lambda)",
+    ]
+
+
+def test_output_is_laid_out_by_graphc_fmt():
+    for name in ("shared_dict", "profile", "nested", "residual"):
+        text = import_config(load(name)).text
+        assert format_source(text) == text
+
+
+# ------------------------------------------------------------------ folding
+def test_folding_keeps_the_graph_and_shrinks_the_text():
+    cfg = load("residual")
+    folded = import_config(cfg)
+    flat = import_config(cfg, fold=False)
+    assert "block " in folded.text and "block " not in flat.text
+    assert folded.stats["lines"] < flat.stats["lines"]
+    # the three stages share one structure: one block, applied three times
+    assert folded.stats["blocks"] == 1 and folded.text.count("= stage_block(") == 3
+    _, g1 = compiled(folded.text)
+    _, g2 = compiled(flat.text)
+    assert graph_layers(g1) == graph_layers(g2) == {**keras_layers(cfg)}
+    assert node_inputs(g1) == node_inputs(g2)
+    for a, b in zip(sorted(g1.layers, key=lambda la: la.name), sorted(g2.layers, key=lambda la: la.name)):
+        assert a.full_args == b.full_args, a.name
+    assert g1.trainable_params == g2.trainable_params
+
+
+def test_a_fold_that_does_not_check_out_is_undone(monkeypatch):
+    """The safety net: a (deliberately) wrong fold is caught by the check and the flat program written."""
+    from graphc.importer import fold
+
+    real = fold.fold_program
+
+    def broken(prog, top_ns, stats):
+        real(prog, top_ns, stats)
+        for bd in prog.blocks:  # every block now builds its first layer with twice the filters
+            bd.body[0].callee.pos[0] = fold.Scaled(2, bd.body[0].callee.pos[0].name)
+
+    monkeypatch.setattr(fold, "fold_program", broken)
+    result = import_config(load("residual"))
+    assert "block " not in result.text
+    assert any("folding was undone" in n for n in result.notes)
+    _, graph = compiled(result.text)
+    assert graph_layers(graph) == keras_layers(load("residual"))
+
+
+# ------------------------------------------------------------------ hostile names
+def rename(cfg: dict, mapping: dict) -> dict:
+    """The configuration with layers/inputs/the model renamed (every reference too)."""
+    cfg = copy.deepcopy(cfg)
+
+    def fix(v):
+        if isinstance(v, dict):
+            if v.get("class_name") == "__keras_tensor__":
+                h = v["config"]["keras_history"]
+                h[0] = mapping.get(h[0], h[0])
+            for x in v.values():
+                fix(x)
+        elif isinstance(v, list):
+            if len(v) == 3 and isinstance(v[0], str) and isinstance(v[1], int) and isinstance(v[2], int):
+                v[0] = mapping.get(v[0], v[0])
+            for x in v:
+                fix(x)
+
+    c = cfg["config"]
+    for la in c["layers"]:
+        old = la.get("name")
+        if old in mapping:
+            la["name"] = mapping[old]
+            la["config"]["name"] = mapping[old]
+        fix(la.get("inbound_nodes"))
+    fix(c["input_layers"])
+    fix(c["output_layers"])
+    if "__model__" in mapping:
+        c["name"] = mapping["__model__"]
+    return cfg
+
+
+HOSTILE = [
+    '"; rm -rf / #',
+    "line\nbreak",
+    "tab\tand\\backslash",
+    "ünïcödé_层",
+    "{name} and {{x}}",
+    'f"{x}"',
+    "model",
+    "Dense",
+    "range",
+    "x",
+    "output",
+    "a-b",
+    "a_b",
+    "\u2028sep\u2029",
+    "nul\x00char",
+    '}) { use "../etc" ',
+    "n" * 900,
+]
+
+
+def _check_hostile(cfg, mapping):
+    result = import_config(cfg)
+    text = result.text
+    assert all(line.isprintable() for line in text.splitlines())
+    module = parse(text, "imported.gdl")
+    assert not any(type(it).__name__ == "Use" for it in module.items)
+    _, graph = compiled(text)
+    return result, graph
+
+
+@pytest.mark.parametrize("hostile", HOSTILE, ids=range(len(HOSTILE)))
+def test_hostile_layer_names_are_literals(hostile):
+    cfg = rename(load("shared_dict"), {"shared": hostile, "cat": hostile + "2", "__model__": hostile})
+    result, graph = _check_hostile(cfg, {})
+    names = {la.name for la in graph.layers}
+    assert hostile in names and hostile + "2" in names
+    assert graph.name == hostile
+    shared = next(la for la in graph.layers if la.name == hostile)
+    assert len(shared.nodes) == 2
+    # the emitted modules are valid Python that keep the name as data
+    program = compile_program("imported.gdl", result.text)
+    for target in ("keras", "torch"):
+        source = emit(program, graph, target, "imported.gdl")
+        ast.parse(source)
+
+
+@pytest.mark.parametrize("hostile", [HOSTILE[i] for i in (0, 1, 4, 6, 8, 13, 16)])
+def test_hostile_input_names_keep_their_keras_name(hostile):
+    cfg = rename(load("nested"), {"left": hostile})
+    _, graph = _check_hostile(cfg, {})
+    assert graph.inputs[0].input_name == hostile
+
+
+def test_hostile_names_inside_a_nested_model_and_folded_blocks():
+    cfg = load("residual")
+    mapping = {la["name"]: la["name"].replace("stage", 'st"{a}ge\n') for la in cfg["config"]["layers"]}
+    mapping.pop("image")
+    _, graph = _check_hostile(rename(cfg, mapping), {})
+    assert {la.name for la in graph.layers} == set(mapping.values()) | {"probs", "pool"} - {
+        "probs",
+        "pool",
+    } | {
+        mapping.get("probs", "probs"),
+        mapping.get("pool", "pool"),
+    }
+
+
+def test_output_names_must_be_identifiers():
+    cfg = rename(load("profile"), {"age": "age (years)"})
+    with pytest.raises(ImportFailed) as exc:
+        import_config(cfg)
+    assert exc.value.problems == [
+        "model 'profile': output \"age (years)\" is not a GDL identifier (GDL names outputs by variables); "
+        "rename the layer in Keras"
+    ]
+
+
+def test_two_names_that_sanitize_alike_stay_apart():
+    cfg = rename(load("nested"), {"left": "in-put", "right": "in_put"})
+    _, graph = _check_hostile(cfg, {})
+    assert [t.input_name for t in graph.inputs] == ["in-put", "in_put"]
+
+
+# ------------------------------------------------------------------ malformed files
+def _write(tmp_path, name, data: bytes | str):
+    p = tmp_path / name
+    p.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return str(p)
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ('{"a": ' * 300 + "1" + "}" * 300, "nested too deeply"),
+        ("not json", "not valid JSON"),
+        ("[1, 2]", "expected a JSON object"),
+        (
+            '{"class_name": "Functional", "config": {"layers": [], "input_layers": [], "name": NaN}}',
+            "not JSON",
+        ),
+        (b"\xff\xfe{}", "not UTF-8"),
+        ('{"class_name": "MyModel", "config": {"units": 3}}', "is not a Functional or Sequential model"),
+        ('{"hello": 1}', "not a Keras model configuration"),
+        (
+            '{"class_name": "Functional", "config": {"name": "m", "layers": [{"class_name": "Dense"}]}}',
+            "no name",
+        ),
+    ],
+)
+def test_malformed_configurations_are_one_clean_error(tmp_path, data, message):
+    path = _write(tmp_path, "m.json", data)
+    with pytest.raises(ConfigError) as exc:
+        import_file(path)
+    assert message in str(exc.value) and "\n" not in str(exc.value)
+
+
+def test_dangling_references_are_one_clean_error():
+    cfg = load("profile")
+    cfg["config"]["layers"][2]["inbound_nodes"][0]["args"][0]["config"]["keras_history"] = ["nowhere", 0, 0]
+    with pytest.raises(ConfigError, match="unknown layer 'nowhere'"):
+        import_config(cfg)
+    cfg = load("profile")
+    cfg["config"]["output_layers"][0] = ["age", 7, 0]
+    with pytest.raises(ConfigError, match="refers to call 7"):
+        import_config(cfg)
+
+
+def test_size_limits(tmp_path, monkeypatch):
+    text = (DATA / "profile.json").read_text()
+    monkeypatch.setattr(keras_config, "MAX_CONFIG_BYTES", len(text) - 1)
+    with pytest.raises(ConfigError, match="bytes"):
+        import_file(_write(tmp_path, "big.json", text))
+    # a .keras archive whose config.json is larger than the limit (a zip bomb) is not read
+    with zipfile.ZipFile(tmp_path / "big.keras", "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("config.json", text)
+    with pytest.raises(ConfigError, match="config.json is"):
+        import_file(str(tmp_path / "big.keras"))
+    monkeypatch.undo()
+    monkeypatch.setattr(keras_config, "MAX_LAYERS", 5)
+    with pytest.raises(ConfigError, match="more than 5 layers"):
+        import_config(load("residual"))
+    monkeypatch.undo()
+    cfg = rename(load("profile"), {"lstm": "l" * (keras_config.MAX_NAME + 1)})
+    with pytest.raises(ConfigError, match="characters"):
+        import_config(cfg)
+
+
+def test_deep_but_legal_nesting_in_an_argument_is_reported():
+    cfg = load("seeded")
+    deep: dict = {}
+    cur = deep
+    for _ in range(150):
+        cur["k"] = {}
+        cur = cur["k"]
+    d = next(la for la in cfg["config"]["layers"] if la["name"] == "d")
+    d["config"]["kernel_initializer"] = {"class_name": "Mystery", "config": deep}
+    with pytest.raises(ImportFailed) as exc:
+        import_config(cfg)
+    assert exc.value.problems[0].startswith("layer 'd' (Dense): argument `kernel_initializer`")
+    assert len(exc.value.problems[0]) < 300
+
+
+def test_keras_archive(tmp_path):
+    """A .keras file is a zip: config.json is read from it (metadata and weights are not needed)."""
+    path = tmp_path / "profile.keras"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("metadata.json", json.dumps({"keras_version": "3.15.1"}))
+        zf.writestr("config.json", (DATA / "profile.json").read_text())
+    assert import_file(str(path)).text == import_config(load("profile"), source="profile.keras").text
+    with zipfile.ZipFile(tmp_path / "empty.keras", "w") as zf:
+        zf.writestr("metadata.json", "{}")
+    with pytest.raises(ConfigError, match="no config.json"):
+        import_file(str(tmp_path / "empty.keras"))
+
+
+# ------------------------------------------------------------------ the command line
+class Ran:
+    def __init__(self, returncode, stdout, stderr):
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+@pytest.fixture
+def run(capsys):
+    """`graphc ARGS` in this process (the subprocess test below checks what it imports)."""
+    from graphc.cli import main
+
+    def call(*args):
+        capsys.readouterr()
+        rc = main([str(a) for a in args])
+        out = capsys.readouterr()
+        return Ran(rc, out.out, out.err)
+
+    return call
+
+
+def test_cli_writes_gdl_and_never_imports_keras(tmp_path):
+    out = tmp_path / "sub" / "profile.gdl"
+    code = (
+        "import sys; from graphc.cli import main; "
+        f"rc = main(['import', {str(DATA / 'profile.json')!r}, '-o', {str(out)!r}]); "
+        "print(rc, sorted(m for m in ('keras', 'tensorflow', 'torch', 'jax') if m in sys.modules))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.stdout.split() == ["0", "[]"], r.stderr
+    assert out.read_text() == import_config(load("profile"), source="profile.json").text
+    assert f"wrote {out}" in r.stderr
+
+
+def test_cli_reports_and_writes_nothing(tmp_path, run):
+    out = tmp_path / "lambda.gdl"
+    out.write_text("# the user's file\n")
+    r = run("import", DATA / "lambda.json", "-o", out)
+    assert r.returncode == 1
+    lines = r.stderr.strip().splitlines()
+    assert lines[0].endswith(
+        "error: layer 'double' (Lambda): wraps a Python function, and GDL has no Python code: "
+        "write the computation with layers (or a block)"
+    )
+    assert lines[-1] == "graphc import: 1 part of the model cannot be written in GDL; nothing written"
+    assert out.read_text() == "# the user's file\n"
+    assert not list(tmp_path.glob(".graphc-*"))
+    r = run("import", tmp_path / "missing.keras")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "cannot read" in r.stderr
+    with pytest.raises(SystemExit):
+        run("import", "--no-such-option")
+    assert run("import").returncode == 2
+
+
+def test_cli_python_builder_runs_user_code(tmp_path, run, monkeypatch):
+    """--python calls the user's function (here one returning an object with Keras's to_json())."""
+    cfg = load("profile")
+    cfg.pop("compile_config")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "mymodels.py").write_text(
+        "import json\n"
+        f"CFG = {json.dumps(cfg)!r}\n"
+        "class Model:\n"
+        "    compiled = False\n"
+        "    def to_json(self):\n"
+        "        return CFG\n"
+        "def build():\n"
+        "    return Model()\n"
+        "def broken():\n"
+        "    raise RuntimeError('no GPU here')\n"
+    )
+    r = run("import", "--python", "mymodels:build", "--no-fold", "-o", "-")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == import_config(cfg, source="mymodels:build()", fold=False).text
+    assert "for i in" not in r.stdout
+    r = run("import", "--python", "mymodels:broken")
+    assert r.returncode == 2 and "mymodels:broken() failed: RuntimeError: no GPU here" in r.stderr
+    r = run("import", "--python", "nosuchmodule:build")
+    assert r.returncode == 2 and "cannot import nosuchmodule" in r.stderr
+    r = run("import", "--python", "mymodels:build; rm")
+    assert r.returncode == 2 and "MODULE:FUNCTION" in r.stderr
+    sys.modules.pop("mymodels", None)
+
+
+def test_model_name_option():
+    result = import_config(load("profile"), model_name="imported_profile")
+    _, graph = compiled(result.text)
+    assert 'model imported_profile(name="profile")' in result.text
+    assert graph.name == "profile"
+    with pytest.raises(ImportFailed, match="not a free GDL identifier"):
+        import_config(load("profile"), model_name="model")
+
+
+# ====================================================================== slow
+keras_needed = pytest.mark.slow
