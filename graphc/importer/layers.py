@@ -17,10 +17,11 @@ from graphc.importer.program import Ctor
 # ------------------------------------------------------------------ Keras objects
 # class -> (GDL/Keras string identifier, {config key: Keras default}); the
 # identifier means the class with these defaults (keras.<module>.get(identifier)).
+# Constant is absent: keras.initializers.get("constant") cannot build it (it needs
+# `value`), so GDL has no spelling for it.
 INITIALIZERS = {
     "Zeros": ("zeros", {}),
     "Ones": ("ones", {}),
-    "Constant": ("constant", {"value": 0.0}),
     "RandomNormal": ("random_normal", {"mean": 0.0, "stddev": 0.05, "seed": None}),
     "TruncatedNormal": ("truncated_normal", {"mean": 0.0, "stddev": 0.05, "seed": None}),
     "RandomUniform": ("random_uniform", {"minval": -0.05, "maxval": 0.05, "seed": None}),
@@ -42,7 +43,7 @@ INITIALIZERS = {
     "LecunUniform": ("lecun_uniform", {"seed": None, "input_axes": None, "output_axes": None}),
     "LecunNormal": ("lecun_normal", {"seed": None, "input_axes": None, "output_axes": None}),
     "Orthogonal": ("orthogonal", {"gain": 1.0, "seed": None}),
-    "Identity": ("identity", {"gain": 1.0}),
+    "Identity": ("identity", {}),  # Keras 3.15 does not serialize its gain
 }
 REGULARIZERS = {
     "L1": ("l1", {"l1": 0.01}),
@@ -136,7 +137,7 @@ def object_id(kind: str, v) -> str | None:
     cfg = v.get("config") or {}
     if not isinstance(cfg, dict):
         raise Unsupported(f"{kind} {cls} has a malformed config")
-    diff = {k: x for k, x in cfg.items() if k not in defaults or not same(x, defaults[k])}
+    diff = {k: x for k, x in cfg.items() if k not in defaults or not same_f32(x, defaults[k])}
     if diff:
         raise Unsupported(
             f"{kind} {cls}({', '.join(f'{k}={short(x, 30)}' for k, x in diff.items())}): GDL names "
@@ -154,6 +155,19 @@ def same(a, b) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     return type(a) in (int, float) and type(b) in (int, float) and a == b or a == b and type(a) is type(b)
+
+
+def same_f32(a, b) -> bool:
+    """Equal as float32 numbers (Keras keeps regularizer strengths as float32:
+    L2() saves l2=0.009999999776482582), else `same`."""
+    import struct
+
+    if type(a) in (int, float) and type(b) in (int, float):
+        try:
+            return struct.pack("<f", a) == struct.pack("<f", b)
+        except (OverflowError, struct.error):
+            return a == b
+    return same(a, b)
 
 
 def dtype_name(v) -> str | None:

@@ -144,7 +144,9 @@ class Converter:
             dname = self.top_ns.take(km.name)
         else:
             dname = self.top_ns.fresh(km.name, "model")
-        params = [] if dname == km.name else [("name", km.name)]
+        # a nested model applied through `share NAME = def()` is named NAME (its layer name)
+        shared_route = layer is not None and dname != km.name
+        params = [] if dname == km.name or shared_route else [("name", km.name)]
         prog = ModelProg(km, dname, km.name, params, [], Namespace(), {}, specs, [], nested=nested)
         if km.input_struct == "dict":
             prog.input_note = (
