@@ -234,6 +234,25 @@ def test_folding_keeps_the_graph_and_shrinks_the_text():
     assert g1.trainable_params == g2.trainable_params
 
 
+def test_block_arguments_that_are_multiples_of_each_other():
+    """unit1_conv1 = 4a, unit1_conv2 = unit1_proj = unit2_conv2 = 2a, unit2_conv1 = a across the
+    stages (a = 4, 8, 16): one parameter for 2a, one for a, and 4a written as 2 * (2a)."""
+    cfg = load("residual")
+    a = {"stage1": 4, "stage2": 8, "stage3": 16}
+    want = {"unit1_conv1": 4, "unit1_conv2": 2, "unit1_proj": 2, "unit2_conv1": 1, "unit2_conv2": 2}
+    for la in cfg["config"]["layers"]:
+        stage, _, rest = la["name"].partition("_")
+        if rest in want:
+            la["config"]["filters"] = want[rest] * a[stage]
+    result = import_config(cfg)
+    assert result.stats["blocks"] == 1 and "2 * filters" in result.text
+    _, graph = compiled(result.text)
+    got = {la.name: la.full_args["filters"] for la in graph.layers if la.type_name == "Conv2D"}
+    assert got == {
+        la["name"]: la["config"]["filters"] for la in cfg["config"]["layers"] if la["class_name"] == "Conv2D"
+    }
+
+
 def test_a_fold_that_does_not_check_out_is_undone(monkeypatch):
     """The safety net: a (deliberately) wrong fold is caught by the check and the flat program written."""
     from graphc.importer import fold

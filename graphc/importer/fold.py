@@ -209,10 +209,11 @@ def _params(items: list, insts: list):
                 break
         else:
             groups.append([slot[1], [slot], vals, None, key])
-    # k * p for integer multiples of another parameter
+    # k * p for integer multiples of another parameter (p stays a parameter of its own)
+    bases: set = set()
     for g in groups:
         vals = g[2]
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
+        if id(g) in bases or not all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
             continue
         for h in groups:
             if h is g or h[3] is not None:
@@ -222,6 +223,7 @@ def _params(items: list, insts: list):
                 k = vals[0] // base[0] if base[0] else 0
                 if k >= 2 and all(v == k * b for v, b in zip(vals, base)):
                     g[3] = (k, h)
+                    bases.add(id(h))
                     break
     free = [g for g in groups if g[3] is None]
     if len(free) > MAX_PARAMS:

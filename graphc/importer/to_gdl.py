@@ -148,6 +148,14 @@ class Converter:
         shared_route = layer is not None and dname != km.name
         params = [] if dname == km.name or shared_route else [("name", km.name)]
         prog = ModelProg(km, dname, km.name, params, [], Namespace(), {}, specs, [], nested=nested)
+        if km.config.get("trainable", True) is False:
+            self.problem(None, "the whole model is frozen (trainable=False), which GDL has no form for", km)
+        try:
+            dt = dtype_name(km.config.get("dtype"))
+            if dt not in (None, "float32"):
+                self.problem(None, f"model dtype policy {dt!r} has no GDL form", km)
+        except Unsupported as exc:
+            self.problem(None, str(exc), km)
         if km.input_struct == "dict":
             prog.input_note = (
                 "Keras took this model's inputs as a dict keyed by "
@@ -163,8 +171,6 @@ class Converter:
 
     def layer(self, layer: K.KLayer):
         if layer.model is not None:
-            if layer.config.get("trainable", True) is False:
-                raise Unsupported("a frozen nested model (trainable=False) has no GDL form")
             return self.model(layer.model, layer=layer)
         module = layer.module or ""
         if module.startswith("keras.src.ops") or module.startswith("keras.ops"):
