@@ -9,13 +9,28 @@ from __future__ import annotations
 
 import operator
 
+from graphc.compiler import objects
 from graphc.compiler import syntax as S
 from graphc.compiler.budget import GLOBAL, MAX_EXPR_DEPTH, LimitExceeded, check_binop, check_value
+from graphc.compiler.functions import is_unbatched
 from graphc.compiler.ir import Indexed, Tensor
 from graphc.compiler.values import POISON, Builtin, DefVal, LayerVal, OpClass, Results
 from graphc.diagnostics import Abort, suggestion
 
-MODULE_PREFIXES = {"keras", "layers", "applications", "optimizers", "losses", "metrics", "models"}
+MODULE_PREFIXES = {
+    "keras",
+    "layers",
+    "applications",
+    "optimizers",
+    "losses",
+    "metrics",
+    "models",
+    "initializers",
+    "regularizers",
+    "constraints",
+    "schedules",
+    "callbacks",
+}
 
 BINARY = {
     "+": operator.add,
@@ -115,8 +130,8 @@ class Expressions:
 
     def lookup(self, scope, name: str, span):
         from graphc.compiler.builtins import BUILTIN_FUNCS, builtin
-        from graphc.compiler.vocab import LOSS_CLASSES, OPTIMIZER_CLASSES
         from graphc.ops.base import FUNCTIONS, REGISTRY
+        from graphc.ops.objects import all_class_names
 
         if name in scope.vars:
             return scope.vars[name]
@@ -134,8 +149,7 @@ class Expressions:
             + list(REGISTRY)
             + list(FUNCTIONS)
             + list(BUILTIN_FUNCS)
-            + list(OPTIMIZER_CLASSES)
-            + list(LOSS_CLASSES)
+            + all_class_names()
         )
         hint = suggestion(name, candidates)
         looks_layer = name[:1].isupper()
@@ -204,10 +218,19 @@ class Expressions:
         from graphc.compiler.builtins import builtin
         from graphc.ops.base import FUNCTIONS, REGISTRY
 
+        if _is_ops(e.obj, scope):  # ops.NAME, keras.ops.NAME: a function of the catalog
+            return self.it.functions.value(scope, e.name, e)
         node = e
         while isinstance(node, S.Attr):
             node = node.obj
         if isinstance(node, S.Name) and node.id in MODULE_PREFIXES and node.id not in scope.vars:
+            from graphc.compiler.objects import class_value, dotted
+
+            v = class_value(dotted(e))  # keras.initializers.HeNormal, losses.Huber, ...
+            if isinstance(v, tuple):
+                self.s.error(scope.file, e.span, "unknown-layer", *v)
+            if v is not None:
+                return v
             b = builtin(e.name)
             if b is not None:
                 return b
@@ -258,15 +281,18 @@ class Expressions:
             raise Abort()
         if isinstance(left, Tensor) or isinstance(right, Tensor):
             merge = TENSOR_MERGES.get(e.op)
-            if merge is None or not (isinstance(left, Tensor) and isinstance(right, Tensor)):
-                self.s.error(
-                    file,
-                    e.span,
-                    "type-error",
-                    f"`{e.op}` on tensors needs two tensors and one of + - *; got {kind_of(left)} "
-                    f"{e.op} {kind_of(right)}",
-                )
-            return self.it.graphs.merge_operator(scope, merge, [left, right], e)
+            if (
+                merge is not None
+                and isinstance(left, Tensor)
+                and isinstance(right, Tensor)
+                and not is_unbatched(left)
+                and not is_unbatched(right)
+                and left.type.shape == right.type.shape
+            ):  # two tensors of one shape: Keras's Add/Subtract/Multiply layers, as always
+                return self.it.graphs.merge_operator(scope, merge, [left, right], e)
+            return self.it.functions.operator(scope, e.op, [left, right], e)
+        if isinstance(left, Results) or isinstance(right, Results):
+            return self.it.functions.operator(scope, e.op, [left, right], e)
         if (e.op == "/" and right == 0 or e.op in ("//", "%") and right == 0) and _is_num(right):
             self.s.error(file, e.span, "value-error", "division by zero")
         try:
@@ -287,6 +313,18 @@ class Expressions:
         v = self.eval(e.operand, scope)
         if v is POISON:
             raise Abort()
+        if isinstance(v, (Tensor, Results)):
+            if e.op == "not":
+                self.s.error(
+                    scope.file,
+                    e.span,
+                    "type-error",
+                    "`not` on a tensor would ask whether the tensor itself is true",
+                    "for a bool tensor, write ops.logical_not(x)",
+                )
+            if e.op == "+":
+                return v
+            return self.it.functions.operator(scope, e.op, [v], e)
         if e.op == "not":
             return not v
         if not _is_num(v):
@@ -299,6 +337,16 @@ class Expressions:
             right = self.eval(right_e, scope)
             if POISON in (left, right):
                 raise Abort()
+            if any(isinstance(v, (Tensor, Results)) for v in (left, right)):
+                if len(e.rest) > 1:
+                    self.s.error(
+                        scope.file,
+                        e.span,
+                        "type-error",
+                        "a chained comparison of tensors (a < x < b) would ask whether a bool tensor is true",
+                        "compare once per side and combine: ops.logical_and(a < x, x < b)",
+                    )
+                return self.it.functions.operator(scope, op, [left, right], e)
             try:
                 ok = COMPARE[op](left, right)
             except TypeError:
@@ -316,6 +364,14 @@ class Expressions:
             v = self.eval(x, scope)
             if v is POISON:
                 raise Abort()
+            if isinstance(v, (Tensor, Results)):
+                self.s.error(
+                    scope.file,
+                    e.span,
+                    "type-error",
+                    f"`{e.op}` on a tensor would ask whether the tensor itself is true",
+                    f"for bool tensors, write ops.logical_{e.op}(a, b)",
+                )
             if (e.op == "and" and not v) or (e.op == "or" and v):
                 return v
         return v
@@ -340,6 +396,7 @@ class Expressions:
         if isinstance(fn, OpClass):
             return graphs.construct(scope, fn.op, args, kwargs, e)
         if isinstance(fn, LayerVal):
+            self._no_unbatched(scope, [*args, *kwargs.values()], fn.type_name, e)
             return graphs.call_layer(scope, fn, args, kwargs, e)
         if isinstance(fn, DefVal):
             if fn.node.kind == "block":
@@ -347,6 +404,10 @@ class Expressions:
             return self.it.blocks.construct_model(scope, fn, args, kwargs, e)
         if isinstance(fn, Builtin):
             return fn.fn(self.it, scope, args, kwargs, e)
+        if isinstance(fn, (objects.ObjClassVal, objects.NotWritable)):  # HeNormal(seed=1)
+            if isinstance(fn, objects.NotWritable):
+                objects.not_writable(self.it, scope, fn, e)
+            return objects.construct(self.it, scope, fn, args, kwargs, e)
         if isinstance(fn, Tensor):
             self.s.error(
                 file,
@@ -356,6 +417,39 @@ class Expressions:
                 "apply a layer to it instead: Layer(...)(x)",
             )
         self.s.error(file, e.func.span, "type-error", f"{kind_of(fn)} cannot be called")
+
+    def _no_unbatched(self, scope, values, what: str, e):
+        """A layer applied to a tensor without batch axis (made from constants) would run
+        once, when Keras builds the model, and its weights would not be trained."""
+        from graphc.compiler.functions import is_unbatched
+
+        flat = []
+        for v in values:
+            flat.extend(v if isinstance(v, (list, tuple)) else [v])
+        for t in flat:
+            if is_unbatched(t):
+                self.s.error(
+                    scope.file,
+                    e.span,
+                    "type-error",
+                    f"{what} is applied to a tensor without batch axis {t.type} (made from constants "
+                    "only): Keras would run it once, while it builds the model, and never train it",
+                    "make it a tensor of the model first, e.g. positions = ops.zeros_like(tokens) + "
+                    "ops.arange(n)",
+                )
+
+
+def _is_ops(e, scope) -> bool:
+    """`ops` or `keras.ops` (not a variable of that name)."""
+    if isinstance(e, S.Name):
+        return e.id == "ops" and e.id not in scope.vars and e.id not in scope.module.names
+    return (
+        isinstance(e, S.Attr)
+        and e.name == "ops"
+        and isinstance(e.obj, S.Name)
+        and e.obj.id == "keras"
+        and "keras" not in scope.vars
+    )
 
 
 def _holds_tensors(v) -> bool:

@@ -23,6 +23,7 @@ from graphc.compiler import syntax as S
 from graphc.compiler.blocks import Blocks, entry_args
 from graphc.compiler.budget import Exhausted, LimitExceeded
 from graphc.compiler.expressions import Expressions
+from graphc.compiler.functions import Functions
 from graphc.compiler.graphs import Graphs
 from graphc.compiler.ir import Graph, Tensor
 from graphc.compiler.modules import Modules
@@ -44,6 +45,7 @@ class Interpreter:
         self.exprs = Expressions(self)
         self.stmts = Statements(self)
         self.graphs = Graphs(self)
+        self.functions = Functions(self)
         self.blocks = Blocks(self)
         self.training = Training(self)
 

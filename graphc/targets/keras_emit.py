@@ -22,6 +22,7 @@ from graphc.compiler.specialize import Occ, Template, Unexpressible, index_regio
 from graphc.compiler.values import LayerVal
 from graphc.targets import code as C
 from graphc.targets import common
+from graphc.targets import objects as OB
 from graphc.targets.escape import Safe, doc, identifier
 from graphc.targets.names import Namespace, module_namespace
 from graphc.targets.walk import BodyWalk, CompileTimeFunctions, Internal, Restart
@@ -46,8 +47,22 @@ class KerasWalk(BodyWalk):
         self.output_vars: dict = {}  # output name -> the Python variable holding it
 
     # -- statements
-    def body(self, stmts, occs):
-        return super().body(stmts, occs)
+    pending: list = []  # statements written before the current one (a hoisted Input)
+    direct = None  # the expression the current statement assigns
+
+    def stmt(self, st, occs):
+        saved = self.pending, self.direct
+        self.pending = []
+        self.direct = (
+            st.value
+            if isinstance(st, (S.Assign, S.Output)) and len(getattr(st, "targets", [st])) == 1
+            else None
+        )
+        try:
+            out = super().stmt(st, occs)
+            return self.pending + out
+        finally:
+            self.pending, self.direct = saved
 
     def if_(self, st, occs):
         self.depth += 1
@@ -111,6 +126,9 @@ class KerasWalk(BodyWalk):
         layer = nodes_per_occ[0][0].layer
         return C.Call(C.Call(C.Attr(LAYERS, "Identity"), (), (("name", C.lit(layer.name)),)), (value,))
 
+    def obj_callee(self, cls):
+        return OB.keras_callee(cls)
+
     # -- expressions
     def input_expr(self, nodes, e, occs):
         (node,) = nodes
@@ -120,7 +138,14 @@ class KerasWalk(BodyWalk):
         if t.type.dtype != "float32":
             kw.append(("dtype", C.lit(t.type.dtype)))
         kw.append(("name", C.lit(common.input_name(t))))
-        return C.Call(C.Attr(KERAS, "Input"), (), tuple(kw))
+        call = C.Call(C.Attr(KERAS, "Input"), (), tuple(kw))
+        if e is self.direct:
+            return call
+        # an Input written inside another expression: keras.Model needs it in a variable
+        name = self.ns.take(identifier(common.input_name(t)))
+        self.pending.append(C.Assign([C.Name(name)], call, self.where(node)))
+        self.holder[name] = t.id
+        return C.Name(name)
 
     def layer_expr(self, nodes, e, occs):
         layers = [n.layer for n in nodes]
@@ -142,6 +167,58 @@ class KerasWalk(BodyWalk):
             return self.function_form(layers, nodes, e, occs)
         ctor_ast = e.func if isinstance(e, S.Call) and isinstance(e.func, S.Call) else first.ctor_site
         return C.Call(self.ctor(layers, ctor_ast, occs), *self.tensor_args(nodes, e, occs))
+
+    def op_expr(self, nodes, e, occs):
+        """A function of the catalog: `ops.NAME(...)` as written, an operator on
+        tensors of the model (`x + 1`, `x @ w`, `-x`, `x < 0`; `ops.equal` for `==`,
+        which KerasTensors do not overload), or `x[key]`."""
+        fn = nodes[0].fn
+        if any(n.fn is not fn for n in nodes):
+            raise Unexpressible()
+        names = [p.name for p in fn.params]
+
+        def arg(pname, ast):
+            values = [_op_arg(n, pname) for n in nodes]
+            holds = [_holds_tensor(v) for v in values]
+            if all(holds):
+                return self.expr(ast, occs)
+            if any(holds):
+                raise Unexpressible()
+            pairs = [(v, n.arg_syms.get(pname, P.OPAQUE)) for v, n in zip(values, nodes)]
+            return self.value(pairs, occs, pname)
+
+        def ops_call(args, kwargs=()):
+            self.em.uses_ops = True
+            return C.Call(C.Attr(C.Name("ops"), fn.name), tuple(args), tuple(kwargs))
+
+        if isinstance(e, S.Call):
+            args = []
+            for i, a in enumerate(e.args):
+                pname = names[i] if i < len(names) else f"{fn.varargs}#{i - len(names)}"
+                args.append(arg(pname, a))
+            return ops_call(args, [(k.name, arg(k.name, k.value)) for k in e.kwargs])
+        if isinstance(e, S.Index):
+            key = _key_expr([n.args["key"] for n in nodes])
+            return C.Sub(self.expr(e.obj, occs), key)
+        operands = (
+            [e.left, e.right]
+            if isinstance(e, S.BinOp)
+            else [e.first, e.rest[0][1]]
+            if isinstance(e, S.Compare)
+            else [e.operand]
+        )
+        codes = [arg(p, a) for p, a in zip(names, operands)]
+        # an operator is keras.ops when the operand Python asks first is a KerasTensor
+        # (a constant tensor of ops.arange is a backend tensor, whose operators are not)
+        symbolic = all(_symbolic_first([n.args[p] for p in names[: len(operands)]]) for n in nodes)
+        if isinstance(e, S.Unary):
+            return C.Unary("-", codes[0]) if symbolic else ops_call(codes)
+        op = e.op if isinstance(e, S.BinOp) else e.rest[0][0]
+        if not symbolic or op == "==":
+            return ops_call(codes)
+        if isinstance(e, S.Compare):
+            return C.Compare(codes[0], ((op, codes[1]),))
+        return C.Bin(op, codes[0], codes[1])
 
     def tensor_args(self, nodes, e, occs) -> tuple:
         """(positional, keyword) tensor arguments of a layer call."""
@@ -168,7 +245,8 @@ class KerasWalk(BodyWalk):
         else:
             inputs = self.expr(e.args[0], occs)
             kwargs = [(k.name, self.arg(layers, k.name, k.value, occs)) for k in e.kwargs if k.name != "name"]
-        kwargs.append(("name", self.name_arg(layers, e, occs)))
+        if not self.em.auto_named(first):
+            kwargs.append(("name", self.name_arg(layers, e, occs)))
         return C.Call(fn, (inputs,), tuple(kwargs))
 
     def ctor(self, layers, ast, occs) -> C.Expr:
@@ -188,7 +266,8 @@ class KerasWalk(BodyWalk):
             for p in op.all_params():
                 if p.name in first.raw_args and p.name != "name":
                     kwargs.append((p.name, self.arg(layers, p.name, None, occs)))
-        kwargs.append(("name", self.name_arg(layers, ast, occs)))
+        if not self.em.auto_named(first):
+            kwargs.append(("name", self.name_arg(layers, ast, occs)))
         return C.Call(C.Attr(LAYERS, op.name), tuple(args), tuple(kwargs))
 
     def arg(self, layers, pname, ast, occs) -> C.Expr:
@@ -276,6 +355,43 @@ class KerasWalk(BodyWalk):
         return C.Call(C.Name(fn.name), tuple(args), tuple(kwargs))
 
 
+def _op_arg(node, pname):
+    """An OpNode's argument by parameter name (`operands#1`: einsum's second operand)."""
+    if "#" in pname:
+        base, i = pname.split("#")
+        return node.args[base][int(i)]
+    return node.args.get(pname)
+
+
+def _holds_tensor(v) -> bool:
+    if isinstance(v, Tensor):
+        return True
+    return isinstance(v, (list, tuple)) and any(isinstance(x, Tensor) for x in v)
+
+
+def _symbolic_first(operands: list) -> bool:
+    from graphc.compiler.functions import is_unbatched
+
+    first = operands[0] if isinstance(operands[0], Tensor) else operands[-1]
+    return isinstance(first, Tensor) and not is_unbatched(first)
+
+
+def _key_expr(keys: list) -> C.Expr:
+    """An index (ints, slices, Ellipsis, None) written as Python writes it."""
+    if any(k != keys[0] for k in keys):
+        raise Unexpressible()
+
+    def one(k):
+        if k is Ellipsis:
+            return C.Lit("...")
+        if isinstance(k, slice):
+            return C.Slice(*(None if b is None else C.lit(b) for b in (k.start, k.stop, k.step)))
+        return C.lit(k)
+
+    items = tuple(one(k) for k in keys[0])
+    return items[0] if len(items) == 1 else C.Tuple(items)
+
+
 def _equal(a, b) -> bool:
     return type(a) is type(b) and a == b
 
@@ -320,6 +436,26 @@ class KerasEmitter:
         self.fn_of: dict = {}  # id(BlockInstance) -> BlockFunction
         self.instances: dict = {}  # id(block Def) -> [BlockInstance] in the whole module
         self.compile_fns = CompileTimeFunctions(self.ns)
+        self.uses_ops = False  # a keras.ops function is written: `from keras import ops`
+        self.op_bases = None  # the names Keras gives the model's keras.ops (see auto_named)
+
+    def auto_named(self, layer) -> bool:
+        """A layer Keras must name itself: an auto-named layer without weights whose
+        Keras name ("add", "concatenate_1") the keras.ops of the model could also get
+        (Keras names its layers and its ops from one counter; a name graphc passes is
+        not counted, and two operations of one name break keras.Model)."""
+        from graphc.catalog.functions import keras_op_bases
+        from graphc.compiler.graphs import snake
+
+        if self.op_bases is None:
+            self.op_bases = keras_op_bases(self.graph)
+        return (
+            layer.op is not None
+            and not layer.explicit_name
+            and not layer.weights
+            and snake(layer.op.name) in self.op_bases
+            and layer.name not in {o.name for o in (layer.owner.outputs if layer.owner else ())}
+        )
 
     # -- blocks
     def _collect(self, items):
@@ -385,7 +521,9 @@ class KerasEmitter:
         # the signature: tensors, required values, derived values, defaulted values, the name
         sig: list = []
         index = {p: i for i, p in enumerate(gdl_params)}
-        defaults = first.defaults
+        # an object default (`init=HeUniform()`) is passed by every call: a Python default
+        # would be one object shared by all calls, where each GDL call makes its own
+        defaults = {k: v for k, v in first.defaults.items() if not OB.objects_in(v)}
         for p in gdl_params:
             if p in tensor_params:
                 sig.append(SigParam("tensor", p, params[p], index[p]))
@@ -485,9 +623,9 @@ class KerasEmitter:
         )
         ctx = common.training_context(g)
         tables = [
-            ("LOSSES", _loss_items(g), None),
+            ("LOSSES", OB.loss_items(g, OB.keras_callee, strings=True), None),
             ("LOSS_WEIGHTS", ctx["weights_items"], None),
-            ("METRICS", ctx["metrics_items"], None),
+            ("METRICS", OB.metric_items(g, OB.keras_callee), None),
             ("FIT_DEFAULTS", ctx["fit_items"], None),
             (
                 "INPUT_SPECS",
@@ -500,17 +638,29 @@ class KerasEmitter:
                 "name -> (label shape without the batch axis, label kind, number of classes)",
             ),
         ]
+        table_code = []
+        for n, items, c in tables:
+            if n == "LOSS_WEIGHTS" and OB.weights_code(g):
+                table_code.append(OB.weights_code(g))
+            elif n in ("LOSSES", "METRICS"):
+                table_code.append(OB.table_lines(n, items, c))
+            else:
+                table_code.append(common.table_code(n, items, c))
+        callbacks = C.List(tuple(OB.obj_expr(cb, OB.keras_callee) for cb in OB.callback_objs(g)))
         return common.render(
             "keras_module.py.j2",
             {
                 "header": [doc(x) for x in _header(g, source_name)],
-                "tables": Safe("\n\n".join(common.table_code(n, items, c) for n, items, c in tables)),
+                "tables": Safe("\n\n".join(table_code)),
                 "functions": Safe("\n\n\n".join("\n".join(C.render([f])) for f in functions)),
                 "build_model": Safe("\n".join(C.render([build]))),
-                "optimizer_expr": Safe(_optimizer_expr(g)),
-                "callbacks_code": Safe("    return []"),
+                "optimizer_code": Safe(
+                    "\n".join(OB.return_lines(OB.obj_expr(OB.optimizer_obj(g), OB.keras_callee)))
+                ),
+                "callbacks_code": Safe("\n".join(OB.return_lines(callbacks))),
                 "file_name": doc(Path(source_name).stem + "_keras.py"),
                 "uses_math": Safe("1") if self.compile_fns.uses_math else "",
+                "uses_ops": Safe("1") if self.uses_ops else "",
             },
         )
 
@@ -573,28 +723,3 @@ def _split(group: list) -> list:
 
 def emit_keras(program, graph: Graph, source_name: str) -> str:
     return KerasEmitter(graph).emit(source_name)
-
-
-def _optimizer_expr(graph: Graph) -> str:
-    from graphc.compiler import vocab
-
-    opt = graph.compile["optimizer"] if graph.compile else None
-    if opt is None:
-        return "keras.optimizers.RMSprop()"
-    cls = vocab.OPTIMIZERS[opt.name][0]
-    args = ", ".join(f"{k}={C.text(C.lit(v))}" for k, v in opt.config.items() if k != "name")
-    return f"keras.optimizers.{cls}({args})"
-
-
-def _loss_items(graph: Graph) -> list:
-    from graphc.compiler import vocab
-
-    items = []
-    for e in (graph.compile or {}).get("losses", []):
-        if e.config:
-            cls = vocab.LOSSES[e.loss][0]
-            args = ", ".join(f"{k}={C.text(C.lit(v))}" for k, v in e.config.items())
-            items.append((e.output, Safe(f"keras.losses.{cls}({args})")))
-        else:
-            items.append((e.output, Safe(C.text(C.lit(e.loss)))))
-    return items

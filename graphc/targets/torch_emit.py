@@ -28,17 +28,19 @@ from pathlib import Path
 from graphc.compiler import provenance as P
 from graphc.compiler import syntax as S
 from graphc.compiler.graphs import snake
-from graphc.compiler.ir import BlockInstance, Graph, Tensor
+from graphc.compiler.ir import BlockInstance, Graph, OpNode, Tensor
 from graphc.compiler.specialize import Occ, Template, Unexpressible, index_region
 from graphc.compiler.values import LayerVal
 from graphc.diagnostics import Diagnostic
 from graphc.targets import code as C
 from graphc.targets import common
+from graphc.targets import objects as OB
 from graphc.targets.errors import EmitError
 from graphc.targets.escape import Safe, doc, identifier
 from graphc.targets.names import MODULE_ATTRS, Namespace
 from graphc.targets.torch_layers import CF, CL, ENTRIES, Unsupported, convert, dim_expr, torch_dim
 from graphc.targets.walk import BodyWalk, CompileTimeFunctions, Internal, Restart, prune
+from graphc.types import TensorType
 
 K = C.Name("K")
 SELF = C.Name("self")
@@ -331,6 +333,15 @@ class TorchWalk(BodyWalk):
             return self._logits(nodes, call, first.full_args.get("activation"), rank)
         return call
 
+    def op_expr(self, nodes, e, occs):
+        """A function of the catalog, written as torch code (graphc/targets/torch_functions.py)."""
+        from graphc.targets.torch_functions import write
+
+        try:
+            return write(self, nodes, e, occs)
+        except Unsupported as exc:
+            self.fail(nodes[0], exc)
+
     def _inputs(self, nodes, e, occs, want):
         """[(code, layout, tensors per occurrence)] of a layer call's inputs, in order."""
         out = []
@@ -445,7 +456,9 @@ class TorchWalk(BodyWalk):
                     kwargs.append((dims[pname], self._dim(layers, pname, ins, occs)))
                     keyword = True
                     continue
-                value = self.arg(layers, pname, occs)
+                value = self.arg(
+                    layers, pname, occs, [[ts[i] for _, _, ts in ins] for i in range(len(layers))]
+                )
                 if pos and not keyword:
                     args.append(value)
                 else:
@@ -461,6 +474,8 @@ class TorchWalk(BodyWalk):
                     kwargs.append(("dim", C.lit(torch_dim(-1, rank, lay))))
             if entry.cf_flag in names and ins and ins[0][1] == CF and ins[0][2][0].type.rank > 2:
                 kwargs.append(("channels_first", C.lit(True)))
+            if entry.channels_last or (op.name == "TimeDistributed" and _wraps_cf(first, ins)):
+                kwargs.append(("channels_last", C.lit(True)))
             if self.em.sparse_square and op.name == "Embedding":
                 kwargs.append(("sparse_square", C.lit(True)))
             kwargs.append(("name", self.name_arg(layers, occs)))
@@ -475,30 +490,90 @@ class TorchWalk(BodyWalk):
         for la in layers:
             ax = la.full_args[pname]
             ax = ax[0] if isinstance(ax, (tuple, list)) and len(ax) == 1 else ax
-            pairs.append((torch_dim(ax, rank, lay), P.OPAQUE))
+            if isinstance(ax, (tuple, list)):  # several axes: their dimensions, in order
+                pairs.append((tuple(torch_dim(a, rank, lay) for a in ax), P.OPAQUE))
+            else:
+                pairs.append((torch_dim(ax, rank, lay), P.OPAQUE))
         return self.value(pairs, occs, "dim")
 
-    def arg(self, layers, pname, occs) -> C.Expr:
+    def obj_callee(self, cls):
+        self.em.obj_modules.add(OB.torch_module(cls))
+        return OB.torch_callee(cls)
+
+    def arg(self, layers, pname, occs, xss=None) -> C.Expr:
         values = [la.raw_args.get(pname) for la in layers]
-        if all(isinstance(v, LayerVal) for v in values):
-            return self.wrapped(values, occs)
+        if all(_is_layer_arg(v) for v in values):
+            return self.wrapped_arg(values, occs, _inner_inputs(layers[0].op.name, xss))
+        self.refuse(values)
         pairs = [(la.raw_args.get(pname), la.arg_syms.get(pname, P.OPAQUE)) for la in layers]
         return self.value(pairs, occs, pname)
 
-    def wrapped(self, lvs, occs) -> C.Expr:
+    def refuse(self, values) -> None:
+        """An initializer, regularizer or constraint the PyTorch target cannot apply exactly:
+        a located error."""
+        from graphc.compiler.objects import torch_problems
+
+        for obj, why in torch_problems(values):
+            raise EmitError(Diagnostic(obj.file, obj.span, "error", "unsupported", f"torch target: {why}"))
+
+    def wrapped_arg(self, values, occs, xss) -> C.Expr:
+        """A layer argument (Bidirectional's layer, RNN's cell or list of cells)."""
+        if isinstance(values[0], LayerVal):
+            return self.wrapped(values, occs, xss)
+        if any(len(v) != len(values[0]) for v in values):
+            raise Unexpressible()
+        items = []
+        for k in range(len(values[0])):  # stacked cells: each one's input is the previous one's output
+            cells = [v[k] for v in values]
+            items.append(self.wrapped(cells, occs, xss))
+            if xss is not None:
+                xss = [
+                    [_Shaped(x[0].type.shape[:-1] + (c.args["units"],), x[0].type.dtype)]
+                    for x, c in zip(xss, cells)
+                ]
+        return C.List(tuple(items))
+
+    def wrapped(self, lvs, occs, xss=None) -> C.Expr:
+        """A layer built as another layer's argument; `xss`: per occurrence, the
+        tensors it will see (its inferred sizes come from them)."""
         first = lvs[0]
         if any(lv.op is not first.op for lv in lvs):
             raise Unexpressible()
-        kwargs = []
+        entry = ENTRIES.get(first.op)
+        if entry is None:
+            self.fail_layer(first, f"the layer {first.op.name} has no PyTorch spelling yet")
+        args, kwargs = [], []
+        if entry.sizes is not None:
+            if xss is None:
+                raise Unexpressible()
+            per = [entry.sizes(lv.args, xs) for lv, xs in zip(lvs, xss)]
+            for j, (size_name, _) in enumerate(per[0]):
+                args.append(self.value([(p[j][1], P.OPAQUE) for p in per], occs, size_name))
+        site = first.site
+        n_pos = len(site.args) if isinstance(site, S.Call) else 0
+        positional = [p.name for p in first.op.all_params() if p.positional][:n_pos]
         for p in first.op.all_params():
             if p.name in first.raw and p.name != "name":
                 vals = [lv.raw.get(p.name) for lv in lvs]
-                if all(isinstance(v, LayerVal) for v in vals):
-                    kwargs.append((p.name, self.wrapped(vals, occs)))
+                if all(_is_layer_arg(v) for v in vals):
+                    value = self.wrapped_arg(vals, occs, _inner_inputs(first.op.name, xss))
                 else:
+                    self.refuse(vals)
                     pairs = [(lv.raw.get(p.name), lv.arg_syms.get(p.name, P.OPAQUE)) for lv in lvs]
-                    kwargs.append((p.name, self.value(pairs, occs, p.name)))
-        return C.Call(C.Attr(K, first.op.name), (), tuple(kwargs))
+                    value = self.value(pairs, occs, p.name)
+                if p.name in positional and not kwargs:
+                    args.append(value)
+                else:
+                    kwargs.append((p.name, value))
+        if entry.channels_last:
+            kwargs.append(("channels_last", C.lit(True)))
+        if "name" in first.raw:
+            pairs = [(lv.raw.get("name"), lv.arg_syms.get("name", P.OPAQUE)) for lv in lvs]
+            kwargs.append(("name", self.value(pairs, occs, "name")))
+        return C.Call(C.Attr(K, first.op.name), tuple(args), tuple(kwargs))
+
+    def fail_layer(self, lv, message):
+        raise EmitError(Diagnostic(lv.file, lv.span, "error", "unsupported", f"torch target: {message}"))
 
     def name_arg(self, layers, occs) -> C.Expr:
         first = layers[0]
@@ -590,9 +665,14 @@ class TorchWalk(BodyWalk):
             code, _ = self._input(args[i], ts, boundary_layout(gi), occs)
             ins.append(code)
         split = self.em.nested_logits.get(nodes[0].id)
-        if split:
-            raise Unexpressible() if len(nodes) > 1 else Internal("logits through a nested model")
-        return C.Call(module, tuple(ins))
+        if not split:
+            return C.Call(module, tuple(ins))
+        if any(self.em.nested_logits.get(n.id) != split for n in nodes[1:]):
+            raise Unexpressible()
+        boundary = [(o.tensor.type.rank, boundary_layout(o.tensor)) for o in sub.outputs]
+        return self._with_logits(
+            C.Call(module, tuple(ins)), [n.outputs for n in nodes], split, boundary, nodes[0]
+        )
 
     # ------------------------------------------------------------ blocks
     def block_expr(self, instances, e, occs):
@@ -632,7 +712,32 @@ class TorchWalk(BodyWalk):
         module = self.add_module(
             e, base, C.Call(C.Name(cls.name), tuple(args), tuple(kwargs)), self.where(instances[0])
         )
-        return C.Call(module, tuple(tensors))
+        if not cls.logits:
+            return C.Call(module, tuple(tensors))
+        outs = [bi.outputs for bi in instances]
+        boundary = [(t.type.rank, cls.out_layouts[i]) for i, t in enumerate(outs[0])]
+        return self._with_logits(C.Call(module, tuple(tensors)), outs, cls.logits, boundary, instances[0])
+
+    def _with_logits(self, call, outs, split, boundary, node):
+        """A call of a block or model class that returns logits for the outputs in
+        `split`: called with logits=True, the activations applied here (the logits
+        are kept for this forward's own logits=True). `outs`: the output tensors
+        per occurrence; `boundary`: (rank, layout) per output."""
+        call = C.Call(call.func, call.args, (*call.kwargs, ("logits", C.lit(True))))
+        acts = {}
+        for i, (act, axis) in split.items():
+            t = outs[0][i]
+            name = self.ns.take(f"{t.var or 'out'}_logits")
+            for o in outs:
+                self.logit_names[o[i].id] = name
+            rank, lay = boundary[i]
+            acts[i] = (name, INLINE_ACTIVATIONS[act], dim_expr(axis, rank, lay))
+        if len(outs[0]) == 1:  # `z_logits = enc(a, logits=True)` before, `softmax(z_logits)` here
+            name, fn, d = acts[0]
+            self.pending.append(C.Assign([C.Name(name)], call, self.where(node)))
+            return fn(C.Name(name), d)
+        self.unpack_logits = acts  # the assignment unpacking it applies them (assign)
+        return call
 
     # ------------------------------------------------------------ statements
     def stmt(self, st, occs):
@@ -643,6 +748,25 @@ class TorchWalk(BodyWalk):
             return self.pending + out
         finally:
             self.pending = saved
+
+    unpack_logits = None
+
+    def assign(self, st, occs, ran):
+        """`pb_logits, qb_logits, rb = self.hh(v, logits=True)` then the activations
+        (`pb = F.softmax(pb_logits, dim=-1)`) for a nested model returning logits."""
+        self.unpack_logits = None
+        out = super().assign(st, occs, ran)
+        acts, self.unpack_logits = self.unpack_logits, None
+        if acts is None:
+            return out
+        a = out[-1]
+        if not isinstance(a, C.Assign) or len(a.targets) <= max(acts):
+            raise Internal("a model returning logits must be unpacked by an assignment")
+        post = []
+        for i, (name, fn, d) in sorted(acts.items()):
+            post.append(C.Assign([a.targets[i]], fn(C.Name(name), d)))
+            a.targets[i] = C.Name(name)
+        return out + post
 
     def output(self, st, occs):
         value = self.expr(st.value, occs)
@@ -819,7 +943,8 @@ class SigParam:
 class BlockClass:
     """One emitted nn.Module class for a group of calls of one block."""
 
-    def __init__(self, name, template, sig, in_layouts, out_layouts, code, key):
+    def __init__(self, name, template, sig, in_layouts, out_layouts, code, key, logits=None):
+        self.logits = logits or {}  # output index -> (activation, axis): forward(..., logits=True)
         self.name, self.template, self.sig = name, template, sig
         self.in_layouts, self.out_layouts, self.code, self.key = in_layouts, out_layouts, code, key
 
@@ -890,6 +1015,17 @@ class TorchEmitter:
                 "argparse",
                 "LOSSES",
                 "LOSS_WEIGHTS",
+                "METRICS",
+                "initializers",
+                "regularizers",
+                "constraints",
+                "losses",
+                "metrics",
+                "optim",
+                "schedules",
+                "callbacks",
+                "rt",
+                "make_callbacks",
                 "LOGIT_OUTPUTS",
                 "FIT_DEFAULTS",
                 "INPUT_SPECS",
@@ -923,29 +1059,57 @@ class TorchEmitter:
         self.cls_of: dict = {}
         self.instances: dict = {}
         self.used_helpers: set = set()
+        self.obj_modules: set = set()  # graphc_runtime.torch modules layer arguments use (initializers...)
         self.plan: dict = {}  # (block instance id | None, tensor id) -> layout
         self.compile_fns = CompileTimeFunctions(self.ns)
 
     # -------------------------------------------------------- logits
     def _fusable(self):
         """Calls whose final sigmoid/softmax is split off, and the outputs that return logits
-        (Keras on TensorFlow computes crossentropies from the logits it recovers)."""
+        (Keras on TensorFlow computes crossentropies from the logits it recovers, also
+        through nested models: their classes then take `logits=True` too).
+
+        Returns (split call ids, entry outputs returning logits, {nested-model call id:
+        {output index: (activation, Keras axis)}}); sets `self.sub_logits` (graph id ->
+        {output name: (activation, axis)}) and `self.logit_acts` (entry output name ->
+        (activation, axis))."""
         calls: set = set()
-        nested: dict = {}
+        need: dict = {}  # id(model definition) -> output names some caller wants as logits
+        self.sub_logits = {}
+
+        returned_by: dict = {}  # tensor id -> [(block instance, output index)] returning it
+
+        def index_blocks(items):
+            for it in items:
+                if isinstance(it, BlockInstance):
+                    for i, o in enumerate(it.outputs):
+                        returned_by.setdefault(o.id, []).append((it, i))
+                    index_blocks(it.items)
+
+        for g in [*common.subgraphs_postorder(self.graph), self.graph]:
+            index_blocks(g.items)
+        self.block_logits = {}  # id(block instance) -> {output index: (activation, axis)}
 
         def mark(t):
-            src = t
-            while (
-                src.call is not None
-                and src.call.layer.op is not None
-                and src.call.layer.op.name == "Identity"
-            ):
-                src = src.call.inputs[0]
+            found = _mark(t)
+            if found is not None:
+                for bi, i in returned_by.get(_source(t).id, ()):
+                    self.block_logits.setdefault(id(bi), {})[i] = found
+            return found
+
+        def _mark(t):
+            src = _source(t)
             if src.call is None:
                 return None
             layer = src.call.layer
             if layer.graph is not None:
-                return None  # through a nested model: not split (the loss then uses the probabilities form)
+                sub = layer.graph
+                idx = next(i for i, o in enumerate(src.call.outputs) if o is src)
+                name = sub.outputs[idx].name
+                found = mark(sub.outputs[idx].tensor)
+                if found is not None:
+                    need.setdefault(id(sub.def_node), set()).add(name)
+                return found
             act = _final_activation(src)
             if act not in ("sigmoid", "softmax") or act not in INLINE_ACTIVATIONS:
                 return None
@@ -953,13 +1117,48 @@ class TorchEmitter:
             if entry is None or (layer.op.name not in ("Activation", "Softmax") and not entry.fusable):
                 return None
             calls.add(src.call.id)
-            return act
+            axis = layer.full_args.get("axis", -1) if layer.op.name == "Softmax" else -1
+            axis = axis[0] if isinstance(axis, (tuple, list)) else axis
+            return act, axis
 
-        outs = []
+        outs, self.logit_acts = [], {}
         for o in self.graph.outputs:
             e = self.losses.get(o.name)
-            if e is not None and e.loss in self.vocab.PROBABILISTIC and mark(o.tensor) is not None:
-                outs.append(o.name)
+            if e is not None and e.loss in self.vocab.PROBABILISTIC:
+                found = mark(o.tensor)
+                if found is not None:
+                    outs.append(o.name)
+                    self.logit_acts[o.name] = found
+        # every model of a definition returns the same logits (they may share a class)
+        subs = common.subgraphs_postorder(self.graph)
+        changed = True
+        while changed:
+            changed = False
+            for sub in subs:
+                for o in sub.outputs:
+                    if o.name in need.get(id(sub.def_node), ()) and o.name not in self.sub_logits.get(
+                        id(sub), {}
+                    ):
+                        found = mark(o.tensor)
+                        if found is not None:
+                            self.sub_logits.setdefault(id(sub), {})[o.name] = found
+                            changed = True
+        nested: dict = {}
+
+        def calls_of(items):
+            for it in items:
+                if isinstance(it, BlockInstance):
+                    calls_of(it.items)
+                    continue
+                layer = getattr(it, "layer", None)
+                if layer is not None and layer.graph is not None and id(layer.graph) in self.sub_logits:
+                    wanted = self.sub_logits[id(layer.graph)]
+                    nested[it.id] = {
+                        i: wanted[o.name] for i, o in enumerate(layer.graph.outputs) if o.name in wanted
+                    }
+
+        for g in [*subs, self.graph]:
+            calls_of(g.items)
         return calls, outs, nested
 
     # -------------------------------------------------------- layouts
@@ -980,6 +1179,13 @@ class TorchEmitter:
             return plan.get((ctx, t.id), CL) if t.type.rank > 2 else CL
 
         def node(n, ctx):
+            if isinstance(n, OpNode):  # a function: the layout torch_functions.plan gives it
+                from graphc.targets.torch_functions import plan as op_plan
+
+                _, outs = op_plan(n, [lay(ctx, t) for t in n.tensor_inputs()])
+                for t, out in zip(n.outputs, outs):
+                    plan[(ctx, t.id)] = out if t.type.rank > 2 else CL
+                return
             layer = getattr(n, "layer", None)
             if layer is None:
                 return
@@ -1095,7 +1301,9 @@ class TorchEmitter:
                 raise Unexpressible()
             out_layouts.append(lays.pop())
         used = walk.used_params | template.used
-        defaults = first.defaults
+        # an object default (`init=HeUniform()`) is passed by every call: a Python default
+        # would be one object shared by all calls, where each GDL call makes its own
+        defaults = {k: v for k, v in first.defaults.items() if not OB.objects_in(v)}
         sig: list = []
         index = {p: i for i, p in enumerate(gdl_params)}
         for p in tensor_params:
@@ -1122,6 +1330,12 @@ class TorchEmitter:
                 init.append(C.Assign([_self(s_.py)], C.Name(s_.py)))
         init += prune(walk.init, set(walk.local_names.values()))
         forward_params = [C.Param("self")] + [C.Param(params[p]) for p in tensor_params]
+        splits = [self.block_logits.get(id(bi)) for bi in group]
+        if any(sp != splits[0] for sp in splits[1:]):
+            raise Unexpressible()
+        if splits[0]:
+            forward_body = self._return_logits(forward_body, walk, first, splits[0])
+            forward_params.append(C.Param("logits", C.lit(False)))
         methods = [
             C.FunctionDef(
                 "__init__",
@@ -1139,10 +1353,24 @@ class TorchEmitter:
                 return cls
         name = self.ns.take(class_name(node.name.id))
         code = C.ClassDef(name, [C.Attr(NN, "Module")], methods, [f"Block `{node.name.id}` ({where})."])
-        cls = BlockClass(name, template, sig, in_layouts, out_layouts, code, key)
+        cls = BlockClass(name, template, sig, in_layouts, out_layouts, code, key, splits[0])
         self.by_def[id(node)].append(cls)
         self.classes.append(code)
         return cls
+
+    def _return_logits(self, body, walk, first, split):
+        """`if logits: return y_logits` before the body's final return."""
+        ret = body[-1]
+        outs = list(ret.value.items) if isinstance(ret.value, C.Tuple) else [ret.value]
+        louts = list(outs)
+        for i in split:
+            tid = first.outputs[i].id
+            name = walk.logit_names.get(walk.aliases.get(tid, tid))
+            if name is None:
+                raise Unexpressible()
+            louts[i] = C.Name(name)
+        value = louts[0] if len(louts) == 1 else C.Tuple(tuple(louts))
+        return body[:-1] + [C.If(C.Name("logits"), [C.Return(value)]), ret]
 
     # -------------------------------------------------------- models
     def model_class(self, g: Graph, name: str, entry: bool) -> C.ClassDef:
@@ -1165,6 +1393,7 @@ class TorchEmitter:
             except Restart:
                 continue
         outs, louts = [], []
+        wanted = self.logit_outputs if entry else list(self.sub_logits.get(id(g), {}))
         for o in g.outputs:
             t = o.tensor
             tid = walk.aliases.get(t.id, t.id)
@@ -1175,7 +1404,7 @@ class TorchEmitter:
                 code = convert(code, t.type.rank, lay, want)
             outs.append(code)
             lg = walk.logit_names.get(tid)
-            if entry and o.name in self.logit_outputs and lg is not None:
+            if o.name in wanted and lg is not None:
                 lcode: C.Expr = C.Name(lg)
                 if t.type.rank > 2 and lay != want:
                     lcode = convert(lcode, t.type.rank, lay, want)
@@ -1183,7 +1412,7 @@ class TorchEmitter:
             else:
                 louts.append(code)
         ret = C.Return(outs[0] if len(outs) == 1 else C.Tuple(tuple(outs)))
-        if entry and any(C.text(a) != C.text(b) for a, b in zip(outs, louts)):
+        if any(C.text(a) != C.text(b) for a, b in zip(outs, louts)):
             body.append(
                 C.If(C.Name("logits"), [C.Return(louts[0] if len(louts) == 1 else C.Tuple(tuple(louts)))])
             )
@@ -1198,16 +1427,12 @@ class TorchEmitter:
             base = C.Attr(K, "Model")
         init += prune(walk.init, set(walk.local_names.values()))
         fparams = [C.Param("self")] + [C.Param(p) for p in inputs]
-        if entry and self.logit_outputs:
+        if wanted:
             fparams.append(C.Param("logits", C.lit(False)))
         built = ", ".join(f"{k}={v!r}" for k, v in g.args.items())
         doc_line = f"The `{g.name}` model ({common.where(g)})" + (f", built with {built}." if built else ".")
-        return C.ClassDef(
-            name,
-            [base],
-            [C.FunctionDef("__init__", params, init), C.FunctionDef("forward", fparams, body)],
-            [doc_line],
-        )
+        methods = [C.FunctionDef("__init__", params, init), C.FunctionDef("forward", fparams, body)]
+        return C.ClassDef(name, [base], methods, [doc_line])
 
     # -------------------------------------------------------- the module
     def emit(self) -> str:
@@ -1234,22 +1459,27 @@ class TorchEmitter:
         cf = [n for n, t in zip(ctx["input_names"], g.inputs) if boundary_layout(t) == CF]
         cf += [o.name for o in g.outputs if boundary_layout(o.tensor) == CF]
         imports = {"layers as K"}
-        loss_items = []
-        for e in self.losses.values():
-            cls = self.vocab.LOSSES[e.loss][0]
-            args = ", ".join(f"{k}={C.text(C.lit(v))}" for k, v in e.config.items())
-            loss_items.append((e.output, Safe(f"losses.{cls}({args})")))
-            imports.add("losses")
+        self.refuse_objects()
+        rec = OB.Recorder(OB.torch_callee)
+        loss_items = OB.loss_items(g, rec, strings=False)
+        metric_items = OB.metric_items(g, rec)
+        callbacks = C.List(tuple(OB.obj_expr(cb, rec) for cb in OB.callback_objs(g)))
+        opt_obj = OB.optimizer_obj(g)
+        opt_code = OB.return_lines(
+            OB.torch_optimizer(opt_obj, C.Call(C.Attr(C.Name("model"), "parameters")), rec)
+        )
+        imports |= rec.modules | self.obj_modules | {"optim"}
         acts = []
         for o in g.outputs:
             if o.name in self.logit_outputs:
-                act = _final_activation(_source(o.tensor))
-                dim = 1 if boundary_layout(o.tensor) == CF else -1
+                act, axis = self.logit_acts[o.name]
+                dim = torch_dim(axis, o.tensor.type.rank, boundary_layout(o.tensor))
+                dim = -1 if dim == o.tensor.type.rank - 1 else dim
                 acts.append((o.name, Safe(C.text(C.Tuple((C.lit(act), C.lit(dim)))))))
         tables = [
             ("LOSSES", loss_items, None),
             ("LOSS_WEIGHTS", ctx["weights_items"], None),
-            ("METRICS", ctx["metrics_items"], None),
+            ("METRICS", metric_items, None),
             ("FIT_DEFAULTS", ctx["fit_items"], None),
             (
                 "INPUT_SPECS",
@@ -1267,12 +1497,21 @@ class TorchEmitter:
                 "outputs model(..., logits=True) returns as logits: (activation, dim)",
             ),
         ]
-        table_code = "\n\n".join(common.table_code(n, items, c) for n, items, c in tables)
+        parts = []
+        for n, items, c in tables:
+            if n == "LOSS_WEIGHTS" and OB.weights_code(g):
+                parts.append(OB.weights_code(g))
+            elif n in ("LOSSES", "METRICS"):
+                parts.append(OB.table_lines(n, items, c))
+            else:
+                parts.append(common.table_code(n, items, c))
+        table_code = "\n\n".join(parts)
         table_code += "\n\nLOGIT_OUTPUTS = tuple(LOGIT_ACTIVATIONS)"
         table_code += "\n\n# inputs and outputs that are NCHW here and channels_last in Keras\n"
         table_code += "CHANNELS_FIRST = " + C.text(C.Tuple(tuple(C.lit(n) for n in cf)))
-        opt_code, opt_doc = self._optimizer()
-        imports.add("optim")
+        opt_doc = C.text(OB.obj_expr(opt_obj, OB.keras_callee))
+        if len(opt_doc) > 88 - len('    """, update for update."""'):
+            opt_doc = f"keras.optimizers.{opt_obj.cls.name} of compile(...)"
         runtime_imports = _import_block(
             imports, uses_torch="torch." in classes_code, uses_f="F." in classes_code
         )
@@ -1285,9 +1524,9 @@ class TorchEmitter:
                 "model_name": doc(g.name),
                 "file_name": doc(Path(self.source).stem + "_torch.py"),
                 "entry_class": Safe(entry_cls),
-                "optimizer_code": Safe("\n".join("    " + x for x in opt_code)),
+                "optimizer_code": Safe("\n".join(opt_code)),
                 "optimizer_doc": doc(opt_doc),
-                "callbacks_code": Safe("    return []"),
+                "callbacks_code": Safe("\n".join(OB.return_lines(callbacks))),
                 "runtime_imports": Safe(runtime_imports),
                 "uses_math": _flag("math." in classes_code),
             },
@@ -1300,18 +1539,22 @@ class TorchEmitter:
         for dep in HELPER_DEPS.get(helper, ()):
             self.use(dep)
 
-    def _optimizer(self):
-        comp = self.graph.compile or {}
-        opt = comp.get("optimizer")
-        name = opt.name if opt is not None else "rmsprop"
-        keras_cls = self.vocab.OPTIMIZERS[name][0]
-        config = {k: v for k, v in (opt.config if opt else {}).items() if k != "name"}
-        kwargs = tuple((k, C.lit(v)) for k, v in config.items())
-        params = C.Call(C.Attr(C.Name("model"), "parameters"))
-        call = C.Call(C.Attr(C.Name("optim"), keras_cls), (params,), kwargs)
-        lines = C.stmt_lines(C.Return(call), 4)
-        doc_text = f"keras.optimizers.{keras_cls}(" + ", ".join(f"{k}={C.text(v)}" for k, v in kwargs) + ")"
-        return lines, doc_text
+    def refuse_objects(self) -> None:
+        """Losses, metrics, the optimizer and callbacks the PyTorch target cannot compute
+        exactly: a located error (never something else computed silently)."""
+        from graphc.compiler.objects import torch_problems
+
+        g = self.graph
+        comp = g.compile or {}
+        found = [e.obj for e in comp.get("losses", []) if e.obj is not None]
+        for ms in comp.get("metrics", {}).values():
+            found += [m for m in ms if not isinstance(m, str)]
+        found.append(OB.optimizer_obj(g))
+        found += OB.callback_objs(g)
+        for obj, why in torch_problems(found):
+            file = obj.file or g.file
+            span = obj.span or comp.get("optimizer_span") or comp.get("span") or g.span
+            raise EmitError(Diagnostic(file, span, "error", "unsupported", f"torch target: {why}"))
 
     def _loss_code(self) -> list:
         lines = []
@@ -1397,6 +1640,35 @@ class TorchEmitter:
         return f"{name}({args})"
 
 
+class _Shaped:
+    """A stand-in tensor for a wrapped layer's input (its shape as that layer sees it)."""
+
+    def __init__(self, shape, dtype="float32"):
+        self.type = TensorType(tuple(shape), dtype)
+
+
+def _is_layer_arg(v) -> bool:
+    return isinstance(v, LayerVal) or (
+        isinstance(v, (list, tuple)) and bool(v) and all(isinstance(x, LayerVal) for x in v)
+    )
+
+
+def _inner_inputs(wrapper: str, xss):
+    """What a wrapped layer sees, per occurrence: a frame for TimeDistributed, else the inputs."""
+    if xss is None:
+        return None
+    if wrapper == "TimeDistributed":
+        return [[_Shaped(x.type.shape[1:], x.type.dtype) for x in xs[:1]] for xs in xss]
+    return [xs[:1] for xs in xss]
+
+
+def _wraps_cf(layer, ins) -> bool:
+    """TimeDistributed around a layer that takes channels-first frames (a convolution)."""
+    inner = layer.raw_args.get("layer")
+    entry = ENTRIES.get(inner.op) if isinstance(inner, LayerVal) else None
+    return entry is not None and entry.layout == CF and bool(ins) and ins[0][2][0].type.rank > 3
+
+
 def _source(t):
     """The tensor an output's Identity layers pass through."""
     while t.call is not None and t.call.layer.op is not None and t.call.layer.op.name == "Identity":
@@ -1430,7 +1702,10 @@ def _import_block(runtime: set, uses_torch: bool, uses_f: bool) -> str:
     aliased = sorted(x for x in runtime if " as " in x)
     froms = [f"from graphc_runtime.torch import {x}" for x in aliased]
     if members:
-        froms.append("from graphc_runtime.torch import " + ", ".join(members))
+        line = "from graphc_runtime.torch import " + ", ".join(members)
+        if len(line) > C.LINE:  # one member per line, as ruff formats it
+            line = "from graphc_runtime.torch import (\n" + "".join(f"    {m},\n" for m in members) + ")"
+        froms.append(line)
     froms.sort(key=lambda line: line.split(" import ")[1].split()[0].lower())
     froms.append("from torch import nn")
     return "\n".join(plain + froms)

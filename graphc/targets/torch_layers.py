@@ -82,6 +82,7 @@ class Entry:
     fusable: bool = True  # a final sigmoid/softmax `activation=` can be split off for logits
     last_dim: bool = False  # takes `dim=`: the torch dimension of Keras's last axis
     cf_flag: str | None = None  # given this argument, takes `channels_first=True` on a CF input
+    channels_last: bool = False  # takes `channels_last=True` (the runtime class converts itself)
 
     def wants(self, args) -> str | None:
         return self.layout
@@ -295,20 +296,43 @@ entry(
     multi_out=True,
     fusable=False,
 )
+# cells appear inside RNN(...)/StackedRNNCells(...): their input size is the previous cell's units
+entry("LSTMCell", "GRUCell", "SimpleRNNCell", layout=CL, sizes=sizes_last("input_size"))
+entry("StackedRNNCells", layout=CL)
+entry("RNN", "Bidirectional", "TimeDistributed", layout=CL, out_layout=CL, multi_out=True, fusable=False)
+# a ConvLSTM takes Keras's layout through `channels_last=True` (the runtime moves the channels)
 entry(
-    "Bidirectional", layout=CL, sizes=sizes_last("input_size"), out_layout=CL, multi_out=True, fusable=False
-)
-entry(
-    "MultiHeadAttention",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
     layout=CL,
-    sizes=lambda a, xs: [
+    sizes=sizes_last("in_channels"),
+    out_layout=CL,
+    multi_out=True,
+    fusable=False,
+    channels_last=True,
+)
+entry("EinsumDense", layout=CL, sizes=lambda a, xs: [("input_shape", tuple(xs[0].type.shape))], out_layout=CL)
+
+
+def _attention_sizes(a, xs):
+    return [
         ("query_dim", _last(xs[0])),
         ("value_dim_in", _last(xs[1])),
         ("key_dim_in", _last(xs[2]) if len(xs) > 2 else _last(xs[1])),
-    ],
+    ]
+
+
+entry(
+    "MultiHeadAttention",
+    "GroupQueryAttention",
+    layout=CL,
+    sizes=_attention_sizes,
     out_layout=CL,
     multi_out=True,
 )
+entry("Attention", layout=CL, out_layout=CL, multi_out=True)
+entry("AdditiveAttention", layout=CL, sizes=sizes_last("query_dim"), out_layout=CL, multi_out=True)
 
 
 def _norm_shape(a, x):

@@ -7,6 +7,8 @@ counterpart; `Model` marks a generated class that is a nested Keras model.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 
 import numpy as np
@@ -30,15 +32,18 @@ def _squareplus(x, b=4.0):
 
 
 def _sparsemax(x, dim=-1):
+    """Keras 3's sparsemax on TensorFlow (keras/src/backend/tensorflow/nn.py), as
+    it computes it: the threshold is (the sum of the cumulative sums over the
+    support - 1) / k, not the textbook cumsum[k] (Keras is the reference)."""
     z, _ = torch.sort(x, dim=dim, descending=True)
-    k = torch.arange(1, x.shape[dim] + 1, device=x.device, dtype=x.dtype)
+    cumsum = z.cumsum(dim)
+    r = torch.arange(1, x.shape[dim] + 1, device=x.device, dtype=x.dtype)
     shape = [1] * x.ndim
     shape[dim] = -1
-    k = k.view(shape)
-    cumsum = z.cumsum(dim)
-    support = (1 + k * z) > cumsum
-    k_max = support.sum(dim=dim, keepdim=True).clamp(min=1)
-    tau = (cumsum.gather(dim, k_max - 1) - 1) / k_max.to(x.dtype)
+    r = r.view(shape)
+    support = z - (cumsum - 1) / r > 0
+    k = support.to(x.dtype).sum(dim=dim, keepdim=True)
+    tau = (torch.where(support, cumsum, torch.zeros_like(cumsum)).sum(dim=dim, keepdim=True) - 1) / k
     return torch.clamp(x - tau, min=0)
 
 
@@ -104,7 +109,10 @@ def _truncated_normal_(t, std, generator=None):
 
 
 def initialize_(tensor, spec, fan_in: int, fan_out: int):
-    """Draw `tensor` like Keras's initializer `spec` with Keras's fans."""
+    """Draw `tensor` like Keras's initializer `spec` with Keras's fans; `spec` is a
+    name, a {"class_name", "config"} dict or a graphc_runtime.torch.initializers object."""
+    if hasattr(spec, "initialize_"):
+        return spec.initialize_(tensor, fan_in, fan_out)
     name, cfg = _spec(spec)
     seedless = {k: v for k, v in cfg.items() if k != "seed"}
     with torch.no_grad():
@@ -161,7 +169,10 @@ def initialize_(tensor, spec, fan_in: int, fan_out: int):
 
 # ------------------------------------------------------------------ regularizers and constraints
 def penalty(tensor, spec):
-    """Keras's regularizer `spec` on `tensor` (a scalar), or None."""
+    """Keras's regularizer `spec` on `tensor` (a scalar), or None; `spec` is a name, a
+    dict or a graphc_runtime.torch.regularizers object."""
+    if callable(spec) and not isinstance(spec, (str, dict)):
+        return spec(tensor)
     name, cfg = _spec(spec)
     if name is None:
         return None
@@ -182,7 +193,10 @@ def penalty(tensor, spec):
 
 def constrain_(tensor, spec, axis):
     """Apply Keras's constraint `spec` to `tensor` in place; `axis`: the torch
-    dimensions Keras's norm axis covers (Keras's default axis=0 of its kernel)."""
+    dimensions Keras's norm axis covers (Keras's default axis=0 of its kernel); `spec`
+    is a name, a dict or a graphc_runtime.torch.constraints object."""
+    if hasattr(spec, "apply_"):
+        return spec.apply_(tensor, axis)
     name, cfg = _spec(spec)
     if name is None:
         return
@@ -232,6 +246,45 @@ class KerasLayer:
     regularized: dict = {}
     constrained: dict = {}
     activity_loss = None
+
+    def __init_subclass__(cls, **kw):
+        """Every layer takes Keras's base-layer keyword `trainable=` (unless its own
+        constructor does): `K.Dense(4, 2, trainable=False)` freezes its weights."""
+        super().__init_subclass__(**kw)
+        init = cls.__dict__.get("__init__")
+        if init is None or getattr(init, "_takes_trainable", False):
+            return
+        if "trainable" in inspect.signature(init).parameters:
+            return
+
+        @functools.wraps(init)
+        def __init__(self, *args, trainable=True, **kwargs):
+            init(self, *args, **kwargs)
+            if not trainable and type(self).__init__ is __init__:
+                self.trainable = False
+
+        __init__._takes_trainable = True
+        cls.__init__ = __init__
+
+    @property
+    def trainable(self) -> bool:
+        """Keras's `layer.trainable`: False freezes the layer's weights (those torch
+        itself freezes, such as a second RNN bias, stay frozen either way)."""
+        return self.__dict__.get("_keras_trainable", True)
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        value = bool(value)
+        frozen = self.__dict__.setdefault("_keras_frozen", None)
+        if not value and self.trainable:
+            self.__dict__["_keras_frozen"] = [p for p in self.parameters() if not p.requires_grad]
+            for p in self.parameters():
+                p.requires_grad_(False)
+        elif value and not self.trainable:
+            keep = {id(p) for p in frozen or ()}
+            for p in self.parameters():
+                p.requires_grad_(id(p) not in keep)
+        self.__dict__["_keras_trainable"] = value
 
     def _keras_init(self, name: str | None, **kw):
         self.name = name or ""
