@@ -30,8 +30,11 @@ def _attempt(model: K.KModel, source: str, model_name, fold: bool) -> tuple:
         allocate(prog.body, prog.ns, live_after=[v for _, v in prog.outputs] if live else None)
         for bd in prog.blocks:
             allocate(bd.body, bd.ns, live_after=bd.returns)
+    from graphc.importer.to_gdl import hoist_objects
+
+    constants = hoist_objects(conv.defs, conv.top_ns)
     try:
-        text = render(top, conv.defs, source, conv.notes)
+        text = render(top, conv.defs, source, conv.notes, constants)
     except Unprintable as exc:
         raise ImportFailed([f"a value has no GDL literal: {exc}"]) from None
     return text, top, conv, stats

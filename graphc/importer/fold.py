@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 
-from graphc.importer.layers import compact, make_ctor, same
+from graphc.importer.layers import compact, make_ctor
 from graphc.importer.program import (
     NO_DEFAULT,
     BlockCall,
@@ -42,6 +42,7 @@ from graphc.importer.to_gdl import elide_names, name_of
 
 MAX_PARAMS = 6  # a block with more varying arguments than this is not "clear"
 MAX_PERIOD = 8  # longest group of statements a loop repeats
+MIN_BLOCK = 3  # statements in a block: two are clearer written out
 
 
 def fold_program(prog, top_ns: Namespace, stats: dict) -> None:
@@ -178,7 +179,7 @@ def _plan_depth(items: list, depth: int) -> tuple:
             continue
         length = len(sig[0])
         save = len(insts) * length - (length + 3) - len(insts)
-        if save <= 0:
+        if save <= 0 or length < MIN_BLOCK:
             continue
         params = _params(items, insts)
         if params is None:
@@ -198,7 +199,7 @@ def _params(items: list, insts: list):
         a0 = _args(items[start0 + j])
         for arg in a0:
             vals = [_args(items[s + j])[arg] for s, _, _, _, _ in insts]
-            if not all(same(vals[0], v) and freeze(vals[0]) == freeze(v) for v in vals[1:]):
+            if not all(freeze(vals[0]) == freeze(v) for v in vals[1:]):
                 slots.append(((j, arg), vals))
     groups: list = []  # [name, [slots], values, (k, other) or None]
     for slot, vals in slots:

@@ -14,62 +14,7 @@ import re
 
 from graphc.importer.program import Ctor
 
-# ------------------------------------------------------------------ Keras objects
-# class -> (GDL/Keras string identifier, {config key: Keras default}); the
-# identifier means the class with these defaults (keras.<module>.get(identifier)).
-# Constant is absent: keras.initializers.get("constant") cannot build it (it needs
-# `value`), so GDL has no spelling for it.
-INITIALIZERS = {
-    "Zeros": ("zeros", {}),
-    "Ones": ("ones", {}),
-    "RandomNormal": ("random_normal", {"mean": 0.0, "stddev": 0.05, "seed": None}),
-    "TruncatedNormal": ("truncated_normal", {"mean": 0.0, "stddev": 0.05, "seed": None}),
-    "RandomUniform": ("random_uniform", {"minval": -0.05, "maxval": 0.05, "seed": None}),
-    "VarianceScaling": (
-        "variance_scaling",
-        {
-            "scale": 1.0,
-            "mode": "fan_in",
-            "distribution": "truncated_normal",
-            "seed": None,
-            "input_axes": None,
-            "output_axes": None,
-        },
-    ),
-    "GlorotUniform": ("glorot_uniform", {"seed": None, "input_axes": None, "output_axes": None}),
-    "GlorotNormal": ("glorot_normal", {"seed": None, "input_axes": None, "output_axes": None}),
-    "HeUniform": ("he_uniform", {"seed": None, "input_axes": None, "output_axes": None}),
-    "HeNormal": ("he_normal", {"seed": None, "input_axes": None, "output_axes": None}),
-    "LecunUniform": ("lecun_uniform", {"seed": None, "input_axes": None, "output_axes": None}),
-    "LecunNormal": ("lecun_normal", {"seed": None, "input_axes": None, "output_axes": None}),
-    "Orthogonal": ("orthogonal", {"gain": 1.0, "seed": None}),
-    "Identity": ("identity", {}),  # Keras 3.15 does not serialize its gain
-}
-REGULARIZERS = {
-    "L1": ("l1", {"l1": 0.01}),
-    "L2": ("l2", {"l2": 0.01}),
-    "L1L2": ("l1l2", {"l1": 0.0, "l2": 0.0}),
-    "OrthogonalRegularizer": ("orthogonal_regularizer", {"factor": 0.01, "mode": "rows"}),
-}
-CONSTRAINTS = {
-    "MaxNorm": ("max_norm", {"max_value": 2, "axis": 0}),
-    "MinMaxNorm": ("min_max_norm", {"min_value": 0.0, "max_value": 1.0, "rate": 1.0, "axis": 0}),
-    "NonNeg": ("non_neg", {}),
-    "UnitNorm": ("unit_norm", {"axis": 0}),
-}
-OBJECTS = {"initializer": INITIALIZERS, "regularizer": REGULARIZERS, "constraint": CONSTRAINTS}
-# string identifier -> class, for comparing with the catalog's defaults ("glorot_uniform", "Zeros")
-_IDS = {
-    kind: {
-        **{ident: cls for cls, (ident, _) in table.items()},
-        **{cls: cls for cls in table},
-    }
-    for kind, table in OBJECTS.items()
-}
-_IDS["initializer"].update(
-    {"zero": "Zeros", "one": "Ones", "uniform": "RandomUniform", "normal": "RandomNormal"}
-)
-_IDS["regularizer"].update({"l1_l2": "L1L2"})
+OBJECT_KINDS = ("initializer", "regularizer", "constraint")
 
 # config keys that a catalog entry does not list, with the value that means
 # "not used" (what Keras writes when the user did not set them)
@@ -112,40 +57,6 @@ def _kind(p) -> str:
     return ""
 
 
-def object_id(kind: str, v) -> str | None:
-    """A serialized initializer/regularizer/constraint as its GDL string, or
-    raise Unsupported.  None stays None."""
-    if v is None:
-        return None
-    table = OBJECTS[kind]
-    if isinstance(v, str):
-        if v in _IDS[kind]:
-            return v
-        raise Unsupported(f"unknown {kind} {short(v)}")
-    if not isinstance(v, dict) or not isinstance(v.get("class_name"), str):
-        raise Unsupported(f"{kind} {short(v)} is not a Keras {kind}")
-    cls = v["class_name"]
-    module = v.get("module")
-    reg = v.get("registered_name")
-    if (
-        cls not in table
-        or (isinstance(module, str) and not module.startswith("keras"))
-        or reg not in (None, cls)
-    ):
-        raise Unsupported(f"{kind} {short(cls)} is not a built-in Keras {kind} GDL knows")
-    ident, defaults = table[cls]
-    cfg = v.get("config") or {}
-    if not isinstance(cfg, dict):
-        raise Unsupported(f"{kind} {cls} has a malformed config")
-    diff = {k: x for k, x in cfg.items() if k not in defaults or not same_f32(x, defaults[k])}
-    if diff:
-        raise Unsupported(
-            f"{kind} {cls}({', '.join(f'{k}={short(x, 30)}' for k, x in diff.items())}): GDL names "
-            f"{kind}s by string only, i.e. with Keras's defaults"
-        )
-    return ident
-
-
 def same(a, b) -> bool:
     """Equal as Keras values (ints and floats compare by value; lists and tuples alike)."""
     if isinstance(a, bool) or isinstance(b, bool):
@@ -155,19 +66,6 @@ def same(a, b) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         return a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
     return type(a) in (int, float) and type(b) in (int, float) and a == b or a == b and type(a) is type(b)
-
-
-def same_f32(a, b) -> bool:
-    """Equal as float32 numbers (Keras keeps regularizer strengths as float32:
-    L2() saves l2=0.009999999776482582), else `same`."""
-    import struct
-
-    if type(a) in (int, float) and type(b) in (int, float):
-        try:
-            return struct.pack("<f", a) == struct.pack("<f", b)
-        except (OverflowError, struct.error):
-            return a == b
-    return same(a, b)
 
 
 def dtype_name(v) -> str | None:
@@ -222,10 +120,14 @@ def is_default(p, v) -> bool:
     if (p.name, v) in EQUIVALENT and (p.name, p.default) in EQUIVALENT:
         return True
     kind = _kind(p)
-    if kind in OBJECTS:
+    if kind in OBJECT_KINDS:
         if v is None or p.default is None:
             return v is None and p.default is None
-        return _IDS[kind].get(v) == _IDS[kind].get(p.default)
+        from graphc.importer.objects import object_class
+
+        cv, av = object_class(kind, v)
+        cd, ad = object_class(kind, p.default)
+        return cv is not None and cv is cd and not av and not ad
     a, b = _norm(p, v), _norm(p, p.default)
     if a is _Invalid or b is _Invalid:
         return same(v, p.default)
@@ -355,8 +257,11 @@ def layer_spec(cls: str, cfg: dict, module=None, registered=None, inner: bool = 
     if problems:
         raise Unsupported("; ".join(problems))
 
-    # validate with the catalog (nested constructions as LayerArgs)
+    # validate with the catalog (nested constructions as LayerArgs, objects as KerasObjects)
     def as_arg(v):
+        from graphc.importer.objects import as_catalog_value
+
+        v = as_catalog_value(v)
         if isinstance(v, Ctor):
             return LayerArg(v.spec.op(), v.spec.op.full(v.spec.given), v.spec.given)
         if isinstance(v, tuple) and v and all(isinstance(x, Ctor) for x in v):
@@ -424,8 +329,10 @@ def _default_backward(cfg: dict) -> bool:
 def arg_value(p, v):
     """A config value as the GDL value for parameter `p` (raise Unsupported)."""
     kind = _kind(p)
-    if kind in OBJECTS:
-        return object_id(kind, v)
+    if kind in OBJECT_KINDS:
+        from graphc.importer.objects import keras_object
+
+        return keras_object(kind, v)
     if kind == "activation":
         if v is None or isinstance(v, str):
             return v

@@ -173,6 +173,10 @@ def freeze(v):
         return ("dict", tuple((k, freeze(x)) for k, x in v.items()))
     if isinstance(v, Ctor):
         return ("ctor", v.sig())
+    if type(v).__name__ == "ObjExpr":
+        return ("obj", v.spelled, tuple((k, freeze(x)) for k, x in v.kw))
+    if type(v).__name__ == "KerasObject":
+        return ("kobj", v.key())
     if isinstance(v, float):
         return ("float", v)
     if isinstance(v, bool):
@@ -191,6 +195,14 @@ class Input:
 class Share:
     var: str
     ctor: object  # Ctor, or a ModelRef
+
+
+@dataclass(eq=False)
+class OpRef:
+    """A function of `keras.ops`: written `a + b` where it has an operator, else `ops.name(...)`."""
+
+    name: str
+    operator: str | None = None
 
 
 @dataclass(eq=False)
@@ -349,6 +361,9 @@ def lit(v) -> str:
         return 'f"' + "".join(out) + '"'
     if isinstance(v, Ctor):
         return ctor_text(v)
+    if type(v).__name__ == "ObjExpr":  # graphc.importer.objects.ObjExpr
+        args = [lit(x) if i < v.npos else f"{k}={lit(x)}" for i, (k, x) in enumerate(v.kw)]
+        return f"{v.spelled}({', '.join(args)})"
     if isinstance(v, ModelRef):
         return f"{v.name}()"
     raise Unprintable(f"a value of type {type(v).__name__}")
@@ -368,6 +383,13 @@ def tensors_text(a) -> str:
 
 
 def call_text(st: Call) -> str:
+    if isinstance(st.callee, OpRef):
+        op = st.callee
+        # GDL's `a + b` of two tensors is the Add layer; with a number it is keras.ops.add
+        if op.operator and len(st.ins) == 2 and not st.kw and not all(isinstance(a, Val) for a in st.ins):
+            return f"{tensors_text(st.ins[0])} {op.operator} {tensors_text(st.ins[1])}"
+        args = [tensors_text(a) for a in st.ins] + [f"{k}={tensors_text(v)}" for k, v in st.kw]
+        return f"ops.{op.name}({', '.join(args)})"
     if isinstance(st.callee, Ctor):
         fn = ctor_text(st.callee)
     elif isinstance(st.callee, ModelRef):

@@ -35,6 +35,7 @@ from graphc.importer.program import (
     Input,
     ModelRef,
     Namespace,
+    OpRef,
     OutputList,
     Share,
     Unprintable,
@@ -58,10 +59,6 @@ class Result:
     text: str
     notes: list = field(default_factory=list)  # one line each: what was rewritten or left as a comment
     stats: dict = field(default_factory=dict)
-
-
-# keras.ops operations on two tensors that are a merge layer's computation
-OPS_AS_LAYERS = {"Add": "Add", "Subtract": "Subtract", "Multiply": "Multiply"}
 
 
 @dataclass(eq=False)
@@ -174,20 +171,7 @@ class Converter:
             return self.model(layer.model, layer=layer)
         module = layer.module or ""
         if module.startswith("keras.src.ops") or module.startswith("keras.ops"):
-            cls = OPS_AS_LAYERS.get(layer.class_name)
-            if cls is None:
-                raise Unsupported(
-                    f"keras.ops.{snake(layer.class_name)} (an operation on tensors) has no GDL form yet"
-                )
-            for call in layer.calls:
-                if len(call.args) != 2 or not all(isinstance(a, K.Ref) for a in call.args) or call.kwargs:
-                    raise Unsupported(
-                        f"keras.ops.{snake(layer.class_name)} with constants or more than two tensors has "
-                        "no GDL form yet (GDL's operators apply to two tensors)"
-                    )
-            spec = layer_spec(cls, {})
-            spec.from_op = True
-            return spec
+            return op_spec(layer)
         return layer_spec(layer.class_name, layer.config, layer.module, layer.registered_name)
 
     # ------------------------------------------------------------ statements
@@ -275,8 +259,7 @@ class Converter:
         calls = order_calls(km)
         # result values
         for call in calls:
-            spec = prog.specs[call.layer.name]
-            n = spec.n_outputs if isinstance(spec, LayerSpec) else len(spec.kmodel.outputs)
+            n = self._n_out(prog.specs[call.layer.name])
             for j in range(n):
                 vals[(call.layer.name, call.index, j)] = Val((call.layer.name, call.index, j))
         out_of = {}
@@ -329,7 +312,9 @@ class Converter:
                 self.problem(layer, str(exc))
                 continue
             out_name = inline.get((layer.name, call.index)) if inline is not None else None
-            if isinstance(spec, ModelProg):
+            if isinstance(spec, OpSpec):
+                callee = OpRef(spec.fn.name, spec.fn.operator)
+            elif isinstance(spec, ModelProg):
                 callee = self.nested_callee(prog, layer, spec, n_calls, shared_done, body)
             elif n_calls > 1:
                 if layer.name not in shared_done:
@@ -360,7 +345,7 @@ class Converter:
             body.append(OutputList([name for name, _ in prog.outputs]))
 
     def _n_out(self, spec) -> int:
-        return spec.n_outputs if isinstance(spec, LayerSpec) else len(spec.kmodel.outputs)
+        return spec.n_outputs if isinstance(spec, (LayerSpec, OpSpec)) else len(spec.kmodel.outputs)
 
     def nested_callee(self, prog, layer, sub: ModelProg, n_calls, shared_done, body):
         """How a nested model is instantiated: `def()(x)` when graphc's name for
@@ -410,9 +395,9 @@ class Converter:
                 return [tensors(x) for x in a]
             raise Unsupported(f"is applied to {short(a)}, which is not a tensor or a list of tensors")
 
+        if isinstance(spec, OpSpec):
+            return self.op_args(call, spec, vals)
         op = getattr(spec, "op", None)
-        if getattr(spec, "from_op", False):
-            return [[tensors(args[0]), tensors(args[1])]], []
         call_params = getattr(op, "call_params", ()) if op is not None else ()
         if call_params:
             if len(args) > len(call_params):
@@ -444,6 +429,32 @@ class Converter:
                 + ", ".join(f"{k}={short(v, 30)}" for k, v in kwargs.items())
                 + ", which GDL cannot pass"
             )
+        return ins, kw
+
+    def op_args(self, call: K.KCall, spec: OpSpec, vals) -> tuple:
+        """A function's arguments: tensors as values, the rest as literals (by Keras's order)."""
+        from graphc.importer.layers import plain
+
+        def value(a):
+            if isinstance(a, K.Ref):
+                key = (a.layer, a.node, a.index) if ("input", a.layer) not in vals else ("input", a.layer)
+                if key not in vals:
+                    raise Unsupported(f"is applied to result {a.index} of {a.layer!r}, which does not exist")
+                return vals[key]
+            if isinstance(a, list) and any(isinstance(x, K.Ref) for x in a):
+                return [value(x) for x in a]
+            if isinstance(a, dict):
+                raise Unsupported(f"keras.ops.{spec.fn.name} with the argument {short(a)} has no GDL form")
+            return plain(a)
+
+        names = [p.name for p in spec.fn.params]
+        if len(call.args) > len(names) and spec.fn.varargs is None:
+            raise Unsupported(f"keras.ops.{spec.fn.name} is called with {len(call.args)} arguments")
+        ins = [value(a) for a in call.args]
+        kw = [(k, value(v)) for k, v in call.kwargs.items()]
+        for k, _ in kw:
+            if k not in names:
+                raise Unsupported(f"keras.ops.{spec.fn.name} has no argument `{k}` in graphc")
         return ins, kw
 
     def input_ctor(self, inp: K.KInput, var: str) -> Ctor:
@@ -492,6 +503,28 @@ class Converter:
         prog.compile_notes = notes
         for n in notes:
             self.notes.append(f"compile: {n}")
+
+
+class OpSpec:
+    """A keras.ops operation of the model: its function in graphc's catalog."""
+
+    def __init__(self, fn, n_outputs: int):
+        self.fn, self.n_outputs = fn, n_outputs
+        self.op = None
+
+
+def op_spec(layer: K.KLayer) -> OpSpec:
+    from graphc.catalog.functions import FUNCTIONS
+    from graphc.compiler.functions import MULTI
+
+    base = snake(layer.class_name)
+    fn = FUNCTIONS.get(base) or FUNCTIONS.get(base.replace("_", ""))
+    if fn is None:
+        raise Unsupported(f"keras.ops.{base} (an operation on tensors) has no GDL form")
+    extra = {k for k in layer.config if k not in ("name", "dtype", "trainable")}
+    if extra:
+        raise Unsupported(f"keras.ops.{fn.name} with {', '.join(sorted(extra))} has no GDL form")
+    return OpSpec(fn, 2 if fn.name in MULTI else 1)
 
 
 class AutoNames:
@@ -720,10 +753,14 @@ HEADER = """\
 # Keras's defaults are left out."""
 
 
-def render(top: ModelProg, defs: list, source: str, notes_in_file: list) -> str:
+def render(top: ModelProg, defs: list, source: str, notes_in_file: list, constants: list = ()) -> str:
     from graphc.importer.program import comment_safe
 
     lines = [HEADER.format(name=comment_safe(top.keras_name), source=comment_safe(source)), ""]
+    if constants:
+        lines.append("# Keras objects several layers take (each layer makes its own, as Keras did)")
+        lines.extend(f"{name} = {lit(value)}" for name, value in constants)
+        lines.append("")
     for bd in _all_blocks(defs):
         lines.extend(render_block(bd))
         lines.append("")
@@ -743,6 +780,69 @@ def render(top: ModelProg, defs: list, source: str, notes_in_file: list) -> str:
         lines.append("}")
         lines.append("")
     return "\n".join(lines)
+
+
+def hoist_objects(defs: list, top_ns: Namespace) -> list:
+    """Keras objects written with arguments (`VarianceScaling(scale=2.0, mode="fan_out")`)
+    that several layers take become top-level constants.  A GDL constant that holds an
+    object makes a new object wherever it is used (docs/objects.md), as each Keras
+    layer deserialized its own: the model is unchanged."""
+    from graphc.importer.objects import ObjExpr
+    from graphc.importer.program import BlockCall, Loop, Param, freeze
+
+    uses: dict = {}  # key -> [count, first argument name, value]
+
+    def ctors(items):
+        for st in items:
+            if isinstance(st, Share) and isinstance(st.ctor, Ctor):
+                yield st.ctor
+            elif isinstance(st, Call) and isinstance(st.callee, Ctor):
+                yield st.callee
+            elif isinstance(st, Loop):
+                yield from ctors(st.body)
+            elif isinstance(st, BlockCall):
+                pass
+
+    def all_ctors():
+        for prog in defs:
+            yield from ctors(prog.body)
+            for bd in prog.blocks:
+                yield from ctors(bd.body)
+
+    def walk(c: Ctor, visit):
+        c.pos = [visit(None, v) for v in c.pos]
+        c.kw = [(k, visit(k, v)) for k, v in c.kw]
+        for v in list(c.pos) + [v for _, v in c.kw]:
+            if isinstance(v, Ctor):
+                walk(v, visit)
+
+    def count(k, v):
+        if isinstance(v, ObjExpr) and v.kw:
+            u = uses.setdefault(freeze(v), [0, k or "obj", v])
+            u[0] += 1
+        return v
+
+    for c in all_ctors():
+        walk(c, count)
+    names: dict = {}
+    constants = []
+    for key, (n, first, value) in uses.items():
+        if n < 2:
+            continue
+        name = top_ns.fresh(first.upper(), "OBJ")
+        names[key] = name
+        constants.append((name, value))
+    if not names:
+        return []
+
+    def replace(k, v):
+        if isinstance(v, ObjExpr) and freeze(v) in names:
+            return Param(names[freeze(v)])
+        return v
+
+    for c in all_ctors():
+        walk(c, replace)
+    return constants
 
 
 def _all_blocks(defs: list) -> list:

@@ -47,6 +47,13 @@ def _args(d: dict) -> dict:
 
 
 def compare(graph, prog, problems: list, top: bool = True) -> None:
+    """The compiled graph against the Keras model.  Layer calls and operations are
+    matched in evaluation order (the program writes them in the order of
+    to_gdl.order_calls; blocks and loops only group them); Identity layers graphc
+    adds to name outputs are left out."""
+    from graphc.compiler.ir import LayerNode, OpNode
+    from graphc.importer.to_gdl import OpSpec, order_calls
+
     km = prog.kmodel
     where = f"model {km.name!r}"
     if top and graph.name != km.name:
@@ -64,64 +71,100 @@ def compare(graph, prog, problems: list, top: bool = True) -> None:
         dt = inp.config.get("dtype") or "float32"
         if isinstance(dt, str) and t.dtype != dt:
             problems.append(f"{where}: input {inp.name!r} dtype {t.dtype} != {dt}")
-    # layers
-    layers = {la.name: la for la in graph.layers}
-    extra = set(layers) - {la.name for la in km.layers} - prog.identity_outputs
-    missing = {la.name for la in km.layers} - set(layers)
-    if extra or missing:
-        problems.append(f"{where}: layers differ: extra {sorted(extra)[:5]}, missing {sorted(missing)[:5]}")
+    # calls, in order
+    nodes = [
+        n
+        for n in graph.nodes
+        if isinstance(n, OpNode)
+        or (
+            isinstance(n, LayerNode)
+            and not (
+                n.layer.name in prog.identity_outputs
+                and n.layer.op is not None
+                and n.layer.op.name == "Identity"
+            )
+        )
+    ]
+    calls = order_calls(km)
+    if len(nodes) != len(calls):
+        problems.append(f"{where}: {len(nodes)} layer calls and operations, the Keras model has {len(calls)}")
         return
-    for la in km.layers:
-        g = layers[la.name]
+    inputs = {inp.name for inp in km.inputs}
+    keys: dict = {}  # id(IR node) -> (Keras layer, call index)
+    for node, call in zip(nodes, calls):
+        keys[id(node)] = (call.layer.name, call.index)
+    layer_seen: dict = {}
+    for node, call in zip(nodes, calls):
+        la = call.layer
         spec = prog.specs[la.name]
-        if isinstance(spec, LayerSpec):
-            if g.op is None or g.op.name != spec.op.name:
-                problems.append(f"layer {la.name!r}: class {g.type_name} != {spec.op.name}")
+        what = f"layer {la.name!r} call {call.index}"
+        if isinstance(spec, OpSpec):
+            if not isinstance(node, OpNode) or node.fn.name != spec.fn.name:
+                problems.append(f"{what}: expected keras.ops.{spec.fn.name}, got {_node_text(node)}")
                 continue
-            want_args = _args(spec.op.full(spec.op.bind([], _as_args(spec.given))))
-            got_args = _args(g.full_args)
-            if got_args != want_args:
-                diff = {
-                    k: (got_args.get(k), want_args.get(k))
-                    for k in set(got_args) | set(want_args)
-                    if got_args.get(k) != want_args.get(k)
-                }
-                problems.append(f"layer {la.name!r}: arguments differ (got, want): {diff}")
         else:
-            if g.graph is None:
-                problems.append(f"layer {la.name!r}: not a nested model")
+            if not isinstance(node, LayerNode) or node.layer.name != la.name:
+                problems.append(f"{what}: expected layer {la.name!r}, got {_node_text(node)}")
                 continue
-            compare(g.graph, spec, problems, top=False)
-        if len(g.nodes) != len(la.calls):
-            problems.append(f"layer {la.name!r}: {len(g.nodes)} calls != {len(la.calls)}")
-            continue
-        inputs = {inp.name for inp in km.inputs}
-        for node, call in zip(g.nodes, la.calls):
-            got_in = [source(t) for t in node.tensor_inputs()]
-            want_in = [_ref_key(r, inputs) for r in K.iter_refs((call.args, call.kwargs))]
-            if got_in != want_in:
-                problems.append(f"layer {la.name!r} call {call.index}: inputs {got_in} != {want_in}")
+            g = node.layer
+            if la.name not in layer_seen:
+                layer_seen[la.name] = g
+                if isinstance(spec, LayerSpec):
+                    if g.op is None or g.op.name != spec.op.name:
+                        problems.append(f"layer {la.name!r}: class {g.type_name} != {spec.op.name}")
+                        continue
+                    want_args = _args(spec.op.full(spec.op.bind([], _as_args(spec.given))))
+                    got_args = _args(g.full_args)
+                    if got_args != want_args:
+                        diff = {
+                            k: (got_args.get(k), want_args.get(k))
+                            for k in set(got_args) | set(want_args)
+                            if got_args.get(k) != want_args.get(k)
+                        }
+                        problems.append(f"layer {la.name!r}: arguments differ (got, want): {diff}")
+                else:
+                    if g.graph is None:
+                        problems.append(f"layer {la.name!r}: not a nested model")
+                        continue
+                    compare(g.graph, spec, problems, top=False)
+                if len(g.nodes) != len(la.calls):
+                    problems.append(f"layer {la.name!r}: {len(g.nodes)} calls != {len(la.calls)}")
+            elif layer_seen[la.name] is not node.layer:
+                problems.append(f"{what}: a different layer object than its first call")
+        got_in = [source(t, keys) for t in node.tensor_inputs()]
+        want_in = [_ref_key(r, inputs) for r in K.iter_refs((call.args, call.kwargs))]
+        if got_in != want_in:
+            problems.append(f"{what}: inputs {got_in} != {want_in}")
     # outputs
     got_out = [o.name for o in graph.outputs]
     want_out = [n for n, _ in prog.outputs]
     if got_out != want_out:
         problems.append(f"{where}: outputs {got_out} != {want_out}")
         return
-    inputs = {inp.name for inp in km.inputs}
     for o, (_key, ref) in zip(graph.outputs, km.outputs):
         t = o.tensor
         if t.call is not None and t.call.layer.name in prog.identity_outputs and t.call.layer.op is not None:
             if t.call.layer.op.name == "Identity":
                 t = t.call.inputs[0]
-        if source(t) != _ref_key(ref, inputs):
-            problems.append(f"{where}: output {o.name!r} is {source(t)}, not {_ref_key(ref, inputs)}")
+        if source(t, keys) != _ref_key(ref, inputs):
+            problems.append(f"{where}: output {o.name!r} is {source(t, keys)}, not {_ref_key(ref, inputs)}")
+
+
+def _node_text(node) -> str:
+    fn = getattr(node, "fn", None)
+    if fn is not None:
+        return f"ops.{fn.name}"
+    layer = getattr(node, "layer", None)
+    return f"layer {layer.name!r}" if layer is not None else type(node).__name__
 
 
 def _as_args(given: dict) -> dict:
+    from graphc.importer.objects import as_catalog_value
     from graphc.importer.program import Ctor
     from graphc.ops.base import LayerArg
 
     def conv(v):
+        v = as_catalog_value(v)
         if isinstance(v, Ctor):
             return LayerArg(v.spec.op(), v.spec.op.full(v.spec.given), v.spec.given)
         if isinstance(v, tuple) and v and all(isinstance(x, Ctor) for x in v):
@@ -131,13 +174,14 @@ def _as_args(given: dict) -> dict:
     return {k: conv(v) for k, v in given.items()}
 
 
-def source(t) -> tuple:
+def source(t, keys: dict) -> tuple:
+    """(Keras layer, call index, result index) of the call that made tensor `t`, or ("input", name)."""
     if t.is_input:
         return ("input", t.input_name)
-    call = t.call
-    if call is None:
+    key = keys.get(id(t.node))
+    if key is None:
         return ("?", t.id)
-    return (call.layer.name, call.layer.nodes.index(call), t.index)
+    return (key[0], key[1], t.index)
 
 
 def _ref_key(r: K.Ref, inputs: set) -> tuple:

@@ -130,16 +130,50 @@ def ops_model():
     return keras.Model(x, layers.Dense(1, name="out")(t), name="with_ops")
 
 
-def ops_pair():
-    x = keras.Input((4,), name="x")
-    y = layers.Dense(4, name="d")(x)
-    return keras.Model(x, layers.Dense(1, name="out")(x * y), name="with_op_pair")
-
-
 def seeded():
     x = keras.Input((4,), name="x")
     y = layers.Dense(2, kernel_initializer=keras.initializers.HeNormal(seed=1), name="d")(x)
     return keras.Model(x, y, name="seeded")
+
+
+@keras.saving.register_keras_serializable(package="mine")
+class Halves(keras.initializers.Initializer):
+    def __call__(self, shape, dtype=None):
+        return keras.ops.full(shape, 0.5, dtype=dtype)
+
+
+def custom_init():
+    x = keras.Input((4,), name="x")
+    return keras.Model(x, layers.Dense(2, kernel_initializer=Halves(), name="d")(x), name="custom_init")
+
+
+def unknown_op():
+    x = keras.Input((4,), name="x")
+    return keras.Model(x, layers.Dense(1, name="out")(keras.ops.cumprod(x, axis=-1)), name="with_cumprod")
+
+
+def objects():
+    """Keras objects with arguments in layers and in compile."""
+    x = keras.Input((6,), name="features")
+    h = layers.Dense(
+        8,
+        activation="relu",
+        kernel_initializer=keras.initializers.VarianceScaling(scale=2.0, mode="fan_out"),
+        bias_initializer=keras.initializers.Constant(0.1),
+        kernel_regularizer=keras.regularizers.L2(1e-4),
+        kernel_constraint=keras.constraints.MaxNorm(3),
+        name="hidden",
+    )(x)
+    y = layers.Dense(3, name="logits")(h)
+    m = keras.Model(x, y, name="with_objects")
+    m.compile(
+        optimizer=keras.optimizers.Adam(
+            learning_rate=keras.optimizers.schedules.ExponentialDecay(1e-3, 1000, 0.9), global_clipnorm=1.0
+        ),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy", keras.metrics.SparseTopKCategoricalAccuracy(k=2)],
+    )
+    return m
 
 
 def residual():
@@ -178,8 +212,10 @@ MODELS = {
     "lambda": lambda_layer,
     "custom": custom_layer,
     "ops": ops_model,
-    "ops_pair": ops_pair,
     "seeded": seeded,
+    "custom_init": custom_init,
+    "unknown_op": unknown_op,
+    "objects": objects,
     "residual": residual,
     "attention": attention,
 }
