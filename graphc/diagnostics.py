@@ -56,6 +56,7 @@ CODES: dict[str, str] = {
     "limit": "the program exceeds one of graphc's evaluation limits",
     "use-outside": "`use` names a file outside the project or not a .gdl file",
     "duplicate-name": "two layers or inputs of one model would get the same Keras name",
+    "unsafe-path": "a callback path that is absolute, leaves the working directory or is not a plain name",
 }
 
 

@@ -19,7 +19,12 @@ from graphc.stdlib import APPLICATIONS
 ROOT = Path(__file__).resolve().parent.parent
 APPS = sorted(APPLICATIONS)
 # modules a reviewer would accept (issue: ResNet50 torch < 800, Xception < 900, Keras < 400)
-LINE_BUDGET = {("ResNet50", "torch"): 800, ("Xception", "torch"): 900, ("ResNet50", "keras"): 400, ("Xception", "keras"): 400}
+LINE_BUDGET = {
+    ("ResNet50", "torch"): 800,
+    ("Xception", "torch"): 900,
+    ("ResNet50", "keras"): 400,
+    ("Xception", "keras"): 400,
+}
 
 
 def app_source(app: str) -> str:
@@ -103,7 +108,9 @@ def test_emitted_modules_have_nothing_unused(emitted, target, tmp_path):
         paths.append(str(p))
     ruff = [sys.executable, "-m", "ruff"]
     # F: pyflakes (unused imports and variables, undefined names), ARG: unused arguments
-    r = subprocess.run(ruff + ["check", "--isolated", "--select", "F,ARG,E711,E712", *paths], capture_output=True, text=True)
+    r = subprocess.run(
+        ruff + ["check", "--isolated", "--select", "F,ARG,E711,E712", *paths], capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stdout[-3000:]
     r = subprocess.run(ruff + ["format", "--isolated", "--check", *paths], capture_output=True, text=True)
     assert r.returncode == 0, r.stdout[-3000:]

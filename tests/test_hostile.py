@@ -16,7 +16,15 @@ from graphc.targets import code as C
 from graphc.targets.escape import comment, doc, py_string
 
 # what a module may define at top level (besides functions and classes)
-KERAS_NAMES = {"LOSSES", "LOSS_WEIGHTS", "METRICS", "FIT_DEFAULTS", "INPUT_SPECS", "OUTPUT_SPECS"}
+KERAS_NAMES = {
+    "RUNTIME_API",
+    "LOSSES",
+    "LOSS_WEIGHTS",
+    "METRICS",
+    "FIT_DEFAULTS",
+    "INPUT_SPECS",
+    "OUTPUT_SPECS",
+}
 TORCH_NAMES = KERAS_NAMES | {"RUNTIME_API", "LOGIT_ACTIVATIONS", "LOGIT_OUTPUTS", "CHANNELS_FIRST"}
 
 NASTY = [
@@ -120,7 +128,9 @@ def test_every_nasty_string_round_trips_as_the_same_value(target, nasty):
         pytest.skip("rejected by the compiler")
     text = emit(p, p.entry(), target, "m.gdl")
     check_module(text, target)
-    strings = {n.value for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    strings = {
+        n.value for n in ast.walk(ast.parse(text)) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+    }
     assert "a" + nasty in strings
 
 

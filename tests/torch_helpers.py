@@ -158,9 +158,9 @@ def disable_dropout(kmodel, tmodel) -> None:
         if hasattr(layer, "rate"):
             layer.rate = 0.0
     for m in tmodel.modules():
-        if hasattr(m, "rate") and isinstance(getattr(m, "rate"), float):
+        if hasattr(m, "rate") and isinstance(m.rate, float):
             m.rate = 0.0
-        if hasattr(m, "p") and isinstance(getattr(m, "p"), float):
+        if hasattr(m, "p") and isinstance(m.p, float):
             m.p = 0.0
 
 

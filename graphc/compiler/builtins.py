@@ -1,17 +1,16 @@
 """Builtin names: compile-time functions (range, len, ...), Keras's lowercase
-merge functions (`add([a, b])`), loss and optimizer objects, and the layer
-classes of the catalog.  Every builtin takes (interpreter, scope, args,
+merge functions (`add([a, b])`), the Keras object classes (initializers,
+losses, optimizers, ...: graphc/compiler/objects.py), and the layer classes
+of the catalog.  Every builtin takes (interpreter, scope, args,
 kwargs, call expression)."""
 
 from __future__ import annotations
 
 import math
 
-from graphc.compiler import vocab
 from graphc.compiler.budget import MAX_ITEMS, LimitExceeded, check_value
 from graphc.compiler.ir import Tensor
-from graphc.compiler.values import Builtin, ConfigObj, LayerVal, OpClass
-from graphc.diagnostics import suggestion
+from graphc.compiler.values import Builtin, LayerVal, OpClass
 
 
 def _b_range(it, scope, args, kwargs, e):
@@ -103,32 +102,6 @@ def _merge_fn(cls_name):
     return call
 
 
-def _config_obj(family, cls, canonical, defaults):
-    def call(it, scope, args, kwargs, e):
-        file = scope.file
-        if args:
-            names = list(defaults)
-            if len(args) > len(names):
-                it.session.error(file, e.span, "argument-type", f"{cls} takes keyword arguments")
-            kwargs = {**dict(zip(names, args)), **kwargs}
-        for k, v in kwargs.items():
-            if k not in defaults and k != "name":
-                span = next((kk.span for kk in e.kwargs if kk.name == k), e.span)
-                it.session.error(
-                    file, span, "unknown-argument", f"{cls} has no argument `{k}`", suggestion(k, defaults)
-                )
-            if k in ("learning_rate", "epsilon", "delta") and (
-                not isinstance(v, (int, float)) or isinstance(v, bool) or not v > 0 or not math.isfinite(v)
-            ):
-                span = next((kk.span for kk in e.kwargs if kk.name == k), e.span)
-                it.session.error(
-                    file, span, "argument-value", f"{cls} `{k}` must be a positive number, got `{v!r}`"
-                )
-        return ConfigObj(family, cls, canonical, kwargs, e.span)
-
-    return call
-
-
 _BUILTINS: dict = {}
 
 
@@ -142,9 +115,12 @@ def builtin(name: str):
             _BUILTINS[fn] = Builtin(fn, _merge_fn(cls))
         for n, fn in BUILTIN_FUNCS.items():
             _BUILTINS[n] = Builtin(n, fn)
-        for canon, (cls, defaults) in vocab.OPTIMIZERS.items():
-            _BUILTINS[cls] = Builtin(cls, _config_obj("optimizer", cls, canon, defaults))
-        for canon, (cls, defaults) in vocab.LOSSES.items():
-            d = {**defaults, "reduction": "sum_over_batch_size"}
-            _BUILTINS.setdefault(cls, Builtin(cls, _config_obj("loss", cls, canon, d)))
+        # Keras objects (graphc/ops/objects.py); a layer keeps its name (`Identity`)
+        from graphc.compiler.objects import NotWritable, ObjClassVal
+        from graphc.ops import objects as O
+
+        for n in O.all_class_names():
+            _BUILTINS.setdefault(n, ObjClassVal(n, O.classes_named(n)))
+        for n, why in O.NOT_WRITABLE.items():
+            _BUILTINS.setdefault(n, NotWritable(n, why))
     return _BUILTINS.get(name)

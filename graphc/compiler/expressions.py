@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import operator
 
+from graphc.compiler import objects
 from graphc.compiler import syntax as S
 from graphc.compiler.budget import GLOBAL, MAX_EXPR_DEPTH, LimitExceeded, check_binop, check_value
 from graphc.compiler.functions import is_unbatched
@@ -16,7 +17,20 @@ from graphc.compiler.ir import Indexed, Tensor
 from graphc.compiler.values import POISON, Builtin, DefVal, LayerVal, OpClass, Results
 from graphc.diagnostics import Abort, suggestion
 
-MODULE_PREFIXES = {"keras", "layers", "applications", "optimizers", "losses", "metrics", "models"}
+MODULE_PREFIXES = {
+    "keras",
+    "layers",
+    "applications",
+    "optimizers",
+    "losses",
+    "metrics",
+    "models",
+    "initializers",
+    "regularizers",
+    "constraints",
+    "schedules",
+    "callbacks",
+}
 
 BINARY = {
     "+": operator.add,
@@ -116,8 +130,8 @@ class Expressions:
 
     def lookup(self, scope, name: str, span):
         from graphc.compiler.builtins import BUILTIN_FUNCS, builtin
-        from graphc.compiler.vocab import LOSS_CLASSES, OPTIMIZER_CLASSES
         from graphc.ops.base import FUNCTIONS, REGISTRY
+        from graphc.ops.objects import all_class_names
 
         if name in scope.vars:
             return scope.vars[name]
@@ -135,8 +149,7 @@ class Expressions:
             + list(REGISTRY)
             + list(FUNCTIONS)
             + list(BUILTIN_FUNCS)
-            + list(OPTIMIZER_CLASSES)
-            + list(LOSS_CLASSES)
+            + all_class_names()
         )
         hint = suggestion(name, candidates)
         looks_layer = name[:1].isupper()
@@ -211,6 +224,13 @@ class Expressions:
         while isinstance(node, S.Attr):
             node = node.obj
         if isinstance(node, S.Name) and node.id in MODULE_PREFIXES and node.id not in scope.vars:
+            from graphc.compiler.objects import class_value, dotted
+
+            v = class_value(dotted(e))  # keras.initializers.HeNormal, losses.Huber, ...
+            if isinstance(v, tuple):
+                self.s.error(scope.file, e.span, "unknown-layer", *v)
+            if v is not None:
+                return v
             b = builtin(e.name)
             if b is not None:
                 return b
@@ -384,6 +404,10 @@ class Expressions:
             return self.it.blocks.construct_model(scope, fn, args, kwargs, e)
         if isinstance(fn, Builtin):
             return fn.fn(self.it, scope, args, kwargs, e)
+        if isinstance(fn, (objects.ObjClassVal, objects.NotWritable)):  # HeNormal(seed=1)
+            if isinstance(fn, objects.NotWritable):
+                objects.not_writable(self.it, scope, fn, e)
+            return objects.construct(self.it, scope, fn, args, kwargs, e)
         if isinstance(fn, Tensor):
             self.s.error(
                 file,

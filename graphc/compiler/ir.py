@@ -310,6 +310,7 @@ class LossEntry:
     weight: float
     config: dict = field(default_factory=dict)  # e.g. {"from_logits": True}
     spelled: str = ""  # how the user wrote it (string or class), for emission
+    obj: Any = None  # the loss object (graphc/ops/objects.py KerasObject) when written as one
 
 
 @dataclass

@@ -152,6 +152,17 @@ class Builtin(Sym):
     args: tuple
 
 
+@dataclass(frozen=True, slots=True)
+class Obj(Sym):
+    """A Keras object made by the program (`HeNormal(seed=s)`, graphc/ops/objects.py):
+    targets write its class from their own module, with these argument syms."""
+
+    kind: str
+    name: str
+    args: tuple
+    kwargs: tuple = ()  # ((name, Sym), ...)
+
+
 def _collect(s: Sym, out: set) -> None:
     if isinstance(s, (Param, Loop)):
         out.add(s.name)
@@ -166,7 +177,7 @@ def _collect(s: Sym, out: set) -> None:
         _collect(s.first, out)
         for _, x in s.rest:
             _collect(x, out)
-    elif isinstance(s, FnCall):
+    elif isinstance(s, (FnCall, Obj)):
         for x in s.args:
             _collect(x, out)
         for _, x in s.kwargs:
@@ -211,6 +222,8 @@ def strip(s: Sym) -> Sym:
         return FStr(tuple(p if isinstance(p, str) else (strip(p[0]), p[1]) for p in s.parts))
     if isinstance(s, Index):
         return Index(strip(s.obj), strip(s.index))
+    if isinstance(s, Obj):
+        return Obj(s.kind, s.name, tuple(strip(x) for x in s.args), tuple((k, strip(x)) for k, x in s.kwargs))
     return s
 
 
@@ -309,7 +322,7 @@ def is_expressible(s: Sym) -> bool:
         return all(is_expressible(x) for x in s.items)
     if isinstance(s, Builtin):
         return all(is_expressible(x) for x in s.args)
-    if isinstance(s, FnCall):
+    if isinstance(s, (FnCall, Obj)):
         return all(is_expressible(x) for x in s.args) and all(is_expressible(x) for _, x in s.kwargs)
     if isinstance(s, FStr):
         return all(isinstance(p, str) or is_expressible(p[0]) for p in s.parts)
@@ -371,6 +384,15 @@ def sym_of(e, syms: dict, source: str = "", fns=None) -> Sym:
         and not e.kwargs
     ):
         return Builtin(e.func.id, tuple(sym_of(a, syms, source, fns) for a in e.args))
+    if isinstance(e, S.Call) and fns is not None:
+        cls = _object_class(e.func, syms, fns)
+        if cls is not None:  # HeNormal(seed=s), initializers.Constant(0.1)
+            return Obj(
+                cls.kind,
+                cls.name,
+                tuple(sym_of(a, syms, source, fns) for a in e.args),
+                tuple((k.name, sym_of(k.value, syms, source, fns)) for k in e.kwargs),
+            )
     if isinstance(e, S.Call) and isinstance(e.func, S.Name) and e.func.id not in syms and fns is not None:
         dv = fns(e.func.id)
         if dv is not None:  # a block used as a compile-time function
@@ -382,6 +404,26 @@ def sym_of(e, syms: dict, source: str = "", fns=None) -> Sym:
                 tuple((k.name, sym_of(k.value, syms, source, fns)) for k in e.kwargs),
             )
     return OPAQUE
+
+
+def _object_class(func, syms: dict, fns):
+    """The Keras object class a call's callee names (`HeNormal`, `initializers.HeNormal`,
+    `keras.optimizers.schedules.CosineDecay`), when it names exactly one."""
+    path = []
+    while isinstance(func, S.Attr):
+        path.append(func.name)
+        func = func.obj
+    if not isinstance(func, S.Name) or func.id in syms:
+        return None
+    path.append(func.id)
+    path.reverse()
+    from graphc.ops.base import REGISTRY
+    from graphc.ops.objects import class_for_path
+
+    if len(path) == 1 and (path[0] in REGISTRY or fns(path[0]) is not None):
+        return None  # a layer (`Identity`) or a block
+    classes = class_for_path(tuple(path))
+    return classes[0] if len(classes) == 1 else None
 
 
 def const_of(value) -> Sym:

@@ -124,6 +124,13 @@ def _subst(sym: P.Sym, env: dict) -> P.Sym:
         return P.FStr(tuple(p if isinstance(p, str) else (_subst(p[0], env), p[1]) for p in sym.parts))
     if isinstance(sym, P.Index):
         return P.Index(_subst(sym.obj, env), _subst(sym.index, env))
+    if isinstance(sym, P.Obj):
+        return P.Obj(
+            sym.kind,
+            sym.name,
+            tuple(_subst(x, env) for x in sym.args),
+            tuple((k, _subst(x, env)) for k, x in sym.kwargs),
+        )
     return sym
 
 
@@ -201,6 +208,13 @@ def fold(sym: P.Sym) -> P.Sym:
             return P.Seq(sym.kind, tuple(fold(x) for x in sym.items))
         if isinstance(sym, P.Builtin):
             return P.Builtin(sym.name, tuple(fold(x) for x in sym.args))
+        if isinstance(sym, P.Obj):
+            return P.Obj(
+                sym.kind,
+                sym.name,
+                tuple(fold(x) for x in sym.args),
+                tuple((k, fold(x)) for k, x in sym.kwargs),
+            )
     except (ArithmeticError, ValueError, TypeError):
         return sym
     return sym

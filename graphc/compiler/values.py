@@ -76,21 +76,6 @@ class Builtin:
 
 
 @dataclass(eq=False)
-class ConfigObj:
-    """A loss, optimizer or metric object: `Adam(learning_rate=1e-3)`."""
-
-    family: str  # "loss" | "optimizer" | "metric"
-    cls: str  # Keras class name
-    canonical: str  # canonical name ("binary_crossentropy", "adam")
-    config: dict = field(default_factory=dict)
-    span: Span = NOSPAN
-
-    @property
-    def kind_name(self) -> str:
-        return f"a {self.family} object"
-
-
-@dataclass(eq=False)
 class Results:
     """Several tensors from one call (LSTM(return_state=true), a block's `return a, b`)."""
 

@@ -326,14 +326,47 @@ INITIALIZERS = (
 )
 
 
-def initializer_(v):
-    if not isinstance(v, str):
-        raise type_error('an initializer name such as "glorot_uniform"', v)
-    if v not in INITIALIZERS:
-        from graphc.diagnostics import suggestion
+def _keras_object(v, kind: str, example: str, none_ok: bool):
+    """A layer argument that takes a Keras object of `kind` (graphc/ops/objects.py):
+    None (where allowed), a string identifier `keras.<kind>s.get` accepts, or an object."""
+    from graphc.ops import objects as O
 
-        raise ArgError(f'unknown initializer "{v}"', hint=suggestion(v, INITIALIZERS))
-    return v
+    if v is None and none_ok:
+        return None
+    if isinstance(v, O.KerasObject):
+        if v.kind != kind:
+            raise ArgError(
+                f"expected {O.KINDS[kind][2]}, got {v.kind_name}",
+                code="argument-type",
+                hint=f"e.g. {example}",
+            )
+        return v
+    if isinstance(v, str):
+        if O.from_id(kind, v) is None:
+            from graphc.diagnostics import suggestion
+
+            raise ArgError(
+                f'unknown {kind} "{v}"',
+                hint=suggestion(v, O.ids_of(kind)) or f"e.g. {example}",
+            )
+        return v
+    if (
+        getattr(v, "op", None) is not None
+        and getattr(v.op, "name", "") == "Identity"
+        and kind == "initializer"
+    ):
+        raise ArgError(
+            '`Identity` here is the layer; the initializer is `initializers.Identity(...)` or "identity"',
+            code="argument-type",
+        )
+    err = type_error(f"{O.KINDS[kind][2]} such as {example}", v)
+    if hasattr(v, "classes"):  # the class itself: Keras's `get` would call it
+        err.hint = f"call it: {v.name}()"
+    raise err
+
+
+def initializer_(v):
+    return _keras_object(v, "initializer", '"glorot_uniform" or HeNormal(seed=1)', False)
 
 
 initializer_.doc = "initializer"
@@ -343,16 +376,7 @@ REGULARIZERS = ("l1", "l2", "l1l2", "orthogonal_regularizer", "L1", "L2", "L1L2"
 
 
 def regularizer_(v):
-    if v is None:
-        return None
-    if v not in REGULARIZERS:
-        from graphc.diagnostics import suggestion
-
-        raise ArgError(
-            f"unknown regularizer `{v!r}`",
-            hint=suggestion(str(v), REGULARIZERS) or 'use "l1", "l2" or "l1l2"',
-        )
-    return v
+    return _keras_object(v, "regularizer", '"l2" or L2(1e-4)', True)
 
 
 regularizer_.doc = "regularizer"
@@ -742,13 +766,7 @@ CONSTRAINTS = (
 
 
 def constraint_(v):
-    if v is None:
-        return None
-    if not isinstance(v, str) or v not in CONSTRAINTS:
-        from graphc.diagnostics import suggestion
-
-        raise ArgError(f"unknown constraint `{v!r}`", hint=suggestion(str(v), CONSTRAINTS))
-    return v
+    return _keras_object(v, "constraint", '"non_neg" or MaxNorm(3)', True)
 
 
 constraint_.doc = "constraint"

@@ -390,15 +390,24 @@ def split_expr(e: Expr, indent: int, first_prefix: str = "", last_suffix: str = 
     one line; else the items on one indented line; else one item per line with
     a trailing comma (each item split again when it is too long)."""
     one = first_prefix + text(e) + last_suffix
-    if not fits(one, indent) and first_prefix.endswith(("= ", "return ")) and isinstance(e, (Bin, BoolOp, Compare)):
+    if (
+        not fits(one, indent)
+        and first_prefix.endswith(("= ", "return "))
+        and isinstance(e, (Bin, BoolOp, Compare))
+    ):
         # an operator expression too long for the line: in parentheses, as ruff does
         # (its operands one per line when still too long)
         inner = text(e)
-        if fits(inner, indent + 4) or not isinstance(e, BoolOp):
+        if fits(inner, indent + 4):
             body = [INDENT + inner]
-        else:
+        elif isinstance(e, BoolOp):
             ops = [_wrap(x, e.prec + 1) for x in e.values]
             body = [INDENT + ops[0]] + [f"{INDENT}{e.op} {x}" for x in ops[1:]]
+        elif isinstance(e, Bin) and e.op != "**":  # one operand per line, the operator first
+            first, rest = _bin_chain(e)
+            body = [INDENT + first] + [f"{INDENT}{op} {x}" for op, x in rest]
+        else:
+            body = [INDENT + inner]
         return [first_prefix + "("] + body + [")" + last_suffix]
     if fits(one, indent) or not _explodable(e):
         if (
@@ -432,6 +441,18 @@ def split_expr(e: Expr, indent: int, first_prefix: str = "", last_suffix: str = 
     return lines
 
 
+def _bin_chain(e: Bin) -> tuple:
+    """`a + b - c` as ("a", [("+", "b"), ("-", "c")]): the left-associative chain of
+    operators of e's precedence."""
+    rest = []
+    while isinstance(e, Bin) and e.op != "**" and rest is not None:
+        rest.append((e.op, _wrap(e.right, e.prec + 1)))
+        if not (isinstance(e.left, Bin) and e.left.prec == e.prec):
+            return _wrap(e.left, e.prec), rest[::-1]
+        e = e.left
+    return text(e), rest[::-1]
+
+
 def _with_comment(lines: list, comment: str | None, indent: int) -> list:
     if not comment:
         return lines
@@ -456,6 +477,11 @@ def stmt_lines(s: Stmt, indent: int = 0) -> list:
             one = "return " + ", ".join(text(x) for x in v.items)
             if fits(one, indent):
                 return _with_comment([one], s.comment, indent)
+            # a bare tuple that breaks: in parentheses, one item per line (as ruff does)
+            lines = ["return ("]
+            for x in v.items:
+                lines.extend(INDENT + line for line in split_expr(x, indent + 4, "", ","))
+            return _with_comment(lines + [")"], s.comment, indent)
         return _with_comment(split_expr(v, indent, "return "), s.comment, indent)
     if isinstance(s, Raise):
         return split_expr(s.value, indent, "raise ")

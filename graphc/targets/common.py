@@ -174,12 +174,19 @@ def training_context(g: Graph) -> dict:
         shape = tuple(t.type.shape)  # None: any size (the runtime's synthetic data picks one)
         e = losses.get(name)
         loss = e.loss if e else "mean_squared_error"
-        if loss == "categorical_crossentropy":
+        if loss in ("categorical_crossentropy", "categorical_focal_crossentropy", "categorical_hinge"):
             kind = "onehot"
-        elif loss == "sparse_categorical_crossentropy":
+        elif loss in ("sparse_categorical_crossentropy", "categorical_generalized_cross_entropy", "circle"):
             kind = "sparse"
             shape = shape[:-1]
-        elif loss == "binary_crossentropy":
+        elif loss in (
+            "binary_crossentropy",
+            "binary_focal_crossentropy",
+            "hinge",
+            "squared_hinge",
+            "dice",
+            "tversky",
+        ):
             kind = "binary"
         elif loss in ("poisson", "kl_divergence"):
             kind = "positive"
@@ -192,7 +199,6 @@ def training_context(g: Graph) -> dict:
     fit.update({k: v for k, v in g.fit.items() if k in fit})
     return {
         "weights_items": [(e.output, literal(e.weight)) for e in comp["losses"]],
-        "metrics_items": [(k, literal(v)) for k, v in comp.get("metrics", {}).items()],
         "fit_items": [(k, literal(v)) for k, v in fit.items()],
         "input_items": [
             (s["name"], Safe(f"({literal(s['shape'])}, {literal(s['dtype'])}, {literal(s['high'])})"))

@@ -22,6 +22,7 @@ from graphc.compiler.specialize import Occ, Template, Unexpressible, index_regio
 from graphc.compiler.values import LayerVal
 from graphc.targets import code as C
 from graphc.targets import common
+from graphc.targets import objects as OB
 from graphc.targets.escape import Safe, doc, identifier
 from graphc.targets.names import Namespace, module_namespace
 from graphc.targets.walk import BodyWalk, CompileTimeFunctions, Internal, Restart
@@ -46,8 +47,22 @@ class KerasWalk(BodyWalk):
         self.output_vars: dict = {}  # output name -> the Python variable holding it
 
     # -- statements
-    def body(self, stmts, occs):
-        return super().body(stmts, occs)
+    pending: list = []  # statements written before the current one (a hoisted Input)
+    direct = None  # the expression the current statement assigns
+
+    def stmt(self, st, occs):
+        saved = self.pending, self.direct
+        self.pending = []
+        self.direct = (
+            st.value
+            if isinstance(st, (S.Assign, S.Output)) and len(getattr(st, "targets", [st])) == 1
+            else None
+        )
+        try:
+            out = super().stmt(st, occs)
+            return self.pending + out
+        finally:
+            self.pending, self.direct = saved
 
     def if_(self, st, occs):
         self.depth += 1
@@ -111,6 +126,9 @@ class KerasWalk(BodyWalk):
         layer = nodes_per_occ[0][0].layer
         return C.Call(C.Call(C.Attr(LAYERS, "Identity"), (), (("name", C.lit(layer.name)),)), (value,))
 
+    def obj_callee(self, cls):
+        return OB.keras_callee(cls)
+
     # -- expressions
     def input_expr(self, nodes, e, occs):
         (node,) = nodes
@@ -120,7 +138,14 @@ class KerasWalk(BodyWalk):
         if t.type.dtype != "float32":
             kw.append(("dtype", C.lit(t.type.dtype)))
         kw.append(("name", C.lit(common.input_name(t))))
-        return C.Call(C.Attr(KERAS, "Input"), (), tuple(kw))
+        call = C.Call(C.Attr(KERAS, "Input"), (), tuple(kw))
+        if e is self.direct:
+            return call
+        # an Input written inside another expression: keras.Model needs it in a variable
+        name = self.ns.take(identifier(common.input_name(t)))
+        self.pending.append(C.Assign([C.Name(name)], call, self.where(node)))
+        self.holder[name] = t.id
+        return C.Name(name)
 
     def layer_expr(self, nodes, e, occs):
         layers = [n.layer for n in nodes]
@@ -496,7 +521,9 @@ class KerasEmitter:
         # the signature: tensors, required values, derived values, defaulted values, the name
         sig: list = []
         index = {p: i for i, p in enumerate(gdl_params)}
-        defaults = first.defaults
+        # an object default (`init=HeUniform()`) is passed by every call: a Python default
+        # would be one object shared by all calls, where each GDL call makes its own
+        defaults = {k: v for k, v in first.defaults.items() if not OB.objects_in(v)}
         for p in gdl_params:
             if p in tensor_params:
                 sig.append(SigParam("tensor", p, params[p], index[p]))
@@ -596,9 +623,9 @@ class KerasEmitter:
         )
         ctx = common.training_context(g)
         tables = [
-            ("LOSSES", _loss_items(g), None),
+            ("LOSSES", OB.loss_items(g, OB.keras_callee, strings=True), None),
             ("LOSS_WEIGHTS", ctx["weights_items"], None),
-            ("METRICS", ctx["metrics_items"], None),
+            ("METRICS", OB.metric_items(g, OB.keras_callee), None),
             ("FIT_DEFAULTS", ctx["fit_items"], None),
             (
                 "INPUT_SPECS",
@@ -611,15 +638,26 @@ class KerasEmitter:
                 "name -> (label shape without the batch axis, label kind, number of classes)",
             ),
         ]
+        table_code = []
+        for n, items, c in tables:
+            if n == "LOSS_WEIGHTS" and OB.weights_code(g):
+                table_code.append(OB.weights_code(g))
+            elif n in ("LOSSES", "METRICS"):
+                table_code.append(OB.table_lines(n, items, c))
+            else:
+                table_code.append(common.table_code(n, items, c))
+        callbacks = C.List(tuple(OB.obj_expr(cb, OB.keras_callee) for cb in OB.callback_objs(g)))
         return common.render(
             "keras_module.py.j2",
             {
                 "header": [doc(x) for x in _header(g, source_name)],
-                "tables": Safe("\n\n".join(common.table_code(n, items, c) for n, items, c in tables)),
+                "tables": Safe("\n\n".join(table_code)),
                 "functions": Safe("\n\n\n".join("\n".join(C.render([f])) for f in functions)),
                 "build_model": Safe("\n".join(C.render([build]))),
-                "optimizer_expr": Safe(_optimizer_expr(g)),
-                "callbacks_code": Safe("    return []"),
+                "optimizer_code": Safe(
+                    "\n".join(OB.return_lines(OB.obj_expr(OB.optimizer_obj(g), OB.keras_callee)))
+                ),
+                "callbacks_code": Safe("\n".join(OB.return_lines(callbacks))),
                 "file_name": doc(Path(source_name).stem + "_keras.py"),
                 "uses_math": Safe("1") if self.compile_fns.uses_math else "",
                 "uses_ops": Safe("1") if self.uses_ops else "",
@@ -685,28 +723,3 @@ def _split(group: list) -> list:
 
 def emit_keras(program, graph: Graph, source_name: str) -> str:
     return KerasEmitter(graph).emit(source_name)
-
-
-def _optimizer_expr(graph: Graph) -> str:
-    from graphc.compiler import vocab
-
-    opt = graph.compile["optimizer"] if graph.compile else None
-    if opt is None:
-        return "keras.optimizers.RMSprop()"
-    cls = vocab.OPTIMIZERS[opt.name][0]
-    args = ", ".join(f"{k}={C.text(C.lit(v))}" for k, v in opt.config.items() if k != "name")
-    return f"keras.optimizers.{cls}({args})"
-
-
-def _loss_items(graph: Graph) -> list:
-    from graphc.compiler import vocab
-
-    items = []
-    for e in (graph.compile or {}).get("losses", []):
-        if e.config:
-            cls = vocab.LOSSES[e.loss][0]
-            args = ", ".join(f"{k}={C.text(C.lit(v))}" for k, v in e.config.items())
-            items.append((e.output, Safe(f"keras.losses.{cls}({args})")))
-        else:
-            items.append((e.output, Safe(C.text(C.lit(e.loss)))))
-    return items

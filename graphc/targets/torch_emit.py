@@ -32,14 +32,15 @@ from graphc.compiler.ir import BlockInstance, Graph, OpNode, Tensor
 from graphc.compiler.specialize import Occ, Template, Unexpressible, index_region
 from graphc.compiler.values import LayerVal
 from graphc.diagnostics import Diagnostic
-from graphc.types import TensorType
 from graphc.targets import code as C
 from graphc.targets import common
+from graphc.targets import objects as OB
 from graphc.targets.errors import EmitError
 from graphc.targets.escape import Safe, doc, identifier
 from graphc.targets.names import MODULE_ATTRS, Namespace
 from graphc.targets.torch_layers import CF, CL, ENTRIES, Unsupported, convert, dim_expr, torch_dim
 from graphc.targets.walk import BodyWalk, CompileTimeFunctions, Internal, Restart, prune
+from graphc.types import TensorType
 
 K = C.Name("K")
 SELF = C.Name("self")
@@ -455,7 +456,9 @@ class TorchWalk(BodyWalk):
                     kwargs.append((dims[pname], self._dim(layers, pname, ins, occs)))
                     keyword = True
                     continue
-                value = self.arg(layers, pname, occs, [[ts[i] for _, _, ts in ins] for i in range(len(layers))])
+                value = self.arg(
+                    layers, pname, occs, [[ts[i] for _, _, ts in ins] for i in range(len(layers))]
+                )
                 if pos and not keyword:
                     args.append(value)
                 else:
@@ -493,12 +496,25 @@ class TorchWalk(BodyWalk):
                 pairs.append((torch_dim(ax, rank, lay), P.OPAQUE))
         return self.value(pairs, occs, "dim")
 
+    def obj_callee(self, cls):
+        self.em.obj_modules.add(OB.torch_module(cls))
+        return OB.torch_callee(cls)
+
     def arg(self, layers, pname, occs, xss=None) -> C.Expr:
         values = [la.raw_args.get(pname) for la in layers]
         if all(_is_layer_arg(v) for v in values):
             return self.wrapped_arg(values, occs, _inner_inputs(layers[0].op.name, xss))
+        self.refuse(values)
         pairs = [(la.raw_args.get(pname), la.arg_syms.get(pname, P.OPAQUE)) for la in layers]
         return self.value(pairs, occs, pname)
+
+    def refuse(self, values) -> None:
+        """An initializer, regularizer or constraint the PyTorch target cannot apply exactly:
+        a located error."""
+        from graphc.compiler.objects import torch_problems
+
+        for obj, why in torch_problems(values):
+            raise EmitError(Diagnostic(obj.file, obj.span, "error", "unsupported", f"torch target: {why}"))
 
     def wrapped_arg(self, values, occs, xss) -> C.Expr:
         """A layer argument (Bidirectional's layer, RNN's cell or list of cells)."""
@@ -511,7 +527,10 @@ class TorchWalk(BodyWalk):
             cells = [v[k] for v in values]
             items.append(self.wrapped(cells, occs, xss))
             if xss is not None:
-                xss = [[_Shaped(x[0].type.shape[:-1] + (c.args["units"],), x[0].type.dtype)] for x, c in zip(xss, cells)]
+                xss = [
+                    [_Shaped(x[0].type.shape[:-1] + (c.args["units"],), x[0].type.dtype)]
+                    for x, c in zip(xss, cells)
+                ]
         return C.List(tuple(items))
 
     def wrapped(self, lvs, occs, xss=None) -> C.Expr:
@@ -539,6 +558,7 @@ class TorchWalk(BodyWalk):
                 if all(_is_layer_arg(v) for v in vals):
                     value = self.wrapped_arg(vals, occs, _inner_inputs(first.op.name, xss))
                 else:
+                    self.refuse(vals)
                     pairs = [(lv.raw.get(p.name), lv.arg_syms.get(p.name, P.OPAQUE)) for lv in lvs]
                     value = self.value(pairs, occs, p.name)
                 if p.name in positional and not kwargs:
@@ -650,7 +670,9 @@ class TorchWalk(BodyWalk):
         if any(self.em.nested_logits.get(n.id) != split for n in nodes[1:]):
             raise Unexpressible()
         boundary = [(o.tensor.type.rank, boundary_layout(o.tensor)) for o in sub.outputs]
-        return self._with_logits(C.Call(module, tuple(ins)), [n.outputs for n in nodes], split, boundary, nodes[0])
+        return self._with_logits(
+            C.Call(module, tuple(ins)), [n.outputs for n in nodes], split, boundary, nodes[0]
+        )
 
     # ------------------------------------------------------------ blocks
     def block_expr(self, instances, e, occs):
@@ -993,6 +1015,17 @@ class TorchEmitter:
                 "argparse",
                 "LOSSES",
                 "LOSS_WEIGHTS",
+                "METRICS",
+                "initializers",
+                "regularizers",
+                "constraints",
+                "losses",
+                "metrics",
+                "optim",
+                "schedules",
+                "callbacks",
+                "rt",
+                "make_callbacks",
                 "LOGIT_OUTPUTS",
                 "FIT_DEFAULTS",
                 "INPUT_SPECS",
@@ -1026,6 +1059,7 @@ class TorchEmitter:
         self.cls_of: dict = {}
         self.instances: dict = {}
         self.used_helpers: set = set()
+        self.obj_modules: set = set()  # graphc_runtime.torch modules layer arguments use (initializers...)
         self.plan: dict = {}  # (block instance id | None, tensor id) -> layout
         self.compile_fns = CompileTimeFunctions(self.ns)
 
@@ -1102,7 +1136,9 @@ class TorchEmitter:
             changed = False
             for sub in subs:
                 for o in sub.outputs:
-                    if o.name in need.get(id(sub.def_node), ()) and o.name not in self.sub_logits.get(id(sub), {}):
+                    if o.name in need.get(id(sub.def_node), ()) and o.name not in self.sub_logits.get(
+                        id(sub), {}
+                    ):
                         found = mark(o.tensor)
                         if found is not None:
                             self.sub_logits.setdefault(id(sub), {})[o.name] = found
@@ -1265,7 +1301,9 @@ class TorchEmitter:
                 raise Unexpressible()
             out_layouts.append(lays.pop())
         used = walk.used_params | template.used
-        defaults = first.defaults
+        # an object default (`init=HeUniform()`) is passed by every call: a Python default
+        # would be one object shared by all calls, where each GDL call makes its own
+        defaults = {k: v for k, v in first.defaults.items() if not OB.objects_in(v)}
         sig: list = []
         index = {p: i for i, p in enumerate(gdl_params)}
         for p in tensor_params:
@@ -1393,12 +1431,8 @@ class TorchEmitter:
             fparams.append(C.Param("logits", C.lit(False)))
         built = ", ".join(f"{k}={v!r}" for k, v in g.args.items())
         doc_line = f"The `{g.name}` model ({common.where(g)})" + (f", built with {built}." if built else ".")
-        return C.ClassDef(
-            name,
-            [base],
-            [C.FunctionDef("__init__", params, init), C.FunctionDef("forward", fparams, body)],
-            [doc_line],
-        )
+        methods = [C.FunctionDef("__init__", params, init), C.FunctionDef("forward", fparams, body)]
+        return C.ClassDef(name, [base], methods, [doc_line])
 
     # -------------------------------------------------------- the module
     def emit(self) -> str:
@@ -1425,12 +1459,16 @@ class TorchEmitter:
         cf = [n for n, t in zip(ctx["input_names"], g.inputs) if boundary_layout(t) == CF]
         cf += [o.name for o in g.outputs if boundary_layout(o.tensor) == CF]
         imports = {"layers as K"}
-        loss_items = []
-        for e in self.losses.values():
-            cls = self.vocab.LOSSES[e.loss][0]
-            args = ", ".join(f"{k}={C.text(C.lit(v))}" for k, v in e.config.items())
-            loss_items.append((e.output, Safe(f"losses.{cls}({args})")))
-            imports.add("losses")
+        self.refuse_objects()
+        rec = OB.Recorder(OB.torch_callee)
+        loss_items = OB.loss_items(g, rec, strings=False)
+        metric_items = OB.metric_items(g, rec)
+        callbacks = C.List(tuple(OB.obj_expr(cb, rec) for cb in OB.callback_objs(g)))
+        opt_obj = OB.optimizer_obj(g)
+        opt_code = OB.return_lines(
+            OB.torch_optimizer(opt_obj, C.Call(C.Attr(C.Name("model"), "parameters")), rec)
+        )
+        imports |= rec.modules | self.obj_modules | {"optim"}
         acts = []
         for o in g.outputs:
             if o.name in self.logit_outputs:
@@ -1441,7 +1479,7 @@ class TorchEmitter:
         tables = [
             ("LOSSES", loss_items, None),
             ("LOSS_WEIGHTS", ctx["weights_items"], None),
-            ("METRICS", ctx["metrics_items"], None),
+            ("METRICS", metric_items, None),
             ("FIT_DEFAULTS", ctx["fit_items"], None),
             (
                 "INPUT_SPECS",
@@ -1459,12 +1497,21 @@ class TorchEmitter:
                 "outputs model(..., logits=True) returns as logits: (activation, dim)",
             ),
         ]
-        table_code = "\n\n".join(common.table_code(n, items, c) for n, items, c in tables)
+        parts = []
+        for n, items, c in tables:
+            if n == "LOSS_WEIGHTS" and OB.weights_code(g):
+                parts.append(OB.weights_code(g))
+            elif n in ("LOSSES", "METRICS"):
+                parts.append(OB.table_lines(n, items, c))
+            else:
+                parts.append(common.table_code(n, items, c))
+        table_code = "\n\n".join(parts)
         table_code += "\n\nLOGIT_OUTPUTS = tuple(LOGIT_ACTIVATIONS)"
         table_code += "\n\n# inputs and outputs that are NCHW here and channels_last in Keras\n"
         table_code += "CHANNELS_FIRST = " + C.text(C.Tuple(tuple(C.lit(n) for n in cf)))
-        opt_code, opt_doc = self._optimizer()
-        imports.add("optim")
+        opt_doc = C.text(OB.obj_expr(opt_obj, OB.keras_callee))
+        if len(opt_doc) > 88 - len('    """, update for update."""'):
+            opt_doc = f"keras.optimizers.{opt_obj.cls.name} of compile(...)"
         runtime_imports = _import_block(
             imports, uses_torch="torch." in classes_code, uses_f="F." in classes_code
         )
@@ -1477,9 +1524,9 @@ class TorchEmitter:
                 "model_name": doc(g.name),
                 "file_name": doc(Path(self.source).stem + "_torch.py"),
                 "entry_class": Safe(entry_cls),
-                "optimizer_code": Safe("\n".join("    " + x for x in opt_code)),
+                "optimizer_code": Safe("\n".join(opt_code)),
                 "optimizer_doc": doc(opt_doc),
-                "callbacks_code": Safe("    return []"),
+                "callbacks_code": Safe("\n".join(OB.return_lines(callbacks))),
                 "runtime_imports": Safe(runtime_imports),
                 "uses_math": _flag("math." in classes_code),
             },
@@ -1492,18 +1539,22 @@ class TorchEmitter:
         for dep in HELPER_DEPS.get(helper, ()):
             self.use(dep)
 
-    def _optimizer(self):
-        comp = self.graph.compile or {}
-        opt = comp.get("optimizer")
-        name = opt.name if opt is not None else "rmsprop"
-        keras_cls = self.vocab.OPTIMIZERS[name][0]
-        config = {k: v for k, v in (opt.config if opt else {}).items() if k != "name"}
-        kwargs = tuple((k, C.lit(v)) for k, v in config.items())
-        params = C.Call(C.Attr(C.Name("model"), "parameters"))
-        call = C.Call(C.Attr(C.Name("optim"), keras_cls), (params,), kwargs)
-        lines = C.stmt_lines(C.Return(call), 4)
-        doc_text = f"keras.optimizers.{keras_cls}(" + ", ".join(f"{k}={C.text(v)}" for k, v in kwargs) + ")"
-        return lines, doc_text
+    def refuse_objects(self) -> None:
+        """Losses, metrics, the optimizer and callbacks the PyTorch target cannot compute
+        exactly: a located error (never something else computed silently)."""
+        from graphc.compiler.objects import torch_problems
+
+        g = self.graph
+        comp = g.compile or {}
+        found = [e.obj for e in comp.get("losses", []) if e.obj is not None]
+        for ms in comp.get("metrics", {}).values():
+            found += [m for m in ms if not isinstance(m, str)]
+        found.append(OB.optimizer_obj(g))
+        found += OB.callback_objs(g)
+        for obj, why in torch_problems(found):
+            file = obj.file or g.file
+            span = obj.span or comp.get("optimizer_span") or comp.get("span") or g.span
+            raise EmitError(Diagnostic(file, span, "error", "unsupported", f"torch target: {why}"))
 
     def _loss_code(self) -> list:
         lines = []
@@ -1651,7 +1702,10 @@ def _import_block(runtime: set, uses_torch: bool, uses_f: bool) -> str:
     aliased = sorted(x for x in runtime if " as " in x)
     froms = [f"from graphc_runtime.torch import {x}" for x in aliased]
     if members:
-        froms.append("from graphc_runtime.torch import " + ", ".join(members))
+        line = "from graphc_runtime.torch import " + ", ".join(members)
+        if len(line) > C.LINE:  # one member per line, as ruff formats it
+            line = "from graphc_runtime.torch import (\n" + "".join(f"    {m},\n" for m in members) + ")"
+        froms.append(line)
     froms.sort(key=lambda line: line.split(" import ")[1].split()[0].lower())
     froms.append("from torch import nn")
     return "\n".join(plain + froms)

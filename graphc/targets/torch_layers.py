@@ -323,7 +323,14 @@ def _attention_sizes(a, xs):
     ]
 
 
-entry("MultiHeadAttention", "GroupQueryAttention", layout=CL, sizes=_attention_sizes, out_layout=CL, multi_out=True)
+entry(
+    "MultiHeadAttention",
+    "GroupQueryAttention",
+    layout=CL,
+    sizes=_attention_sizes,
+    out_layout=CL,
+    multi_out=True,
+)
 entry("Attention", layout=CL, out_layout=CL, multi_out=True)
 entry("AdditiveAttention", layout=CL, sizes=sizes_last("query_dim"), out_layout=CL, multi_out=True)
 

@@ -159,7 +159,19 @@ class BodyWalk:
             if self.functions is None:
                 raise Unexpressible()
             return self.functions.call(s, self.sym_expr)
+        if isinstance(s, P.Obj):  # HeNormal(seed=s): the target's class, the arguments' syms
+            from graphc.ops.objects import CATALOG
+
+            return C.Call(
+                self.obj_callee(CATALOG[s.kind][s.name]),
+                tuple(self.sym_expr(x) for x in s.args),
+                tuple((k, self.sym_expr(x)) for k, x in s.kwargs),
+            )
         raise Internal(f"cannot write {s!r}")
+
+    def obj_callee(self, cls) -> C.Expr:
+        """How this target names the Keras object class `cls` (graphc/targets/objects.py)."""
+        raise Internal(f"cannot write {cls.name}")
 
     def _fparts(self, parts) -> list:
         """f-string parts with constant strings and nested f-strings inlined."""
@@ -191,6 +203,14 @@ class BodyWalk:
         return self.const(w.value)
 
     def const(self, v) -> C.Expr:
+        from graphc.ops.objects import KerasObject
+
+        if isinstance(v, KerasObject) or (
+            isinstance(v, (list, tuple)) and any(isinstance(x, KerasObject) for x in v)
+        ):
+            from graphc.targets.objects import value
+
+            return value(v, self.obj_callee)
         if isinstance(v, range):
             args = [v.start, v.stop, v.step] if v.step != 1 else ([v.start, v.stop] if v.start else [v.stop])
             return C.Call(C.Name("range"), tuple(C.lit(a) for a in args))
@@ -548,8 +568,12 @@ def _size(s) -> int:
 
 
 def _big(s: P.Sym) -> bool:
-    """A value too big to write at every use (it is written once, as a variable)."""
+    """A value too big to write at every use (it is written once, as a variable).  A
+    Keras object bound to a name is written once too: one object, shared by its users
+    as in Keras (a shared unseeded initializer draws the same values for each)."""
     s = P.strip(s)
+    if isinstance(s, P.Obj):
+        return True
     if isinstance(s, P.Seq) and (len(s.items) > 4 or any(isinstance(x, P.Seq) for x in s.items)):
         return True
     return _size(s) > 12

@@ -94,6 +94,29 @@ def _unwrap(model):
             return model
 
 
+def _penalties(model):
+    """What Keras adds to the loss besides the outputs' losses: weight
+    regularizers (`model.regularization_loss()` when the model defines it, else
+    those of its graphc_runtime layers) and the activity penalties its layers
+    recorded in this forward pass."""
+    from .layers import base, core
+
+    own = getattr(model, "regularization_loss", None)
+    out = [own() if callable(own) else base.regularization_loss(model), core.take_activity_loss(model)]
+    return [p for p in out if p is not None]
+
+
+def _constrain(model):
+    """Keras's weight constraints after an optimizer step."""
+    from .layers import base
+
+    own = getattr(model, "apply_constraints", None)
+    if callable(own):
+        own()
+    else:
+        base.apply_constraints(model)
+
+
 def _accepts_logits(model):
     try:
         sig = inspect.signature(_unwrap(model).forward)
@@ -459,11 +482,8 @@ class _Run:
             for name, value in per.items():
                 w = self.loss_weights.get(name)
                 total = total + (value if w is None else value * float(w))
-        reg = getattr(self.model, "regularization_loss", None)
-        if callable(reg):
-            r = reg()
-            if r is not None:
-                total = total + r
+        for penalty in _penalties(_unwrap(self.model)):
+            total = total + penalty
         return total, per
 
     def update_metrics(self, ys, preds, total, per, size):
@@ -534,10 +554,8 @@ class _Run:
             self._reduce_balancer_grads()
             self.optimizer.step()
         self.iterations += 1
-        constrain = getattr(self.model, "apply_constraints", None)
-        if callable(constrain):
-            with torch.no_grad():
-                constrain()
+        with torch.no_grad():
+            _constrain(_unwrap(self.model))
         size = len(next(iter(xs.values())))
         self.update_metrics(ys, preds, total, per, size)
 

@@ -32,15 +32,18 @@ def _squareplus(x, b=4.0):
 
 
 def _sparsemax(x, dim=-1):
+    """Keras 3's sparsemax on TensorFlow (keras/src/backend/tensorflow/nn.py), as
+    it computes it: the threshold is (the sum of the cumulative sums over the
+    support - 1) / k, not the textbook cumsum[k] (Keras is the reference)."""
     z, _ = torch.sort(x, dim=dim, descending=True)
-    k = torch.arange(1, x.shape[dim] + 1, device=x.device, dtype=x.dtype)
+    cumsum = z.cumsum(dim)
+    r = torch.arange(1, x.shape[dim] + 1, device=x.device, dtype=x.dtype)
     shape = [1] * x.ndim
     shape[dim] = -1
-    k = k.view(shape)
-    cumsum = z.cumsum(dim)
-    support = (1 + k * z) > cumsum
-    k_max = support.sum(dim=dim, keepdim=True).clamp(min=1)
-    tau = (cumsum.gather(dim, k_max - 1) - 1) / k_max.to(x.dtype)
+    r = r.view(shape)
+    support = z - (cumsum - 1) / r > 0
+    k = support.to(x.dtype).sum(dim=dim, keepdim=True)
+    tau = (torch.where(support, cumsum, torch.zeros_like(cumsum)).sum(dim=dim, keepdim=True) - 1) / k
     return torch.clamp(x - tau, min=0)
 
 
@@ -106,7 +109,10 @@ def _truncated_normal_(t, std, generator=None):
 
 
 def initialize_(tensor, spec, fan_in: int, fan_out: int):
-    """Draw `tensor` like Keras's initializer `spec` with Keras's fans."""
+    """Draw `tensor` like Keras's initializer `spec` with Keras's fans; `spec` is a
+    name, a {"class_name", "config"} dict or a graphc_runtime.torch.initializers object."""
+    if hasattr(spec, "initialize_"):
+        return spec.initialize_(tensor, fan_in, fan_out)
     name, cfg = _spec(spec)
     seedless = {k: v for k, v in cfg.items() if k != "seed"}
     with torch.no_grad():
@@ -163,7 +169,10 @@ def initialize_(tensor, spec, fan_in: int, fan_out: int):
 
 # ------------------------------------------------------------------ regularizers and constraints
 def penalty(tensor, spec):
-    """Keras's regularizer `spec` on `tensor` (a scalar), or None."""
+    """Keras's regularizer `spec` on `tensor` (a scalar), or None; `spec` is a name, a
+    dict or a graphc_runtime.torch.regularizers object."""
+    if callable(spec) and not isinstance(spec, (str, dict)):
+        return spec(tensor)
     name, cfg = _spec(spec)
     if name is None:
         return None
@@ -184,7 +193,10 @@ def penalty(tensor, spec):
 
 def constrain_(tensor, spec, axis):
     """Apply Keras's constraint `spec` to `tensor` in place; `axis`: the torch
-    dimensions Keras's norm axis covers (Keras's default axis=0 of its kernel)."""
+    dimensions Keras's norm axis covers (Keras's default axis=0 of its kernel); `spec`
+    is a name, a dict or a graphc_runtime.torch.constraints object."""
+    if hasattr(spec, "apply_"):
+        return spec.apply_(tensor, axis)
     name, cfg = _spec(spec)
     if name is None:
         return

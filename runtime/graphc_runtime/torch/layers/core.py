@@ -485,7 +485,11 @@ class AlphaDropout(KerasLayer, nn.AlphaDropout):
         if not self.training or self.rate == 0:
             return x
         rate = self.rate
-        shape = list(x.shape) if self.noise_shape is None else _noise_shape(x, self.noise_shape, self.channels_first)
+        shape = (
+            list(x.shape)
+            if self.noise_shape is None
+            else _noise_shape(x, self.noise_shape, self.channels_first)
+        )
         alpha_p = -self.ALPHA * self.SCALE
         kept = (torch.rand(shape, device=x.device) >= rate).to(x.dtype)
         a = ((1 - rate) * (1 + rate * alpha_p**2)) ** -0.5

@@ -579,6 +579,14 @@ class SpectralNormalization(Layer):
             self.normalize_weights()
         return self.layer(x, *args, **kwargs).to(x.dtype)
 
+    # the wrapped layer's regularizers and constraints are the wrapper's (weight walks
+    # stop at a KerasLayer: its sub-layers are its own business)
+    def regularization_loss(self):
+        return self.layer.regularization_loss()
+
+    def apply_constraints(self):
+        self.layer.apply_constraints()
+
     def extra_repr(self):
         return f"power_iterations={self.power_iterations}, name={self.name!r}"
 
