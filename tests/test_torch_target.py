@@ -72,6 +72,27 @@ model cnn {
   compile(optimizer="adam", loss="categorical_crossentropy")
 }
 """,
+    # a layer built only in an `else` branch whose `if` branch only sets a variable:
+    # forward's `if` is negated, __init__ must build the layer on the same side
+    "branch": """
+block pad_or_same(x, strides) {
+  if strides == 1 {
+    padding = "same"
+  } else {
+    x = ZeroPadding2D(((0, 1), (0, 1)))(x)
+    padding = "valid"
+  }
+  return Conv2D(4, 3, strides=strides, padding=padding)(x)
+}
+model branch {
+  image = Input(shape=(9, 9, 3))
+  x = pad_or_same(image, 1)
+  x = pad_or_same(x, 2)
+  x = GlobalAveragePooling2D()(x)
+  output label = Dense(3, activation="softmax")(x)
+  compile(optimizer="adam", loss="categorical_crossentropy")
+}
+""",
     # Embedding + Bidirectional LSTM + GRU + sigmoid
     "text": """
 model text {

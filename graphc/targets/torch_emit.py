@@ -178,6 +178,16 @@ class TorchWalk(CallTimeWalk, BodyWalk):
                 self.init.append(C.Assign([_self(flag)], self._reread(fwd.test)))
                 fwd.test = _self(flag)
             return out
+        # forward's `if` is `if not test: <else branch>` when its then-branch is empty
+        # (walk.if_): __init__'s branches are then the other way round
+        negated = (
+            fwd is not None
+            and isinstance(fwd.test, C.Unary)
+            and fwd.test.op == "not"
+            and fwd.test.operand is self.last_test
+        )
+        if negated:
+            body, orelse = orelse, body
         init_test = self._reread(self.last_test) if fwd is None else self._reread(fwd.test)
         if fwd is not None and not _simple_test(fwd.test):
             # a condition forward would compute from the constructor's arguments:

@@ -89,6 +89,8 @@ CONV_ROWS = [
     ),
     ("Conv2D", dict(filters=4, kernel_size=3, strides=2, padding="same"), (2, 9, 8, 3)),
     ("Conv2D", dict(filters=4, kernel_size=3, strides=2, padding="same"), (2, 8, 8, 3)),
+    # odd sizes at stride 2: TF's split is symmetric, torch's padding argument (no F.pad)
+    ("Conv2D", dict(filters=4, kernel_size=3, strides=2, padding="same"), (2, 9, 7, 3)),
     ("Conv2D", dict(filters=4, kernel_size=4, padding="same", activation="relu"), (2, 8, 7, 3)),
     ("Conv2D", dict(filters=3, kernel_size=(3, 2), strides=(2, 1), padding="same"), (2, 9, 9, 2)),
     (
@@ -149,6 +151,7 @@ CONV_ROWS = [
         (2, 11, 2),
     ),
     ("DepthwiseConv2D", dict(kernel_size=3, strides=2, padding="same", depth_multiplier=2), (2, 9, 8, 3)),
+    ("DepthwiseConv2D", dict(kernel_size=3, strides=2, padding="same"), (2, 9, 7, 3)),
     ("DepthwiseConv2D", dict(kernel_size=(2, 3), padding="same", dilation_rate=2), (2, 7, 8, 3)),
     (
         "DepthwiseConv2D",
@@ -173,6 +176,7 @@ CONV_ROWS = [
         dict(filters=5, kernel_size=3, strides=2, padding="same", depth_multiplier=2),
         (2, 9, 8, 3),
     ),
+    ("SeparableConv2D", dict(filters=4, kernel_size=3, strides=2, padding="same"), (2, 9, 7, 3)),
     ("SeparableConv2D", dict(filters=4, kernel_size=2, padding="same", dilation_rate=2), (2, 7, 6, 3)),
     ("SeparableConv2D", dict(filters=4, kernel_size=3, use_bias=False, depth_multiplier=2), (2, 6, 6, 2)),
 ]
@@ -446,6 +450,7 @@ POOL_ROWS = [
     ("MaxPooling1D", dict(pool_size=3, strides=1, padding="same"), (2, 7, 3)),
     ("MaxPooling2D", dict(), (2, 9, 8, 3)),
     ("MaxPooling2D", dict(pool_size=3, strides=2, padding="same"), (2, 9, 8, 3)),
+    ("MaxPooling2D", dict(pool_size=3, strides=2, padding="same"), (2, 9, 7, 3)),
     ("MaxPooling2D", dict(pool_size=2, strides=1, padding="same"), (2, 5, 6, 3)),
     ("MaxPooling2D", dict(pool_size=(3, 2), strides=(2, 1), padding="same"), (2, 7, 6, 2)),
     ("MaxPooling2D", dict(pool_size=3, strides=1, padding="same"), (2, 5, 6, 2)),
@@ -456,6 +461,8 @@ POOL_ROWS = [
     ("AveragePooling1D", dict(pool_size=4, strides=1, padding="same"), (2, 7, 3)),
     ("AveragePooling2D", dict(pool_size=2), (2, 9, 8, 3)),
     ("AveragePooling2D", dict(pool_size=3, strides=2, padding="same"), (2, 9, 8, 3)),
+    ("AveragePooling2D", dict(pool_size=3, strides=2, padding="same"), (2, 9, 7, 3)),
+    ("AveragePooling1D", dict(pool_size=3, strides=2, padding="same"), (2, 9, 3)),
     ("AveragePooling2D", dict(pool_size=3, strides=1, padding="same"), (2, 5, 6, 2)),
     ("AveragePooling2D", dict(pool_size=(2, 3), strides=(1, 2), padding="same"), (2, 5, 7, 2)),
     ("AveragePooling3D", dict(pool_size=2), (1, 4, 5, 6, 2)),

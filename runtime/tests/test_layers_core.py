@@ -713,6 +713,17 @@ ROWS = [
         ops=8,
         reduce=36,
     ),
+    # one value per channel: torch's fused kernel refuses it, Keras's variance is 0
+    Row(
+        "BatchNormalization-one-value-per-channel-training",
+        lambda k: k.layers.BatchNormalization(),
+        lambda K: K.BatchNormalization(4),
+        normal(1, 4),
+        positive=("variance",),
+        training=True,
+        ops=8,
+        reduce=1,
+    ),
     Row(
         "BatchNormalization-no-center-no-scale-training",
         lambda k: k.layers.BatchNormalization(center=False, scale=False),

@@ -5,7 +5,9 @@ Classes (tensors channels-first: (N, C, L), (N, C, H, W), (N, C, D, H, W)):
 - Conv1D, Conv2D, Conv3D (nn.Conv1d/2d/3d): padding "valid", "same" (TensorFlow's
   split, the odd pixel at the end, computed from the input size at forward time;
   the module's own symmetric `padding` is used when the split is symmetric for
-  every input size, i.e. stride 1 with an odd dilated kernel) and, for Conv1D,
+  every input size, i.e. stride 1 with an odd dilated kernel, torch's `padding`
+  argument when it is symmetric for the input's size, e.g. a 3x3 kernel at stride
+  2 on an odd size, and F.pad, a copy, only when it is not) and, for Conv1D,
   "causal"; strides, dilation_rate, groups, activation.
 - Conv1DTranspose, Conv2DTranspose, Conv3DTranspose (nn.ConvTranspose1d/2d/3d):
   Keras's output size (output_padding, "same"/"valid") and TensorFlow's crop of the
@@ -107,6 +109,22 @@ def same_pad(x, kernel, strides, dilation=None, value=0.0):
     if not any(b or a for b, a in pairs):
         return x
     return F.pad(x, pad_arg(pairs), value=value)
+
+
+def same_padding(x, kernel, strides, dilation=None, value=0.0):
+    """TensorFlow's padding="same" on the spatial axes of x, for this input size:
+    (x, torch's symmetric `padding`) where TF's split is symmetric on every axis
+    (stride s on a size whose total padding is even: no copy, the torch op pads),
+    else (x padded with F.pad, zeros).  Shapes are Python ints: under torch.compile
+    the choice is made once per input size."""
+    dilation = dilation or (1,) * len(kernel)
+    pairs = [same_pads(n, k, s, d) for n, k, s, d in zip(x.shape[2:], kernel, strides, dilation)]
+    if all(b == a for b, a in pairs):
+        return x, tuple(b for b, _ in pairs)
+    return F.pad(x, pad_arg(pairs), value=value), (0,) * len(pairs)
+
+
+_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 
 
 # ------------------------------------------------------------------ Keras weights in torch layouts
@@ -262,7 +280,8 @@ def _check_lora(cls_name, lora_rank):
 
 class SamePadding:
     """TF 'same' / Conv1D 'causal' padding for a convolution whose torch module has
-    stride/dilation; `self._pads`: None (nothing at forward), or 'same'/'causal'."""
+    stride/dilation; `self._pad_kind`: None (the module's own padding), or
+    'same'/'causal' (decided at forward time from the input's size)."""
 
     def _plan_padding(self, padding, kernel, strides, dilation):
         """The torch module's `padding` argument; sets what forward pads."""
@@ -277,12 +296,18 @@ class SamePadding:
         self._pad_kind = "same"
         return 0
 
-    def _pad_input(self, x, kernel, strides, dilation):
-        if self._pad_kind == "same":
-            return same_pad(x, kernel, strides, dilation)
+    def _conv_same(self, conv, x):
+        """`conv` (an nn.ConvNd: weight, bias, stride, dilation, groups) applied to x
+        with the padding planned: torch's own, TF's 'same' for x's size, or causal."""
+        if self._pad_kind is None:
+            return conv._conv_forward(x, conv.weight, conv.bias)
         if self._pad_kind == "causal":
-            return F.pad(x, ((kernel[0] - 1) * dilation[0], 0))
-        return x
+            x, padding = F.pad(x, ((conv.kernel_size[0] - 1) * conv.dilation[0], 0)), 0
+        else:
+            x, padding = same_padding(x, conv.kernel_size, conv.stride, conv.dilation)
+        return _CONV[len(conv.kernel_size)](
+            x, conv.weight, conv.bias, conv.stride, padding, conv.dilation, conv.groups
+        )
 
 
 # ------------------------------------------------------------------ ConvND
@@ -381,8 +406,7 @@ class _Conv(SamePadding, KerasWeightsMixin):
         self.reset_parameters()
 
     def forward(self, x):
-        x = self._pad_input(x, self.kernel_size, self.stride, self.dilation)
-        return self._finish(self._conv_forward(x, self.weight, self.bias))
+        return self._finish(self._conv_same(self, x))
 
     def extra_repr(self):
         act = f", activation={self.activation_name!r}" if self.activation_name else ""
@@ -704,8 +728,7 @@ class _DepthwiseConv(SamePadding, KerasWeightsMixin):
         self.reset_parameters()
 
     def forward(self, x):
-        x = self._pad_input(x, self.kernel_size, self.stride, self.dilation)
-        return self._finish(self._conv_forward(x, self.weight, self.bias))
+        return self._finish(self._conv_same(self, x))
 
     def extra_repr(self):
         act = f", activation={self.activation_name!r}" if self.activation_name else ""
@@ -836,8 +859,7 @@ class _SeparableConv(SamePadding, KerasWeightsMixin, Layer):
         self.reset_parameters()
 
     def forward(self, x):
-        x = self._pad_input(x, self.kernel_size, self.strides, self.dilation_rate)
-        return self._finish(self.pointwise(self.depthwise(x)))
+        return self._finish(self.pointwise(self._conv_same(self.depthwise, x)))
 
     def extra_repr(self):
         act = f", activation={self.activation_name!r}" if self.activation_name else ""

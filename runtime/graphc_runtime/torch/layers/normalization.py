@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
@@ -216,7 +217,42 @@ class BatchNormalization(_KerasAffine, KerasLayer, _BatchNorm):
         var = torch.where(m, x - mean, zero).square().sum(dim=dims, keepdim=True) / (weights + 1e-7)
         return mean.reshape(-1), var.reshape(-1)
 
+    def _fused(self, x, mask) -> bool:
+        """Whether torch's fused batch_norm computes Keras's formula here: no mask,
+        the channels on dimension 1, float32 input and statistics (Keras's compute
+        dtype: nothing to cast).  Its CPU kernel computes x * inv + (beta - mean *
+        inv) with inv = gamma / sqrt(var + epsilon), the biased variance, as
+        tf.nn.batch_normalization does, and its backward is the exact gradient of
+        that formula with the batch statistics (autograd through our own formula
+        computes the same, with three passes more over the tensor each way)."""
+        return (
+            mask is None
+            and x.ndim >= 2
+            and self.dim % x.ndim == 1
+            and x.dtype == torch.float32
+            and self.running_mean.dtype == torch.float32
+            and (self.weight is None or self.weight.dtype == torch.float32)
+            and (self.bias is None or self.bias.dtype == torch.float32)
+        )
+
     def forward(self, x, mask=None):
+        if self._fused(x, mask):
+            if not (self.training and self.trainable):
+                return F.batch_norm(
+                    x, self.running_mean, self.running_var, self.weight, self.bias, False, 0.0, self.eps
+                )
+            n = x.numel() // x.shape[1]  # values per channel
+            if n > 1:  # (torch refuses one value per channel; Keras's variance is then 0: below)
+                # momentum 1 makes torch write the batch mean and the unbiased variance
+                # (sum of squares / (n - 1)) into these; Keras keeps the biased one
+                mean, var = torch.zeros_like(self.running_mean), torch.ones_like(self.running_var)
+                y = F.batch_norm(x, mean, var, self.weight, self.bias, True, 1.0, self.eps)
+                with torch.no_grad():
+                    m = self.keras_momentum
+                    var = var * ((n - 1) / n)
+                    self.running_mean.copy_(self.running_mean * m + mean * (1.0 - m))
+                    self.running_var.copy_(self.running_var * m + var * (1.0 - m))
+                return y
         dim = self.dim % x.ndim
         x32 = x.to(_compute_dtype(x))
         if self.training and self.trainable:

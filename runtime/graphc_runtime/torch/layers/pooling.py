@@ -8,7 +8,8 @@ Classes (inputs channels-first: (N, C, L), (N, C, H, W), (N, C, D, H, W)):
   max pooling pads with -inf, average pooling leaves the padding out of each
   average (TF divides by the number of real values in the window).  The torch
   module's own symmetric padding is used where the split is symmetric for every
-  size (stride 1, odd pool).
+  size (stride 1, odd pool), torch's padding argument where it is symmetric for
+  the input's size (an even total), F.pad only otherwise.
 - GlobalAveragePooling1D/2D/3D, GlobalMaxPooling1D/2D/3D (K.Layer): mean / max over
   the spatial axes; (N, C), or with keepdims=True (N, C, 1, ...), channels-first as
   the input.  GlobalAveragePooling1D takes Keras's `mask=` (N, L) (True = keep): the
@@ -81,6 +82,12 @@ class _Pooling(KerasLayer):
         if not self._dynamic:
             return self._torch.forward(self, x)
         k, s = self.keras_pool_size, self.keras_strides
+        pairs = [same_pads(n, kk, ss) for n, kk, ss in zip(x.shape[2:], k, s)]
+        if all(b == a for b, a in pairs):  # symmetric for this size: torch's own padding
+            padding = tuple(b for b, _ in pairs)
+            if self.is_max:  # torch pads with -inf
+                return _MAX_POOL[self.rank](x, k, s, padding)
+            return _AVG_POOL[self.rank](x, k, s, padding, count_include_pad=False)
         if self.is_max:
             return _MAX_POOL[self.rank](same_pad(x, k, s, value=-torch.inf), k, s)
         return _avg_pool_same(x, k, s)
