@@ -37,6 +37,7 @@ import copy
 import inspect
 import os
 import random
+import warnings
 
 import numpy as np
 import torch
@@ -355,6 +356,11 @@ class _Run:
             self.scaler = torch.amp.GradScaler("cuda")
         self.forward = self.model
         if self.ctx.distributed:
+            # PyTorch's CPU convolution gives a kernel of one input channel (grayscale images) a
+            # gradient in channels_last strides, which differ from the kernel's on that size-1 axis
+            # only; DDP then warns "Grad strides do not match bucket view strides" on every process,
+            # though it copies such a gradient into its bucket exactly.
+            warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
             unused = any(self.loss_specs.get(n) is None for n in self.outputs)
             kwargs = {"device_ids": [self.device.index]} if self.device.type == "cuda" else {}
             self.forward = nn.parallel.DistributedDataParallel(
