@@ -37,12 +37,13 @@ import copy
 import inspect
 import os
 import random
+import warnings
 
 import numpy as np
 import torch
 from torch import nn
 
-from ..logs import format_logs, format_value
+from ..logs import format_logs, format_value, order_logs
 from . import balance, batches, checkpoint, distributed
 from . import callbacks as callbacks_module
 from . import losses as losses_module
@@ -356,6 +357,11 @@ class _Run:
             self.scaler = torch.amp.GradScaler("cuda")
         self.forward = self.model
         if self.ctx.distributed:
+            # PyTorch's CPU convolution gives a kernel of one input channel (grayscale images) a
+            # gradient in channels_last strides, which differ from the kernel's on that size-1 axis
+            # only; DDP then warns "Grad strides do not match bucket view strides" on every process,
+            # though it copies such a gradient into its bucket exactly.
+            warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
             unused = any(self.loss_specs.get(n) is None for n in self.outputs)
             kwargs = {"device_ids": [self.device.index]} if self.device.type == "cuda" else {}
             self.forward = nn.parallel.DistributedDataParallel(
@@ -740,6 +746,7 @@ def fit(
     checkpoint_dir=None,
     resume=False,
     quiet=False,
+    progress=True,
     optimizer=None,
 ):
     """Train `module`'s model like Keras's `model.fit`; returns the History
@@ -752,6 +759,8 @@ def fit(
     such items; without `data`, synthetic data shaped from the model.
     Arguments left None take the module's FIT_DEFAULTS, then Keras's defaults.
     `callbacks=None` takes `module.make_callbacks()`.
+    `quiet`: print nothing (no progress bar, no epoch lines); `progress=False`: no
+    progress bar, one line per epoch (the command line's `--quiet`).
     """
     epochs = _fit_default(module, "epochs", epochs)
     steps_per_epoch = _fit_default(module, "steps_per_epoch", steps_per_epoch)
@@ -849,14 +858,14 @@ def fit(
         callbacks,
         model=facade,
         add_history=True,
-        verbose=0 if quiet else 1,
+        verbose=0 if quiet or not progress else 1,
         epochs=epochs,
         steps=train_iter.steps,
         resumed=payload is not None,
     )
     run._callbacks = cbs
     history = cbs.history
-    progress = Progress(enabled=not quiet and ctx.is_main)
+    bar = Progress(enabled=progress and not quiet and ctx.is_main)
     batch_logs_needed = cbs.reads_batch_logs
 
     with _autocast_safe(run.model, run.device, run.amp_dtype):
@@ -870,17 +879,17 @@ def fit(
             if run.built:
                 run.reset_metrics()
             cbs.on_epoch_begin(epoch)
-            progress.epoch_start(epoch, epochs, train_iter.steps)
+            bar.epoch_start(epoch, epochs, train_iter.steps)
             for step, batch in train_iter.epoch():
                 cbs.on_train_batch_begin(step)
                 run.train_step(batch)
                 cbs.on_train_batch_end(step, _LazyLogs(run) if batch_logs_needed else None)
-                progress.step(step + 1, lambda: run.results(sync=False))
+                bar.step(step + 1, lambda: run.results(sync=False))
                 if ctx.distributed and batch_logs_needed:
                     facade.stop_training = ctx.any(facade.stop_training)
                 if facade.stop_training:
                     break
-            progress.epoch_end()
+            bar.epoch_end()
             if not run.built:
                 raise ValueError("the training data gave no batch")
             epoch_logs = run.results()
@@ -892,7 +901,7 @@ def fit(
             cbs.on_epoch_end(epoch, epoch_logs)
             facade.epochs_done = epoch + 1
             if ctx.is_main and not quiet:
-                print(format_logs(epoch + 1, epochs, epoch_logs), flush=True)
+                print(format_logs(epoch + 1, epochs, order_logs(epoch_logs, run.outputs)), flush=True)
             if ctx.distributed:
                 facade.stop_training = ctx.any(facade.stop_training)
             if ckpt_path is not None:
