@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml runtime/pyproject.toml | 
 DEMO := examples/profile.gdl
 OUT := out
 
-.PHONY: demo test test-fast fuzz setup bench lint golden dist layers-doc clean
+.PHONY: demo test test-fast fuzz setup bench lint golden parser dist layers-doc objects-doc clean
 
 $(STAMP): pyproject.toml runtime/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench_check.py
 
+# regenerate the parser tables (graphc/grammar/gdl_tables.py) after editing
+# graphc/grammar/gdl.lark; tests/test_parser.py fails while they are stale
+parser: $(STAMP)
+	$(PY) -m graphc.grammar.generate
+
 golden: $(STAMP)
 	GRAPHC_UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_golden.py
 
@@ -60,6 +65,9 @@ dist: $(STAMP)
 # re-read what keras.layers exports (imports Keras) and regenerate docs/layers.md
 layers-doc: $(STAMP)
 	$(PY) -m graphc.tools.layer_table --refresh
+
+objects-doc: $(STAMP)
+	$(PY) -m graphc.tools.object_table
 
 clean:
 	rm -rf $(VENV) $(OUT) build dist *.egg-info runtime/build runtime/*.egg-info

@@ -96,10 +96,10 @@ def check_file(path: str, with_sources: bool = False):
 
 def emit(program, graph, target: str, source_name: str) -> str:
     if target == "keras":
-        from graphc.targets.keras_target import emit_keras
+        from graphc.targets.keras_emit import emit_keras
 
         return emit_keras(program, graph, source_name)
-    from graphc.targets.torch_target import emit_torch
+    from graphc.targets.torch_emit import emit_torch
 
     return emit_torch(program, graph, source_name)
 

@@ -70,7 +70,7 @@ def build_tree(src: str, out: str, target: str, stream=None) -> int:
             continue
         if not program.graphs:
             continue  # a library of blocks and constants
-        deps = [p for p in program.compiler.modules if Path(p).is_file()]
+        deps = [p for p in program.module_paths if Path(p).is_file()]
         for t in targets:
             dest = out_dir / rel.parent / f"{rel.stem}_{t}.py"
             key = f"{rel.as_posix()}:{t}"

@@ -6,10 +6,13 @@
     graphc fmt FILE... [--check]
     graphc graph FILE [--model NAME] [-o model.svg|.png|.dot]
     graphc build SRC_DIR -o OUT_DIR --target keras|torch|both
+    graphc import MODEL.keras|config.json [-o OUT.gdl] [--model-name NAME] [--no-fold]
+    graphc import --python pkg.module:build_fn [-o OUT.gdl]   (runs that code)
     graphc lsp                      (a Language Server on stdio, for editors)
 
 Exit status: 0 clean (or warnings only), 1 errors (or --check found a
-difference), 2 usage errors and unreadable files.
+difference; for import: parts of the model GDL cannot express), 2 usage errors
+and unreadable files.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-COMMANDS = ("check", "summary", "fmt", "graph", "build", "lsp")
+COMMANDS = ("check", "summary", "fmt", "graph", "build", "import", "lsp")
 
 
 def _print_diags(program_or_diags, sources, fmt="text", stream=None):
@@ -179,6 +182,66 @@ def cmd_build(args) -> int:
     return build_tree(args.src, args.output, args.target)
 
 
+MAX_PROBLEM_LINES = 50
+
+
+def cmd_import(args) -> int:
+    from pathlib import Path
+
+    from graphc.api import write_atomic
+    from graphc.importer import ConfigError, ImportFailed, import_config
+
+    if (args.model is None) == (args.python is None):
+        print(
+            "graphc import: give a MODEL.keras (or config JSON) file, or --python MODULE:FUNCTION",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        if args.python is not None:
+            from graphc.importer.python_source import config_from_python
+
+            cfg = config_from_python(args.python)
+            source = f"{args.python}()"
+            default_out = args.python.rsplit(":", 1)[1] + ".gdl"
+        else:
+            from graphc.importer.keras_config import read_json_file
+
+            cfg = read_json_file(args.model)
+            source = Path(args.model).name
+            default_out = str(Path(args.model).with_suffix(".gdl"))
+        result = import_config(cfg, source=source, model_name=args.model_name, fold=not args.no_fold)
+    except ConfigError as exc:
+        print(f"graphc import: error: {exc}", file=sys.stderr)
+        return 2
+    except ImportFailed as exc:
+        what = args.python or args.model
+        problems = exc.problems
+        for line in problems[:MAX_PROBLEM_LINES]:
+            print(f"{what}: error: {line}", file=sys.stderr)
+        if len(problems) > MAX_PROBLEM_LINES:
+            print(f"{what}: ... and {len(problems) - MAX_PROBLEM_LINES} more", file=sys.stderr)
+        print(
+            f"graphc import: {len(problems)} part{'s' * (len(problems) != 1)} of the model "
+            "cannot be written in GDL; nothing written",
+            file=sys.stderr,
+        )
+        return 1
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    out = args.output or default_out
+    if out == "-":
+        sys.stdout.write(result.text)
+        return 0
+    try:
+        write_atomic(out, result.text)
+    except OSError as exc:
+        print(f"graphc import: error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out} ({result.stats['lines']} lines)", file=sys.stderr)
+    return 0
+
+
 def cmd_lsp(args) -> int:
     try:
         from graphc.lsp import main as lsp_main
@@ -231,6 +294,27 @@ def _main(argv) -> int:
             p.add_argument("-o", "--output", required=True, metavar="OUT_DIR")
             p.add_argument("--target", choices=("keras", "torch", "both"), default="both")
             return cmd_build(p.parse_args(argv))
+        if cmd == "import":
+            p.description = (
+                "Write an existing Keras model as GDL: from a .keras file or a JSON configuration "
+                "(model.to_json(); read without importing Keras), or by running "
+                "--python MODULE:FUNCTION, which imports and EXECUTES that code."
+            )
+            p.add_argument("model", metavar="MODEL.keras", nargs="?", help="a .keras file or a JSON config")
+            p.add_argument(
+                "--python", metavar="MODULE:FUNCTION", help="build the model by calling FUNCTION()"
+            )
+            p.add_argument(
+                "-o",
+                "--output",
+                metavar="OUT.gdl",
+                help="where to write (default: beside the model; - for stdout)",
+            )
+            p.add_argument("--model-name", help="the GDL name of the model (default: from its Keras name)")
+            p.add_argument(
+                "--no-fold", action="store_true", help="no blocks or loops: one statement per layer call"
+            )
+            return cmd_import(p.parse_args(argv))
         if cmd == "lsp":
             p.description = "A Language Server for GDL on stdin/stdout (diagnostics, hover, definition, completion, formatting)."
             p.add_argument(

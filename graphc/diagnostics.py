@@ -53,6 +53,11 @@ CODES: dict[str, str] = {
     "degenerate": "a combination that cannot learn",
     "recursion": "a block or model that calls itself",
     "unsupported": "a Keras feature graphc does not support yet",
+    "limit": "the program exceeds one of graphc's evaluation limits",
+    "use-outside": "`use` names a file outside the project or not a .gdl file",
+    "duplicate-name": "two layers or inputs of one model would get the same Keras name",
+    "unsafe-path": "a callback path that is absolute, leaves the working directory or is not a plain name",
+    "mask-dropped": "a Keras mask (Embedding(mask_zero=true), Masking) stops at a layer that does not take it",
 }
 
 

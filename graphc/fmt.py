@@ -269,6 +269,7 @@ def _fits(w: int, doc, stack: list) -> bool:
 
 # ============================================================ expressions
 (P_OR, P_AND, P_NOT, P_CMP, P_ARITH, P_TERM, P_UNARY, P_POW, P_POSTFIX, P_ATOM) = range(1, 11)
+P_IFEXP = 0  # `a if c else b`: looser than `or`
 
 
 def quote(s: str) -> str:
@@ -301,6 +302,28 @@ class _Exprs:
     def doc(self, n, need: int = 0):
         d, p = self._doc(n)
         return ["(", d, ")"] if p < need else d
+
+    def _subscript(self, idx):
+        """What goes between `[` and `]`: several items without parentheses."""
+        if isinstance(idx, S.TupleExpr) and idx.items:
+            d: list = []
+            for i, x in enumerate(idx.items):
+                if i:
+                    d.append(", ")
+                d.append(self.doc(x))
+            if len(idx.items) == 1:
+                d.append(",")
+            return d
+        return self.doc(idx)
+
+    def _comp(self, open_: str, head: list, generators: list, close: str):
+        """A comprehension: broken before each `for` and `if` when it does not fit."""
+        clauses: list = []
+        for g in generators:
+            clauses += [_LINE, "for " + target_text(g.target) + " in ", self.doc(g.iter, P_OR)]
+            for c in g.ifs:
+                clauses += [_LINE, "if ", self.doc(c, P_OR)]
+        return _group([open_, _nest([_SOFT, *head, *clauses]), _SOFT, close])
 
     def flat(self, n) -> str:
         return _render(self.doc(n), 0, 0, width=10**9)
@@ -349,12 +372,46 @@ class _Exprs:
         if isinstance(n, S.DictExpr):
             pairs = [[self.doc(k), ": ", self.doc(v)] for k, v in n.pairs]
             return _bracket("{", pairs, "}"), P_ATOM
+        if (
+            isinstance(n, S.Call)
+            and len(n.args) == 1
+            and isinstance(n.args[0], S.ListComp)
+            and n.args[0].genexp
+        ):
+            gen = n.args[0]  # `sum(w for w in widths)`
+            return [
+                self.doc(n.func, P_POSTFIX),
+                self._comp("(", [self.doc(gen.elt)], gen.generators, ")"),
+            ], P_POSTFIX
         if isinstance(n, S.Call):
             args = [self.doc(a) for a in n.args]
             args += [[k.name, "=", self.doc(k.value)] for k in n.kwargs]
             return [self.doc(n.func, P_POSTFIX), _bracket("(", args, ")")], P_POSTFIX
         if isinstance(n, S.Index):
-            return [self.doc(n.obj, P_POSTFIX), "[", self.doc(n.index), "]"], P_POSTFIX
+            return [self.doc(n.obj, P_POSTFIX), "[", self._subscript(n.index), "]"], P_POSTFIX
+        if isinstance(n, S.Slice):
+            parts = [
+                "" if n.lower is None else self.doc(n.lower),
+                ":",
+                "" if n.upper is None else self.doc(n.upper),
+            ]
+            if n.has_step or n.step is not None:
+                parts += [":", "" if n.step is None else self.doc(n.step)]
+            return parts, P_ATOM
+        if isinstance(n, S.EllipsisExpr):
+            return "...", P_ATOM
+        if isinstance(n, S.IfExp):
+            return [
+                self.doc(n.body, P_OR),
+                " if ",
+                self.doc(n.cond, P_OR),
+                " else ",
+                self.doc(n.orelse, P_IFEXP),
+            ], P_IFEXP
+        if isinstance(n, S.ListComp):
+            return self._comp("[", [self.doc(n.elt)], n.generators, "]"), P_ATOM
+        if isinstance(n, S.DictComp):
+            return self._comp("{", [self.doc(n.key), ": ", self.doc(n.value)], n.generators, "}"), P_ATOM
         if isinstance(n, S.Attr):
             obj = n.obj
             need = P_ATOM + 1 if _is_number(obj) else P_POSTFIX  # `(1).x`, never `1.x`
@@ -385,6 +442,16 @@ class _Exprs:
                 d.append(self.doc(v, need))
             return d, p
         raise TypeError(f"formatter: unknown expression node {type(n).__name__}")  # pragma: no cover
+
+
+def target_text(t) -> str:
+    """A `for` target: `x`, `i, (a, b)`, `a,`."""
+    if isinstance(t, S.TupleExpr):
+        inner = [
+            target_text(x) if not isinstance(x, S.TupleExpr) else "(" + target_text(x) + ")" for x in t.items
+        ]
+        return ", ".join(inner) + ("," if len(inner) == 1 else "")
+    return t.id
 
 
 def _is_number(n) -> bool:
@@ -477,7 +544,7 @@ class _Formatter:
                 head.append(_bracket("(", params, ")"))
             self._compound(pad, head, e.bodies[0], node.body, indent)
         elif isinstance(node, S.For):
-            head = ["for " + node.var.id + " in ", self.ex.doc(node.iter)]
+            head = ["for " + target_text(node.var) + " in ", self.ex.doc(node.iter)]
             self._compound(pad, head, e.bodies[0], node.body, indent)
         elif isinstance(node, S.If):
             self._if(pad, node, e, indent)

@@ -359,15 +359,12 @@ def to_dot(graph: Graph) -> str:
         dst = layer_node.get(id(call.layer))
         if dst is None:  # pragma: no cover - every call's layer is in graph.layers
             continue
-        if getattr(call, "multi_arg", False) and len(call.inputs) > 1:  # e.g. attention(q, v)
-            inputs = [(f"input {i}", t) for i, t in enumerate(call.inputs)]
-        else:
-            inputs = [(None, t) for t in call.inputs]
-        for key in sorted(call.kwargs or {}):
-            value = call.kwargs[key]
+        inputs = []
+        for key, value in call.tensors.items():  # named call arguments: attention(query=q, value=v)
+            label = None if key == "inputs" else key
             for t in value if isinstance(value, (list, tuple)) else [value]:
                 if isinstance(t, Tensor):
-                    inputs.append((key, t))
+                    inputs.append((label, t))
         for key, t in inputs:
             edges.append(_edge(producer, t, dst, key, call_no.get(call.id)))
         for i, t in enumerate(call.outputs):

@@ -19,13 +19,13 @@ What this module reads from the compiler core (re-point these when the core
 changes; nothing else here knows the evaluator):
 - `graphc.compiler.lower.compile_program(path, text, trace=list)`: a Program with
   `.diagnostics`, `.graphs` (name -> ir.Graph), `.env` (the file's ModuleEnv:
-  `.names` name -> value) and `.compiler.modules` (path -> ModuleEnv with
+  `.names` name -> value) and `.interpreter.modules.envs` (path -> ModuleEnv with
   `.module`, its syntax.Module); `trace` receives (file, span, name, value) for
   every variable binding and every name the evaluator looked up.
 - `graphc.compiler.parse.parse` and the AST of graphc.compiler.syntax (spans with
   character offsets);
 - the IR (ir.Graph .inputs/.outputs/.layers/.calls/.compile, ir.Layer, ir.Call,
-  ir.Tensor with .type) and values (LayerVal, DefVal, OpClass, Builtin, ConfigObj).
+  ir.Tensor with .type) and values (LayerVal, DefVal, OpClass, Builtin, KerasObject).
 All of it is in `_compile`, `_graphs` and the renderers `_describe_*`.
 """
 
@@ -101,7 +101,7 @@ def _graphs(program) -> list:
 
 
 def _module_of(program, path: str):
-    env = program.compiler.modules.get(path) if program is not None else None
+    env = program.interpreter.modules.envs.get(path) if program is not None else None
     return env.module if env is not None else None
 
 
@@ -255,7 +255,7 @@ def _binds(body: list, out: list, line_end) -> None:
         elif isinstance(st, (S.Share, S.Output)):
             out.append((st.target.id, visible, st.target.span))
         elif isinstance(st, S.For):
-            out.append((st.var.id, st.iter.span.end, st.var.span))
+            out.extend((t.id, st.iter.span.end, t.span) for t in S.target_idents(st.var))
             _binds(st.body, out, line_end)
         elif isinstance(st, S.If):
             _binds(st.body, out, line_end)
@@ -430,7 +430,8 @@ def _py(v) -> str:
 def _describe_value(a: Analysis, name: str, v, layers_here: list, inputs_here: list) -> str | None:
     """Markdown for what `name` is bound to, or None for nothing useful."""
     from graphc.compiler.ir import Layer, Tensor
-    from graphc.compiler.values import POISON, Builtin, ConfigObj, DefVal, LayerVal, OpClass, Results
+    from graphc.compiler.values import POISON, Builtin, DefVal, LayerVal, OpClass, Results
+    from graphc.ops.objects import KerasObject
 
     if v is POISON:
         return None
@@ -470,9 +471,8 @@ def _describe_value(a: Analysis, name: str, v, layers_here: list, inputs_here: l
         if isinstance(v, OpClass):
             return f"```gdl\n{_op_signature(v.op)}\n```\n\nKeras layer"
         return f"`{v.name}`: built-in function"
-    if isinstance(v, ConfigObj):
-        cfg = ", ".join(f"{k}={_py(x)}" for k, x in v.config.items())
-        return f"{v.family} `{v.cls}({cfg})`"
+    if isinstance(v, KerasObject):
+        return f"{v.kind} `{v.text()}` ({v.cls.module}.{v.cls.name})"
     if isinstance(v, (bool, int, float, str, tuple, list, range)) or v is None:
         return f"`{name} = {_py(v)}` ({type(v).__name__})"
     return None
@@ -685,7 +685,7 @@ class _Index:
         if isinstance(value, DefVal) and value.module is not None:
             return Location(value.module.path, value.node.name.span)
         if value is not None and prog is not None:
-            for path, env in prog.compiler.modules.items():
+            for path, env in prog.interpreter.modules.envs.items():
                 if path == self.a.path or env.names.get(name) is not value:
                     continue
                 for item in env.module.items:
@@ -914,8 +914,7 @@ def _file_completions(a: Analysis) -> list[Completion]:
 @lru_cache(maxsize=1)
 def _layer_items() -> tuple:
     from graphc import stdlib
-    from graphc.compiler import vocab
-    from graphc.compiler.lower import BUILTIN_FUNCS
+    from graphc.compiler.builtins import BUILTIN_FUNCS
     from graphc.ops.base import FUNCTIONS, REGISTRY
 
     out = []
@@ -928,10 +927,14 @@ def _layer_items() -> tuple:
         out.append(Completion(name, "model", "Keras application (weights=None)", sort_text="3" + name))
     for name in sorted(BUILTIN_FUNCS):
         out.append(Completion(name, "function", "built-in function", sort_text="3" + name))
-    for canon, (cls, _) in sorted(vocab.OPTIMIZERS.items()):
-        out.append(Completion(cls, "function", f"optimizer ({canon})", sort_text="3" + cls))
-    for canon, (cls, _) in sorted(vocab.LOSSES.items()):
-        out.append(Completion(cls, "function", f"loss ({canon})", sort_text="3" + cls))
+    from graphc.ops import objects as O
+
+    for name in O.all_class_names():
+        if name in REGISTRY:
+            continue  # the layer (`Identity`)
+        classes = O.classes_named(name)
+        what = " or ".join(f"{c.module}.{name}" for c in classes)
+        out.append(Completion(name, "function", what, documentation=classes[0].doc, sort_text="3" + name))
     return tuple(out)
 
 
@@ -959,10 +962,16 @@ def _argument_completions(a: Analysis, frame: _Frame, offset: int) -> list[Compl
     elif name == "fit":
         params = [(k, f"= {_py(v)}") for k, v in vocab.FIT_KEYWORDS.items()]
     else:
-        for _canon, (cls, defaults) in list(vocab.OPTIMIZERS.items()) + list(vocab.LOSSES.items()):
-            if cls == name:
-                params = [(k, f"= {_py(v)}") for k, v in defaults.items()]
-                break
+        from graphc.ops.objects import classes_named
+
+        objs = classes_named(name or "") if name not in REGISTRY else []
+        if objs:  # a Keras object: its arguments (the first kind's, for a loss-or-metric name)
+            cls = objs[0]
+            skip = {p.name for p in cls.params[: frame.positional]}
+            for p in cls.params:
+                kind = getattr(p.check, "doc", "")
+                default = "required" if p.default is REQUIRED else f"= {_py(p.default)}"
+                params.append((p.name, f"{kind} {default}".strip()))
         else:
             loc = a.index.resolve(name, offset) if name else None
             node = _def_node_at(loc, a) if loc is not None else None

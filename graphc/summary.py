@@ -52,20 +52,52 @@ def summary(graph: Graph) -> str:
         f"Non-trainable params: {nt:,}",
     ]
     if graph.compile and graph.compile.get("losses"):
-        out += [
-            "",
-            "Losses:",
-        ]
-        lrows = [("Output", "Loss", "Weight")] + [
-            (e.output, e.loss + (f" {e.config}" if e.config else ""), f"{e.weight:g}")
-            for e in graph.compile["losses"]
-        ]
-        lw = [max(len(r[i]) for r in lrows) for i in range(3)]
-        for i, r in enumerate(lrows):
-            out.append("  " + " | ".join(c.ljust(w) for c, w in zip(r, lw)).rstrip())
-            if i == 0:
-                out.append("  " + "-" * (sum(lw) + 6))
-        opt = graph.compile["optimizer"]
+        out += _training(graph)
+    return "\n".join(out)
+
+
+def _training(graph: Graph) -> list:
+    """The losses, metrics, optimizer and callbacks of compile(...)/fit(...), with their
+    arguments as the program gave them."""
+    from graphc.ops.objects import KerasObject
+
+    comp = graph.compile
+    auto = comp.get("auto_weights")
+    out = ["", "Losses:"]
+    metrics = comp.get("metrics", {})
+
+    def loss_text(e):
+        if e.obj is not None:
+            return e.obj.text()
+        return e.loss + (f" {e.config}" if e.config else "")
+
+    def metric_text(m):
+        return m.text() if isinstance(m, KerasObject) else f'"{m}"'
+
+    lrows = [("Output", "Loss", "Weight", "Metrics")] + [
+        (
+            e.output,
+            loss_text(e),
+            "auto" if auto else f"{e.weight:g}",
+            ", ".join(metric_text(m) for m in metrics.get(e.output, [])) or "-",
+        )
+        for e in comp["losses"]
+    ]
+    lw = [max(len(r[i]) for r in lrows) for i in range(4)]
+    for i, r in enumerate(lrows):
+        out.append("  " + " | ".join(c.ljust(w) for c, w in zip(r, lw)).rstrip())
+        if i == 0:
+            out.append("  " + "-" * (sum(lw) + 9))
+    if auto:
+        out.append("Loss weights: auto (learned, one per output)")
+    obj = comp.get("optimizer_obj")
+    if obj is not None:
+        out.append(f"Optimizer: {obj.text()}")
+    else:
+        opt = comp["optimizer"]
         cfg = ", ".join(f"{k}={v!r}" for k, v in opt.config.items())
         out.append(f"Optimizer: {opt.name}" + (f" ({cfg})" if cfg else ""))
-    return "\n".join(out)
+    cbs = (graph.fit or {}).get("callbacks") or []
+    if cbs:
+        out.append("Callbacks: " + ", ".join(cb.text() for cb in cbs))
+    return out

@@ -93,4 +93,4 @@ def test_stereo_depth_trains_a_step_in_torch(tmp_path):
         timeout=600,
     )
     assert r.returncode == 0, r.stderr[-2000:]
-    assert "loss=" in r.stdout
+    assert "loss: " in r.stdout

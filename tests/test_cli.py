@@ -252,9 +252,24 @@ def test_graph_command(tmp_path):
     assert (tmp_path / "m.svg").exists() or ((tmp_path / "m.dot").exists() and "Graphviz" in r.stderr)
 
 
-def test_model_without_compile_warns_and_its_trainer_says_so(tmp_path):
+def test_model_without_compile_warns(tmp_path):
     (tmp_path / "e.gdl").write_text("model enc {\n  x = Input(shape=(4,))\n  output y = Dense(2)(x)\n}\n")
     r = run(tmp_path / "e.gdl", "--target", "keras")
     assert r.returncode == 0 and "warning: model `enc` has no compile(...)" in r.stderr
-    text = (tmp_path / "e_keras.py").read_text()
-    assert "nothing to train" in text
+    assert "LOSSES = {}" in (tmp_path / "e_keras.py").read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("target", ["keras", "torch"])
+def test_trainer_of_a_model_without_compile_says_so(tmp_path, target):
+    (tmp_path / "e.gdl").write_text("model enc {\n  x = Input(shape=(4,))\n  output y = Dense(2)(x)\n}\n")
+    assert run(tmp_path / "e.gdl", "--target", target).returncode == 0
+    r = subprocess.run(
+        [sys.executable, str(tmp_path / f"e_{target}.py"), "--epochs", "1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert r.returncode == 2, r.stderr[-2000:]
+    last = r.stderr.strip().splitlines()[-1]
+    assert "nothing to train" in last and "Traceback" not in r.stderr, r.stderr[-2000:]

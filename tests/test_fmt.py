@@ -425,6 +425,7 @@ def test_syntax_error_is_a_compile_error():
 NAMES = ["x", "y", "a", "b", "lstm", "Dense", "Conv2D", "f", "n_1", "_t", "a_pretty_long_variable_name_here"]
 NUMBERS = ["0", "3", "128", "0.25", "1e-3", "1E3", ".5", "2.", "10.0", "007", "1e+2"]
 P_OR, P_AND, P_NOT, P_CMP, P_ARITH, P_TERM, P_UNARY, P_POW, P_POSTFIX, P_ATOM = range(1, 11)
+P_IFEXP = 0
 
 names = st.sampled_from(NAMES)
 # whitespace allowed inside brackets (newlines and comments are free there)
@@ -509,6 +510,11 @@ def compound(children):
                     "cmp",
                     "bool",
                     "paren",
+                    "ifexp",
+                    "listcomp",
+                    "dictcomp",
+                    "genexp",
+                    "subscript",
                 ]
             )
         )
@@ -568,10 +574,50 @@ def compound(children):
             return text.join(_wrap(draw, c(), need) for _ in range(draw(st.integers(2, 3)))), (
                 P_OR if op == "or" else P_AND
             )
+        if kind == "ifexp":
+            text = (
+                _wrap(draw, c(), P_OR)
+                + " if "
+                + _wrap(draw, c(), P_OR)
+                + " else "
+                + _wrap(draw, c(), P_IFEXP)
+            )
+            return text, P_IFEXP
+        if kind in ("listcomp", "dictcomp", "genexp"):
+            clauses = ""
+            for _ in range(draw(st.integers(1, 2))):
+                clauses += draw(inner_ws) + " for " + draw(target_text) + " in " + _wrap(draw, c(), P_OR)
+                for _ in range(draw(st.integers(0, 2))):
+                    clauses += draw(inner_ws) + " if " + _wrap(draw, c(), P_OR)
+            if kind == "listcomp":
+                return "[" + draw(inner_ws) + c()[0] + clauses + draw(inner_ws) + "]", P_ATOM
+            if kind == "dictcomp":
+                return "{" + c()[0] + draw(inner_ws) + ":" + c()[0] + clauses + "}", P_ATOM
+            func = draw(st.one_of(names.map(lambda n: (n, P_ATOM)), children))
+            return _wrap(draw, func, P_POSTFIX) + "(" + c()[0] + clauses + ")", P_POSTFIX
+        if kind == "subscript":
+            items = []
+            for _ in range(draw(st.integers(1, 3))):
+                form = draw(
+                    st.sampled_from(["e", "e", "...", "a:b", "a:", ":b", ":", "::c", "a:b:c", "a::", "::"])
+                )
+                if form == "e":
+                    items.append(c()[0])
+                    continue
+                part = ""
+                for ch in form:
+                    part += {"a": c()[0], "b": c()[0], "c": c()[0]}.get(ch, ch)
+                items.append(part)
+            trailing = "," if draw(st.booleans()) else ""
+            return _wrap(draw, c(), P_POSTFIX) + "[" + ", ".join(items) + trailing + "]", P_POSTFIX
         e = c()
         return "(" + draw(inner_ws) + e[0] + draw(inner_ws) + ")", P_ATOM
 
     return build()
+
+
+# `for` targets: a name, names unpacked (nested), a one-name tuple, a parenthesized name
+target_text = st.sampled_from(["i", "k", "a, b", "i, (a, b)", "(a, b), c", "a,", "(x)", "(a, b),"])
 
 
 exprs = st.recursive(atoms(), compound, max_leaves=12)
@@ -626,7 +672,7 @@ def stmts_in(in_block):
             kind = draw(st.sampled_from(["for", "if", "ifelse", "elif"]))
             b = lambda: draw(body(inner))  # noqa: E731
             if kind == "for":
-                return "for " + draw(names) + " in " + draw(expr_text) + " " + b()
+                return "for " + draw(st.one_of(names, target_text)) + " in " + draw(expr_text) + " " + b()
             head = "if " + draw(expr_text) + " " + b()
             if kind == "if":
                 return head

@@ -33,20 +33,23 @@ def test_every_keras_class_is_accounted_for():
 
 def test_table_rows():
     """Spot checks of the rendered table against the catalog and the PyTorch registry."""
-    from graphc.targets import torch_ops
+    from graphc.targets.torch_layers import ENTRIES, UNSUPPORTED
 
     text = layer_table.render()
     conv2d = next(line for line in text.splitlines() if line.startswith("| `Conv2D` |"))
     assert "`Convolution2D`" in conv2d and 'padding="valid"' in conv2d and "filters, kernel_size," in conv2d
-    assert conv2d.endswith("| yes |") == ("Conv2D" in torch_ops.REGISTRY)
+    assert conv2d.endswith("| yes |")
     gqa = next(line for line in text.splitlines() if line.startswith("| `GroupQueryAttention` |"))
     assert "return_attention_scores=false" in gqa
     lam = next(line for line in text.splitlines() if line.startswith("| `Lambda` |"))
     assert "Python function" in lam
-    for name in torch_ops.REGISTRY:
-        line = next((x for x in text.splitlines() if x.startswith(f"| `{name}` |")), None)
+    for op in ENTRIES:
+        line = next((x for x in text.splitlines() if x.startswith(f"| `{op.name}` |")), None)
         if line is not None:
-            assert line.endswith("| yes |"), name
+            assert line.endswith("| yes |"), op.name
+    for name, why in UNSUPPORTED.items():
+        line = next(x for x in text.splitlines() if x.startswith(f"| `{name}` |"))
+        assert line.endswith(f"| no: {layer_table.cell(why)} |"), name
 
 
 def test_rendering_imports_no_framework():

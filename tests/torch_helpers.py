@@ -1,33 +1,25 @@
 """Helpers for the PyTorch-target parity tests: emit the Keras and the PyTorch
-module of one GDL program, import both, copy weights Keras -> torch, compare."""
+module of one GDL program, import both, copy weights Keras -> torch, compare.
+
+Both modules follow runtime/PROTOCOL.md: training goes through
+graphc_runtime.keras (Keras's own `fit`) and graphc_runtime.torch."""
 
 from __future__ import annotations
 
-import contextlib
-import importlib.util
-import sys
 from pathlib import Path
 
 import numpy as np
+from helpers import import_file
 
-from graphc.compiler.lower import compile_program
-from graphc.targets.keras_target import emit_keras
-from graphc.targets.torch_target import emit_torch
+from graphc.api import emit
+from graphc.compiler.interpreter import compile_program
 
 
 def compile_gdl(text: str, path: Path):
     path.write_text(text, encoding="utf-8")
-    program = compile_program(str(path))
-    assert not program.errors, "\n".join(str(d) for d in program.errors)
+    program = compile_program(str(path), text)
+    assert not program.errors, "\n".join(d.header() for d in program.errors)
     return program, program.entry()
-
-
-def import_file(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def emit_pair(text: str, tmp_path: Path, stem: str):
@@ -35,11 +27,18 @@ def emit_pair(text: str, tmp_path: Path, stem: str):
     program, graph = compile_gdl(text, tmp_path / f"{stem}.gdl")
     kpath = tmp_path / f"{stem}_keras.py"
     tpath = tmp_path / f"{stem}_torch.py"
-    kpath.write_text(emit_keras(program, graph, f"{stem}.gdl"), encoding="utf-8")
-    tpath.write_text(emit_torch(program, graph, f"{stem}.gdl"), encoding="utf-8")
+    kpath.write_text(emit(program, graph, "keras", f"{stem}.gdl"), encoding="utf-8")
+    tpath.write_text(emit(program, graph, "torch", f"{stem}.gdl"), encoding="utf-8")
     km = import_file(kpath, f"{stem}_keras_{abs(hash(str(tmp_path)))}")
     tm = import_file(tpath, f"{stem}_torch_{abs(hash(str(tmp_path)))}")
     return km, tm, tpath
+
+
+def synthetic(module, n: int, seed: int = 3):
+    """Inputs and labels shaped from the module (graphc_runtime.data.synthetic)."""
+    from graphc_runtime import data
+
+    return data.synthetic(module, n, seed)
 
 
 def keras_weights(model, prefix: str = "") -> dict:
@@ -93,13 +92,20 @@ def torch_from_keras(tmod, kmodel):
 def keras_layout(tmod, name: str, array):
     """A torch output as Keras lays it out (NCHW -> NHWC)."""
     array = np.asarray(array)
-    if name in tmod.CHANNELS_FIRST and array.ndim == 4:
-        return array.transpose(0, 2, 3, 1)
+    if name in tmod.CHANNELS_FIRST and array.ndim >= 3:
+        return np.moveaxis(array, 1, -1)
     return array
 
 
 def as_list(outputs):
     return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+
+
+def to_torch(tmod, x: dict) -> dict:
+    """Model inputs as the torch module takes them (graphc_runtime's conversion)."""
+    from graphc_runtime.torch import batches
+
+    return batches.to_tensors(x, "cpu", tmod.CHANNELS_FIRST, "input")
 
 
 def predict_both(kmod, tmod, kmodel, tmodel, x):
@@ -108,8 +114,7 @@ def predict_both(kmod, tmod, kmodel, tmodel, x):
 
     xs = [x[n] for n in kmod.INPUT_SPECS]
     k_out = [np.asarray(o) for o in as_list(kmodel(xs, training=False))]
-    xt, _ = tmod.to_torch(x, {})
-    xt = like_model(tmodel, xt)
+    xt = to_torch(tmod, x)
     tmodel.eval()
     with torch.no_grad():
         t_out = as_list(tmodel(*[xt[n] for n in tmod.INPUT_SPECS]))
@@ -118,16 +123,12 @@ def predict_both(kmod, tmod, kmodel, tmodel, x):
     return k_out, t_out
 
 
-def like_model(tmodel, tensors: dict) -> dict:
-    """Floating tensors in the dtype of the model's parameters (float32 or float64)."""
-    dtype = next(tmodel.parameters()).dtype
-    return {k: (t.to(dtype) if t.is_floating_point() else t) for k, t in tensors.items()}
-
-
 def rel_diff(a, b) -> float:
     """max |a - b| relative to max(1, max |a|)."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     assert a.shape == b.shape, (a.shape, b.shape)
+    if a.size == 0:
+        return 0.0
     return float(np.max(np.abs(a - b)) / max(1.0, float(np.max(np.abs(a)))))
 
 
@@ -153,13 +154,13 @@ def keras_param_counts(model) -> tuple[int, int]:
 
 def disable_dropout(kmodel, tmodel) -> None:
     """Dropout masks cannot match across frameworks: turn them off in both."""
-    import torch
-
     for layer in kmodel._flatten_layers():
         if hasattr(layer, "rate"):
             layer.rate = 0.0
     for m in tmodel.modules():
-        if isinstance(m, torch.nn.modules.dropout._DropoutNd):
+        if hasattr(m, "rate") and isinstance(m.rate, float):
+            m.rate = 0.0
+        if hasattr(m, "p") and isinstance(m.p, float):
             m.p = 0.0
 
 
@@ -168,109 +169,35 @@ def keras_targets(kmod, y):
     return y[next(iter(kmod.OUTPUT_SPECS))] if len(kmod.OUTPUT_SPECS) == 1 else y
 
 
-def train_both(kmod, tmod, kmodel, tmodel, x, y, steps: int = 3, moved: dict | None = None):
-    """`steps` identical training steps on one batch; returns the two per-step totals.
-    `moved`, if given, receives {torch parameter name: the sum over the steps of
-    |Keras's step| + |torch's step|}."""
-    import torch
+def compile_keras(kmod, kmodel):
+    from graphc_runtime.keras import compile_model
 
-    kmod.compile_model(kmodel)
-    xs = [x[n] for n in kmod.INPUT_SPECS]
-    k_losses = []
-    previous = torch_from_keras(tmod, kmodel).state_dict() if moved is not None else None
-    for _ in range(steps):
-        logs = kmodel.train_on_batch(xs, keras_targets(kmod, y), return_dict=True)
-        k_losses.append(float(np.asarray(logs["loss"])))
-        if moved is not None:  # Keras's steps, by torch parameter name
-            current = torch_from_keras(tmod, kmodel).state_dict()
-            for n in dict(tmodel.named_parameters()):
-                moved[n] = moved.get(n, 0) + (current[n] - previous[n]).abs()
-            previous = current
-    xt, yt = tmod.to_torch(x, y)
-    xt, yt = like_model(tmodel, xt), like_model(tmodel, yt)
-    opt = tmod.make_optimizer(tmodel)
-    tmodel.train()
-    t_losses = []
-    params = dict(tmodel.named_parameters())
-    for _ in range(steps):
-        before = {n: p.detach().clone() for n, p in params.items()}
-        outputs = tmodel(*[xt[n] for n in tmod.INPUT_SPECS], logits=True)
-        if hasattr(tmodel, "regularization_loss"):
-            total, _ = tmod.compute_loss(outputs, yt, tmodel)
-        else:
-            total, _ = tmod.compute_loss(outputs, yt)
-        opt.zero_grad()
-        total.backward()
-        opt.step()
-        t_losses.append(float(total.detach()))
-        if moved is not None:
-            with torch.no_grad():
-                for n, p in params.items():
-                    moved[n] = moved.get(n, 0) + (p - before[n]).abs()
-    return k_losses, t_losses
+    return compile_model(kmod, kmodel)
 
 
-def compare_states(ref, model, tolerance) -> tuple[float, str]:
-    """The largest |ref - model| / tolerance over the floating state (1 or less passes),
-    and where; `tolerance(name, ref_value)` gives the per-element tolerance."""
-    s1, s2 = ref.state_dict(), model.state_dict()
-    assert s1.keys() == s2.keys()
-    worst, where = 0.0, ""
-    for k in s1:
-        if not s1[k].is_floating_point() or not s1[k].numel():
-            continue
-        tol = tolerance(k, s1[k])
-        ratio = float(((s1[k] - s2[k]).abs() / tol.clamp_min(1e-30)).max())
-        if ratio > worst:
-            worst, where = ratio, f"{k} (|diff| {float((s1[k] - s2[k]).abs().max()):.3g})"
-    return worst, where
+def evaluate_both(kmod, tmod, kmodel, tmodel, x, y) -> dict:
+    """{log key: (Keras value, torch value)} of one full-batch evaluate."""
+    from graphc_runtime import torch as rt
+
+    n = len(next(iter(x.values())))
+    kmodel = compile_keras(kmod, kmodel)
+    xs = [x[k] for k in kmod.INPUT_SPECS]
+    kev = kmodel.evaluate(xs, keras_targets(kmod, y), batch_size=n, verbose=0, return_dict=True)
+    tev = rt.evaluate(tmod, tmodel, (x, y), batch_size=n)
+    keys = [k for k in tev if k in kev]
+    assert "loss" in keys, (sorted(kev), sorted(tev))
+    return {k: (float(np.asarray(kev[k])), float(tev[k])) for k in keys}
 
 
-# ------------------------------------------------------------------ float64 parity
-@contextlib.contextmanager
-def keras_float64():
-    """Keras builds float64 layers (and losses, metrics, optimizers) inside."""
-    import keras
+def train_both(kmod, tmod, kmodel, tmodel, x, y, steps: int = 3):
+    """`steps` identical full-batch training steps in both frameworks, through
+    their trainers (Keras's `fit`, graphc_runtime.torch.fit), unshuffled;
+    returns the two per-step losses (each step's loss before its update)."""
+    from graphc_runtime import torch as rt
 
-    old = keras.config.floatx()
-    keras.config.set_floatx("float64")
-    try:
-        yield
-    finally:
-        keras.config.set_floatx(old)
-
-
-def round_weights_to_float32(model) -> None:
-    """Make every Keras weight a float32 value (stored in float64): the torch
-    module's loader reads float32 arrays, so the copy is then exact."""
-    for v in model.weights:
-        v.assign(np.asarray(v.numpy(), dtype=np.float32).astype(v.dtype))
-
-
-def to_float64(arrays: dict) -> dict:
-    return {k: (a.astype(np.float64) if np.asarray(a).dtype.kind == "f" else a) for k, a in arrays.items()}
-
-
-def torch_double(tensors: dict) -> dict:
-    return {k: (t.double() if t.is_floating_point() else t) for k, t in tensors.items()}
-
-
-def torch64_from_keras(tmod, kmodel):
-    """The torch module with the Keras model's weights, in float64."""
-    model = tmod.build_model().double()
-    tmod.load_keras_weights(model, keras_weights(kmodel))
-    return model
-
-
-def torch_loss(tmod, tmodel, xt: dict, yt: dict) -> dict:
-    """{"loss": total, "<output>_loss": ...} in inference mode, as Keras's evaluate() names them."""
-    import torch
-
-    tmodel.eval()
-    with torch.no_grad():
-        outputs = tmodel(*[xt[n] for n in tmod.INPUT_SPECS], logits=True)
-        if hasattr(tmodel, "regularization_loss"):
-            total, losses = tmod.compute_loss(outputs, yt, tmodel)
-        else:
-            total, losses = tmod.compute_loss(outputs, yt)
-    return {"loss": float(total), **{f"{k}_loss": float(v) for k, v in losses.items()}}
+    n = len(next(iter(x.values())))
+    kmodel = compile_keras(kmod, kmodel)
+    xs = [x[k] for k in kmod.INPUT_SPECS]
+    kh = kmodel.fit(xs, keras_targets(kmod, y), epochs=steps, batch_size=n, shuffle=False, verbose=0)
+    th = rt.fit(tmod, tmodel, (x, y), epochs=steps, batch_size=n, shuffle=False, quiet=True, callbacks=[])
+    return [float(v) for v in kh.history["loss"]], [float(v) for v in th.history["loss"]]

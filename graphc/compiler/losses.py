@@ -8,13 +8,21 @@ import math
 
 from graphc.compiler import vocab
 from graphc.compiler.ir import LossEntry, Optimizer, Tensor
-from graphc.compiler.values import POISON, ConfigObj
+from graphc.compiler.objects import take
+from graphc.compiler.values import POISON
 from graphc.diagnostics import Note, suggestion
+from graphc.ops import objects as O
 
 
 def _canonical_loss(name: str) -> str | None:
-    name2 = vocab.LOSS_ALIASES.get(name, name)
-    return name2 if name2 in vocab.LOSSES else None
+    c = O.from_id("loss", name)
+    return c.canonical if c is not None else None
+
+
+def _is_obj(v, kind: str) -> bool:
+    return (
+        isinstance(v, O.KerasObject) and v.kind == kind or (isinstance(v, O.ObjChoice) and kind in v.options)
+    )
 
 
 def _final_activation(t: Tensor) -> str | None:
@@ -51,9 +59,11 @@ def resolve_compile(c, scope, graph) -> None:
     opt = raw.get("optimizer")
     if opt is not None and opt[0] is not POISON:  # Keras's default is "rmsprop"
         value, span, _ = opt
+        obj = take(c, value, "optimizer")
         if isinstance(value, str):
             key = value.lower()
-            if key not in vocab.OPTIMIZERS:
+            cls = O.from_id("optimizer", key)
+            if cls is None:
                 c.report(
                     file,
                     span,
@@ -63,8 +73,12 @@ def resolve_compile(c, scope, graph) -> None:
                 )
             else:
                 result["optimizer"] = Optimizer(key, {}, True)
-        elif isinstance(value, ConfigObj) and value.family == "optimizer":
-            result["optimizer"] = Optimizer(value.canonical, dict(value.config), False)
+                result["optimizer_span"] = span
+        elif obj is POISON:
+            pass
+        elif obj is not None:
+            result["optimizer"] = Optimizer(obj.cls.name.lower(), dict(obj.args), False)
+            result["optimizer_obj"] = obj
         else:
             c.report(
                 file,
@@ -84,7 +98,7 @@ def resolve_compile(c, scope, graph) -> None:
     value, span, kspan = loss
     if value is POISON:
         return
-    if isinstance(value, (str, ConfigObj)):
+    if isinstance(value, str) or _is_obj(value, "loss"):
         for n in names:
             per_output[n] = (value, span)
     elif isinstance(value, (list, tuple)):
@@ -133,7 +147,25 @@ def resolve_compile(c, scope, graph) -> None:
     if lw is not None and lw[0] is not POISON:
         wv, wspan, _ = lw
         items = []
-        if isinstance(wv, (list, tuple)):
+        if wv == "auto" and isinstance(wv, str):  # learned uncertainty weights (Kendall et al. 2018)
+            result["auto_weights"] = True
+            if len(names) < 2:
+                c.warn(
+                    file,
+                    wspan,
+                    "degenerate",
+                    'loss_weights="auto" learns one weight per output; this model has one output',
+                    "drop loss_weights",
+                )
+        elif isinstance(wv, str):
+            c.report(
+                file,
+                wspan,
+                "argument-value",
+                f'loss_weights "{wv}" is not "auto"',
+                'give numbers (a list or a dict by output), or "auto" for learned weights',
+            )
+        elif isinstance(wv, (list, tuple)):
             if len(wv) != len(names):
                 c.report(
                     file,
@@ -159,7 +191,9 @@ def resolve_compile(c, scope, graph) -> None:
                     continue
                 items.append((k, v, ks))
         else:
-            c.report(file, wspan, "argument-type", "loss_weights must be a list or a dict of numbers")
+            c.report(
+                file, wspan, "argument-type", 'loss_weights must be a list or a dict of numbers, or "auto"'
+            )
         for n, v, s in items:
             if not isinstance(v, (int, float)) or isinstance(v, bool):
                 c.report(file, s, "argument-type", f"loss weight for `{n}` must be a number, got `{v!r}`")
@@ -180,15 +214,21 @@ def resolve_compile(c, scope, graph) -> None:
         v, s = per_output[n]
         if v is POISON:
             continue
+        obj = take(c, v, "loss")
         if isinstance(v, str):
             canon = _canonical_loss(v)
             if canon is None:
-                c.report(file, s, "unknown-loss", f'unknown loss "{v}"', suggestion(v, vocab.LOSS_NAMES))
+                hint = suggestion(v, vocab.LOSS_NAMES)
+                if v.lower() in ("crossentropy", "ce"):
+                    hint = "name the crossentropy: binary_crossentropy, categorical_crossentropy, ..."
+                c.report(file, s, "unknown-loss", f'unknown loss "{v}"', hint)
                 continue
             entry = LossEntry(n, canon, weights[n], {}, v)
-        elif isinstance(v, ConfigObj) and v.family == "loss":
-            cfg = {k: x for k, x in v.config.items() if k != "name"}
-            entry = LossEntry(n, v.canonical, weights[n], cfg, v.cls)
+        elif obj is POISON:
+            continue
+        elif obj is not None:
+            entry = LossEntry(n, obj.cls.canonical, weights[n], dict(obj.args), obj.cls.name)
+            entry.obj = obj
         else:
             c.report(file, s, "argument-type", f"the loss for `{n}` must be a loss name or object")
             continue
@@ -200,13 +240,26 @@ def resolve_compile(c, scope, graph) -> None:
         mv, mspan, _ = metrics
 
         def check_metric(m, span):
-            if isinstance(m, str) and m not in vocab.METRICS:
-                c.report(file, span, "unknown-keyword", f'unknown metric "{m}"', suggestion(m, vocab.METRICS))
-                return False
-            if not isinstance(m, str):
-                c.report(file, span, "argument-type", 'metrics are names such as "accuracy"')
-                return False
-            return True
+            if isinstance(m, str):
+                if m not in vocab.METRICS:
+                    c.report(
+                        file, span, "unknown-keyword", f'unknown metric "{m}"', suggestion(m, vocab.METRICS)
+                    )
+                    return None
+                return m
+            obj = take(c, m, "metric")
+            if obj is None:
+                c.report(
+                    file,
+                    span,
+                    "argument-type",
+                    f'metrics are names such as "accuracy" or objects such as AUC(), got {kind_of(m)}',
+                )
+            return obj if obj is not None and obj is not POISON else None
+
+        def metric_list(v, span):
+            lst = v if isinstance(v, (list, tuple)) else [v]
+            return [x for x in (check_metric(m, span) for m in lst) if x is not None]
 
         if isinstance(mv, dict):
             spans = mv.pop("__spans__", {})
@@ -220,14 +273,32 @@ def resolve_compile(c, scope, graph) -> None:
                         suggestion(str(k), names),
                     )
                     continue
-                lst = v if isinstance(v, list) else [v]
-                result["metrics"][k] = [m for m in lst if check_metric(m, spans.get(k, mspan))]
+                result["metrics"][k] = metric_list(v, spans.get(k, mspan))
+        elif isinstance(mv, (list, tuple)) and mv and all(isinstance(x, (list, tuple)) for x in mv):
+            # a list of lists: one list per output, in `output` order (Keras)
+            if len(mv) != len(names):
+                c.report(
+                    file,
+                    mspan,
+                    "loss-count",
+                    f"{len(mv)} metric lists for {len(names)} outputs ({', '.join(names)})",
+                    "give one list per output, in `output` order, or use a dict",
+                )
+            else:
+                for n, v in zip(names, mv):
+                    result["metrics"][n] = metric_list(v, mspan)
         elif isinstance(mv, (list, tuple)):
-            ok = [m for m in mv if check_metric(m, mspan)]
+            ok = metric_list(mv, mspan)
             for n in names:
                 result["metrics"][n] = list(ok)
         else:
             c.report(file, mspan, "argument-type", "metrics must be a list or a dict keyed by output name")
+
+
+def kind_of(v) -> str:
+    from graphc.compiler.expressions import kind_of as k
+
+    return k(v)
 
 
 def _check_fit(c, file, span, entry: LossEntry, tensor: Tensor, out_span) -> None:
@@ -243,19 +314,26 @@ def _check_fit(c, file, span, entry: LossEntry, tensor: Tensor, out_span) -> Non
             f"output `{entry.output}` has shape {tensor.type}" + (f' and activation "{act}"' if act else ""),
         )
     ]
+    binary = name in ("binary_crossentropy", "binary_focal_crossentropy")
+    if name in vocab.PROBABILISTIC and logits and act in ("sigmoid", "softmax"):
+        # Keras on TensorFlow takes the activation's logits (and warns when training);
+        # Keras on torch or JAX would take the probabilities as logits.  graphc follows
+        # TensorFlow in both targets, and says so.
+        c.warn(
+            file,
+            span,
+            "loss-mismatch",
+            f'{name} with from_logits=true on output `{entry.output}`, whose activation "{act}" '
+            "makes probabilities: the loss uses that activation's logits, as Keras on TensorFlow does",
+            f'drop from_logits, or remove the final {act} (activation="linear") to output logits',
+            note,
+        )
+        return
     if name in vocab.PROBABILISTIC and not logits and act is not None:
-        ok = {
-            "binary_crossentropy": ("sigmoid", "softmax", "hard_sigmoid"),
-            "categorical_crossentropy": ("softmax",),
-            "sparse_categorical_crossentropy": ("softmax",),
-        }[name]
+        ok = ("sigmoid", "softmax", "hard_sigmoid") if binary else ("softmax",)
         if act not in ok:
-            fix = "sigmoid" if name == "binary_crossentropy" else "softmax"
-            cls = {
-                "binary_crossentropy": "BinaryCrossentropy",
-                "categorical_crossentropy": "CategoricalCrossentropy",
-                "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
-            }[name]
+            fix = "sigmoid" if binary else "softmax"
+            cls = O.LOSS_CANONICAL[name].name
             c.report(
                 file,
                 span,
@@ -299,6 +377,11 @@ def resolve_fit(c, scope, kw: dict) -> None:
     for k, (v, span, _) in kw.items():
         if v is POISON:
             continue
+        if k == "callbacks":
+            cbs = _callbacks(c, file, v, span)
+            if cbs is not None:
+                out[k] = cbs
+            continue
         if not checks[k](v):
             c.report(
                 file,
@@ -312,3 +395,31 @@ def resolve_fit(c, scope, kw: dict) -> None:
             continue
         out[k] = v
     scope.graph.fit = out
+
+
+def _callbacks(c, file, v, span):
+    """fit(callbacks=[EarlyStopping(...), ...]): a list of callback objects."""
+    if not isinstance(v, (list, tuple)):
+        c.report(
+            file,
+            span,
+            "argument-type",
+            f"fit `callbacks` must be a list of callbacks, got {kind_of(v)}",
+            'e.g. callbacks=[EarlyStopping(patience=3), CSVLogger("log.csv")]',
+        )
+        return None
+    out = []
+    for x in v:
+        obj = take(c, x, "callback")
+        if obj is POISON:
+            continue
+        if obj is None:
+            c.report(
+                file,
+                getattr(x, "span", None) or span,
+                "argument-type",
+                f"fit `callbacks` takes callbacks such as EarlyStopping(...), got {kind_of(x)}",
+            )
+            continue
+        out.append(obj)
+    return out

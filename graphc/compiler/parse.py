@@ -1,24 +1,28 @@
-"""Source text -> AST, with one cached LALR parser and no parse tree.
+"""Source text -> AST, with a table-driven LALR(1) parser and no parse tree.
 
-The transformer runs inline (Lark calls it on every reduction), so the AST is
-built while parsing; `_Postlex` handles the newline rules of the spec.
+Lark is the parser generator: graphc/grammar/generate.py has Lark compute the
+LALR tables and the tree-shaping of every rule from gdl.lark, and writes them
+to graphc/grammar/gdl_tables.py (`make parser`).  This module runs those tables
+with a plain LALR loop and calls `_Builder` on every reduction, so the AST is
+built while parsing, and `graphc check` never imports Lark.  If gdl.lark was
+edited after the tables were generated, the tables are rebuilt in memory (with
+Lark) at the first parse, so the edited grammar is the one used.
 """
 
 from __future__ import annotations
 
-import ast as pyast
+import gc
+import os
 import re
-from functools import lru_cache
-from pathlib import Path
-
-from lark import Lark, Token, Transformer
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
-from lark.lexer import Lexer
+from operator import itemgetter
 
 from graphc.compiler import syntax as S
 from graphc.diagnostics import CompileError, Diagnostic
 
-GRAMMAR = Path(__file__).resolve().parent.parent / "grammar" / "gdl.lark"
+# the grammar file; GRAMMAR (a pathlib.Path, made on first use) names it too
+_GRAMMAR_FILE = os.path.join(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "grammar", "gdl.lark"
+)
 
 KEYWORDS = frozenset(
     "model block share output use for in if else return range true false None True False".split()
@@ -30,13 +34,74 @@ PY_KEYWORDS = frozenset(
 RESERVED = KEYWORDS | PY_KEYWORDS
 
 _VALUE_END = {"NAME", "NUMBER", "STRING", "FSTRING", "TRUE", "FALSE", "NONE", "RPAR", "RSQB", "RBRACE"}
-_OPEN = {"LPAR": ")", "LSQB": "]"}
 
 
-class _Lexer(Lexer):
-    """The GDL lexer: one master regex built from the grammar's own terminals,
-    plus the newline rules of the spec (what a Lark post-lexer would do, in the
-    same pass):
+class Token(tuple):
+    """A token with Lark's attribute names; str(token) is its text.  A tuple
+    (type, value, line, column, end_line, end_column, start_pos, end_pos), so the
+    lexer makes one without running Python code."""
+
+    __slots__ = ()
+    type = property(itemgetter(0))
+    value = property(itemgetter(1))
+    line = property(itemgetter(2))
+    column = property(itemgetter(3))
+    end_line = property(itemgetter(4))
+    end_column = property(itemgetter(5))
+    start_pos = property(itemgetter(6))
+    end_pos = property(itemgetter(7))
+
+    def __new__(cls, type_, value, start_pos=None, line=None, column=None, end_line=None, end_column=None, end_pos=None):  # fmt: skip
+        return tuple.__new__(cls, (type_, value, line, column, end_line, end_column, start_pos, end_pos))
+
+    def __str__(self):
+        return self[1]
+
+    def __repr__(self):
+        return f"Token({self[0]!r}, {self[1]!r})"
+
+
+# what the builder treats as a token: graphc's, and Lark's once a Lark parser runs
+# over this lexer (graphc.fmt, the tests' reference parser): see _make_lark_lexer
+_TOKEN_TYPES: tuple = (Token,)
+_new_token = tuple.__new__
+
+
+class UnexpectedToken(Exception):
+    """A token the grammar does not allow where it is (Lark's attribute names)."""
+
+    def __init__(self, token: Token, expected: set):
+        super().__init__(f"unexpected {token!r}")
+        self.token, self.expected = token, expected
+
+
+class UnexpectedCharacters(Exception):
+    """Text no terminal matches (Lark's attribute names)."""
+
+    def __init__(self, pos: int, line: int, column: int):
+        super().__init__(f"unexpected character at {line}:{column}")
+        self.pos_in_stream, self.line, self.column = pos, line, column
+
+
+class _Tree:
+    """What a rule without a `_Builder` method makes, as Lark's default callback
+    does (in gdl.lark only `_rules`, whose children the parent rule inlines)."""
+
+    __slots__ = ("data", "children")
+
+    def __init__(self, data, children):
+        self.data, self.children = data, children
+
+
+# ---------------------------------------------------------------- lexer
+class _LexState:
+    opened: list = []  # open bracket tokens of the last run, for "`(` is never closed"
+
+
+def _lex(text: str, tables):
+    """The GDL lexer: one master regex built from the grammar's own terminals
+    (graphc/grammar/generate.py), plus the newline rules of the spec (what a
+    Lark post-lexer would do, in the same pass):
 
     1. newlines inside (), [] and dict {} are dropped;
     2. newlines just before `else` are dropped;
@@ -45,123 +110,249 @@ class _Lexer(Lexer):
     4. every statement before a block's `}` and at the end of the file is
        ended with a newline, so every simple statement has a separator.
     """
-
-    __future_interface__ = 0
-    opened: list = []  # open bracket tokens of the last run, for "`(` is never closed"
-
-    def __init__(self, conf):
-        terms = {t.name: t for t in conf.terminals}
-        word = re.compile(terms["NAME"].pattern.to_regexp())
-        self.keywords: dict[str, str] = {}
-        order: list[str] = []
-        for name, t in terms.items():
-            if name == "NAME":
+    scan = tables.master.scanner(text).match
+    keywords = tables.KEYWORDS
+    ignore = tables.ignore
+    new = _new_token
+    stack: list[str] = []  # "LPAR", "LSQB", "dict", "block"
+    opened = _LexState.opened = []
+    prev_type = None
+    closed_block = False  # the last `}` closed a block (not a dict)
+    stmt_else = False  # the last `else` follows a block: an `if` statement's (not `a if c else b`)
+    pending_nl = None
+    pos, line, line_start, n = 0, 1, 0, len(text)
+    while pos < n:
+        m = scan()
+        if m is None:
+            raise UnexpectedCharacters(pos, line, pos - line_start + 1)
+        t = m.lastgroup
+        value = m.group()
+        start = pos
+        pos += len(value)
+        tok_line, tok_line_start = line, line_start
+        if "\n" in value:
+            line += value.count("\n")
+            line_start = start + value.rindex("\n") + 1
+        if t in ignore:
+            continue
+        col = start - tok_line_start + 1
+        end_col = pos - line_start + 1
+        if t == "NAME":
+            t = keywords.get(value, "NAME")
+        elif t == "_NL":
+            if stack and stack[-1] != "block":
                 continue
-            rx = t.pattern.to_regexp()
-            words = [
-                w
-                for w in re.findall(r"[A-Za-z_]\w*", t.pattern.value if t.pattern.type == "str" else rx)
-                if re.fullmatch(rx, w)
-            ]
-            if (
-                words
-                and all(word.fullmatch(w) for w in words)
-                and t.pattern.type == "str"
-                or (name in ("TRUE", "FALSE") and words)
-            ):
-                for w in words:
-                    self.keywords[w] = name
-            else:
-                order.append(name)
-        first = ["_NL", *conf.ignore, "FSTRING", "NAME", "NUMBER", "STRING"]
-        rest = sorted(
-            (n for n in order if n not in first),
-            key=lambda n: (-terms[n].pattern.max_width, -terms[n].priority, n),
-        )
-        self.ignore = set(conf.ignore)
-        pats = [f"(?P<{n}>{terms[n].pattern.to_regexp()})" for n in first + rest]
-        self.master = re.compile("|".join([*pats, "(?P<SEMICOLON>;)"]))  # %declare'd in the grammar
-
-    def lex(self, text):
-        match = self.master.match
-        keywords = self.keywords
-        ignore = self.ignore
-        stack: list[str] = []  # "LPAR", "LSQB", "dict", "block"
-        opened = _Lexer.opened = []
-        prev_type = None
-        pending_nl = None
-        pos, line, line_start, n = 0, 1, 0, len(text)
-        while pos < n:
-            m = match(text, pos)
-            if m is None:
-                raise UnexpectedCharacters(text, pos, line, pos - line_start + 1, state=None)
-            t = m.lastgroup
-            value = m.group()
-            end = m.end()
-            col = pos - line_start + 1
-            nl = value.count("\n")
-            if nl:
-                end_line = line + nl
-                end_col = end - (pos + value.rindex("\n"))
-            else:
-                end_line, end_col = line, col + len(value)
-            tok_pos, tok_line = pos, line
-            pos = end
-            if nl:
-                line, line_start = end_line, tok_pos + value.rindex("\n") + 1
-            if t in ignore:
-                continue
-            if t == "NAME":
-                t = keywords.get(value, "NAME")
-            if t == "_NL":
-                if stack and stack[-1] != "block":
-                    continue
-                if pending_nl is None:
-                    pending_nl = Token(t, value, tok_pos, tok_line, col, end_line, end_col, end)
-                continue
-            if pending_nl is not None:
-                if t != "ELSE":
-                    yield pending_nl
-                    prev_type = "_NL"
-                pending_nl = None
-            if t == "SEMICOLON" and (not stack or stack[-1] == "block"):
-                t = "_NL"
-            elif t == "LPAR" or t == "LSQB":
-                stack.append(t)
-            elif t == "LBRACE":
-                if prev_type in _VALUE_END or prev_type == "ELSE":
-                    stack.append("block")
-                else:
-                    t = "DICT_LBRACE"
-                    stack.append("dict")
-            elif t == "RPAR" or t == "RSQB":
-                if stack and stack[-1] == ("LPAR" if t == "RPAR" else "LSQB"):
-                    stack.pop()
-                    opened.pop()
-            elif t == "RBRACE":
-                kind = "block"
-                if stack and (stack[-1] == "block" or stack[-1] == "dict"):
-                    kind = stack.pop()
-                    opened.pop()
-                elif stack:
-                    kind = "unbalanced"  # a `(` or `[` is still open: the parser reports it
-                if kind == "block":
-                    yield Token("_NL", "", tok_pos, tok_line, col, end_line, end_col, end)
-            tok = Token(t, value, tok_pos, tok_line, col, end_line, end_col, end)
-            if t in ("LPAR", "LSQB", "LBRACE", "DICT_LBRACE"):
-                opened.append(tok)
-            yield tok
-            prev_type = t
+            if pending_nl is None:
+                pending_nl = new(Token, (t, value, tok_line, col, line, end_col, start, pos))
+            continue
         if pending_nl is not None:
-            yield pending_nl
-        yield Token("_NL", "", n, line, n - line_start + 1, line, n - line_start + 1, n)
+            if t != "ELSE":
+                yield pending_nl
+                prev_type = "_NL"
+            pending_nl = None
+        if t == "SEMICOLON":
+            if not stack or stack[-1] == "block":
+                t = "_NL"
+        elif t == "LPAR" or t == "LSQB":
+            stack.append(t)
+        elif t == "LBRACE":
+            if prev_type in _VALUE_END or (prev_type == "ELSE" and stmt_else):
+                stack.append("block")
+            else:
+                t = "DICT_LBRACE"
+                stack.append("dict")
+        elif t == "RPAR" or t == "RSQB":
+            if stack and stack[-1] == ("LPAR" if t == "RPAR" else "LSQB"):
+                stack.pop()
+                opened.pop()
+        elif t == "RBRACE":
+            kind = "block"
+            if stack and (stack[-1] == "block" or stack[-1] == "dict"):
+                kind = stack.pop()
+                opened.pop()
+            elif stack:
+                kind = "unbalanced"  # a `(` or `[` is still open: the parser reports it
+            closed_block = kind == "block"
+            if kind == "block":
+                yield new(Token, ("_NL", "", tok_line, col, line, end_col, start, pos))
+        elif t == "ELSE":
+            stmt_else = prev_type == "RBRACE" and closed_block
+        tok = new(Token, (t, value, tok_line, col, line, end_col, start, pos))
+        if t == "LPAR" or t == "LSQB" or t == "LBRACE" or t == "DICT_LBRACE":
+            opened.append(tok)
+        yield tok
+        prev_type = t
+    if pending_nl is not None:
+        yield pending_nl
+    col = n - line_start + 1
+    yield new(Token, ("_NL", "", line, col, line, col, n, n))
+
+
+# ---------------------------------------------------------------- parser
+class _Tables:
+    """gdl_tables.py, or the same tables built in memory when gdl.lark changed."""
+
+    def __init__(self, mod):
+        self.mod = mod
+        self.KEYWORDS = mod.KEYWORDS
+        self.ignore = frozenset(mod.IGNORE)
+        self.master = re.compile(mod.MASTER)
+
+
+def _load_tables() -> _Tables:
+    from graphc.grammar import gdl_tables
+
+    with open(_GRAMMAR_FILE, encoding="utf-8") as f:
+        grammar = f.read()
+    if gdl_tables.GRAMMAR == grammar:
+        return _Tables(gdl_tables)
+    # gdl.lark was edited and `make parser` not run yet: build the tables (Lark)
+    import types
+
+    from graphc.grammar.generate import build
+
+    mod = types.ModuleType("graphc.grammar.gdl_tables")
+    exec(compile(build(grammar), "<gdl_tables>", "exec"), mod.__dict__)
+    return _Tables(mod)
+
+
+class _Parser:
+    """The LALR(1) loop over the generated tables, with `builder`'s methods as
+    the rules' callbacks (and as token callbacks for methods named after a
+    terminal), as Lark's LALR parser runs an inline transformer."""
+
+    def __init__(self, tables: _Tables, builder):
+        mod = tables.mod
+        self.tables = tables
+        self.action = mod.ACTION
+        self.goto = mod.GOTO
+        self.start = mod.START_STATE
+        self.end = mod.END_STATE
+
+        def callback(name):
+            f = getattr(builder, name, None)
+            if f is not None:
+                return f
+            return lambda children: _Tree(name, children)
+
+        self.rules = mod.rules(callback)
+        self.token_callbacks = {
+            t: getattr(builder, t) for t in mod.TERMINALS if getattr(builder, t, None) is not None
+        }
+
+    def parse(self, text: str):
+        action, goto, rules, tcb = self.action, self.goto, self.rules, self.token_callbacks
+        state = self.start  # the top of the state stack; `below` holds the rest
+        below: list = []
+        values: list = []
+        push_state, push_value = below.append, values.append
+        tok = None
+        for tok in _lex(text, self.tables):
+            t = tok[0]
+            while True:
+                try:
+                    a = action[state][t]
+                except KeyError:
+                    raise UnexpectedToken(tok, self.expected(state)) from None
+                if a >= 0:  # shift
+                    push_state(state)
+                    state = a
+                    push_value(tcb[t](tok) if tcb and t in tcb else tok)
+                    break
+                size, origin, reduce = rules[a]
+                if reduce is not None:
+                    push_value(reduce(values))
+                    if not size:
+                        push_state(state)
+                        state = goto[state][origin]
+                        continue
+                    if size > 1:
+                        del below[1 - size :]
+                # (a `?rule`'s single child passes through: its value stays)
+                state = goto[below[-1]][origin]
+        # end of input
+        if tok is None:
+            end = Token("$END", "", 0, 1, 1)
+        else:  # at the last token, as Lark's Token.new_borrow_pos
+            end = Token(
+                "$END", "", tok.start_pos, tok.line, tok.column, tok.end_line, tok.end_column, tok.end_pos
+            )
+        while True:
+            a = action[state].get("$END")
+            if a is None or a >= 0:
+                raise UnexpectedToken(end, self.expected(state))
+            size, origin, reduce = rules[a]
+            if reduce is not None:
+                push_value(reduce(values))
+                if not size:
+                    push_state(state)
+                    state = goto[state][origin]
+                elif size > 1:
+                    del below[1 - size :]
+            if size:
+                state = goto[below[-1]][origin]
+            if state == self.end:
+                return values[-1]
+
+    def expected(self, state) -> set:
+        return {s for s in self.action[state] if s.isupper()}
+
+
+_PARSER: list = []  # the one parser, made at the first parse
+
+
+def _parser() -> _Parser:
+    if not _PARSER:
+        _PARSER.append(_Parser(_load_tables(), _Builder()))
+    return _PARSER[0]
+
+
+def __getattr__(name):  # PEP 562: what only graphc.fmt and tests use is made on first use
+    if name == "GRAMMAR":
+        from pathlib import Path
+
+        return Path(_GRAMMAR_FILE)
+    if name == "_Lexer":  # a Lark custom lexer over _lex, for graphc.fmt's Lark tree parser
+        global _Lexer
+        _Lexer = _make_lark_lexer()
+        return _Lexer
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _make_lark_lexer():
+    from lark import Token as LarkToken
+    from lark.exceptions import UnexpectedCharacters as LarkUnexpectedCharacters
+    from lark.lexer import Lexer
+
+    global _TOKEN_TYPES
+    _TOKEN_TYPES = (Token, LarkToken)
+
+    class _Lexer(Lexer):
+        """_lex for a Lark parser built from gdl.lark (lark Tokens; Lark's errors)."""
+
+        __future_interface__ = 0
+
+        def __init__(self, conf):
+            self.tables = _parser().tables
+
+        def lex(self, text):
+            try:
+                for t in _lex(text, self.tables):
+                    yield LarkToken(
+                        t.type, t.value, t.start_pos, t.line, t.column, t.end_line, t.end_column, t.end_pos
+                    )
+            except UnexpectedCharacters as exc:
+                raise LarkUnexpectedCharacters(text, exc.pos_in_stream, exc.line, exc.column) from None
+
+    return _Lexer
 
 
 def _first(x):
-    if isinstance(x, Token):
-        return _tspan(x) if x.line is not None else None
+    """The first positioned thing in x: a token or a span (None if there is none)."""
     if isinstance(x, S.Node):
         return x.span if x.span is not S.NOSPAN else None
+    if isinstance(x, _TOKEN_TYPES):
+        return x if x.line is not None else None
     if isinstance(x, (list, tuple)):
         for y in x:
             s = _first(y)
@@ -171,7 +362,9 @@ def _first(x):
 
 
 def _last(x):
-    if isinstance(x, (list, tuple)):
+    if isinstance(x, S.Node):
+        return x.span if x.span is not S.NOSPAN else None
+    if isinstance(x, (list, tuple)) and not isinstance(x, _TOKEN_TYPES):
         for y in reversed(x):
             s = _last(y)
             if s is not None:
@@ -185,16 +378,26 @@ def _cspan(children) -> S.Span:
     a, b = _first(children), _last(children)
     if a is None or b is None:
         return S.NOSPAN
-    return _join(a, b)
+    if not isinstance(a, S.Span):
+        a = _tspan(a)
+    if isinstance(b, S.Span):
+        return S.Span(a.line, a.col, b.end_line, b.end_col, a.start, b.end)
+    return S.Span(a.line, a.col, b.end_line, b.end_column, a.start, b.end_pos)
 
 
 def _tspan(tok: Token) -> S.Span:
+    if type(tok) is Token:
+        return S.Span(*tok[2:])
     return S.Span(tok.line, tok.column, tok.end_line, tok.end_column, tok.start_pos, tok.end_pos)
 
 
 def _unescape(tok: Token, body: str) -> str:
+    if body.isascii() and body.isprintable() and "\\" not in body:
+        return body[1:-1]  # what literal_eval gives for a quoted string without escapes
     try:
-        return pyast.literal_eval(body)
+        import ast
+
+        return ast.literal_eval(body)
     except (ValueError, SyntaxError) as exc:
         raise _TokenError(tok, f"bad string literal: {exc}") from None
 
@@ -204,18 +407,21 @@ class _TokenError(Exception):
         self.tok, self.message = tok, message
 
 
-class _Builder(Transformer):
+class _Builder:
     # ------------------------------------------------------------ atoms
     def name(self, c):
-        return S.Name(str(c[0]), span=_tspan(c[0]))
+        tok = c[0]
+        return S.Name(tok.value, span=_tspan(tok))
 
     def number(self, c):
-        text = str(c[0])
-        value = int(text) if re.fullmatch(r"\d+", text) else float(text)
-        return S.Literal(value, span=_tspan(c[0]))
+        tok = c[0]
+        text = tok.value
+        value = int(text) if text.isdecimal() else float(text)  # isdecimal: what \d+ matches
+        return S.Literal(value, span=_tspan(tok))
 
     def string(self, c):
-        return S.Literal(_unescape(c[0], str(c[0])), span=_tspan(c[0]))
+        tok = c[0]
+        return S.Literal(_unescape(tok, tok.value), span=_tspan(tok))
 
     def fstring(self, c):
         tok = c[0]
@@ -248,14 +454,15 @@ class _Builder(Transformer):
     # ------------------------------------------------------------ operators
     def binexpr(self, c):
         if len(c) == 1:
-            return _finish(c[0])
+            x = c[0]
+            return _finish(x) if type(x) is _NotPrefix else x
         return _climb(list(c))
 
     def not_prefix(self, c):
         return _NotPrefix(c[1], _tspan(c[0]))
 
     def unary(self, c):
-        return S.Unary(str(c[0]), _finish(c[1]), span=_cspan(c))
+        return S.Unary(c[0].value, _finish(c[1]), span=_cspan(c))
 
     def pow_op(self, c):
         if len(c) == 1:
@@ -272,13 +479,46 @@ class _Builder(Transformer):
         return list(c)
 
     def kw_arg(self, c):
-        return S.Keyword(str(c[0]), c[1], span=_tspan(c[0]))
+        return S.Keyword(c[0].value, c[1], span=_tspan(c[0]))
 
     def index(self, c):
-        return S.Index(c[0], c[1], span=_cspan(c))
+        return S.Index(c[0], _sub(c[1]), span=_cspan(c))
+
+    def sub_tuple(self, c):
+        items = [_sub(x) for x in c if x is not None]
+        return S.TupleExpr(items, span=_cspan(items))
+
+    def slice(self, c):
+        return S.Slice(c[0], c[1], None, span=_cspan(c))
+
+    def slice_step(self, c):
+        return S.Slice(c[0], c[1], c[2], True, span=_cspan(c))
+
+    def ifexp(self, c):
+        return S.IfExp(_finish(c[1]), _finish(c[0]), c[2], span=_cspan(c))
+
+    def listcomp(self, c):
+        return S.ListComp(c[0], list(c[1:]), span=_cspan(c))
+
+    def dictcomp(self, c):
+        return S.DictComp(c[1], c[2], list(c[3:]), span=_cspan(c))
+
+    def call_genexp(self, c):
+        gen = S.ListComp(c[1], list(c[2:]), True, span=_cspan(c[1:]))
+        return S.Call(c[0], [gen], [], span=_cspan(c))
+
+    def comp_for(self, c):
+        return S.CompFor(c[0], c[1], list(c[2:]))
+
+    def target_name(self, c):
+        return _ident(c[0])
+
+    def target_tuple(self, c):
+        items = [x for x in c if x is not None]
+        return S.TupleExpr(items, span=_cspan(items))
 
     def attr(self, c):
-        return S.Attr(c[0], str(c[1]), span=_cspan(c))
+        return S.Attr(c[0], c[1].value, span=_cspan(c))
 
     # ------------------------------------------------------------ statements
     def assign(self, c):
@@ -300,10 +540,10 @@ class _Builder(Transformer):
         return S.ExprStmt(c[0], span=_cspan(c))
 
     def body(self, c):
-        return [x for x in c[1:] if x is not None and not isinstance(x, Token)]
+        return [x for x in c[1:] if x is not None and not isinstance(x, _TOKEN_TYPES)]
 
     def for_stmt(self, c):
-        return S.For(_ident(c[0]), c[1], c[2], span=_cspan(c))
+        return S.For(c[0], c[1], c[2], span=_cspan(c))
 
     def if_stmt(self, c):
         orelse = None
@@ -333,13 +573,13 @@ class _Builder(Transformer):
         return S.Def(kind, name, params, c[-1], has_params, span=span)
 
     def use_stmt(self, c):
-        return S.Use(_unescape(c[0], str(c[0])), span=_cspan(c))
+        return S.Use(_unescape(c[0], c[0].value), span=_cspan(c))
 
     def const_stmt(self, c):
         return S.Const(_ident(c[0]), c[1], span=_cspan(c))
 
     def module(self, c):
-        return S.Module([x for x in c if x is not None and not isinstance(x, Token)])
+        return S.Module([x for x in c if x is not None and not isinstance(x, _TOKEN_TYPES)])
 
 
 class _NotPrefix:
@@ -425,8 +665,15 @@ def _climb(items: list):
     return expr(0)
 
 
+def _sub(x):
+    """A subscript item: `...` is a token until here."""
+    if isinstance(x, _TOKEN_TYPES):
+        return S.EllipsisExpr(span=_tspan(x))
+    return x
+
+
 def _ident(tok: Token) -> S.Ident:
-    return S.Ident(str(tok), span=_tspan(tok))
+    return S.Ident(tok.value, span=_tspan(tok))
 
 
 def _join(a: S.Span, b: S.Span) -> S.Span:
@@ -457,12 +704,12 @@ def _split_fstring(tok: Token) -> list:
         offset = tok.start_pos + 2 + body.find(m.group(0), 0)
         try:
             # the field is parsed by the same parser, as the value of a constant
-            saved = _Lexer.opened
+            saved = _LexState.opened
             try:
                 expr = _parser().parse(f"_ = ({inner.strip()})\n").items[0].value
             finally:
-                _Lexer.opened = saved
-        except UnexpectedInput:
+                _LexState.opened = saved
+        except (UnexpectedToken, UnexpectedCharacters):
             raise _TokenError(tok, f"cannot parse `{inner.strip()}` inside the f-string") from None
         _shift_spans(expr, tok, offset)
         parts.append((expr, fmt))
@@ -481,19 +728,6 @@ def _shift_spans(node, tok: Token, offset: int) -> None:
                 stack.append(getattr(n, f, None))
         elif isinstance(n, (list, tuple)):
             stack.extend(n)
-
-
-@lru_cache(maxsize=None)
-def _parser() -> Lark:
-    return Lark(
-        GRAMMAR.read_text(),
-        start="module",
-        parser="lalr",
-        lexer=_Lexer,
-        transformer=_Builder(),
-        maybe_placeholders=True,
-        cache=True,
-    )
 
 
 _TOKEN_NAMES = {
@@ -692,7 +926,7 @@ def _habit_diag(path: str, text: str, tok: Token) -> Diagnostic | None:
     return None
 
 
-def _syntax_diag(path: str, exc: UnexpectedInput, text: str) -> Diagnostic:
+def _syntax_diag(path: str, exc: UnexpectedToken | UnexpectedCharacters, text: str) -> Diagnostic:
     if isinstance(exc, UnexpectedCharacters):
         pos = exc.pos_in_stream
         at = _c_comment(text, pos)
@@ -703,13 +937,8 @@ def _syntax_diag(path: str, exc: UnexpectedInput, text: str) -> Diagnostic:
         )
     tok = getattr(exc, "token", None)
     expected = sorted({_describe(t) for t in getattr(exc, "expected", ()) or ()})
-    opened = _Lexer.opened
-    at_end = (
-        tok is None
-        or tok.type == "$END"
-        or isinstance(exc, UnexpectedEOF)
-        or (tok.type == "_NL" and not tok.value and tok.line is None)
-    )
+    opened = _LexState.opened
+    at_end = tok is None or tok.type == "$END" or (tok.type == "_NL" and not tok.value and tok.line is None)
     unclosed = opened if at_end else [o for o in opened if o.type != "LBRACE"]
     if unclosed and (at_end or tok.type in ("RBRACE", "_NL") or str(tok) in KEYWORDS):
         o = unclosed[-1]
@@ -718,7 +947,7 @@ def _syntax_diag(path: str, exc: UnexpectedInput, text: str) -> Diagnostic:
         return Diagnostic(
             path, _tspan(o), "error", "syntax", f"`{o.value}` is never closed", f"add `{close}`{where}"
         )
-    if tok is None or tok.type == "$END" or isinstance(exc, UnexpectedEOF) or tok.line is None:
+    if tok is None or tok.type == "$END" or tok.line is None:
         lines = text.splitlines() or [""]
         span = S.Span(len(lines), len(lines[-1]) + 1, len(lines), len(lines[-1]) + 2)
         return Diagnostic(
@@ -771,19 +1000,19 @@ def _or(items: list[str]) -> str:
 
 def parse(text: str, path: str = "<string>") -> S.Module:
     """Parse GDL source; raises CompileError with one syntax diagnostic."""
+    # Parsing allocates many objects and frees none, so the cyclic garbage
+    # collector would walk the growing tree again and again, finding nothing.
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
     try:
         module = _parser().parse(text)
-    except UnexpectedInput as exc:
+    except (UnexpectedToken, UnexpectedCharacters) as exc:
         raise CompileError([_syntax_diag(path, exc, text)]) from None
     except _TokenError as exc:
         raise CompileError([Diagnostic(path, _tspan(exc.tok), "error", "syntax", exc.message)]) from None
-    except Exception as exc:  # lark wraps transformer errors in VisitError
-        orig = getattr(exc, "orig_exc", None)
-        if isinstance(orig, _TokenError):
-            raise CompileError(
-                [Diagnostic(path, _tspan(orig.tok), "error", "syntax", orig.message)]
-            ) from None
-        raise
+    finally:
+        if gc_was_enabled:
+            gc.enable()
     module.path = path
     module.source = text
     return module

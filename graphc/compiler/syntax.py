@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +105,58 @@ class BoolOp(Node):
     values: list
 
 
+@dataclass(slots=True, eq=False)
+class IfExp(Node):
+    """`body if cond else orelse` (the condition is a compile-time value)."""
+
+    cond: Any
+    body: Any
+    orelse: Any
+
+
+class CompFor(NamedTuple):
+    """One `for target in iter if cond ...` clause of a comprehension (not a
+    node of its own: a comprehension's part, like a call's Keyword)."""
+
+    target: Any  # Ident, or a TupleExpr of targets (`for i, (a, b) in ...`)
+    iter: Any
+    ifs: list
+
+
+@dataclass(slots=True, eq=False)
+class ListComp(Node):
+    """`[elt for ... in ... if ...]`; `genexp`: written as a call's only
+    argument without brackets (`sum(w for w in widths)`), evaluated as a list."""
+
+    elt: Any
+    generators: list  # [CompFor]
+    genexp: bool = False
+
+
+@dataclass(slots=True, eq=False)
+class DictComp(Node):
+    """`{key: value for ... in ... if ...}`."""
+
+    key: Any
+    value: Any
+    generators: list  # [CompFor]
+
+
+@dataclass(slots=True, eq=False)
+class Slice(Node):
+    """`lower:upper:step` inside a subscript (each part optional)."""
+
+    lower: Any
+    upper: Any
+    step: Any
+    has_step: bool = False  # written with a second `:` (`x[::2]`, `x[1::]`)
+
+
+@dataclass(slots=True, eq=False)
+class EllipsisExpr(Node):
+    """`...` inside a subscript (`x[..., 0]`)."""
+
+
 # ----------------------------------------------------------------- statements
 @dataclass(slots=True, eq=False)
 class Ident(Node):
@@ -148,7 +200,7 @@ class ExprStmt(Node):
 
 @dataclass(slots=True, eq=False)
 class For(Node):
-    var: Ident
+    var: Any  # Ident, or a TupleExpr of targets (`for i, (a, b) in ...`)
     iter: Any
     body: list
 
@@ -185,6 +237,16 @@ class Def(Node):
     body: list
     has_params: bool = False
     close_span: Span = NOSPAN
+
+
+def target_idents(target) -> list:
+    """The names a `for` target binds, in order (`i, (a, b)`: i, a, b)."""
+    if isinstance(target, TupleExpr):
+        out: list = []
+        for t in target.items:
+            out.extend(target_idents(t))
+        return out
+    return [target]
 
 
 @dataclass(slots=True, eq=False)

@@ -38,6 +38,10 @@ class LayerVal:
     first_call_file: str = ""
     kind_name: str = "a layer"
     inner: Any = None  # wrapped LayerVal (Bidirectional)
+    site: Any = None  # the construction call (AST)
+    raw: dict = field(default_factory=dict)  # arguments as given, by parameter name
+    arg_syms: dict = field(default_factory=dict)  # parameter name -> provenance
+    function_form: bool = False
 
     @property
     def type_name(self) -> str:
@@ -69,21 +73,6 @@ class Builtin:
     name: str
     fn: Any
     kind_name: str = "a function"
-
-
-@dataclass(eq=False)
-class ConfigObj:
-    """A loss, optimizer or metric object: `Adam(learning_rate=1e-3)`."""
-
-    family: str  # "loss" | "optimizer" | "metric"
-    cls: str  # Keras class name
-    canonical: str  # canonical name ("binary_crossentropy", "adam")
-    config: dict = field(default_factory=dict)
-    span: Span = NOSPAN
-
-    @property
-    def kind_name(self) -> str:
-        return f"a {self.family} object"
 
 
 @dataclass(eq=False)

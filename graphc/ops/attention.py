@@ -9,14 +9,15 @@ Weights are Keras's EinsumDense sub-layers: query/key/value (and gate with use_g
 
 from __future__ import annotations
 
-from graphc.compiler.ir import TensorType, Weight
 from graphc.ops.base import (
+    TRAINING,
     ArgError,
     Op,
     P,
     ShapeError,
     axis_,
     bool_,
+    check_mask,
     check_num_inputs,
     choice,
     constraint_,
@@ -31,6 +32,7 @@ from graphc.ops.base import (
     seed_,
     type_error,
 )
+from graphc.types import TensorType, Weight
 
 
 def output_shape_(v):
@@ -46,7 +48,29 @@ def output_shape_(v):
 output_shape_.doc = "int or shape"
 
 
-_CALL_OPTIONS = (P("return_attention_scores", bool_, False), P("use_causal_mask", bool_, False))
+_CALL_OPTIONS = (
+    P("return_attention_scores", bool_, False),
+    TRAINING,
+    P("use_causal_mask", bool_, False),
+)
+
+
+def _check_attention_mask(layer, m, q, v):
+    if m.dtype == "bool" or m.dtype.startswith("int") or m.dtype.startswith("uint"):
+        pass
+    else:
+        raise ShapeError(
+            f"{layer}: `attention_mask` must be a bool tensor (True = attend), got dtype {m.dtype}",
+            code="argument-type",
+            arg="attention_mask",
+        )
+    want = (q.shape[0], v.shape[0])
+    if len(m.shape) != 2 or any(p is not None and w is not None and p != w for p, w in zip(m.shape, want)):
+        raise ShapeError(
+            f"{layer}: `attention_mask` must have the shape {TensorType(want)} (batch, query steps, "
+            f"value steps), got {m}",
+            arg="attention_mask",
+        )
 
 
 @register
@@ -79,6 +103,24 @@ class MultiHeadAttention(Op):
         P("seed", seed_, None),
     )
     call_options = _CALL_OPTIONS
+    call_tensors = ("query_mask", "value_mask", "key_mask", "attention_mask")
+    supports_masking = True  # the output gets the query's mask
+
+    def check_call_tensors(self, a, inputs, given):
+        q, v, k = self._qvk(inputs)
+        if given.get("query_mask") is not None and self.name == "MultiHeadAttention":
+            # keras/src/layers/attention/multi_head_attention.py: query_mask = get_keras_mask(query)
+            raise ArgError(
+                "MultiHeadAttention ignores `query_mask=`: Keras reads the query's own mask instead",
+                arg="query_mask",
+                code="argument-value",
+                hint="give the query a mask (Embedding(mask_zero=true), Masking), or use attention_mask=",
+            )
+        for name, x in (("query_mask", q), ("value_mask", v), ("key_mask", k)):
+            if given.get(name) is not None:
+                check_mask(self.name, given[name], x, name)
+        if given.get("attention_mask") is not None and q.rank == 3:
+            _check_attention_mask(self.name, given["attention_mask"], q, v)
 
     @classmethod
     def validate(cls, given):
@@ -268,6 +310,29 @@ class _ListAttention(Op):
     takes_list = True
     min_inputs, max_inputs = 2, 3
     call_options = _CALL_OPTIONS
+    call_tensors = ("mask",)  # [query_mask, value_mask]
+    supports_masking = True
+
+    def compute_mask(self, a, inputs, mask):
+        # keras/src/layers/attention/attention.py compute_mask: the query's mask
+        m = mask[0] if isinstance(mask, (list, tuple)) and mask else None
+        return [m] + [None] * (self.num_outputs(a) - 1)
+
+    def check_call_tensors(self, a, inputs, given):
+        m = given.get("mask")
+        if m is None:
+            return
+        if not isinstance(m, list) or not 2 <= len(m) <= 3:
+            raise ShapeError(
+                f"{self.name}: `mask` is a list [query_mask, value_mask], got "
+                + (f"{len(m)} masks" if isinstance(m, list) else "one tensor"),
+                code="type-error",
+                arg="mask",
+                hint="e.g. mask=[query_mask, value_mask]; None for an unmasked input",
+            )
+        for mm, x in zip(m, inputs):
+            if mm is not None:
+                check_mask(self.name, mm, x, "mask")
 
     def num_outputs(self, a):
         return 2 if self.call_option(a, "return_attention_scores") else 1

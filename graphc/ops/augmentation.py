@@ -9,8 +9,8 @@ use them) need RGB images: 3 channels.
 
 from __future__ import annotations
 
-from graphc.compiler.ir import TensorType
 from graphc.ops.base import (
+    TRAINING,
     ArgError,
     Op,
     P,
@@ -30,6 +30,7 @@ from graphc.ops.base import (
     type_error,
 )
 from graphc.ops.preprocessing import image_input
+from graphc.types import TensorType
 
 
 def factor_(lo: float, hi: float, pair: bool = True, lo_open: bool = False):
@@ -72,6 +73,8 @@ _VR = (0, 255)
 
 class _Augment(Op):
     """Same shape as the input; dtype = the layer's compute dtype (float32 by default)."""
+
+    call_options = (TRAINING,)
 
     rgb = False  # needs 3 channels
     keeps_dtype = False  # returns the input dtype (Equalization, RandomGrayscale)
@@ -395,19 +398,6 @@ class AutoContrast(_Augment):
 
     name = "AutoContrast"
     params = (P("value_range", value_range_, _VR),)
-
-
-@register
-class Equalization(_Augment):
-    """Equalization(value_range=(0, 255), bins=256): histogram equalization per channel."""
-
-    name = "Equalization"
-    keeps_dtype = True
-    params = (
-        P("value_range", value_range_, _VR),
-        P("bins", int_(1), 256),
-        P("data_format", data_format_, None),
-    )
 
 
 @register

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar
 
-from graphc.compiler.ir import TensorType, Weight
+from graphc.types import Mask, TensorType, Weight
 
 REGISTRY: dict[str, "type[Op]"] = {}  # Keras name (class name or alias) -> Op subclass
 FUNCTIONS: dict[str, str] = {}  # lowercase merge function -> class name ("add" -> "Add")
@@ -326,14 +326,47 @@ INITIALIZERS = (
 )
 
 
-def initializer_(v):
-    if not isinstance(v, str):
-        raise type_error('an initializer name such as "glorot_uniform"', v)
-    if v not in INITIALIZERS:
-        from graphc.diagnostics import suggestion
+def _keras_object(v, kind: str, example: str, none_ok: bool):
+    """A layer argument that takes a Keras object of `kind` (graphc/ops/objects.py):
+    None (where allowed), a string identifier `keras.<kind>s.get` accepts, or an object."""
+    from graphc.ops import objects as O
 
-        raise ArgError(f'unknown initializer "{v}"', hint=suggestion(v, INITIALIZERS))
-    return v
+    if v is None and none_ok:
+        return None
+    if isinstance(v, O.KerasObject):
+        if v.kind != kind:
+            raise ArgError(
+                f"expected {O.KINDS[kind][2]}, got {v.kind_name}",
+                code="argument-type",
+                hint=f"e.g. {example}",
+            )
+        return v
+    if isinstance(v, str):
+        if O.from_id(kind, v) is None:
+            from graphc.diagnostics import suggestion
+
+            raise ArgError(
+                f'unknown {kind} "{v}"',
+                hint=suggestion(v, O.ids_of(kind)) or f"e.g. {example}",
+            )
+        return v
+    if (
+        getattr(v, "op", None) is not None
+        and getattr(v.op, "name", "") == "Identity"
+        and kind == "initializer"
+    ):
+        raise ArgError(
+            '`Identity` here is the layer; the initializer is `initializers.Identity(...)` or "identity"',
+            code="argument-type",
+        )
+    err = type_error(f"{O.KINDS[kind][2]} such as {example}", v)
+    if hasattr(v, "classes"):  # the class itself: Keras's `get` would call it
+        err.hint = f"call it: {v.name}()"
+    raise err
+
+
+def initializer_(v):
+    return _keras_object(v, "initializer", '"glorot_uniform" or HeNormal(seed=1)', False)
 
 
 initializer_.doc = "initializer"
@@ -343,16 +376,7 @@ REGULARIZERS = ("l1", "l2", "l1l2", "orthogonal_regularizer", "L1", "L2", "L1L2"
 
 
 def regularizer_(v):
-    if v is None:
-        return None
-    if v not in REGULARIZERS:
-        from graphc.diagnostics import suggestion
-
-        raise ArgError(
-            f"unknown regularizer `{v!r}`",
-            hint=suggestion(str(v), REGULARIZERS) or 'use "l1", "l2" or "l1l2"',
-        )
-    return v
+    return _keras_object(v, "regularizer", '"l2" or L2(1e-4)', True)
 
 
 regularizer_.doc = "regularizer"
@@ -428,6 +452,11 @@ class Op:
     # validated by `bind_call`, merged into the arguments by `with_call` before `infer`,
     # `weights` and `num_outputs`; their defaults apply when the call gives none
     call_options: ClassVar[tuple] = ()
+    # call-time arguments that are tensors but not the layer's inputs (`initial_state`,
+    # `mask`, `attention_mask`, `value_mask`...), as Keras's `call()` names them
+    call_tensors: ClassVar[tuple] = ()
+    # Keras's `layer.supports_masking`: the layer passes a mask on (see `masking`, `compute_mask`)
+    supports_masking: ClassVar[bool] = False
 
     @classmethod
     def all_params(cls) -> tuple:
@@ -555,6 +584,12 @@ class Op:
         return out
 
     @classmethod
+    def call_arguments(cls) -> tuple:
+        """Every argument a call of the layer takes besides its input(s), as Keras's `call()`
+        names them: tensors (`call_tensors`) and values (`call_options`)."""
+        return tuple(cls.call_tensors) + tuple(p.name for p in cls.call_options)
+
+    @classmethod
     def call_option(cls, a: Args, name: str):
         """A call option's value in `a` (its default when the compiler passed none)."""
         if name in a:
@@ -602,6 +637,30 @@ class Op:
     def warnings(self, a: Args, inputs: list[TensorType], outputs: list[TensorType]) -> list[tuple]:
         """Combinations that compile but cannot learn: [(message, hint), ...] (code "degenerate")."""
         return []
+
+    # --- masks (Keras's supports_masking / compute_mask; graphc/compiler/masks.py applies them)
+    def masking(self, a: Args) -> bool:
+        """Keras's `supports_masking` for these arguments: False drops the input's mask."""
+        return self.supports_masking
+
+    def compute_mask(self, a: Args, inputs: list[TensorType], mask) -> list:
+        """The output masks, one per output (None: no mask), from `mask`: what Keras calls the
+        previous mask (the `mask=` passed to the call, else the first argument's mask: one
+        Mask or None, or a list of them for a list of inputs).  Keras's default: the previous
+        mask, flattened, on the outputs in order."""
+        n = self.num_outputs(a)
+        flat = list(mask) if isinstance(mask, (list, tuple)) else [mask]
+        return (flat + [None] * n)[:n]
+
+    def check_masks_in(self, a: Args, inputs: list[TensorType], masks: dict) -> None:
+        """Validate the masks the call receives (`masks`: call argument -> Mask, TensorType or a
+        list of them); raise ShapeError.  Most layers take any."""
+
+    def check_call_tensors(self, a: Args, inputs: list[TensorType], given: dict) -> None:
+        """Validate the tensors given as call arguments (`given`: name -> TensorType or a list
+        of them, None entries allowed); raise ShapeError/ArgError with `arg` set."""
+        if "mask" in given and given["mask"] is not None and not isinstance(given["mask"], list):
+            check_mask(self.name, given["mask"], inputs[0], "mask")
 
 
 class LayerArg:
@@ -742,13 +801,7 @@ CONSTRAINTS = (
 
 
 def constraint_(v):
-    if v is None:
-        return None
-    if not isinstance(v, str) or v not in CONSTRAINTS:
-        from graphc.diagnostics import suggestion
-
-        raise ArgError(f"unknown constraint `{v!r}`", hint=suggestion(str(v), CONSTRAINTS))
-    return v
+    return _keras_object(v, "constraint", '"non_neg" or MaxNorm(3)', True)
 
 
 constraint_.doc = "constraint"
@@ -889,3 +942,40 @@ def softmax_warning(layer: str, activation, out: TensorType, axis: int = -1) -> 
             )
         ]
     return []
+
+
+# ------------------------------------------------------------------ call-time helpers
+TRAINING = P("training", optional(bool_), None)
+
+
+def check_mask(layer: str, m: TensorType, x: TensorType, arg: str = "mask", steps: int = 1) -> None:
+    """A mask given at a call: bool, shaped like the first `steps` axes of `x` after the batch."""
+    want = tuple(x.shape[:steps])
+    if m.dtype != "bool":
+        raise ShapeError(
+            f"{layer}: `{arg}` must be a bool tensor (True = keep), got dtype {m.dtype}",
+            code="argument-type",
+            arg=arg,
+            hint="compare to make one, e.g. ops.not_equal(tokens, 0)",
+        )
+    if len(m.shape) != len(want) or any(
+        p is not None and q is not None and p != q for p, q in zip(m.shape, want)
+    ):
+        raise ShapeError(
+            f"{layer}: `{arg}` must have the shape {TensorType(want)} (batch, timesteps) of the input "
+            f"{x}, got {m}",
+            arg=arg,
+        )
+
+
+def mask_or(masks: list) -> "Mask | None":
+    """Keras's merge layers: the OR of the masks, None when any input has none."""
+    if not masks or any(m is None for m in masks):
+        return None
+    distinct = []
+    for m in masks:
+        if all(m is not d for d in distinct):
+            distinct.append(m)
+    if len(distinct) == 1:
+        return distinct[0]
+    return Mask("or", distinct[0].shape, tuple(distinct))

@@ -7,7 +7,6 @@ kernels are laid out as Keras creates them.  channels_last only.
 
 from __future__ import annotations
 
-from graphc.compiler.ir import TensorType, Weight
 from graphc.ops.base import (
     ArgError,
     Op,
@@ -32,6 +31,7 @@ from graphc.ops.base import (
     softmax_warning,
 )
 from graphc.ops.core import _lora_weights
+from graphc.types import TensorType, Weight
 
 _WHAT = {
     1: "(batch, steps, channels)",

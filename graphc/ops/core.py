@@ -6,8 +6,8 @@ Arguments are Keras 3's, in Keras's positional order, with Keras's defaults
 
 from __future__ import annotations
 
-from graphc.compiler.ir import TensorType, Weight
 from graphc.ops.base import (
+    TRAINING,
     ArgError,
     Op,
     P,
@@ -39,6 +39,7 @@ from graphc.ops.base import (
     str_,
     type_error,
 )
+from graphc.types import Mask, TensorType, Weight
 
 
 def out_dtype(a) -> str:
@@ -82,6 +83,8 @@ class Dense(Op):
     """Dense(units): a fully connected layer on the last axis."""
 
     name = "Dense"
+    call_options = (TRAINING,)
+    supports_masking = True
     params = (
         P("units", int_(1)),
         P("activation", activation_, None),
@@ -129,7 +132,10 @@ class Dense(Op):
 
 # ------------------------------------------------------------- activations
 class _SameShape(Op):
-    """A layer whose output has its input's shape (activations, dropout, noise)."""
+    """A layer whose output has its input's shape (activations, dropout, noise); it passes
+    its input's mask on."""
+
+    supports_masking = True
 
     def infer(self, a, inputs):
         (x,) = inputs
@@ -171,6 +177,7 @@ class PReLU(Op):
     """PReLU: a learned slope per input element (shared along `shared_axes`)."""
 
     name = "PReLU"
+    supports_masking = True
     params = (
         P("alpha_initializer", initializer_, "Zeros"),
         P("alpha_regularizer", regularizer_, None),
@@ -220,6 +227,35 @@ class ELU(_SameShape):
 class Softmax(Op):
     name = "Softmax"
     params = (P("axis", axis_, -1),)
+    call_tensors = ("mask",)
+    supports_masking = True
+
+    def check_call_tensors(self, a, inputs, given):
+        m = given.get("mask")
+        if m is not None:
+            self.check_masks_in(a, inputs, {"mask": m})
+
+    def check_masks_in(self, a, inputs, masks):
+        """Keras's Softmax.call: the mask must broadcast to the input (right-aligned, each axis 1 or
+        equal); Keras checks it only when it runs the model."""
+        m, x = masks.get("mask"), inputs[0]
+        if m is None:
+            return
+        bad = len(m.shape) > len(x.shape) or any(
+            p is not None and q is not None and p not in (1, q) for p, q in zip(m.shape[::-1], x.shape[::-1])
+        )
+        if (
+            bad
+            or getattr(m, "dtype", "bool") not in ("bool",)
+            and not str(m.dtype).startswith(("int", "float"))
+        ):
+            raise ShapeError(
+                f"Softmax: its mask {TensorType(tuple(m.shape), 'bool')} does not broadcast to its input {x} "
+                "(Keras fails when it runs the model)",
+                arg="mask",
+                hint="a mask of (batch, timesteps) fits a Softmax over (batch, timesteps); apply the "
+                "softmax as a Dense activation, or drop the mask before it",
+            )
 
     @staticmethod
     def _axes(a):
@@ -280,6 +316,7 @@ def _rate_warning(layer: str, rate: float) -> list:
 @register
 class Dropout(_SameShape):
     name = "Dropout"
+    call_options = (TRAINING,)
     params = (
         P("rate", float_(0, 1)),
         P("noise_shape", noise_shape_, None),
@@ -308,6 +345,7 @@ class Dropout(_SameShape):
 
 
 class _SpatialDropout(_SameShape):
+    call_options = (TRAINING,)
     rank = 0
     what = ""
 
@@ -344,6 +382,7 @@ class SpatialDropout2D(_SpatialDropout):
 @register
 class GaussianNoise(_SameShape):
     name = "GaussianNoise"
+    call_options = (TRAINING,)
     params = (P("stddev", float_(0, 1)), P("seed", seed_, None))
 
 
@@ -375,6 +414,12 @@ class Embedding(Op):
         return _lora_weights(
             Weight("embeddings", (a.input_dim, a.output_dim)), a.lora_rank, a.output_dim, "lora_embeddings"
         )
+
+    def masking(self, a):
+        return bool(a.mask_zero)  # Keras: supports_masking = mask_zero
+
+    def compute_mask(self, a, inputs, mask):
+        return [Mask("zero", tuple(inputs[0].shape)) if a.mask_zero else None]
 
     def warnings(self, a, inputs, outputs):
         if is_float_dtype(inputs[0].dtype):
@@ -426,6 +471,7 @@ class GaussianDropout(_SameShape):
     """GaussianDropout(rate): multiplies by 1-centered Gaussian noise of stddev sqrt(rate / (1 - rate))."""
 
     name = "GaussianDropout"
+    call_options = (TRAINING,)
     params = (P("rate", float_(0, 1)), P("seed", seed_, None))
 
 
@@ -455,6 +501,9 @@ class Masking(_SameShape):
         (x,) = inputs
         need_min_rank(x, 2, "Masking")
         return [TensorType(x.shape, layer_dtype(a))]
+
+    def compute_mask(self, a, inputs, mask):
+        return [Mask("value", tuple(inputs[0].shape[:-1]), arg=a.mask_value)]
 
 
 # --------------------------------------------------------------- EinsumDense
@@ -590,6 +639,7 @@ class EinsumDense(Op):
     """EinsumDense(equation, output_shape): a dense layer written as an einsum, e.g. "abc,cd->abd"."""
 
     name = "EinsumDense"
+    call_options = (TRAINING,)
     params = (
         P("equation", equation_),
         P("output_shape", partial_shape_),
@@ -668,6 +718,10 @@ class ReversibleEmbedding(Embedding):
         P("lora_alpha", optional(float_(0)), None, positional=False),
     )
     call_options = (P("reverse", bool_, False),)
+
+    def compute_mask(self, a, inputs, mask):
+        # Keras sets the mask in call (forward only); reverse=true gives none
+        return [None] if self.call_option(a, "reverse") else super().compute_mask(a, inputs, mask)
 
     def infer(self, a, inputs):
         (x,) = inputs

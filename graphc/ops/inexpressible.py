@@ -16,6 +16,8 @@ NOT_EXPRESSIBLE: dict[str, str] = {
     "TorchModuleWrapper": "wraps a torch.nn.Module (a Python object, torch backend only)",
     "TFSMLayer": "loads a TensorFlow SavedModel from disk at run time; its shapes and weights are "
     "unknown until then",
+    "Equalization": "Keras 3.15 cannot build a functional model with it (its output spec is its "
+    "input tensor: 'part of a cycle'); equalize images before the model",
     "MaxNumBoundingBoxes": "works on bounding-box dicts of detection data pipelines, which GDL's "
     "tensors do not express",
 }

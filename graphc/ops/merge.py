@@ -7,7 +7,6 @@ Shape rules are keras/src/layers/merging/*.py: element-wise merges broadcast lik
 
 from __future__ import annotations
 
-from graphc.compiler.ir import TensorType
 from graphc.ops.base import (
     Op,
     P,
@@ -17,15 +16,22 @@ from graphc.ops.base import (
     int_,
     is_int,
     layer_dtype,
+    mask_or,
     register,
     type_error,
 )
+from graphc.types import Mask, TensorType
 
 
 class _Merge(Op):
     takes_list = True
     min_inputs = 1
     max_inputs = None
+    supports_masking = True
+
+    def compute_mask(self, a, inputs, mask):
+        """Keras's Merge.compute_mask: the OR of the inputs' masks, none when one input has none."""
+        return [mask_or(list(mask) if isinstance(mask, (list, tuple)) else [mask])]
 
     def infer(self, a, inputs):
         out = tuple(inputs[0].shape)
@@ -144,6 +150,21 @@ class Concatenate(_Merge):
             out[ax] += s[ax]
         return [TensorType(tuple(out[1:]), layer_dtype(a))]
 
+    def compute_mask(self, a, inputs, mask):
+        """Keras's Concatenate.compute_mask: each input's mask (all True when it has none)
+        widened to the input, joined along `axis`, then any() over the last axis: on the
+        feature axis the OR of the masks (all True, i.e. no mask, when one input has none),
+        on another axis the masks joined along it."""
+        masks = list(mask) if isinstance(mask, (list, tuple)) else [mask]
+        if all(m is None for m in masks):
+            return [None]
+        r0 = inputs[0].rank
+        ax = a.axis + r0 if a.axis < 0 else a.axis
+        if ax == r0 - 1:
+            return [mask_or(masks)]
+        out = self.infer(a, inputs)[0]
+        return [Mask("concat", tuple(out.shape[:-1]), tuple(masks), arg=ax)]
+
 
 def dot_axes_(v):
     if is_int(v):
@@ -163,6 +184,9 @@ class Dot(_Merge):
     name, function = "Dot", "dot"
     min_inputs, max_inputs = 2, 2
     params = (P("axes", dot_axes_), P("normalize", bool_, False))
+
+    def compute_mask(self, a, inputs, mask):
+        return [None]  # Keras's Dot.compute_mask
 
     def infer(self, a, inputs):
         x1, x2 = inputs

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from graphc.compiler.ir import TensorType, Weight
 from graphc.ops.base import (
+    TRAINING,
     ArgError,
     Op,
     P,
     ShapeError,
     axis_,
     bool_,
+    check_mask,
     constraint_,
     float_,
     initializer_,
@@ -22,6 +23,7 @@ from graphc.ops.base import (
     regularizer_,
     type_error,
 )
+from graphc.types import TensorType, Weight
 
 
 def _axis_size(layer: str, x: TensorType, axis: int, arg: str = "axis") -> int:
@@ -65,6 +67,9 @@ class BatchNormalization(Op):
     """BatchNormalization(axis=-1): gamma, beta (trainable), moving_mean, moving_variance (not)."""
 
     name = "BatchNormalization"
+    call_options = (TRAINING,)
+    call_tensors = ("mask",)
+    supports_masking = True
     params = (
         P("axis", int_(), -1),
         P("momentum", float_(), 0.99),
@@ -102,6 +107,10 @@ class BatchNormalization(Op):
         _axis_size("BatchNormalization", x, a.axis)
         return [TensorType(x.shape, layer_dtype(a))]
 
+    def check_call_tensors(self, a, inputs, given):
+        if given.get("mask") is not None:  # Keras weighs the batch moments by mask[..., None]
+            check_mask(self.name, given["mask"], inputs[0], "mask", steps=len(inputs[0].shape) - 1)
+
     def weights(self, a, inputs):
         n = (_axis_size("BatchNormalization", inputs[0], a.axis),)
         w = []
@@ -124,6 +133,7 @@ class LayerNormalization(Op):
     """LayerNormalization(axis=-1): axis may be an int or a list of axes."""
 
     name = "LayerNormalization"
+    supports_masking = True
     params = (
         P("axis", axis_, -1),
         P("epsilon", float_(), 1e-3),
@@ -186,6 +196,7 @@ class Normalization(Op):
     """Normalization(axis=-1, mean=None, variance=None): (x - mean) / sqrt(variance); adapt() fills the stats."""
 
     name = "Normalization"
+    supports_masking = True
     params = (
         P("axis", norm_axes_, (-1,)),
         P("mean", stats_, None),
@@ -231,6 +242,7 @@ class GroupNormalization(Op):
     """GroupNormalization(groups=32, axis=-1): normalizes groups of channels; groups=-1 is instance norm."""
 
     name = "GroupNormalization"
+    supports_masking = True
     params = (
         P("groups", int_(-1), 32),
         P("axis", int_(), -1),
@@ -315,6 +327,7 @@ class UnitNormalization(Op):
     """UnitNormalization(axis=-1): scales each vector along `axis` to unit L2 norm."""
 
     name = "UnitNormalization"
+    supports_masking = True
     params = (P("axis", axis_, -1),)
 
     def infer(self, a, inputs):
@@ -336,6 +349,7 @@ class SpectralNormalization(Op):
     embeddings) by its largest singular value, estimated by power iteration."""
 
     name = "SpectralNormalization"
+    call_options = (TRAINING,)
     params = (P("layer", layer_), P("power_iterations", int_(1), 1))
 
     @staticmethod

@@ -5,13 +5,13 @@ Shape rules are Keras's compute_pooling_output_shape and the adaptive poolings' 
 
 from __future__ import annotations
 
-from graphc.compiler.ir import TensorType
 from graphc.ops.base import (
     REQUIRED,
     Op,
     P,
     ShapeError,
     bool_,
+    check_mask,
     choice,
     data_format_,
     int_tuple,
@@ -20,6 +20,7 @@ from graphc.ops.base import (
     optional,
     register,
 )
+from graphc.types import TensorType
 
 _WHAT = {
     1: "(batch, steps, channels)",
@@ -132,6 +133,17 @@ class GlobalAveragePooling1D(_GlobalPool):
     name = "GlobalAveragePooling1D"
     aliases = ("GlobalAvgPool1D",)
     rank = 1
+    call_tensors = ("mask",)
+    supports_masking = True  # averages the kept steps; the output has no mask
+
+    def compute_mask(self, a, inputs, mask):
+        return [None]
+
+    def check_call_tensors(self, a, inputs, given):
+        m, x = given.get("mask"), inputs[0]
+        if m is not None:
+            steps = x if a.data_format != "channels_first" else TensorType(x.shape[1:], x.dtype)
+            check_mask(self.name, m, steps, "mask")
 
 
 @register

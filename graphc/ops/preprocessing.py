@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import math
 
-from graphc.compiler.ir import TensorType, Weight
 from graphc.ops.base import (
     COMMON,
+    TRAINING,
     ArgError,
     Op,
     P,
@@ -39,6 +39,7 @@ from graphc.ops.base import (
     str_,
     type_error,
 )
+from graphc.types import TensorType, Weight
 
 _IMAGE = "(batch, height, width, channels)"
 NAMELESS_COMMON = tuple(p for p in COMMON if p.name != "name")
@@ -81,6 +82,7 @@ class Resizing(Op):
     """Resizing(height, width): resizes a batch of images to height x width."""
 
     name = "Resizing"
+    call_options = (TRAINING,)
     params = (
         P("height", int_(1)),
         P("width", int_(1)),
@@ -196,6 +198,24 @@ class CategoryEncoding(Op):
         ),
         P("sparse", not_sparse, False),
     )
+    call_tensors = ("count_weights",)
+
+    def check_call_tensors(self, a, inputs, given):
+        w, x = given.get("count_weights"), inputs[0]
+        if w is None:
+            return
+        if a.output_mode != "count":
+            raise ArgError(
+                f'CategoryEncoding: count_weights is used only with output_mode="count", not {a.output_mode!r}',
+                arg="count_weights",
+            )
+        if len(w.shape) != len(x.shape) or any(
+            p is not None and q is not None and p != q for p, q in zip(w.shape, x.shape)
+        ):
+            raise ShapeError(
+                f"CategoryEncoding: count_weights must have the shape of the input {x}, got {w}",
+                arg="count_weights",
+            )
 
     @classmethod
     def validate(cls, given):
@@ -805,6 +825,8 @@ class Pipeline(Op):
 
     name = "Pipeline"
     params = (P("layers", layers_),)
+    call_options = (TRAINING,)
+    call_tensors = ("mask",)
     common = (P("name", optional(str_), None),)
 
     @classmethod

@@ -8,8 +8,8 @@ cells returns its states flattened in Keras's order (keras.tree.flatten): [out, 
 
 from __future__ import annotations
 
-from graphc.compiler.ir import TensorType, Weight
 from graphc.ops.base import (
+    TRAINING,
     ArgError,
     LayerArg,
     Op,
@@ -17,6 +17,7 @@ from graphc.ops.base import (
     ShapeError,
     activation_,
     bool_,
+    check_mask,
     choice,
     constraint_,
     conv_out,
@@ -37,6 +38,71 @@ from graphc.ops.base import (
     regularizer_,
     seed_,
 )
+from graphc.types import TensorType, Weight
+
+_STATE_NAMES = {"LSTM": "h, c", "ConvLSTM1D": "h, c", "ConvLSTM2D": "h, c", "ConvLSTM3D": "h, c"}
+
+
+class _Recurrent(Op):
+    """What every recurrent layer's call takes: Keras's RNN.call(sequences, initial_state=None,
+    mask=None, training=None); it passes its input's mask on when it returns sequences."""
+
+    is_rnn = True
+    call_tensors = ("initial_state", "mask")
+    call_options = (TRAINING,)
+    supports_masking = True
+
+    def state_shapes(self, a, x: TensorType) -> list:
+        """The shapes (without batch) of the states, in Keras's order."""
+        raise NotImplementedError
+
+    def compute_mask(self, a, inputs, mask):
+        # keras/src/layers/rnn/rnn.py compute_mask: the mask of the sequences, when returned
+        m = mask[0] if isinstance(mask, (list, tuple)) else mask
+        out = [m if a.return_sequences else None]
+        return out + [None] * (self.num_outputs(a) - 1)
+
+    def check_call_tensors(self, a, inputs, given):
+        x = inputs[0]
+        if given.get("mask") is not None:
+            check_mask(self.name, given["mask"], x, "mask")
+        init = given.get("initial_state")
+        if init is None:
+            return
+        states = init if isinstance(init, list) else [init]
+        want = self.state_shapes(a, x)
+        names = _STATE_NAMES.get(self.name) or ", ".join(f"state{i}" for i in range(len(want)))
+        if len(states) != len(want):
+            example = ", ".join(n.strip() for n in names.split(","))
+            raise ShapeError(
+                f"{self.name} takes {len(want)} initial state{'s' if len(want) != 1 else ''} "
+                f"({', '.join(str(TensorType(w)) for w in want)}), got {len(states)}",
+                code="arity",
+                arg="initial_state",
+                hint=(
+                    f"pass initial_state=[{example}]"
+                    + (", e.g. the states of a layer applied with return_state=true" if len(want) > 1 else "")
+                ),
+            )
+        for i, (st, w) in enumerate(zip(states, want)):
+            if st is None:
+                raise ShapeError(
+                    f"{self.name}: initial_state[{i}] is None", code="type-error", arg="initial_state"
+                )
+            if len(st.shape) != len(w) or any(p is not None and p != q for p, q in zip(st.shape, w)):
+                raise ShapeError(
+                    f"{self.name}: initial_state[{i}] must have the shape {TensorType(w)} of its state, "
+                    f"got {st}",
+                    arg="initial_state",
+                    hint="the states must have this layer's size (units); an encoder's states fit a "
+                    "decoder of the same units",
+                )
+            if st.dtype not in ("float16", "bfloat16", "float32", "float64"):
+                raise ShapeError(
+                    f"{self.name}: initial_state[{i}] must be a float tensor, got dtype {st.dtype}",
+                    code="argument-type",
+                    arg="initial_state",
+                )
 
 
 def use_cudnn_(v):
@@ -48,8 +114,7 @@ def use_cudnn_(v):
 use_cudnn_.doc = '"auto" or bool'
 
 
-class _RNN(Op):
-    is_rnn = True
+class _RNN(_Recurrent):
     gates = 1  # kernel columns per unit
     states = 1  # number of state tensors
 
@@ -66,6 +131,9 @@ class _RNN(Op):
 
     def num_outputs(self, a):
         return 1 + (self.states if a.return_state else 0)
+
+    def state_shapes(self, a, x):
+        return [(a.units,)] * self.states
 
     def infer(self, a, inputs):
         (x,) = inputs
@@ -197,10 +265,13 @@ def _inner(v: LayerArg):
 
 
 @register
-class Bidirectional(Op):
-    """Bidirectional(layer, merge_mode="concat"): runs an RNN forwards and backwards and merges them."""
+class Bidirectional(_Recurrent):
+    """Bidirectional(layer, merge_mode="concat"): runs an RNN forwards and backwards and merges them.
+    Applied with initial_state=[forward states..., backward states...]; with return_state it returns
+    the output(s), then the forward states, then the backward states."""
 
     name = "Bidirectional"
+    is_rnn = False  # not itself wrappable
     params = (
         P("layer", layer_),
         P("merge_mode", optional(choice("concat", "sum", "mul", "ave", lower=False)), "concat"),
@@ -259,6 +330,19 @@ class Bidirectional(Op):
         fwd, fa = _inner(a.layer)
         n_states = fwd.num_outputs(fa) - 1
         return (2 if a.merge_mode is None else 1) + 2 * n_states
+
+    def state_shapes(self, a, x):
+        fwd, fa = _inner(a.layer)
+        bwd, ba = _inner(a.backward_layer) if a.backward_layer is not None else (fwd, fa)
+        return fwd.state_shapes(fa, x) + bwd.state_shapes(ba, x)
+
+    def compute_mask(self, a, inputs, mask):
+        # keras/src/layers/rnn/bidirectional.py compute_mask
+        m = mask[0] if isinstance(mask, (list, tuple)) else mask
+        fwd, fa = _inner(a.layer)
+        n_out = 2 if a.merge_mode is None else 1
+        out = [m if fa.return_sequences else None] * n_out
+        return out + [None] * (self.num_outputs(a) - n_out)
 
     def infer(self, a, inputs):
         fwd, fa = _inner(a.layer)
@@ -454,11 +538,10 @@ def _flat_sizes(size) -> list:
 
 
 @register
-class RNN(Op):
+class RNN(_Recurrent):
     """RNN(cell): runs a cell (or a list of cells, stacked) over the timesteps of (batch, timesteps, features)."""
 
     name = "RNN"
-    is_rnn = True
     params = (
         P("cell", layer_or_layers_),
         P("return_sequences", bool_, False),
@@ -488,6 +571,9 @@ class RNN(Op):
 
     def num_outputs(self, a):
         return 1 + (len(self._state_sizes(a)) if a.return_state else 0)
+
+    def state_shapes(self, a, x):
+        return [(s,) for s in self._state_sizes(a)]
 
     def infer(self, a, inputs):
         (x,) = inputs
@@ -544,10 +630,9 @@ def _conv_lstm_params(rank: int) -> tuple:
     )
 
 
-class _ConvLSTM(Op):
+class _ConvLSTM(_Recurrent):
     """A convolutional LSTM: the gates are convolutions over the spatial axes of each timestep."""
 
-    is_rnn = True
     rank = 2
 
     @classmethod
@@ -563,6 +648,10 @@ class _ConvLSTM(Op):
 
     def num_outputs(self, a):
         return 3 if a.return_state else 1
+
+    def state_shapes(self, a, x):
+        step = self._spatial(a, x)
+        return [step, step]
 
     def _spatial(self, a, x) -> tuple:
         need_rank(x, self.rank + 3, self.name, _CONV_WHAT[self.rank])
@@ -639,6 +728,14 @@ class TimeDistributed(Op):
 
     name = "TimeDistributed"
     params = (P("layer", layer_),)
+    call_options = (TRAINING,)
+    call_tensors = ("mask",)
+    supports_masking = True  # passes its input's mask on
+
+    def check_call_tensors(self, a, inputs, given):
+        m, x = given.get("mask"), inputs[0]
+        if m is not None:  # Keras: (batch, timesteps, ...) matching the input's first axes
+            check_mask(self.name, m, x, "mask", steps=max(1, len(m.shape)))
 
     @classmethod
     def validate(cls, given):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 
-from graphc.compiler.ir import TensorType
 from graphc.ops.base import (
     ArgError,
     Op,
@@ -26,6 +25,7 @@ from graphc.ops.base import (
     register,
     type_error,
 )
+from graphc.types import TensorType
 
 
 @register

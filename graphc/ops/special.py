@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from graphc.compiler.ir import TensorType
 from graphc.ops.base import Op, passthrough_dtype, register
+from graphc.types import TensorType
 
 
 @register
@@ -11,6 +11,7 @@ class Identity(Op):
     """Passes its input through; names a model output that no renamable layer produces."""
 
     name = "Identity"
+    supports_masking = True
 
     def infer(self, a, inputs):
         x = inputs[0]

@@ -6,14 +6,26 @@ from functools import lru_cache
 from pathlib import Path
 
 from graphc.compiler.ir import BlockCall, Call, Graph, Tensor
-from graphc.targets.pycode import literal
+from graphc.targets.escape import Safe, py_literal
+
+
+def literal(v) -> Safe:
+    return Safe(py_literal(v))
+
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-DEFAULT_SIZE = 8  # synthetic data: the size given to unknown (None) axes
+
+
+def _only_safe(value):
+    """Every `{{ ... }}` of a template must be code or text made by
+    graphc.targets.escape / graphc.targets.code (marked Safe)."""
+    if not isinstance(value, Safe):
+        raise TypeError(f"unescaped value reached a template: {value!r:.80}")
+    return value
 
 
 @lru_cache(maxsize=None)
-def _env():
+def _env(strict: bool):
     import jinja2
 
     return jinja2.Environment(
@@ -23,11 +35,15 @@ def _env():
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
+        finalize=_only_safe if strict else None,
     )
 
 
+STRICT_TEMPLATES = {"keras_module.py.j2", "torch_module.py.j2"}
+
+
 def render(template: str, ctx: dict) -> str:
-    text = _env().get_template(template).render(**ctx)
+    text = _env(template in STRICT_TEMPLATES).get_template(template).render(**ctx)
     # normalise blank lines: at most two in a row, none at the end
     lines = [line.rstrip() for line in text.splitlines()]
     out: list[str] = []
@@ -39,6 +55,17 @@ def render(template: str, ctx: dict) -> str:
     while out and not out[-1]:
         out.pop()
     return "\n".join(out) + "\n"
+
+
+def table_code(name: str, items: list, comment: str | None = None) -> str:
+    """`NAME = {key: code, ...}` exploded one entry per line, as ruff keeps it."""
+    lines = [f"# {comment}"] if comment else []
+    if not items:
+        return "\n".join(lines + [f"{name} = {{}}"])
+    lines.append(f"{name} = {{")
+    lines += [f"    {literal(k)}: {v}," for k, v in items]
+    lines.append("}")
+    return "\n".join(lines)
 
 
 def where(obj) -> str:
@@ -131,7 +158,7 @@ def training_context(g: Graph) -> dict:
     losses = {e.output: e for e in comp["losses"]}
     inputs = []
     for t in g.inputs:
-        shape = tuple(DEFAULT_SIZE if d is None else d for d in t.type.shape)
+        shape = tuple(t.type.shape)  # None: any size (the runtime's synthetic data picks one)
         kind = "int" if t.type.dtype.startswith(("int", "uint")) else "float"
         inputs.append(
             {
@@ -144,15 +171,22 @@ def training_context(g: Graph) -> dict:
         )
     outputs = []
     for name, t, _ in g.outputs:
-        shape = tuple(DEFAULT_SIZE if d is None else d for d in t.type.shape)
+        shape = tuple(t.type.shape)  # None: any size (the runtime's synthetic data picks one)
         e = losses.get(name)
         loss = e.loss if e else "mean_squared_error"
-        if loss == "categorical_crossentropy":
+        if loss in ("categorical_crossentropy", "categorical_focal_crossentropy", "categorical_hinge"):
             kind = "onehot"
-        elif loss == "sparse_categorical_crossentropy":
+        elif loss in ("sparse_categorical_crossentropy", "categorical_generalized_cross_entropy", "circle"):
             kind = "sparse"
             shape = shape[:-1]
-        elif loss == "binary_crossentropy":
+        elif loss in (
+            "binary_crossentropy",
+            "binary_focal_crossentropy",
+            "hinge",
+            "squared_hinge",
+            "dice",
+            "tversky",
+        ):
             kind = "binary"
         elif loss in ("poisson", "kl_divergence"):
             kind = "positive"
@@ -165,14 +199,13 @@ def training_context(g: Graph) -> dict:
     fit.update({k: v for k, v in g.fit.items() if k in fit})
     return {
         "weights_items": [(e.output, literal(e.weight)) for e in comp["losses"]],
-        "metrics_items": [(k, literal(v)) for k, v in comp.get("metrics", {}).items()],
         "fit_items": [(k, literal(v)) for k, v in fit.items()],
         "input_items": [
-            (s["name"], f"({literal(s['shape'])}, {literal(s['dtype'])}, {literal(s['high'])})")
+            (s["name"], Safe(f"({literal(s['shape'])}, {literal(s['dtype'])}, {literal(s['high'])})"))
             for s in inputs
         ],
         "output_items": [
-            (s["name"], f"({literal(s['shape'])}, {literal(s['kind'])}, {literal(s['classes'])})")
+            (s["name"], Safe(f"({literal(s['shape'])}, {literal(s['kind'])}, {literal(s['classes'])})"))
             for s in outputs
         ],
         "losses": {e.output: e.loss for e in comp["losses"]},

@@ -8,7 +8,7 @@ The names keras.layers exports are read from the installed Keras only with --ref
 graphc/tools/keras_layers.py (committed), so rendering the table, and checking that
 docs/layers.md is current, never imports Keras.  For each Keras class the table gives its
 aliases and its status: supported by the catalog (with its arguments and defaults, and whether
-the PyTorch target spells it yet), or not expressible in GDL (and why).
+the PyTorch target spells it: graphc/targets/torch_layers.py), or not expressible in GDL (and why).
 """
 
 from __future__ import annotations
@@ -105,8 +105,10 @@ def signature(op) -> str:
     text = ", ".join(parts)
     if getattr(op, "is_cell", False):
         text += "; a cell: runs inside RNN(...) or StackedRNNCells([...])"
-    if op.call_options:
-        text += "; applied with " + ", ".join(f"{p.name}={gdl_value(p.default)}" for p in op.call_options)
+    if op.call_options or op.call_tensors:
+        text += "; applied with " + ", ".join(
+            [*op.call_tensors, *(f"{p.name}={gdl_value(p.default)}" for p in op.call_options)]
+        )
     return text
 
 
@@ -143,6 +145,18 @@ def rows() -> tuple[str, list, list, list]:
     return version, supported, inexpressible, missing
 
 
+def torch_status(op) -> str:
+    """ "yes" when the PyTorch target spells the layer (graphc/targets/torch_layers.ENTRIES),
+    "no: <reason>" when it refuses it (UNSUPPORTED), else "not yet"."""
+    from graphc.targets.torch_layers import ENTRIES, UNSUPPORTED
+
+    if op in ENTRIES:
+        return "yes"
+    if op.name in UNSUPPORTED:
+        return "no: " + UNSUPPORTED[op.name]
+    return "not yet"
+
+
 def cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -150,7 +164,6 @@ def cell(text: str) -> str:
 def render() -> str:
     from graphc.ops.base import FUNCTIONS
     from graphc.ops.inexpressible import NOT_LAYERS
-    from graphc.targets import torch_ops
 
     version, supported, inexpressible, missing = rows()
     if missing:
@@ -159,7 +172,8 @@ def render() -> str:
             f"(graphc/ops/inexpressible.py): {', '.join(missing)}"
         )
     _, classes, others = load_snapshot()
-    n_torch = sum(1 for _, _, op in supported if op.name in torch_ops.REGISTRY)
+    n_torch = sum(1 for _, _, op in supported if torch_status(op) == "yes")
+    n_refused = sum(1 for _, _, op in supported if torch_status(op).startswith("no:"))
     n_alias = sum(len(a) for _, a, _ in supported + inexpressible)
     out = [
         "# Keras layers in graphc",
@@ -172,8 +186,13 @@ def render() -> str:
         f"- **{len(supported)} supported** by the catalog: GDL takes them with Keras's arguments and "
         "defaults (below; every layer also takes `name`, `dtype` and `trainable`), and infers their "
         "output shapes, dtypes and weights as Keras does.",
-        f"- **{n_torch} of them have a PyTorch spelling** (`--target torch`); the others are "
-        'reported as `unsupported` by the PyTorch target for now ("not yet").',
+        f"- **{n_torch} of them ({100 * n_torch / len(supported):.1f}%) have a PyTorch spelling** "
+        f"(`--target torch`); {n_refused} are refused by the PyTorch target, with the reason"
+        + (
+            f", and {len(supported) - n_torch - n_refused} are not spelled yet."
+            if len(supported) - n_torch - n_refused
+            else "."
+        ),
         f"- **{len(inexpressible)} not expressible** in GDL, with the reason.",
         "",
         "## Supported",
@@ -182,7 +201,7 @@ def render() -> str:
         "|---|---|---|---|",
     ]
     for name, aliases, op in supported:
-        torch = "yes" if op.name in torch_ops.REGISTRY else "not yet"
+        torch = torch_status(op)
         out.append(f"| `{name}` | {', '.join(f'`{a}`' for a in aliases)} | {cell(signature(op))} | {torch} |")
     out += [
         "",

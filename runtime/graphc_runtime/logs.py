@@ -5,6 +5,9 @@
 Values are written as Keras's progress bar writes them: 4 decimals, or 4
 significant digits in exponent notation when the magnitude is 1e-3 or less (0 too);
 vector-valued metrics (per-class F1, several thresholds) as lists.
+
+Both trainers print the logs in one order (`order_logs`): `loss`, the outputs'
+losses in output order, every other value by name; then the same for `val_`.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["format_logs", "format_value"]
+__all__ = ["format_logs", "format_value", "order_logs"]
 
 
 def format_value(value) -> str:
@@ -36,3 +39,23 @@ def format_logs(epoch: int, epochs: int, logs: dict) -> str:
     parts = [f"epoch {epoch}/{epochs}"]
     parts += [f"{name}: {format_value(value)}" for name, value in logs.items()]
     return " - ".join(parts)
+
+
+def order_logs(logs: dict, outputs=()) -> dict:
+    """`logs` in the order the epoch line shows them: `loss`, `<output>_loss` in the
+    order of `outputs`, the other training values by name (metrics, learned loss
+    weights, the learning rate), then the `val_` values in the same order.  Keras on
+    TensorFlow hands its callbacks the logs by name and the PyTorch trainer in its own
+    order: this gives the two targets one line."""
+    losses = {f"{o}_loss": i for i, o in enumerate(outputs)}
+
+    def rank(key):
+        val = key.startswith("val_")
+        base = key[4:] if val else key
+        if base == "loss":
+            return (val, 0, 0, "")
+        if base in losses:
+            return (val, 1, losses[base], "")
+        return (val, 2, 0, base)
+
+    return {k: logs[k] for k in sorted(logs, key=rank)}

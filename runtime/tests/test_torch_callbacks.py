@@ -177,7 +177,9 @@ def test_model_checkpoint_saves_like_keras(kmodel, tmp_path):
         kmodel.stop_training = False
         _drive(kcb, kmodel, logs)
         _drive(tcb, Stand(), logs)
-        assert sorted(os.listdir(tdir)) == sorted(os.listdir(kdir))
+        # the same files, with PyTorch endings: m-01-1.000.keras is m-01-1.000.pt
+        assert sorted(os.listdir(tdir)) == sorted(C.torch_filepath(n) for n in os.listdir(kdir))
+        assert all(n.endswith(".pt") for n in os.listdir(tdir))
         assert tcb.best == kcb.best
     # every N batches
     kcb = keras.callbacks.ModelCheckpoint(str(tmp_path / "kb" / "b-{epoch}-{batch}.keras"), save_freq=3)
@@ -189,7 +191,24 @@ def test_model_checkpoint_saves_like_keras(kmodel, tmp_path):
             cb.on_epoch_begin(epoch)
             for batch in range(5):
                 cb.on_train_batch_end(batch, {"loss": 0.5})
-    assert sorted(os.listdir(tmp_path / "tb")) == sorted(os.listdir(tmp_path / "kb"))
+    assert sorted(os.listdir(tmp_path / "tb")) == sorted(
+        C.torch_filepath(n) for n in os.listdir(tmp_path / "kb")
+    )
+
+
+def test_model_checkpoint_writes_pytorch_endings_for_keras_ones(tmp_path):
+    """best.keras -> best.pt (model, optimizer, epoch), w.weights.h5 -> w.weights.pt (the
+    state_dict); names without a Keras ending are kept."""
+    assert C.torch_filepath("run/best.keras") == "run/best.pt"
+    assert C.torch_filepath("w-{epoch:02d}.weights.h5") == "w-{epoch:02d}.weights.pt"
+    assert C.torch_filepath("legacy.h5") == "legacy.pt"
+    assert C.torch_filepath("mine.ckpt") == "mine.ckpt"
+    assert C.torch_filepath("a.keras.bak") == "a.keras.bak"
+    stand = Stand()
+    for name, weights_only in (("best.keras", False), ("w.weights.h5", True)):
+        cb = C.ModelCheckpoint(str(tmp_path / name), save_weights_only=weights_only)
+        _drive(cb, stand, [{"val_loss": 1.0}])
+    assert sorted(os.listdir(tmp_path)) == ["best.pt", "w.weights.pt"]
 
 
 def test_csv_logger_writes_like_keras(kmodel, tmp_path):

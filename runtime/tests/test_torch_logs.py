@@ -36,3 +36,43 @@ def test_importing_the_torch_runtime_does_not_import_torch():
         [sys.executable, "-c", code], cwd=runtime, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "False"
+
+
+def test_both_targets_order_the_line_the_same_way():
+    """loss, the outputs' losses in output order, the rest by name, then val_ likewise,
+    whatever order a trainer logged them in (Keras-TF by name, the PyTorch trainer its own)."""
+    outputs = ["large", "digit"]
+    torch_order = {
+        "loss": 1.0,
+        "large_accuracy": 0.5,
+        "digit_accuracy": 0.6,
+        "large_loss": 0.3,
+        "digit_loss": 0.7,
+        "digit_loss_weight": 1.1,
+        "val_loss": 2.0,
+        "val_large_accuracy": 0.4,
+        "val_digit_accuracy": 0.5,
+        "val_large_loss": 0.2,
+        "val_digit_loss": 1.8,
+        "learning_rate": 0.01,
+    }
+    keras_order = dict(sorted(torch_order.items()))
+    expected = [
+        "loss",
+        "large_loss",
+        "digit_loss",
+        "digit_accuracy",
+        "digit_loss_weight",
+        "large_accuracy",
+        "learning_rate",
+        "val_loss",
+        "val_large_loss",
+        "val_digit_loss",
+        "val_digit_accuracy",
+        "val_large_accuracy",
+    ]
+    for given in (torch_order, keras_order):
+        ordered = logs.order_logs(given, outputs)
+        assert list(ordered) == expected
+        assert ordered == given  # the same values
+    assert list(logs.order_logs({"accuracy": 1, "loss": 2}, ())) == ["loss", "accuracy"]

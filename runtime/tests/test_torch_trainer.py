@@ -474,7 +474,30 @@ def test_command_line_trains_saves_and_reports_bad_data_in_one_line(tmp_path):
     lines = [ln for ln in r.stdout.splitlines() if ln.startswith("epoch ")]
     assert len(lines) == 2 and lines[1].startswith("epoch 2/2 - loss: ")
     assert "digit_accuracy: " in lines[0]
+    assert r.stdout.splitlines()[-1] == f"saved {out}"
     assert set(torch.load(out)) == set(mlp_two_heads.build_model().state_dict())
+    # --quiet as the Keras module takes it: no progress bar, still one line per epoch
+    r = subprocess.run(
+        [sys.executable, str(script), "--epochs", "2", "--seed", "1", "--quiet"],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=300,
+    )
+    assert r.returncode == 0, r.stderr
+    assert [ln.split(" - ")[0] for ln in r.stdout.splitlines()] == ["epoch 1/2", "epoch 2/2"]
+    # the order of the Keras module's line: loss, the outputs' losses, the rest by name
+    keys = [part.split(":")[0] for part in r.stdout.splitlines()[0].split(" - ")[1:]]
+    assert keys[:3] == ["loss", "digit_loss", "score_loss"] and keys[3:] == sorted(keys[3:]), keys
+    # a Keras name for a PyTorch state_dict is refused in one line, before training
+    r = subprocess.run(
+        [sys.executable, str(script), "--save", str(tmp_path / "m.keras")],
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=300,
+    )
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "name it .pt" in r.stderr, r.stderr
     bad = tmp_path / "bad.npz"
     x, y = _mlp_data()
     np.savez(bad, x=x["x"], digit=y["digit"], score=y["score"])  # no "tag"

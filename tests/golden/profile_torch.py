@@ -3,35 +3,32 @@
 Do not edit: regenerate with `graphc profile.gdl --target torch`.
 
 It computes what the Keras module generated from the same file computes:
+- layers are graphc_runtime's Keras layers in PyTorch (`K.Conv2D`...): Keras's
+  semantics, initial-weight distributions, regularizers and constraints,
+  and `load_keras_weights` to copy a Keras model's weights;
 - image tensors are channels-first inside, as PyTorch expects; model inputs and
   outputs of rank 4 (with the batch axis) are NCHW, all others are laid out as
   in Keras (the trainer converts channels_last arrays from --data);
 - `model(*inputs, logits=True)` returns, for the outputs in LOGIT_OUTPUTS, the
   logits before their final sigmoid/softmax; `compute_loss` takes those, as
-  Keras on TensorFlow computes these losses from the logits;
-- weights start from Keras's initializers; `load_keras_weights` copies the
-  weights of the Keras model; the optimizer updates exactly as Keras's does.
-- embeddings are KerasEmbedding, whose squared gradients per token occurrence
-  feed the optimizer's second moments, as Keras's sparse updates do.
-Random draws (initial weights, dropout masks, shuffling) follow the same
-distributions as Keras's but not the same random numbers.
+  Keras on TensorFlow computes these losses from the logits.
 """
 
-import argparse
-import math
-import os
-import time
-import zipfile
+import sys
 
-import numpy as np
+import graphc_runtime.torch as rt
 import torch
 import torch.nn.functional as F
+from graphc_runtime.torch import layers as K
+from graphc_runtime.torch import losses, optim
 from torch import nn
 
+RUNTIME_API = 1
+
 LOSSES = {
-    "age": "mean_squared_error",
-    "income": "categorical_crossentropy",
-    "gender": "binary_crossentropy",
+    "age": losses.MeanSquaredError(),
+    "income": losses.CategoricalCrossentropy(),
+    "gender": losses.BinaryCrossentropy(),
 }
 
 LOSS_WEIGHTS = {
@@ -40,11 +37,7 @@ LOSS_WEIGHTS = {
     "gender": 10.0,
 }
 
-# outputs returned as logits by model(..., logits=True)
-LOGIT_OUTPUTS = (
-    "income",
-    "gender",
-)
+METRICS = {}
 
 FIT_DEFAULTS = {
     "batch_size": 32,
@@ -54,10 +47,9 @@ FIT_DEFAULTS = {
     "shuffle": True,
 }
 
-
 # name -> (Keras shape without the batch axis, dtype, exclusive upper bound of ints)
 INPUT_SPECS = {
-    "text": ((8,), "int32", 10000),
+    "text": ((None,), "int32", 10000),
 }
 
 # name -> (label shape without the batch axis, label kind, number of classes)
@@ -67,163 +59,16 @@ OUTPUT_SPECS = {
     "gender": ((1,), "binary", 1),
 }
 
+# outputs model(..., logits=True) returns as logits: (activation, dim)
+LOGIT_ACTIVATIONS = {
+    "income": ("softmax", -1),
+    "gender": ("sigmoid", -1),
+}
+
+LOGIT_OUTPUTS = tuple(LOGIT_ACTIVATIONS)
+
 # inputs and outputs that are NCHW here and channels_last in Keras
 CHANNELS_FIRST = ()
-
-
-class KerasEmbedding(nn.Embedding):
-    """nn.Embedding that also records, for Keras's optimizers, the squared gradient
-    summed per token occurrence.
-
-    Keras on TensorFlow gives embeddings sparse gradients (one row per occurrence),
-    and its Adam/RMSprop/... square them row by row before summing; a dense torch
-    gradient would square the sum instead.  The Keras* optimizers of this module
-    read `weight.keras_sq_grad` when it is there.
-    """
-
-    def forward(self, ids):
-        out = super().forward(ids)
-        if out.requires_grad:
-            weight = self.weight
-
-            def record(grad):
-                rows = (grad * grad).reshape(-1, grad.shape[-1]).to(weight.dtype)
-                sq = torch.zeros_like(weight).index_add_(0, ids.reshape(-1), rows)
-                prev = getattr(weight, "keras_sq_grad", None)
-                weight.keras_sq_grad = sq if prev is None else prev + sq
-
-            out.register_hook(record)
-        return out
-
-
-class KerasOptimizer(torch.optim.Optimizer):
-    """Base class: Keras's gradient clipping and decoupled weight decay
-    (`p -= p * weight_decay * lr`, before the update), then `update` per tensor."""
-
-    def __init__(
-        self,
-        params,
-        defaults,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-    ):
-        defaults = {
-            **defaults,
-            "weight_decay": weight_decay,
-            "clipnorm": clipnorm,
-            "clipvalue": clipvalue,
-            "global_clipnorm": global_clipnorm,
-        }
-        super().__init__(params, defaults)
-
-    @torch.no_grad()
-    def step(self, closure=None):
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            params = [p for p in group["params"] if p.grad is not None]
-            grads, scales = self._clip([p.grad for p in params], group)
-            lr = np.float32(group["lr"])
-            wd = group["weight_decay"]
-            for p, g, scale in zip(params, grads, scales):
-                # squared gradients summed per token occurrence (KerasEmbedding)
-                sq = getattr(p, "keras_sq_grad", None)
-                if sq is not None:
-                    del p.keras_sq_grad
-                    if scale is not None:
-                        sq = sq * (scale * scale)
-                if wd:
-                    p.sub_(p * float(np.float32(wd) * lr))
-                self.update(p, g.to(p.dtype), sq, self.state[p], group, float(lr))
-        return loss
-
-    def _clip(self, grads, group):
-        """Keras's _clip_gradients; also the factors applied to each gradient."""
-        none = [None] * len(grads)
-        if group["clipnorm"]:
-            c = group["clipnorm"]
-            norms = [torch.linalg.vector_norm(g) for g in grads]
-            scales = [c / torch.clamp_min(n, c) for n in norms]
-            return [g * s for g, s in zip(grads, scales)], scales
-        if group["global_clipnorm"] and grads:
-            c = group["global_clipnorm"]
-            norms = torch.stack([torch.linalg.vector_norm(g) for g in grads])
-            norm = torch.linalg.vector_norm(norms)
-            scale = c * torch.clamp_max(1.0 / norm, 1.0 / c)
-            return [g * scale for g in grads], [scale] * len(grads)
-        if group["clipvalue"]:
-            v = group["clipvalue"]
-            return [g.clamp(-v, v) for g in grads], none
-        return grads, none
-
-    def update(self, p, g, sq, state, group, lr):
-        raise NotImplementedError
-
-
-class KerasRMSprop(KerasOptimizer):
-    """keras.optimizers.RMSprop: `v = rho * v + (1 - rho) * g^2;
-    p -= lr * g / sqrt(v + epsilon)` (epsilon inside the root, unlike torch)."""
-
-    def __init__(
-        self,
-        params,
-        lr=0.001,
-        rho=0.9,
-        momentum=0.0,
-        epsilon=1e-07,
-        centered=False,
-        **kwargs,
-    ):
-        hyper = {"lr": lr, "rho": rho, "momentum": momentum, "epsilon": epsilon}
-        hyper["centered"] = centered
-        super().__init__(params, hyper, **kwargs)
-
-    def update(self, p, g, sq, state, group, lr):
-        rho, momentum = group["rho"], group["momentum"]
-        if not state:
-            state["velocity"] = torch.zeros_like(p)
-            if momentum > 0:
-                state["momentum"] = torch.zeros_like(p)
-            if group["centered"]:
-                state["average_gradient"] = torch.zeros_like(p)
-        v = state["velocity"]
-        v.copy_(rho * v + (1 - rho) * (g * g if sq is None else sq))
-        if group["centered"]:
-            a = state["average_gradient"]
-            a.copy_(rho * a + (1 - rho) * g)
-            denominator = v - a * a + group["epsilon"]
-        else:
-            denominator = v + group["epsilon"]
-        increment = lr * g / torch.sqrt(denominator)
-        if momentum > 0:
-            m = state["momentum"]
-            m.copy_(momentum * m + increment)
-            p.sub_(m)
-        else:
-            p.sub_(increment)
-
-
-def _assign(tensor, array):
-    """Copy a numpy array into a parameter or buffer of the same shape."""
-    value = torch.as_tensor(np.asarray(array).copy(), dtype=tensor.dtype)
-    if tuple(value.shape) != tuple(tensor.shape):
-        raise ValueError(f"shape {tuple(value.shape)} != {tuple(tensor.shape)}")
-    with torch.no_grad():
-        tensor.copy_(value)
-
-
-def _keras_arrays(weights, name, count):
-    """The arrays of Keras layer `name` (its get_weights()), checked."""
-    if name not in weights:
-        raise KeyError(f"no weights for the Keras layer {name!r}")
-    arrays = [np.asarray(a, dtype=np.float32) for a in weights[name]]
-    if len(arrays) != count:
-        raise ValueError(f"{name!r}: expected {count} arrays, got {len(arrays)}")
-    return arrays
 
 
 class Profile(nn.Module):
@@ -231,120 +76,36 @@ class Profile(nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.embedding = KerasEmbedding(10000, 256)  # profile.gdl:7
-        self.lstm = nn.LSTM(256, 256, batch_first=True)  # profile.gdl:9
-        # Keras has one bias: torch's second one stays zero
-        self.lstm.bias_hh_l0.requires_grad_(False)
-        self.lstm_1 = nn.LSTM(256, 256, batch_first=True)  # profile.gdl:9
-        # Keras has one bias: torch's second one stays zero
-        self.lstm_1.bias_hh_l0.requires_grad_(False)
-        self.lstm_2 = nn.LSTM(256, 256, batch_first=True)  # profile.gdl:9
-        # Keras has one bias: torch's second one stays zero
-        self.lstm_2.bias_hh_l0.requires_grad_(False)
-        self.lstm_3 = nn.LSTM(256, 256, batch_first=True)  # profile.gdl:9
-        # Keras has one bias: torch's second one stays zero
-        self.lstm_3.bias_hh_l0.requires_grad_(False)
-        self.lstm_4 = nn.LSTM(256, 256, batch_first=True)  # profile.gdl:11
-        # Keras has one bias: torch's second one stays zero
-        self.lstm_4.bias_hh_l0.requires_grad_(False)
-        self.dense = nn.Linear(256, 128)  # profile.gdl:12
-        self.age = nn.Linear(128, 1)  # profile.gdl:13
-        self.income = nn.Linear(128, 10)  # profile.gdl:14
-        self.gender = nn.Linear(128, 1)  # profile.gdl:15
-        self.reset_parameters()
-
-    def reset_parameters(self):
-        """Keras's initial-weight distributions."""
-        nn.init.uniform_(self.embedding.weight, -0.05, 0.05)
-        nn.init.xavier_uniform_(self.lstm.weight_ih_l0)
-        nn.init.orthogonal_(self.lstm.weight_hh_l0)
-        nn.init.zeros_(self.lstm.bias_ih_l0)
-        nn.init.zeros_(self.lstm.bias_hh_l0)
-        nn.init.ones_(self.lstm.bias_ih_l0[256:512])  # Keras unit_forget_bias
-        nn.init.xavier_uniform_(self.lstm_1.weight_ih_l0)
-        nn.init.orthogonal_(self.lstm_1.weight_hh_l0)
-        nn.init.zeros_(self.lstm_1.bias_ih_l0)
-        nn.init.zeros_(self.lstm_1.bias_hh_l0)
-        nn.init.ones_(self.lstm_1.bias_ih_l0[256:512])  # Keras unit_forget_bias
-        nn.init.xavier_uniform_(self.lstm_2.weight_ih_l0)
-        nn.init.orthogonal_(self.lstm_2.weight_hh_l0)
-        nn.init.zeros_(self.lstm_2.bias_ih_l0)
-        nn.init.zeros_(self.lstm_2.bias_hh_l0)
-        nn.init.ones_(self.lstm_2.bias_ih_l0[256:512])  # Keras unit_forget_bias
-        nn.init.xavier_uniform_(self.lstm_3.weight_ih_l0)
-        nn.init.orthogonal_(self.lstm_3.weight_hh_l0)
-        nn.init.zeros_(self.lstm_3.bias_ih_l0)
-        nn.init.zeros_(self.lstm_3.bias_hh_l0)
-        nn.init.ones_(self.lstm_3.bias_ih_l0[256:512])  # Keras unit_forget_bias
-        nn.init.xavier_uniform_(self.lstm_4.weight_ih_l0)
-        nn.init.orthogonal_(self.lstm_4.weight_hh_l0)
-        nn.init.zeros_(self.lstm_4.bias_ih_l0)
-        nn.init.zeros_(self.lstm_4.bias_hh_l0)
-        nn.init.ones_(self.lstm_4.bias_ih_l0[256:512])  # Keras unit_forget_bias
-        nn.init.xavier_uniform_(self.dense.weight)
-        nn.init.zeros_(self.dense.bias)
-        nn.init.xavier_uniform_(self.age.weight)
-        nn.init.zeros_(self.age.bias)
-        nn.init.xavier_uniform_(self.income.weight)
-        nn.init.zeros_(self.income.bias)
-        nn.init.xavier_uniform_(self.gender.weight)
-        nn.init.zeros_(self.gender.bias)
-
-    def load_keras_weights(self, weights, prefix=""):
-        """Copy Keras weights: weights[layer name] = that layer's get_weights()."""
-        w = _keras_arrays(weights, prefix + "embedding", 1)
-        _assign(self.embedding.weight, w[0])
-        w = _keras_arrays(weights, prefix + "lstm", 3)
-        _assign(self.lstm.weight_ih_l0, w[0].T)
-        _assign(self.lstm.weight_hh_l0, w[1].T)
-        _assign(self.lstm.bias_ih_l0, w[2])
-        _assign(self.lstm.bias_hh_l0, np.zeros_like(w[2]))
-        w = _keras_arrays(weights, prefix + "lstm_1", 3)
-        _assign(self.lstm_1.weight_ih_l0, w[0].T)
-        _assign(self.lstm_1.weight_hh_l0, w[1].T)
-        _assign(self.lstm_1.bias_ih_l0, w[2])
-        _assign(self.lstm_1.bias_hh_l0, np.zeros_like(w[2]))
-        w = _keras_arrays(weights, prefix + "lstm_2", 3)
-        _assign(self.lstm_2.weight_ih_l0, w[0].T)
-        _assign(self.lstm_2.weight_hh_l0, w[1].T)
-        _assign(self.lstm_2.bias_ih_l0, w[2])
-        _assign(self.lstm_2.bias_hh_l0, np.zeros_like(w[2]))
-        w = _keras_arrays(weights, prefix + "lstm_3", 3)
-        _assign(self.lstm_3.weight_ih_l0, w[0].T)
-        _assign(self.lstm_3.weight_hh_l0, w[1].T)
-        _assign(self.lstm_3.bias_ih_l0, w[2])
-        _assign(self.lstm_3.bias_hh_l0, np.zeros_like(w[2]))
-        w = _keras_arrays(weights, prefix + "lstm_4", 3)
-        _assign(self.lstm_4.weight_ih_l0, w[0].T)
-        _assign(self.lstm_4.weight_hh_l0, w[1].T)
-        _assign(self.lstm_4.bias_ih_l0, w[2])
-        _assign(self.lstm_4.bias_hh_l0, np.zeros_like(w[2]))
-        w = _keras_arrays(weights, prefix + "dense", 2)
-        _assign(self.dense.weight, w[0].T)
-        _assign(self.dense.bias, w[1])
-        w = _keras_arrays(weights, prefix + "age", 2)
-        _assign(self.age.weight, w[0].T)
-        _assign(self.age.bias, w[1])
-        w = _keras_arrays(weights, prefix + "income", 2)
-        _assign(self.income.weight, w[0].T)
-        _assign(self.income.bias, w[1])
-        w = _keras_arrays(weights, prefix + "gender", 2)
-        _assign(self.gender.weight, w[0].T)
-        _assign(self.gender.bias, w[1])
+        # profile.gdl:7
+        self.embedding = K.Embedding(10000, 256, sparse_square=True, name="embedding")
+        # profile.gdl:9
+        self.lstm = K.LSTM(256, 256, return_sequences=True, name="lstm")
+        # profile.gdl:9
+        self.lstm_1 = K.LSTM(256, 256, return_sequences=True, name="lstm_1")
+        # profile.gdl:9
+        self.lstm_2 = K.LSTM(256, 256, return_sequences=True, name="lstm_2")
+        # profile.gdl:9
+        self.lstm_3 = K.LSTM(256, 256, return_sequences=True, name="lstm_3")
+        self.lstm_4 = K.LSTM(256, 256, name="lstm_4")  # profile.gdl:11
+        # profile.gdl:12
+        self.dense = K.Dense(256, 128, activation="relu", name="dense")
+        self.age = K.Dense(128, 1, name="age")  # profile.gdl:13
+        self.income = K.Dense(128, 10, name="income")  # profile.gdl:14
+        self.gender = K.Dense(128, 1, name="gender")  # profile.gdl:15
 
     def forward(self, text, logits=False):
         x = self.embedding(text)  # profile.gdl:7
-        x = self.lstm(x)[0]  # profile.gdl:9
-        x = self.lstm_1(x)[0]  # profile.gdl:9
-        x = self.lstm_2(x)[0]  # profile.gdl:9
-        x = self.lstm_3(x)[0]  # profile.gdl:9
-        x = self.lstm_4(x)[0][:, -1]  # profile.gdl:11
-        x = F.relu(self.dense(x))  # profile.gdl:12
+        x = self.lstm(x)  # profile.gdl:9
+        x = self.lstm_1(x)  # profile.gdl:9
+        x = self.lstm_2(x)  # profile.gdl:9
+        x = self.lstm_3(x)  # profile.gdl:9
+        x = self.lstm_4(x)  # profile.gdl:11
+        x = self.dense(x)  # profile.gdl:12
         age = self.age(x)  # profile.gdl:13
         income_logits = self.income(x)  # profile.gdl:14
-        income = F.softmax(income_logits, dim=-1)
+        income = F.softmax(income_logits, dim=-1)  # profile.gdl:14
         gender_logits = self.gender(x)  # profile.gdl:15
-        gender = torch.sigmoid(gender_logits)
+        gender = torch.sigmoid(gender_logits)  # profile.gdl:15
         if logits:
             return age, income_logits, gender_logits
         return age, income, gender
@@ -355,369 +116,36 @@ def build_model():
     return Profile()
 
 
-def load_keras_weights(model, weights):
-    """Copy the weights of the Keras model into `model`.
+def make_optimizer(model):
+    """keras.optimizers.RMSprop(), update for update."""
+    return optim.RMSprop(model.parameters())
 
-    `weights` maps each Keras layer name to `layer.get_weights()` (layers of a
-    nested model as "outer/inner"); kernels, gate orders and flatten orders are
-    converted on the way.
-    """
-    model.load_keras_weights(weights)
-    return model
+
+def make_callbacks():
+    """The callbacks of the GDL `fit(callbacks=[...])`."""
+    return []
+
+
+def load_keras_weights(model, weights):
+    """Copy the weights of a Keras model into `model`: `weights` maps each Keras
+    layer name to `layer.get_weights()` (layers of a nested model as
+    "outer/inner"); kernels, gate orders and flatten orders are converted."""
+    return K.load_keras_weights(model, weights)
 
 
 def count_params(model):
-    """(trainable, non-trainable) parameter counts as Keras reports them.
-
-    The frozen zero second biases that torch's LSTM/RNN have and Keras's do not
-    are left out; saved buffers (BatchNorm moving statistics, ...) count as
-    non-trainable, as their Keras variables do.
-    """
-    trainable = non_trainable = 0
-    for module in model.modules():
-        rnn = isinstance(module, (nn.LSTM, nn.RNN))
-        for name, p in module.named_parameters(recurse=False):
-            if rnn and name.startswith("bias_hh"):
-                continue
-            if p.requires_grad:
-                trainable += p.numel()
-            else:
-                non_trainable += p.numel()
-        saved = {key for key in module.state_dict() if "." not in key}
-        for name, b in module.named_buffers(recurse=False):
-            if name in saved:
-                non_trainable += b.numel()
-    return trainable, non_trainable
+    """(trainable, non-trainable) parameter counts as Keras reports them."""
+    return K.count_params(model)
 
 
-def _output_dict(outputs):
-    if isinstance(outputs, dict):
-        return outputs
-    if not isinstance(outputs, (tuple, list)):
-        outputs = (outputs,)
-    return dict(zip(OUTPUT_SPECS, outputs))
-
-
-def _labels(target, pred, class_dim=None):
-    """`target` on `pred`'s device, shaped like `pred` (class ids without the
-    class axis for sparse losses)."""
-    target = torch.as_tensor(target, device=pred.device)
-    if class_dim is None:
-        return target.reshape(pred.shape).to(pred.dtype)
-    shape = list(pred.shape)
-    del shape[class_dim]
-    return target.reshape(shape).long()
-
-
-def compute_loss(outputs, targets):
-    """Keras's training loss: (total, {output name: unweighted loss}).
-
-    `outputs`: what `model(*inputs, logits=True)` returns (or a dict by output
-    name); `targets`: labels by output name, in the model's layout.
-    The total is the sum of LOSS_WEIGHTS[name] * loss, as in Keras.
-    """
-    outputs = _output_dict(outputs)
-    losses = {}
-    pred = outputs["age"]
-    true = _labels(targets["age"], pred)
-    losses["age"] = F.mse_loss(pred, true)
-    pred = outputs["income"]
-    true = _labels(targets["income"], pred)
-    losses["income"] = F.cross_entropy(pred, true)
-    pred = outputs["gender"]
-    true = _labels(targets["gender"], pred)
-    losses["gender"] = F.binary_cross_entropy_with_logits(pred, true)
-    total = sum(LOSS_WEIGHTS[name] * loss for name, loss in losses.items())
-    return total, losses
-
-
-def make_optimizer(model):
-    """keras.optimizers.RMSprop(), update for update."""
-    params = [p for p in model.parameters() if p.requires_grad]
-    return KerasRMSprop(
-        params,
-        lr=0.001,
-        rho=0.9,
-        momentum=0.0,
-        epsilon=1e-07,
-        centered=False,
-    )
-
-
-def synthetic_data(num_samples, seed=0):
-    """Random inputs shaped from the model, and labels that fit each loss
-    (channels_last, as the Keras module makes them)."""
-    rng = np.random.default_rng(seed)
-    x = {}
-    for name, (shape, dtype, high) in INPUT_SPECS.items():
-        if high is not None:
-            x[name] = rng.integers(0, high, size=(num_samples, *shape)).astype(dtype)
-        else:
-            x[name] = rng.normal(size=(num_samples, *shape)).astype(dtype)
-    y = {}
-    for name, (shape, kind, classes) in OUTPUT_SPECS.items():
-        size = (num_samples, *shape)
-        if kind == "onehot":
-            ids = rng.integers(0, classes, size=size[:-1])
-            y[name] = np.eye(classes, dtype="float32")[ids]
-        elif kind == "sparse":
-            y[name] = rng.integers(0, classes, size=size).astype("int32")
-        elif kind == "binary":
-            y[name] = rng.integers(0, 2, size=size).astype("float32")
-        elif kind == "positive":
-            y[name] = rng.uniform(0.1, 1.0, size=size).astype("float32")
-        else:
-            y[name] = rng.normal(size=size).astype("float32")
-    return x, y
-
-
-def load_data(path):
-    """Arrays from an .npz file keyed by input and output names (channels_last)."""
-    arrays = np.load(path)
-    missing = [n for n in [*INPUT_SPECS, *OUTPUT_SPECS] if n not in arrays]
-    if missing:
-        raise SystemExit(f"{path}: missing arrays {missing}; have {sorted(arrays)}")
-    return (
-        {n: arrays[n] for n in INPUT_SPECS},
-        {n: arrays[n] for n in OUTPUT_SPECS},
-    )
-
-
-def to_torch(x, y):
-    """Channels_last numpy arrays -> tensors in this model's layout."""
-
-    def convert(name, array, labels):
-        t = torch.as_tensor(np.asarray(array))
-        if t.is_floating_point():
-            t = t.float()
-        else:
-            t = t.long()
-        sparse = labels and OUTPUT_SPECS[name][1] == "sparse"
-        if name in CHANNELS_FIRST and not sparse:
-            t = t.permute(0, 3, 1, 2).contiguous()
-        return t
-
-    return (
-        {n: convert(n, a, False) for n, a in x.items()},
-        {n: convert(n, a, True) for n, a in y.items()},
-    )
-
-
-def evaluate(model, data, batch_size=32, device=None):
-    """Keras's evaluate(): the loss in inference mode, averaged over the batches
-    weighted by their sizes; returns {"loss": ..., "<output>_loss": ...}."""
-    if device is None:
-        device = next(model.parameters(), torch.empty(0)).device
-    device = torch.device(device)
-    x, y = to_torch(*data)
-    n = len(next(iter(x.values())))
-    sums = {}
-    model.eval()
-    with torch.no_grad():
-        for start in range(0, n, batch_size):
-            batch = slice(start, start + batch_size)
-            xb = [x[name][batch].to(device) for name in INPUT_SPECS]
-            yb = {name: y[name][batch].to(device) for name in y}
-            total, losses = compute_loss(model(*xb, logits=True), yb)
-            size = len(xb[0])
-            for key, value in [("loss", total), *losses.items()]:
-                sums[key] = sums.get(key, 0.0) + float(value) * size
-    return {k if k == "loss" else f"{k}_loss": v / n for k, v in sums.items()}
-
-
-def train(
-    model=None,
-    data=None,
-    epochs=None,
-    batch_size=None,
-    steps_per_epoch=None,
-    seed=0,
-    device=None,
-    amp=False,
-    use_compile=False,
-    verbose=1,
-):
-    """Train like Keras's fit(); returns the history {"loss": [...], ...}.
-
-    `data` is (inputs, labels), dicts of channels_last arrays keyed by name;
-    without it, synthetic data.  `amp`: bfloat16 autocast; `use_compile`:
-    torch.compile.
-    """
-    if not LOSSES:
-        raise SystemExit("the model has no compile(...) in its GDL: nothing to train")
-    torch.manual_seed(seed)
-    if device is None:
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-    problem = device_problem(device)
-    if problem:
-        raise ValueError(problem)
-    device = torch.device(device)
-    model = build_model() if model is None else model
-    model.to(device)
-    if amp and device.type == "cpu":
-        _recurrent_in_float32(model)
-    epochs = epochs or FIT_DEFAULTS["epochs"]
-    batch_size = batch_size or FIT_DEFAULTS["batch_size"]
-    if data is None:
-        data = synthetic_data(batch_size * (steps_per_epoch or 4), seed)
-    x, y = to_torch(*data)
-    n = len(next(iter(x.values())))
-    n_train = math.ceil(n * (1.0 - FIT_DEFAULTS["validation_split"]))
-    val = None
-    if n_train < n:
-        val = tuple({k: v[n_train:] for k, v in part.items()} for part in data)
-    optimizer = make_optimizer(model)
-    forward = torch.compile(model) if use_compile else model
-    rng = np.random.default_rng(seed)
-    steps = steps_per_epoch or math.ceil(n_train / batch_size)
-    history = {}
-    for epoch in range(epochs):
-        start_time = time.time()
-        model.train()
-        if FIT_DEFAULTS["shuffle"]:
-            order = rng.permutation(n_train)
-        else:
-            order = np.arange(n_train)
-        sums, seen = {}, 0
-        for step in range(steps):
-            batch = range(step * batch_size, (step + 1) * batch_size)
-            if steps_per_epoch is None:
-                idx = order[batch.start : batch.stop]
-            else:  # Keras cycles through the data for a fixed number of steps
-                idx = np.take(order, batch, mode="wrap")
-            idx = torch.as_tensor(idx)
-            xb = [x[name][idx].to(device) for name in INPUT_SPECS]
-            yb = {name: y[name][idx].to(device) for name in OUTPUT_SPECS}
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-                total, losses = compute_loss(forward(*xb, logits=True), yb)
-            optimizer.zero_grad(set_to_none=True)
-            total.backward()
-            optimizer.step()
-            size = len(idx)
-            seen += size
-            for key, value in [("loss", total), *losses.items()]:
-                sums[key] = sums.get(key, 0.0) + float(value.detach()) * size
-        logs = {k if k == "loss" else f"{k}_loss": v / seen for k, v in sums.items()}
-        if val is not None:
-            val_logs = evaluate(model, val, batch_size, device)
-            logs.update({f"val_{k}": v for k, v in val_logs.items()})
-        for key, value in logs.items():
-            history.setdefault(key, []).append(value)
-        if verbose:
-            parts = [f"epoch {epoch + 1}/{epochs}"]
-            parts += [f"{k}={v:.4f}" for k, v in logs.items() if k != "loss"]
-            parts.append(f"loss={logs['loss']:.4f}")
-            parts.append(f"({time.time() - start_time:.1f}s)")
-            print(" ".join(parts))
-    return history
-
-
-def device_problem(device):
-    """Why `device` cannot train here (one line), or None."""
-    kind = torch.device(device).type
-    if kind == "cuda" and not torch.cuda.is_available():
-        if torch.version.cuda is None:
-            why = f"this PyTorch ({torch.__version__}) is built without CUDA"
-        else:
-            why = "no CUDA GPU is visible"
-        return f"--device cuda: {why}; use --device cpu"
-    if kind not in ("cpu", "cuda"):
-        return f"--device {device}: use cpu or cuda"
-    return None
-
-
-def _recurrent_in_float32(model):
-    """bfloat16 autocast on the CPU: run the recurrent layers in float32.
-
-    oneDNN's bf16 LSTM rejects a float32 input (any LSTM fed by an Input, an
-    Embedding or a float32 op), so every nn.LSTM/GRU/RNN runs with autocast
-    off on float32 inputs; the layers around it keep bfloat16."""
-
-    def wrap(forward):
-        def run(*args, **kwargs):
-            if not torch.is_autocast_enabled("cpu"):
-                return forward(*args, **kwargs)
-            with torch.autocast("cpu", enabled=False):
-                return forward(*_float32(args), **_float32(kwargs))
-
-        run.graphc_float32 = True
-        return run
-
-    for module in model.modules():
-        wrapped = getattr(module.forward, "graphc_float32", False)
-        if isinstance(module, nn.RNNBase) and not wrapped:
-            module.forward = wrap(module.forward)
-
-
-def _float32(value):
-    if isinstance(value, torch.Tensor) and value.is_floating_point():
-        return value.float()
-    if isinstance(value, (tuple, list)):
-        return type(value)(_float32(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _float32(v) for k, v in value.items()}
-    return value
-
-
-def _positive(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def train(model=None, data=None, val_data=None, **fit_args):
+    """Train like Keras's `fit` (graphc_runtime.torch.fit); returns the History."""
+    return rt.fit(sys.modules[__name__], model, data, val_data, **fit_args)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=_positive, default=FIT_DEFAULTS["epochs"])
-    batch = FIT_DEFAULTS["batch_size"]
-    parser.add_argument("--batch-size", type=_positive, default=batch)
-    steps = FIT_DEFAULTS["steps_per_epoch"]
-    parser.add_argument("--steps-per-epoch", type=_positive, default=steps)
-    parser.add_argument("--data", help=".npz file keyed by input and output names")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", choices=["cpu", "cuda"], default=None)
-    parser.add_argument("--amp", action="store_true", help="bfloat16 autocast")
-    parser.add_argument("--compile", action="store_true", help="torch.compile")
-    parser.add_argument("--save", help="save the state_dict to PATH")
-    args = parser.parse_args(argv)
-
-    def fail(message):
-        parser.exit(2, f"{parser.prog}: error: {message}\n")
-
-    problem = device_problem(args.device) if args.device else None
-    if problem:
-        fail(problem)
-    if args.save and not os.path.isdir(os.path.dirname(os.path.abspath(args.save))):
-        fail(f"--save {args.save}: its directory does not exist")
-    data = None
-    if args.data:
-        try:
-            data = load_data(args.data)
-        except SystemExit as exc:  # arrays missing
-            fail(str(exc))
-        except OSError as exc:
-            fail(f"--data {args.data}: cannot read: {exc.strerror or exc}")
-        # not numpy's own message, which suggests loading the file with pickle
-        except (ValueError, EOFError, zipfile.BadZipFile):
-            fail(f"--data {args.data}: not an .npz file of arrays (numpy.savez)")
-    model = build_model()
-    train(
-        model,
-        data,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        steps_per_epoch=args.steps_per_epoch,
-        seed=args.seed,
-        device=args.device,
-        amp=args.amp,
-        use_compile=args.compile,
-    )
-    if args.save:
-        torch.save(model.state_dict(), args.save)
-        print(f"saved {args.save}")
+    """The training command line: `python profile_torch.py --help`."""
+    return rt.main(sys.modules[__name__], argv)
 
 
 if __name__ == "__main__":

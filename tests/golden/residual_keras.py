@@ -2,15 +2,16 @@
 
 Do not edit: regenerate with `graphc residual.gdl --target keras`.
 Runs on any Keras 3 backend (TensorFlow, or KERAS_BACKEND=torch).
+`build_model()` needs only Keras; `train`/`main` train it with
+graphc_runtime.keras (`pip install graphc-runtime`).
 """
 
-import argparse
-import os
-import zipfile
+import sys
 
 import keras
-import numpy as np
 from keras import layers
+
+RUNTIME_API = 1
 
 LOSSES = {
     "label": "sparse_categorical_crossentropy",
@@ -32,8 +33,7 @@ FIT_DEFAULTS = {
     "shuffle": True,
 }
 
-
-# name -> (shape without the batch axis, dtype, exclusive upper bound of synthetic ints)
+# name -> (shape without the batch axis, dtype, exclusive upper bound of ints)
 INPUT_SPECS = {
     "image": ((32, 32, 3), "float32", None),
 }
@@ -47,22 +47,18 @@ OUTPUT_SPECS = {
 def residual(x, filters=128, name="residual"):
     """Block `residual` (residual.gdl:2)."""
     # residual.gdl:3
-    conv2d = layers.Conv2D(
-        filters, 3, padding="same", activation="relu", name=f"{name}_conv2d"
-    )
-    y = conv2d(x)
+    y = layers.Conv2D(
+        filters, 3, activation="relu", padding="same", name=f"{name}_conv2d"
+    )(x)
     # residual.gdl:4
-    conv2d_1 = layers.Conv2D(
-        filters, 3, padding="same", activation="relu", name=f"{name}_conv2d_1"
-    )
-    y = conv2d_1(y)
+    y = layers.Conv2D(
+        filters, 3, activation="relu", padding="same", name=f"{name}_conv2d_1"
+    )(y)
     # residual.gdl:5
-    conv2d_2 = layers.Conv2D(
-        filters, 3, padding="same", activation="relu", name=f"{name}_conv2d_2"
-    )
-    y = conv2d_2(y)
-    x = layers.add([x, y], name=f"{name}_add")  # residual.gdl:6
-    return x
+    y = layers.Conv2D(
+        filters, 3, activation="relu", padding="same", name=f"{name}_conv2d_2"
+    )(y)
+    return layers.add([x, y], name=f"{name}_add")  # residual.gdl:6
 
 
 def build_model():
@@ -78,156 +74,30 @@ def build_model():
     return keras.Model([image], label, name="resnet_tiny")
 
 
-def compile_model(model):
-    model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=0.001),
-        loss=LOSSES,
-        loss_weights=LOSS_WEIGHTS,
-        metrics=METRICS or None,
-    )
-    return model
+def make_optimizer(_model):
+    """The optimizer of the GDL `compile(...)` (built on the model when first used)."""
+    return keras.optimizers.Adam(learning_rate=0.001)
 
 
-def synthetic_data(num_samples, seed=0):
-    """Random inputs shaped from the model, and labels that fit each loss."""
-    rng = np.random.default_rng(seed)
-    x = {}
-    for name, (shape, dtype, high) in INPUT_SPECS.items():
-        if high is not None:
-            x[name] = rng.integers(0, high, size=(num_samples, *shape)).astype(dtype)
-        else:
-            x[name] = rng.normal(size=(num_samples, *shape)).astype(dtype)
-    y = {}
-    for name, (shape, kind, classes) in OUTPUT_SPECS.items():
-        size = (num_samples, *shape)
-        if kind == "onehot":
-            ids = rng.integers(0, classes, size=size[:-1])
-            y[name] = np.eye(classes, dtype="float32")[ids]
-        elif kind == "sparse":
-            y[name] = rng.integers(0, classes, size=size).astype("int32")
-        elif kind == "binary":
-            y[name] = rng.integers(0, 2, size=size).astype("float32")
-        elif kind == "positive":
-            y[name] = rng.uniform(0.1, 1.0, size=size).astype("float32")
-        else:
-            y[name] = rng.normal(size=size).astype("float32")
-    return x, y
+def make_callbacks():
+    """The callbacks of the GDL `fit(callbacks=[...])`."""
+    return []
 
 
-def load_data(path):
-    """Arrays from an .npz file keyed by input and output names."""
-    arrays = np.load(path)
-    missing = [n for n in [*INPUT_SPECS, *OUTPUT_SPECS] if n not in arrays]
-    if missing:
-        raise SystemExit(f"{path}: missing arrays {missing}; have {sorted(arrays)}")
-    return (
-        {n: arrays[n] for n in INPUT_SPECS},
-        {n: arrays[n] for n in OUTPUT_SPECS},
-    )
+def train(model=None, data=None, val_data=None, **fit_args):
+    """Compile and fit with graphc_runtime.keras (Keras's own `model.fit`, data
+    checks, checkpoints); returns the Keras History. `build_model()` alone
+    needs only Keras."""
+    from graphc_runtime.keras import fit
 
-
-def train(
-    model=None,
-    data=None,
-    epochs=None,
-    batch_size=None,
-    steps_per_epoch=None,
-    seed=0,
-    verbose=0,
-):
-    """Compile (if needed) and fit; returns the Keras History."""
-    if not LOSSES:
-        raise SystemExit("the model has no compile(...) in its GDL: nothing to train")
-    keras.utils.set_random_seed(seed)
-    if model is None:
-        model = build_model()
-    if not model.compiled:
-        compile_model(model)
-    epochs = epochs or FIT_DEFAULTS["epochs"]
-    batch_size = batch_size or FIT_DEFAULTS["batch_size"]
-    if data is None:
-        n = batch_size * (steps_per_epoch or 4)
-        data = synthetic_data(n, seed)
-    x, y = data
-    if len(OUTPUT_SPECS) == 1:  # a single-output model takes its labels as one array
-        y = next(iter(y.values()))
-    return model.fit(
-        x,
-        y,
-        epochs=epochs,
-        batch_size=batch_size,
-        steps_per_epoch=steps_per_epoch,
-        validation_split=FIT_DEFAULTS["validation_split"],
-        shuffle=FIT_DEFAULTS["shuffle"],
-        verbose=verbose,
-    )
-
-
-def _positive(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+    return fit(sys.modules[__name__], model, data, val_data, **fit_args)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=_positive, default=FIT_DEFAULTS["epochs"])
-    batch = FIT_DEFAULTS["batch_size"]
-    parser.add_argument("--batch-size", type=_positive, default=batch)
-    parser.add_argument(
-        "--steps-per-epoch", type=_positive, default=FIT_DEFAULTS["steps_per_epoch"]
-    )
-    parser.add_argument("--data", help=".npz file keyed by input and output names")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--save", help="save to PATH (.keras or .weights.h5)")
-    args = parser.parse_args(argv)
+    """The training command line: `python residual_keras.py --help`."""
+    from graphc_runtime.keras import main as run
 
-    def fail(message):
-        parser.exit(2, f"{parser.prog}: error: {message}\n")
-
-    if args.save:
-        if not args.save.endswith((".keras", ".weights.h5")):
-            fail(f"--save {args.save}: the name must end in .keras or .weights.h5")
-        if not os.path.isdir(os.path.dirname(os.path.abspath(args.save))):
-            fail(f"--save {args.save}: its directory does not exist")
-    data = None
-    if args.data:
-        try:
-            data = load_data(args.data)
-        except SystemExit as exc:  # arrays missing
-            fail(str(exc))
-        except OSError as exc:
-            fail(f"--data {args.data}: cannot read: {exc.strerror or exc}")
-        # not numpy's own message, which suggests loading the file with pickle
-        except (ValueError, EOFError, zipfile.BadZipFile):
-            fail(f"--data {args.data}: not an .npz file of arrays (numpy.savez)")
-    model = build_model()
-    history = train(
-        model,
-        data,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        steps_per_epoch=args.steps_per_epoch,
-        seed=args.seed,
-    )
-    for epoch in range(len(history.history["loss"])):
-        parts = [f"epoch {epoch + 1}"]
-        for name in OUTPUT_SPECS:
-            key = f"{name}_loss"
-            if key in history.history and len(OUTPUT_SPECS) > 1:
-                parts.append(f"{name}_loss={history.history[key][epoch]:.4f}")
-        parts.append(f"loss={history.history['loss'][epoch]:.4f}")
-        print(" ".join(parts))
-    if args.save:
-        if args.save.endswith(".weights.h5"):
-            model.save_weights(args.save)
-        else:
-            model.save(args.save)
-        print(f"saved {args.save}")
+    return run(sys.modules[__name__], argv)
 
 
 if __name__ == "__main__":

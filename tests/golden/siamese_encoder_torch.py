@@ -3,39 +3,36 @@
 Do not edit: regenerate with `graphc siamese_encoder.gdl --target torch`.
 
 It computes what the Keras module generated from the same file computes:
+- layers are graphc_runtime's Keras layers in PyTorch (`K.Conv2D`...): Keras's
+  semantics, initial-weight distributions, regularizers and constraints,
+  and `load_keras_weights` to copy a Keras model's weights;
 - image tensors are channels-first inside, as PyTorch expects; model inputs and
   outputs of rank 4 (with the batch axis) are NCHW, all others are laid out as
   in Keras (the trainer converts channels_last arrays from --data);
 - `model(*inputs, logits=True)` returns, for the outputs in LOGIT_OUTPUTS, the
   logits before their final sigmoid/softmax; `compute_loss` takes those, as
-  Keras on TensorFlow computes these losses from the logits;
-- weights start from Keras's initializers; `load_keras_weights` copies the
-  weights of the Keras model; the optimizer updates exactly as Keras's does.
-Random draws (initial weights, dropout masks, shuffling) follow the same
-distributions as Keras's but not the same random numbers.
+  Keras on TensorFlow computes these losses from the logits.
 """
 
-import argparse
-import math
-import os
-import time
-import zipfile
+import sys
 
-import numpy as np
+import graphc_runtime.torch as rt
 import torch
-import torch.nn.functional as F
+from graphc_runtime.torch import layers as K
+from graphc_runtime.torch import losses, optim
 from torch import nn
 
+RUNTIME_API = 1
+
 LOSSES = {
-    "same": "binary_crossentropy",
+    "same": losses.BinaryCrossentropy(),
 }
 
 LOSS_WEIGHTS = {
     "same": 1.0,
 }
 
-# outputs returned as logits by model(..., logits=True)
-LOGIT_OUTPUTS = ("same",)
+METRICS = {}
 
 FIT_DEFAULTS = {
     "batch_size": 32,
@@ -45,11 +42,10 @@ FIT_DEFAULTS = {
     "shuffle": True,
 }
 
-
 # name -> (Keras shape without the batch axis, dtype, exclusive upper bound of ints)
 INPUT_SPECS = {
-    "a": ((8, 16), "float32", None),
-    "b": ((8, 16), "float32", None),
+    "a": ((None, 16), "float32", None),
+    "b": ((None, 16), "float32", None),
 }
 
 # name -> (label shape without the batch axis, label kind, number of classes)
@@ -57,168 +53,34 @@ OUTPUT_SPECS = {
     "same": ((1,), "binary", 1),
 }
 
+# outputs model(..., logits=True) returns as logits: (activation, dim)
+LOGIT_ACTIVATIONS = {
+    "same": ("sigmoid", -1),
+}
+
+LOGIT_OUTPUTS = tuple(LOGIT_ACTIVATIONS)
+
 # inputs and outputs that are NCHW here and channels_last in Keras
 CHANNELS_FIRST = ()
 
 
-class KerasOptimizer(torch.optim.Optimizer):
-    """Base class: Keras's gradient clipping and decoupled weight decay
-    (`p -= p * weight_decay * lr`, before the update), then `update` per tensor."""
-
-    def __init__(
-        self,
-        params,
-        defaults,
-        weight_decay=None,
-        clipnorm=None,
-        clipvalue=None,
-        global_clipnorm=None,
-    ):
-        defaults = {
-            **defaults,
-            "weight_decay": weight_decay,
-            "clipnorm": clipnorm,
-            "clipvalue": clipvalue,
-            "global_clipnorm": global_clipnorm,
-        }
-        super().__init__(params, defaults)
-
-    @torch.no_grad()
-    def step(self, closure=None):
-        loss = None
-        if closure is not None:
-            with torch.enable_grad():
-                loss = closure()
-        for group in self.param_groups:
-            params = [p for p in group["params"] if p.grad is not None]
-            grads, scales = self._clip([p.grad for p in params], group)
-            lr = np.float32(group["lr"])
-            wd = group["weight_decay"]
-            for p, g, scale in zip(params, grads, scales):
-                # squared gradients summed per token occurrence (KerasEmbedding)
-                sq = getattr(p, "keras_sq_grad", None)
-                if sq is not None:
-                    del p.keras_sq_grad
-                    if scale is not None:
-                        sq = sq * (scale * scale)
-                if wd:
-                    p.sub_(p * float(np.float32(wd) * lr))
-                self.update(p, g.to(p.dtype), sq, self.state[p], group, float(lr))
-        return loss
-
-    def _clip(self, grads, group):
-        """Keras's _clip_gradients; also the factors applied to each gradient."""
-        none = [None] * len(grads)
-        if group["clipnorm"]:
-            c = group["clipnorm"]
-            norms = [torch.linalg.vector_norm(g) for g in grads]
-            scales = [c / torch.clamp_min(n, c) for n in norms]
-            return [g * s for g, s in zip(grads, scales)], scales
-        if group["global_clipnorm"] and grads:
-            c = group["global_clipnorm"]
-            norms = torch.stack([torch.linalg.vector_norm(g) for g in grads])
-            norm = torch.linalg.vector_norm(norms)
-            scale = c * torch.clamp_max(1.0 / norm, 1.0 / c)
-            return [g * scale for g in grads], [scale] * len(grads)
-        if group["clipvalue"]:
-            v = group["clipvalue"]
-            return [g.clamp(-v, v) for g in grads], none
-        return grads, none
-
-    def update(self, p, g, sq, state, group, lr):
-        raise NotImplementedError
-
-
-class KerasSGD(KerasOptimizer):
-    """keras.optimizers.SGD: `v = momentum * v - lr * g; p += v` (Nesterov:
-    `p += momentum * v - lr * g`)."""
-
-    def __init__(self, params, lr=0.01, momentum=0.0, nesterov=False, **kwargs):
-        hyper = {"lr": lr, "momentum": momentum, "nesterov": nesterov}
-        super().__init__(params, hyper, **kwargs)
-
-    def update(self, p, g, sq, state, group, lr):
-        momentum = group["momentum"]
-        if not momentum:
-            p.sub_(g * lr)
-            return
-        if not state:
-            state["momentum"] = torch.zeros_like(p)
-        m = state["momentum"]
-        m.copy_(m * momentum - g * lr)
-        if group["nesterov"]:
-            p.add_(m * momentum - g * lr)
-        else:
-            p.add_(m)
-
-
-def _assign(tensor, array):
-    """Copy a numpy array into a parameter or buffer of the same shape."""
-    value = torch.as_tensor(np.asarray(array).copy(), dtype=tensor.dtype)
-    if tuple(value.shape) != tuple(tensor.shape):
-        raise ValueError(f"shape {tuple(value.shape)} != {tuple(tensor.shape)}")
-    with torch.no_grad():
-        tensor.copy_(value)
-
-
-def _keras_arrays(weights, name, count):
-    """The arrays of Keras layer `name` (its get_weights()), checked."""
-    if name not in weights:
-        raise KeyError(f"no weights for the Keras layer {name!r}")
-    arrays = [np.asarray(a, dtype=np.float32) for a in weights[name]]
-    if len(arrays) != count:
-        raise ValueError(f"{name!r}: expected {count} arrays, got {len(arrays)}")
-    return arrays
-
-
-class Encoder(nn.Module):
+class Encoder(K.Model):
     """The `encoder` model (siamese_encoder.gdl:2), built with units=24."""
 
-    def __init__(self):
+    def __init__(self, name="encoder"):
         super().__init__()
+        self.name = name
         # siamese_encoder.gdl:4
-        self.bidirectional = nn.LSTM(16, 24, batch_first=True, bidirectional=True)
-        # Keras has one bias: torch's second one stays zero
-        self.bidirectional.bias_hh_l0.requires_grad_(False)
-        self.bidirectional.bias_hh_l0_reverse.requires_grad_(False)
-        self.embedding = nn.Linear(48, 24)  # siamese_encoder.gdl:6
-        self.reset_parameters()
-
-    def reset_parameters(self):
-        """Keras's initial-weight distributions."""
-        nn.init.xavier_uniform_(self.bidirectional.weight_ih_l0)
-        nn.init.orthogonal_(self.bidirectional.weight_hh_l0)
-        nn.init.zeros_(self.bidirectional.bias_ih_l0)
-        nn.init.zeros_(self.bidirectional.bias_hh_l0)
-        nn.init.ones_(self.bidirectional.bias_ih_l0[24:48])  # Keras unit_forget_bias
-        nn.init.xavier_uniform_(self.bidirectional.weight_ih_l0_reverse)
-        nn.init.orthogonal_(self.bidirectional.weight_hh_l0_reverse)
-        nn.init.zeros_(self.bidirectional.bias_ih_l0_reverse)
-        nn.init.zeros_(self.bidirectional.bias_hh_l0_reverse)
-        # Keras unit_forget_bias
-        nn.init.ones_(self.bidirectional.bias_ih_l0_reverse[24:48])
-        nn.init.xavier_uniform_(self.embedding.weight)
-        nn.init.zeros_(self.embedding.bias)
-
-    def load_keras_weights(self, weights, prefix=""):
-        """Copy Keras weights: weights[layer name] = that layer's get_weights()."""
-        w = _keras_arrays(weights, prefix + "bidirectional", 6)
-        _assign(self.bidirectional.weight_ih_l0, w[0].T)
-        _assign(self.bidirectional.weight_hh_l0, w[1].T)
-        _assign(self.bidirectional.bias_ih_l0, w[2])
-        _assign(self.bidirectional.bias_hh_l0, np.zeros_like(w[2]))
-        _assign(self.bidirectional.weight_ih_l0_reverse, w[3].T)
-        _assign(self.bidirectional.weight_hh_l0_reverse, w[4].T)
-        _assign(self.bidirectional.bias_ih_l0_reverse, w[5])
-        _assign(self.bidirectional.bias_hh_l0_reverse, np.zeros_like(w[5]))
-        w = _keras_arrays(weights, prefix + "embedding", 2)
-        _assign(self.embedding.weight, w[0].T)
-        _assign(self.embedding.bias, w[1])
+        self.bidirectional = K.Bidirectional(
+            K.LSTM(16, 24, return_sequences=True), name="bidirectional"
+        )
+        # siamese_encoder.gdl:6
+        self.embedding = K.Dense(48, 24, activation="tanh", name="embedding")
 
     def forward(self, seq):
-        h = self.bidirectional(seq)[0]  # siamese_encoder.gdl:4
+        h = self.bidirectional(seq)  # siamese_encoder.gdl:4
         h = h.amax(1)  # siamese_encoder.gdl:5
-        embedding = torch.tanh(self.embedding(h))  # siamese_encoder.gdl:6
+        embedding = self.embedding(h)  # siamese_encoder.gdl:6
         return embedding
 
 
@@ -227,22 +89,8 @@ class Similarity(nn.Module):
 
     def __init__(self):
         super().__init__()
-        self.enc = Encoder()  # siamese_encoder.gdl:13
-        self.same = nn.Linear(48, 1)  # siamese_encoder.gdl:18
-        self.reset_parameters()
-
-    def reset_parameters(self):
-        """Keras's initial-weight distributions."""
-        self.enc.reset_parameters()
-        nn.init.xavier_uniform_(self.same.weight)
-        nn.init.zeros_(self.same.bias)
-
-    def load_keras_weights(self, weights, prefix=""):
-        """Copy Keras weights: weights[layer name] = that layer's get_weights()."""
-        self.enc.load_keras_weights(weights, prefix + "enc/")
-        w = _keras_arrays(weights, prefix + "same", 2)
-        _assign(self.same.weight, w[0].T)
-        _assign(self.same.bias, w[1])
+        self.enc = Encoder(name="enc")  # siamese_encoder.gdl:12
+        self.same = K.Dense(48, 1, name="same")  # siamese_encoder.gdl:18
 
     def forward(self, a, b, logits=False):
         ea = self.enc(a)  # siamese_encoder.gdl:13
@@ -251,7 +99,7 @@ class Similarity(nn.Module):
         prod = ea * eb  # siamese_encoder.gdl:16
         x = torch.cat([diff, prod], dim=-1)  # siamese_encoder.gdl:17
         same_logits = self.same(x)  # siamese_encoder.gdl:18
-        same = torch.sigmoid(same_logits)
+        same = torch.sigmoid(same_logits)  # siamese_encoder.gdl:18
         if logits:
             return same_logits
         return same
@@ -262,361 +110,36 @@ def build_model():
     return Similarity()
 
 
-def load_keras_weights(model, weights):
-    """Copy the weights of the Keras model into `model`.
+def make_optimizer(model):
+    """keras.optimizers.SGD(learning_rate=0.05, momentum=0.9), update for update."""
+    return optim.SGD(model.parameters(), learning_rate=0.05, momentum=0.9)
 
-    `weights` maps each Keras layer name to `layer.get_weights()` (layers of a
-    nested model as "outer/inner"); kernels, gate orders and flatten orders are
-    converted on the way.
-    """
-    model.load_keras_weights(weights)
-    return model
+
+def make_callbacks():
+    """The callbacks of the GDL `fit(callbacks=[...])`."""
+    return []
+
+
+def load_keras_weights(model, weights):
+    """Copy the weights of a Keras model into `model`: `weights` maps each Keras
+    layer name to `layer.get_weights()` (layers of a nested model as
+    "outer/inner"); kernels, gate orders and flatten orders are converted."""
+    return K.load_keras_weights(model, weights)
 
 
 def count_params(model):
-    """(trainable, non-trainable) parameter counts as Keras reports them.
-
-    The frozen zero second biases that torch's LSTM/RNN have and Keras's do not
-    are left out; saved buffers (BatchNorm moving statistics, ...) count as
-    non-trainable, as their Keras variables do.
-    """
-    trainable = non_trainable = 0
-    for module in model.modules():
-        rnn = isinstance(module, (nn.LSTM, nn.RNN))
-        for name, p in module.named_parameters(recurse=False):
-            if rnn and name.startswith("bias_hh"):
-                continue
-            if p.requires_grad:
-                trainable += p.numel()
-            else:
-                non_trainable += p.numel()
-        saved = {key for key in module.state_dict() if "." not in key}
-        for name, b in module.named_buffers(recurse=False):
-            if name in saved:
-                non_trainable += b.numel()
-    return trainable, non_trainable
+    """(trainable, non-trainable) parameter counts as Keras reports them."""
+    return K.count_params(model)
 
 
-def _output_dict(outputs):
-    if isinstance(outputs, dict):
-        return outputs
-    if not isinstance(outputs, (tuple, list)):
-        outputs = (outputs,)
-    return dict(zip(OUTPUT_SPECS, outputs))
-
-
-def _labels(target, pred, class_dim=None):
-    """`target` on `pred`'s device, shaped like `pred` (class ids without the
-    class axis for sparse losses)."""
-    target = torch.as_tensor(target, device=pred.device)
-    if class_dim is None:
-        return target.reshape(pred.shape).to(pred.dtype)
-    shape = list(pred.shape)
-    del shape[class_dim]
-    return target.reshape(shape).long()
-
-
-def compute_loss(outputs, targets):
-    """Keras's training loss: (total, {output name: unweighted loss}).
-
-    `outputs`: what `model(*inputs, logits=True)` returns (or a dict by output
-    name); `targets`: labels by output name, in the model's layout.
-    The total is the sum of LOSS_WEIGHTS[name] * loss, as in Keras.
-    """
-    outputs = _output_dict(outputs)
-    losses = {}
-    pred = outputs["same"]
-    true = _labels(targets["same"], pred)
-    losses["same"] = F.binary_cross_entropy_with_logits(pred, true)
-    total = sum(LOSS_WEIGHTS[name] * loss for name, loss in losses.items())
-    return total, losses
-
-
-def make_optimizer(model):
-    """keras.optimizers.SGD(learning_rate=0.05, momentum=0.9), update for update."""
-    params = [p for p in model.parameters() if p.requires_grad]
-    return KerasSGD(
-        params,
-        lr=0.05,
-        momentum=0.9,
-        nesterov=False,
-    )
-
-
-def synthetic_data(num_samples, seed=0):
-    """Random inputs shaped from the model, and labels that fit each loss
-    (channels_last, as the Keras module makes them)."""
-    rng = np.random.default_rng(seed)
-    x = {}
-    for name, (shape, dtype, high) in INPUT_SPECS.items():
-        if high is not None:
-            x[name] = rng.integers(0, high, size=(num_samples, *shape)).astype(dtype)
-        else:
-            x[name] = rng.normal(size=(num_samples, *shape)).astype(dtype)
-    y = {}
-    for name, (shape, kind, classes) in OUTPUT_SPECS.items():
-        size = (num_samples, *shape)
-        if kind == "onehot":
-            ids = rng.integers(0, classes, size=size[:-1])
-            y[name] = np.eye(classes, dtype="float32")[ids]
-        elif kind == "sparse":
-            y[name] = rng.integers(0, classes, size=size).astype("int32")
-        elif kind == "binary":
-            y[name] = rng.integers(0, 2, size=size).astype("float32")
-        elif kind == "positive":
-            y[name] = rng.uniform(0.1, 1.0, size=size).astype("float32")
-        else:
-            y[name] = rng.normal(size=size).astype("float32")
-    return x, y
-
-
-def load_data(path):
-    """Arrays from an .npz file keyed by input and output names (channels_last)."""
-    arrays = np.load(path)
-    missing = [n for n in [*INPUT_SPECS, *OUTPUT_SPECS] if n not in arrays]
-    if missing:
-        raise SystemExit(f"{path}: missing arrays {missing}; have {sorted(arrays)}")
-    return (
-        {n: arrays[n] for n in INPUT_SPECS},
-        {n: arrays[n] for n in OUTPUT_SPECS},
-    )
-
-
-def to_torch(x, y):
-    """Channels_last numpy arrays -> tensors in this model's layout."""
-
-    def convert(name, array, labels):
-        t = torch.as_tensor(np.asarray(array))
-        if t.is_floating_point():
-            t = t.float()
-        else:
-            t = t.long()
-        sparse = labels and OUTPUT_SPECS[name][1] == "sparse"
-        if name in CHANNELS_FIRST and not sparse:
-            t = t.permute(0, 3, 1, 2).contiguous()
-        return t
-
-    return (
-        {n: convert(n, a, False) for n, a in x.items()},
-        {n: convert(n, a, True) for n, a in y.items()},
-    )
-
-
-def evaluate(model, data, batch_size=32, device=None):
-    """Keras's evaluate(): the loss in inference mode, averaged over the batches
-    weighted by their sizes; returns {"loss": ..., "<output>_loss": ...}."""
-    if device is None:
-        device = next(model.parameters(), torch.empty(0)).device
-    device = torch.device(device)
-    x, y = to_torch(*data)
-    n = len(next(iter(x.values())))
-    sums = {}
-    model.eval()
-    with torch.no_grad():
-        for start in range(0, n, batch_size):
-            batch = slice(start, start + batch_size)
-            xb = [x[name][batch].to(device) for name in INPUT_SPECS]
-            yb = {name: y[name][batch].to(device) for name in y}
-            total, losses = compute_loss(model(*xb, logits=True), yb)
-            size = len(xb[0])
-            for key, value in [("loss", total), *losses.items()]:
-                sums[key] = sums.get(key, 0.0) + float(value) * size
-    return {k if k == "loss" else f"{k}_loss": v / n for k, v in sums.items()}
-
-
-def train(
-    model=None,
-    data=None,
-    epochs=None,
-    batch_size=None,
-    steps_per_epoch=None,
-    seed=0,
-    device=None,
-    amp=False,
-    use_compile=False,
-    verbose=1,
-):
-    """Train like Keras's fit(); returns the history {"loss": [...], ...}.
-
-    `data` is (inputs, labels), dicts of channels_last arrays keyed by name;
-    without it, synthetic data.  `amp`: bfloat16 autocast; `use_compile`:
-    torch.compile.
-    """
-    if not LOSSES:
-        raise SystemExit("the model has no compile(...) in its GDL: nothing to train")
-    torch.manual_seed(seed)
-    if device is None:
-        device = "cuda" if torch.cuda.is_available() else "cpu"
-    problem = device_problem(device)
-    if problem:
-        raise ValueError(problem)
-    device = torch.device(device)
-    model = build_model() if model is None else model
-    model.to(device)
-    if amp and device.type == "cpu":
-        _recurrent_in_float32(model)
-    epochs = epochs or FIT_DEFAULTS["epochs"]
-    batch_size = batch_size or FIT_DEFAULTS["batch_size"]
-    if data is None:
-        data = synthetic_data(batch_size * (steps_per_epoch or 4), seed)
-    x, y = to_torch(*data)
-    n = len(next(iter(x.values())))
-    n_train = math.ceil(n * (1.0 - FIT_DEFAULTS["validation_split"]))
-    val = None
-    if n_train < n:
-        val = tuple({k: v[n_train:] for k, v in part.items()} for part in data)
-    optimizer = make_optimizer(model)
-    forward = torch.compile(model) if use_compile else model
-    rng = np.random.default_rng(seed)
-    steps = steps_per_epoch or math.ceil(n_train / batch_size)
-    history = {}
-    for epoch in range(epochs):
-        start_time = time.time()
-        model.train()
-        if FIT_DEFAULTS["shuffle"]:
-            order = rng.permutation(n_train)
-        else:
-            order = np.arange(n_train)
-        sums, seen = {}, 0
-        for step in range(steps):
-            batch = range(step * batch_size, (step + 1) * batch_size)
-            if steps_per_epoch is None:
-                idx = order[batch.start : batch.stop]
-            else:  # Keras cycles through the data for a fixed number of steps
-                idx = np.take(order, batch, mode="wrap")
-            idx = torch.as_tensor(idx)
-            xb = [x[name][idx].to(device) for name in INPUT_SPECS]
-            yb = {name: y[name][idx].to(device) for name in OUTPUT_SPECS}
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
-                total, losses = compute_loss(forward(*xb, logits=True), yb)
-            optimizer.zero_grad(set_to_none=True)
-            total.backward()
-            optimizer.step()
-            size = len(idx)
-            seen += size
-            for key, value in [("loss", total), *losses.items()]:
-                sums[key] = sums.get(key, 0.0) + float(value.detach()) * size
-        logs = {k if k == "loss" else f"{k}_loss": v / seen for k, v in sums.items()}
-        if val is not None:
-            val_logs = evaluate(model, val, batch_size, device)
-            logs.update({f"val_{k}": v for k, v in val_logs.items()})
-        for key, value in logs.items():
-            history.setdefault(key, []).append(value)
-        if verbose:
-            parts = [f"epoch {epoch + 1}/{epochs}"]
-            parts += [f"{k}={v:.4f}" for k, v in logs.items() if k != "loss"]
-            parts.append(f"loss={logs['loss']:.4f}")
-            parts.append(f"({time.time() - start_time:.1f}s)")
-            print(" ".join(parts))
-    return history
-
-
-def device_problem(device):
-    """Why `device` cannot train here (one line), or None."""
-    kind = torch.device(device).type
-    if kind == "cuda" and not torch.cuda.is_available():
-        if torch.version.cuda is None:
-            why = f"this PyTorch ({torch.__version__}) is built without CUDA"
-        else:
-            why = "no CUDA GPU is visible"
-        return f"--device cuda: {why}; use --device cpu"
-    if kind not in ("cpu", "cuda"):
-        return f"--device {device}: use cpu or cuda"
-    return None
-
-
-def _recurrent_in_float32(model):
-    """bfloat16 autocast on the CPU: run the recurrent layers in float32.
-
-    oneDNN's bf16 LSTM rejects a float32 input (any LSTM fed by an Input, an
-    Embedding or a float32 op), so every nn.LSTM/GRU/RNN runs with autocast
-    off on float32 inputs; the layers around it keep bfloat16."""
-
-    def wrap(forward):
-        def run(*args, **kwargs):
-            if not torch.is_autocast_enabled("cpu"):
-                return forward(*args, **kwargs)
-            with torch.autocast("cpu", enabled=False):
-                return forward(*_float32(args), **_float32(kwargs))
-
-        run.graphc_float32 = True
-        return run
-
-    for module in model.modules():
-        wrapped = getattr(module.forward, "graphc_float32", False)
-        if isinstance(module, nn.RNNBase) and not wrapped:
-            module.forward = wrap(module.forward)
-
-
-def _float32(value):
-    if isinstance(value, torch.Tensor) and value.is_floating_point():
-        return value.float()
-    if isinstance(value, (tuple, list)):
-        return type(value)(_float32(v) for v in value)
-    if isinstance(value, dict):
-        return {k: _float32(v) for k, v in value.items()}
-    return value
-
-
-def _positive(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def train(model=None, data=None, val_data=None, **fit_args):
+    """Train like Keras's `fit` (graphc_runtime.torch.fit); returns the History."""
+    return rt.fit(sys.modules[__name__], model, data, val_data, **fit_args)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=_positive, default=FIT_DEFAULTS["epochs"])
-    batch = FIT_DEFAULTS["batch_size"]
-    parser.add_argument("--batch-size", type=_positive, default=batch)
-    steps = FIT_DEFAULTS["steps_per_epoch"]
-    parser.add_argument("--steps-per-epoch", type=_positive, default=steps)
-    parser.add_argument("--data", help=".npz file keyed by input and output names")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", choices=["cpu", "cuda"], default=None)
-    parser.add_argument("--amp", action="store_true", help="bfloat16 autocast")
-    parser.add_argument("--compile", action="store_true", help="torch.compile")
-    parser.add_argument("--save", help="save the state_dict to PATH")
-    args = parser.parse_args(argv)
-
-    def fail(message):
-        parser.exit(2, f"{parser.prog}: error: {message}\n")
-
-    problem = device_problem(args.device) if args.device else None
-    if problem:
-        fail(problem)
-    if args.save and not os.path.isdir(os.path.dirname(os.path.abspath(args.save))):
-        fail(f"--save {args.save}: its directory does not exist")
-    data = None
-    if args.data:
-        try:
-            data = load_data(args.data)
-        except SystemExit as exc:  # arrays missing
-            fail(str(exc))
-        except OSError as exc:
-            fail(f"--data {args.data}: cannot read: {exc.strerror or exc}")
-        # not numpy's own message, which suggests loading the file with pickle
-        except (ValueError, EOFError, zipfile.BadZipFile):
-            fail(f"--data {args.data}: not an .npz file of arrays (numpy.savez)")
-    model = build_model()
-    train(
-        model,
-        data,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        steps_per_epoch=args.steps_per_epoch,
-        seed=args.seed,
-        device=args.device,
-        amp=args.amp,
-        use_compile=args.compile,
-    )
-    if args.save:
-        torch.save(model.state_dict(), args.save)
-        print(f"saved {args.save}")
+    """The training command line: `python siamese_encoder_torch.py --help`."""
+    return rt.main(sys.modules[__name__], argv)
 
 
 if __name__ == "__main__":

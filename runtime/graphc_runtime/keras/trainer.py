@@ -14,7 +14,7 @@ from .. import cli
 from .. import data as gdata
 from ..cli import UsageError
 from ..data import DataError
-from ..logs import format_logs  # shared with the PyTorch trainer
+from ..logs import format_logs, order_logs  # shared with the PyTorch trainer
 from . import checkpoint as ckpt
 from . import distribute as dist
 from .auto_weights import UncertaintyWeightedModel
@@ -47,9 +47,8 @@ POLICIES = {"bf16": "mixed_bfloat16", "fp16": "mixed_float16"}
 
 
 class EpochLog(keras.callbacks.Callback):
-    """Calls `write` with the one-line log (graphc_runtime.logs.format_logs) after each epoch:
-    `loss`, the outputs' losses in output order, the other metrics as Keras logs them, then
-    the same for validation."""
+    """Calls `write` with the one-line log (graphc_runtime.logs.format_logs) after each epoch,
+    in the order both targets print (graphc_runtime.logs.order_logs)."""
 
     def __init__(self, write, outputs=()):
         super().__init__()
@@ -57,19 +56,7 @@ class EpochLog(keras.callbacks.Callback):
         self.outputs = list(outputs)
 
     def ordered(self, logs: dict) -> dict:
-        losses = {f"{o}_loss": i for i, o in enumerate(self.outputs)}
-
-        def rank(item):
-            i, key = item
-            val = key.startswith("val_")
-            base = key[4:] if val else key
-            if base == "loss":
-                return (val, 0, 0)
-            if base in losses:
-                return (val, 1, losses[base])
-            return (val, 2, i)
-
-        return dict(kv for _, kv in sorted(enumerate(logs.items()), key=lambda e: rank((e[0], e[1][0]))))
+        return order_logs(logs, self.outputs)
 
     def on_epoch_end(self, epoch, logs=None):
         epochs = self.params.get("epochs") or epoch + 1

@@ -2,6 +2,8 @@
 
 - `losses`, `metrics`, `callbacks`: Keras's, under Keras's names and arguments;
 - `optim`, `schedules`: Keras-exact optimizers and learning-rate schedules;
+- `initializers`, `regularizers`, `constraints`: Keras's objects for the layers'
+  `kernel_initializer=`, `kernel_regularizer=`, `kernel_constraint=`...;
 - `fit`, `evaluate`, `predict`: Keras's training loop for a graphc module
   (runtime/PROTOCOL.md), with checkpoints and exact resumption, mixed
   precision, torch.compile and DistributedDataParallel under torchrun;
@@ -19,6 +21,9 @@ _SUBMODULES = {
     "callbacks",
     "optim",
     "schedules",
+    "initializers",
+    "regularizers",
+    "constraints",
     "trainer",
     "balance",
     "batches",
@@ -26,7 +31,20 @@ _SUBMODULES = {
 }
 _FROM_TRAINER = {"fit", "evaluate", "predict", "FitModel", "DataError"}
 
-__all__ = ["callbacks", "losses", "metrics", "optim", "schedules", "fit", "evaluate", "predict", "main"]
+__all__ = [
+    "callbacks",
+    "losses",
+    "metrics",
+    "optim",
+    "schedules",
+    "initializers",
+    "regularizers",
+    "constraints",
+    "fit",
+    "evaluate",
+    "predict",
+    "main",
+]
 
 
 def main(module, argv=None):

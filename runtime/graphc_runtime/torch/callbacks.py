@@ -22,8 +22,11 @@ uninterrupted one.
 
 Differences from Keras, all where Keras raises or cannot apply: `mode="auto"`
 also understands per-output names (`val_digit_accuracy`, `digit_loss`);
-ModelCheckpoint and BackupAndRestore write PyTorch files whatever the
-extension.
+ModelCheckpoint and BackupAndRestore write PyTorch files (`torch.save`), and
+ModelCheckpoint gives the Keras names a GDL file uses PyTorch extensions
+(`torch_filepath`): `best.keras` is written as `best.pt` (a dict: "model", the
+state_dict; "optimizer"; "epoch"), `best.weights.h5` as `best.weights.pt` (the
+state_dict), so that no PyTorch file is mistaken for a Keras one.
 """
 
 from __future__ import annotations
@@ -450,9 +453,26 @@ class EarlyStopping(MonitorCallback):
         }
 
 
+# Keras's file name endings (ModelCheckpoint accepts only these) and the PyTorch ones written instead.
+KERAS_TO_TORCH_SUFFIX = ((".weights.h5", ".weights.pt"), (".keras", ".pt"), (".h5", ".pt"))
+
+
+def torch_filepath(filepath: str) -> str:
+    """Where ModelCheckpoint(filepath) writes in PyTorch: a Keras ending made a
+    PyTorch one (`best.keras` -> `best.pt`, `w.weights.h5` -> `w.weights.pt`);
+    other names are kept."""
+    for keras_suffix, torch_suffix in KERAS_TO_TORCH_SUFFIX:
+        if filepath.endswith(keras_suffix):
+            return filepath[: -len(keras_suffix)] + torch_suffix
+    return filepath
+
+
 class ModelCheckpoint(MonitorCallback):
     """Save the model (or its weights) after each epoch or `save_freq` batches;
-    `filepath` may contain `{epoch}` and log names (`{val_loss:.2f}`)."""
+    `filepath` may contain `{epoch}` and log names (`{val_loss:.2f}`).  A Keras
+    ending is written as the PyTorch one (`torch_filepath`): `best.keras` ->
+    `best.pt` ({"model": state_dict, "optimizer": ..., "epoch": ...}),
+    `best.weights.h5` -> `best.weights.pt` (the state_dict)."""
 
     def __init__(
         self,
@@ -467,7 +487,7 @@ class ModelCheckpoint(MonitorCallback):
     ):
         super().__init__(monitor, mode, initial_value_threshold)
         self.verbose = verbose
-        self.filepath = os.fspath(filepath)
+        self.filepath = torch_filepath(os.fspath(filepath))
         self.save_best_only = save_best_only
         self.save_weights_only = save_weights_only
         self.save_freq = save_freq

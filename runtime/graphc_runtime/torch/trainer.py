@@ -37,16 +37,18 @@ import copy
 import inspect
 import os
 import random
+import warnings
 
 import numpy as np
 import torch
 from torch import nn
 
-from ..logs import format_logs, format_value
+from ..logs import format_logs, format_value, order_logs
 from . import balance, batches, checkpoint, distributed
 from . import callbacks as callbacks_module
 from . import losses as losses_module
 from . import metrics as metrics_module
+from .layers.base import model_training
 from .progress import Progress
 
 try:  # the shared data module; until it exists, the trainer's minimal copy
@@ -92,6 +94,29 @@ def _unwrap(model):
             model = model._orig_mod
         else:
             return model
+
+
+def _penalties(model):
+    """What Keras adds to the loss besides the outputs' losses: weight
+    regularizers (`model.regularization_loss()` when the model defines it, else
+    those of its graphc_runtime layers) and the activity penalties its layers
+    recorded in this forward pass."""
+    from .layers import base, core
+
+    own = getattr(model, "regularization_loss", None)
+    out = [own() if callable(own) else base.regularization_loss(model), core.take_activity_loss(model)]
+    return [p for p in out if p is not None]
+
+
+def _constrain(model):
+    """Keras's weight constraints after an optimizer step."""
+    from .layers import base
+
+    own = getattr(model, "apply_constraints", None)
+    if callable(own):
+        own()
+    else:
+        base.apply_constraints(model)
 
 
 def _accepts_logits(model):
@@ -332,6 +357,11 @@ class _Run:
             self.scaler = torch.amp.GradScaler("cuda")
         self.forward = self.model
         if self.ctx.distributed:
+            # PyTorch's CPU convolution gives a kernel of one input channel (grayscale images) a
+            # gradient in channels_last strides, which differ from the kernel's on that size-1 axis
+            # only; DDP then warns "Grad strides do not match bucket view strides" on every process,
+            # though it copies such a gradient into its bucket exactly.
+            warnings.filterwarnings("ignore", message="Grad strides do not match bucket view strides")
             unused = any(self.loss_specs.get(n) is None for n in self.outputs)
             kwargs = {"device_ids": [self.device.index]} if self.device.type == "cuda" else {}
             self.forward = nn.parallel.DistributedDataParallel(
@@ -351,7 +381,7 @@ class _Run:
         self.model.eval()
         small = {k: v[:4] for k, v in xs.items()}
         args = [small[n] for n in self.inputs]
-        with torch.no_grad():
+        with torch.no_grad(), model_training(False):
             probs = self._as_dict(self.model(*args))
             logits = self._as_dict(self.model(*args, logits=True))
         self.model.train(was_training)
@@ -433,7 +463,7 @@ class _Run:
 
     def predictions(self, xs, forward):
         args = [xs[n] for n in self.inputs]
-        with self.autocast():
+        with self.autocast(), model_training(_unwrap(self.model).training):
             raw = forward(*args, logits=True) if self.pass_logits else forward(*args)
         raw = self._as_dict(raw)
         preds = {}
@@ -442,6 +472,9 @@ class _Run:
             if name in self.logit_outputs:
                 act, axis = self.activations[name]
                 t = losses_module.sigmoid(t) if act == "sigmoid" else losses_module.softmax(t, axis)
+            mask = losses_module.get_mask(raw[name])  # the Keras mask the model put on the output
+            if mask is not None:
+                losses_module.set_mask(t, mask)
             preds[name] = t
         return preds
 
@@ -459,11 +492,8 @@ class _Run:
             for name, value in per.items():
                 w = self.loss_weights.get(name)
                 total = total + (value if w is None else value * float(w))
-        reg = getattr(self.model, "regularization_loss", None)
-        if callable(reg):
-            r = reg()
-            if r is not None:
-                total = total + r
+        for penalty in _penalties(_unwrap(self.model)):
+            total = total + penalty
         return total, per
 
     def update_metrics(self, ys, preds, total, per, size):
@@ -534,10 +564,8 @@ class _Run:
             self._reduce_balancer_grads()
             self.optimizer.step()
         self.iterations += 1
-        constrain = getattr(self.model, "apply_constraints", None)
-        if callable(constrain):
-            with torch.no_grad():
-                constrain()
+        with torch.no_grad():
+            _constrain(_unwrap(self.model))
         size = len(next(iter(xs.values())))
         self.update_metrics(ys, preds, total, per, size)
 
@@ -718,6 +746,7 @@ def fit(
     checkpoint_dir=None,
     resume=False,
     quiet=False,
+    progress=True,
     optimizer=None,
 ):
     """Train `module`'s model like Keras's `model.fit`; returns the History
@@ -730,6 +759,8 @@ def fit(
     such items; without `data`, synthetic data shaped from the model.
     Arguments left None take the module's FIT_DEFAULTS, then Keras's defaults.
     `callbacks=None` takes `module.make_callbacks()`.
+    `quiet`: print nothing (no progress bar, no epoch lines); `progress=False`: no
+    progress bar, one line per epoch (the command line's `--quiet`).
     """
     epochs = _fit_default(module, "epochs", epochs)
     steps_per_epoch = _fit_default(module, "steps_per_epoch", steps_per_epoch)
@@ -827,14 +858,14 @@ def fit(
         callbacks,
         model=facade,
         add_history=True,
-        verbose=0 if quiet else 1,
+        verbose=0 if quiet or not progress else 1,
         epochs=epochs,
         steps=train_iter.steps,
         resumed=payload is not None,
     )
     run._callbacks = cbs
     history = cbs.history
-    progress = Progress(enabled=not quiet and ctx.is_main)
+    bar = Progress(enabled=progress and not quiet and ctx.is_main)
     batch_logs_needed = cbs.reads_batch_logs
 
     with _autocast_safe(run.model, run.device, run.amp_dtype):
@@ -848,17 +879,17 @@ def fit(
             if run.built:
                 run.reset_metrics()
             cbs.on_epoch_begin(epoch)
-            progress.epoch_start(epoch, epochs, train_iter.steps)
+            bar.epoch_start(epoch, epochs, train_iter.steps)
             for step, batch in train_iter.epoch():
                 cbs.on_train_batch_begin(step)
                 run.train_step(batch)
                 cbs.on_train_batch_end(step, _LazyLogs(run) if batch_logs_needed else None)
-                progress.step(step + 1, lambda: run.results(sync=False))
+                bar.step(step + 1, lambda: run.results(sync=False))
                 if ctx.distributed and batch_logs_needed:
                     facade.stop_training = ctx.any(facade.stop_training)
                 if facade.stop_training:
                     break
-            progress.epoch_end()
+            bar.epoch_end()
             if not run.built:
                 raise ValueError("the training data gave no batch")
             epoch_logs = run.results()
@@ -870,7 +901,7 @@ def fit(
             cbs.on_epoch_end(epoch, epoch_logs)
             facade.epochs_done = epoch + 1
             if ctx.is_main and not quiet:
-                print(format_logs(epoch + 1, epochs, epoch_logs), flush=True)
+                print(format_logs(epoch + 1, epochs, order_logs(epoch_logs, run.outputs)), flush=True)
             if ctx.distributed:
                 facade.stop_training = ctx.any(facade.stop_training)
             if ckpt_path is not None:
@@ -988,7 +1019,7 @@ def predict(module, model=None, inputs=None, *, batch_size=32, device=None, amp=
         for _, batch in it.epoch():
             x = batch[0] if isinstance(batch, (tuple, list)) else batch
             xs = batches.to_tensors(x, run.device, run.channels_first, "input")
-            with run.autocast():
+            with run.autocast(), model_training(False):
                 raw = run._as_dict(run.model(*[xs[n] for n in run.inputs]))
             for name in run.outputs:
                 outs[name].append(run._layout(name, raw[name].float()).cpu().numpy())

@@ -1,0 +1,73 @@
+"""The state of one compilation that every part of the evaluator shares:
+diagnostics (collected, never raised one by one), source texts, the
+evaluation budget, the project root and the file loader."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graphc.compiler.budget import MAX_SOURCE_BYTES, Budget, LimitExceeded
+from graphc.diagnostics import Abort, Diagnostic, Sources
+
+
+def read_source(path: str) -> str:
+    """A .gdl file's text: UTF-8, with or without a byte-order mark."""
+    p = Path(path)
+    size = p.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        raise LimitExceeded("source", f"{size:,} bytes")
+    text = p.read_bytes().decode("utf-8")
+    return text[1:] if text.startswith("\ufeff") else text
+
+
+class Session:
+    def __init__(self, loader=None, root: str | None = None):
+        self.diags: list[Diagnostic] = []
+        self._seen: set = set()
+        self.sources = Sources()
+        self.loader = loader or read_source
+        self.default_loader = loader is None
+        self.root = root  # the project root `use` may read from (None: the entry file's directory)
+        self.budget = Budget()
+        self.counter = 0
+        # IDE hook (graphc/ide.py): a list to which every variable binding and every
+        # name use is appended as (file, span, name, value); None records nothing
+        self.trace: list | None = None
+
+    def next_id(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    def report(self, file, span, code, message, hint=None, notes=(), severity="error"):
+        key = (file, span.line, span.col, code, message)
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        self.diags.append(Diagnostic(file, span, severity, code, message, hint, list(notes)))
+
+    def error(self, file, span, code, message, hint=None, notes=()):
+        """Report an error and abort the current statement."""
+        self.report(file, span, code, message, hint, notes)
+        raise Abort()
+
+    def warn(self, file, span, code, message, hint=None, notes=()):
+        self.report(file, span, code, message, hint, notes, severity="warning")
+
+    def limit(self, file, span, exc: LimitExceeded):
+        self.error(
+            file,
+            span,
+            "limit",
+            exc.message,
+            "graphc bounds every evaluation so that `check` ends on any input; "
+            "real models stay far below these limits (see docs/language.md, Limits)",
+        )
+
+    def forget(self, diags: list) -> None:
+        """Drop diagnostics (re-homed elsewhere), so they may be reported again."""
+        for d in diags:
+            self._seen.discard((d.file, d.span.line, d.span.col, d.code, d.message))
+
+    @property
+    def n_errors(self) -> int:
+        return sum(d.is_error for d in self.diags)
