@@ -166,24 +166,24 @@ def test_unrelated_syntax_errors_keep_their_own_message():
     assert "comment" not in (d.hint or ""), text
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs core: lower.py's call-argument check names the constructor spelling"
-)
 def test_a_layer_option_passed_at_call_time():
     d, text = one('model m {\n  x = Input(shape=(4,))\n  output y = Dense(1)(x, activation="relu")\n}\n')
     assert d.code == "unknown-argument" and at(d)[:2] == (3, 26), text
-    assert d.message == "`activation` is an option of Dense, not of its call", text
-    assert d.hint == 'pass it when the layer is made: `Dense(1, activation="relu")(x)`', text
+    assert "`activation` is an option of the layer itself: Dense(activation=...)(x)" in d.hint, text
 
 
-@pytest.mark.xfail(strict=True, reason="needs core: lower.py's call-argument check for Keras call arguments")
-def test_a_keras_call_argument_is_not_sent_to_the_constructor():
-    d, text = one("model m {\n  x = Input(shape=(4,))\n  output y = Dropout(0.5)(x, training=true)\n}\n")
+def test_a_call_argument_passed_to_the_constructor():
+    """The reverse mistake: a call-time argument (training, mask...) given when the layer is made."""
+    d, text = one("model m {\n  x = Input(shape=(4,))\n  output y = Dropout(0.5, training=true)(x)\n}\n")
     assert d.code == "unknown-argument", text
-    assert "constructor" not in (d.hint or "") and "graphc sets training" in (d.hint or ""), text
+    assert d.hint == "`training` is an argument of the call, not of the layer: Dropout(...)(x, training=...)", text
 
 
-@pytest.mark.xfail(strict=True, reason="needs core: an undefined name right of `//` on its line is a comment")
+def test_a_keras_call_argument_is_accepted_at_call_time():
+    program = compile_program("t.gdl", "model m {\n  x = Input(shape=(4,))\n  output y = Dropout(0.5)(x, training=true)\n}\n")
+    assert not program.errors, [d.header() for d in program.errors]
+
+
 def test_a_slash_comment_that_parses_as_floor_division():
     d, text = one("model m {\n  x = Input(shape=(4,))\n  output y = Dense(1)(x) // out\n}\n")
-    assert d.hint == "comments start with `#`: `# ...`", text
+    assert d.hint == "comments start with `#`: `# ...` (`//` is floor division in GDL)", text

@@ -55,9 +55,11 @@ weights = {layer.name: layer.get_weights() for layer in kmodel.layers if layer.w
 tmodel = tm.load_keras_weights(tm.build_model(), weights).eval()
 x = {"img": rng.normal(size=(2, 9, 8, 3)).astype("float32"), "seq": rng.normal(size=(2, 11, 3)).astype("float32")}
 want = [keras.ops.convert_to_numpy(o) for o in kmodel([x["img"], x["seq"]], training=False)]
-xt, _ = tm.to_torch(x, {})
+from graphc_runtime.torch import batches
+xt = batches.to_tensors(x, "cpu", tm.CHANNELS_FIRST, "input")
 with torch.no_grad():
     got = [o.numpy() for o in tmodel(xt["img"], xt["seq"])]
+got = [np.moveaxis(g, 1, -1) if n in tm.CHANNELS_FIRST and g.ndim >= 3 else g for n, g in zip(tm.OUTPUT_SPECS, got)]
 shapes = [[list(a.shape), list(b.shape)] for a, b in zip(want, got)]
 diff = max(float(np.abs(a - b).max() / max(1.0, np.abs(a).max())) for a, b in zip(want, got) if a.shape == b.shape)
 print(json.dumps({"shapes": shapes, "ratio": diff / tolerances.forward_tolerance(kmodel, x)}))

@@ -176,6 +176,8 @@ class Expressions:
         msg = f"unknown layer or model `{name}`" if looks_layer else f"`{name}` is not defined"
         if not hint and looks_layer:
             hint = "define it with `model` or `block`, or check the spelling of the Keras layer"
+        if _after_c_comment(scope, span):
+            hint = "comments start with `#`: `# ...` (`//` is floor division in GDL)"
         scope.vars[name] = POISON
         self.s.error(scope.file, span, code, msg, hint)
 
@@ -872,3 +874,17 @@ def _spec_width(spec: str) -> int:
 
     nums = re.findall(r"\d+", spec or "")
     return max((int(n) for n in nums if len(n) < 12), default=0) if all(len(n) < 12 for n in nums) else 10**12
+
+
+def _after_c_comment(scope, span) -> bool:
+    """The name follows a `//` on its line, outside strings: a C comment that parsed as floor division."""
+    from graphc.compiler.parse import _c_comment
+
+    try:
+        text = scope.source
+    except AttributeError:
+        return False
+    if not text or not (0 < span.start <= len(text)):
+        return False
+    at = _c_comment(text, span.start)
+    return at is not None and text[at : at + 2] == "//" and not text[at + 2 : span.start].strip(" \t")

@@ -498,11 +498,14 @@ class Op:
         for k, v in kw.items():
             p = by_name.get(k)
             if p is None:
+                hint = suggestion(k, by_name)
+                if not hint and k in cls.call_arguments():
+                    hint = f"`{k}` is an argument of the call, not of the layer: {cls.name}(...)(x, {k}=...)"
                 raise ArgError(
                     f"{cls.name} has no argument `{k}`",
                     arg=k,
                     code="unknown-argument",
-                    hint=suggestion(k, by_name),
+                    hint=hint,
                 )
             if k in out:
                 raise ArgError(
