@@ -131,7 +131,10 @@ def load_arrays(path) -> dict:
         raise DataError(f"{path}: no such file or directory")
     try:
         archive = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, zipfile.BadZipFile) as e:
+    except (ValueError, zipfile.BadZipFile, EOFError):
+        # not numpy's own message, which suggests unpickling the file
+        raise DataError(f"{path}: not an .npz file of arrays (numpy.savez)") from None
+    except OSError as e:
         raise DataError(f"{path}: cannot read as .npz ({_first_line(e)})") from None
     if not isinstance(archive, np.lib.npyio.NpzFile):
         raise DataError(

@@ -96,9 +96,33 @@ _CONTEXT: Context | None = None
 
 
 def _pick_device(device):
-    if device is not None:
-        return torch.device(device)
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device is None:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    problem = device_problem(device)
+    if problem:
+        raise ValueError(problem)
+    return torch.device(device)
+
+
+def device_problem(device) -> str | None:
+    """Why `device` cannot train in this process (one line), or None."""
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError):
+        return f"--device {device}: not a device; use cpu, cuda or cuda:N"
+    if dev.type == "cpu":
+        return None
+    if dev.type != "cuda":
+        return f"--device {device}: graphc's PyTorch trainer runs on cpu or cuda"
+    if not torch.cuda.is_available():
+        if torch.version.cuda is None:
+            why = f"this PyTorch ({torch.__version__}) is built without CUDA"
+        else:
+            why = "PyTorch sees no CUDA GPU"
+        return f"--device {device}: {why}; use --device cpu"
+    if dev.index is not None and dev.index >= torch.cuda.device_count():
+        return f"--device {device}: this machine has {torch.cuda.device_count()} CUDA GPU(s) (cuda:0...)"
+    return None
 
 
 def setup(device=None) -> Context:
