@@ -176,11 +176,15 @@ def test_a_call_argument_passed_to_the_constructor():
     """The reverse mistake: a call-time argument (training, mask...) given when the layer is made."""
     d, text = one("model m {\n  x = Input(shape=(4,))\n  output y = Dropout(0.5, training=true)(x)\n}\n")
     assert d.code == "unknown-argument", text
-    assert d.hint == "`training` is an argument of the call, not of the layer: Dropout(...)(x, training=...)", text
+    assert (
+        d.hint == "`training` is an argument of the call, not of the layer: Dropout(...)(x, training=...)"
+    ), text
 
 
 def test_a_keras_call_argument_is_accepted_at_call_time():
-    program = compile_program("t.gdl", "model m {\n  x = Input(shape=(4,))\n  output y = Dropout(0.5)(x, training=true)\n}\n")
+    program = compile_program(
+        "t.gdl", "model m {\n  x = Input(shape=(4,))\n  output y = Dropout(0.5)(x, training=true)\n}\n"
+    )
     assert not program.errors, [d.header() for d in program.errors]
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import tolerances as tol
 import torch_helpers as th
 from helpers import EXAMPLES, compile_example
 
@@ -502,6 +503,32 @@ def test_loss_matches_keras_evaluate(stem, saturate, tmp_path_factory):
         assert values["loss"][0] > 1.0
 
 
+def _train_ratio(km, tm, kmodel, tmodel, x, y, steps=3) -> tuple[float, float, str]:
+    """`steps` identical training steps; (loss ratio, weight ratio, where the weights
+    are closest to their bound), each a fraction of its principled tolerance
+    (tests/tolerances.py: the forward bound for losses; for each weight, the
+    rounding noise of its gradient, measured in float64, times the steps taken)."""
+    fwd = tol.forward_tolerance(kmodel, x, y)
+    noise = tol.gradient_noise(tm, tmodel, x, y)
+    moved: dict = {}
+    k_losses, t_losses = th.train_both(km, tm, kmodel, tmodel, x, y, steps=steps, moved=moved)
+    weights = {n: p.detach() for n, p in tmodel.named_parameters()}
+    bounds = tol.weight_tolerances(noise, moved, weights, steps, fwd)
+
+    def tolerance(name, ref):
+        if name in bounds:
+            return bounds[name]
+        return fwd * ref.abs().clamp_min(1.0)  # buffers (batch statistics): forward values
+
+    w_ratio, where = th.compare_states(th.torch_from_keras(tm, kmodel), tmodel, tolerance)
+    loss_ratio = max(abs(a - b) / max(1.0, abs(a)) for a, b in zip(k_losses, t_losses)) / fwd
+    # weights whose gradient is rounding noise are only bounded by the steps taken: they
+    # must stay few (biases before a normalization, attention's key bias), or the check is empty
+    hit, total = tol.noise_dominated(noise, moved, fwd)
+    assert hit <= 0.05 * total, f"{hit} of {total} moving weights have a gradient at its rounding noise"
+    return loss_ratio, w_ratio, where
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("stem", list(PROGRAMS))
 def test_three_training_steps_match_keras(stem, tmp_path_factory):
@@ -509,13 +536,26 @@ def test_three_training_steps_match_keras(stem, tmp_path_factory):
     kmodel, tmodel = _fresh(km, tm)
     th.disable_dropout(kmodel, tmodel)
     x, y = th.synthetic(km, 16)
-    k_losses, t_losses = th.train_both(km, tm, kmodel, tmodel, x, y)
-    ref = th.torch_from_keras(tm, kmodel)
-    diff, where = th.state_diff(ref, tmodel)
-    loss_diff = max(abs(a - b) / max(1.0, abs(a)) for a, b in zip(k_losses, t_losses))
-    _report(f"{stem} 3 steps, {type(tm.make_optimizer(ref)).__name__}", weight_diff=diff, loss_diff=loss_diff)
-    assert loss_diff < OUT_TOL, (k_losses, t_losses)
-    assert diff < WEIGHT_TOL, (diff, where)
+    if stem in NOISE_UNMEASURED:
+        # the fixed bounds this test had before tests/tolerances.py (see NOISE_UNMEASURED)
+        k_losses, t_losses = th.train_both(km, tm, kmodel, tmodel, x, y)
+        diff, where = th.state_diff(th.torch_from_keras(tm, kmodel), tmodel)
+        loss_diff = max(abs(a - b) / max(1.0, abs(a)) for a, b in zip(k_losses, t_losses))
+        _report(f"{stem} 3 steps (fixed bounds)", weight_diff=diff, loss_diff=loss_diff)
+        assert loss_diff < OUT_TOL, (k_losses, t_losses)
+        assert diff < WEIGHT_TOL, (diff, where)
+        return
+    loss_ratio, w_ratio, where = _train_ratio(km, tm, kmodel, tmodel, x, y)
+    _report(f"{stem} 3 steps, {type(tm.make_optimizer(tmodel)).__name__}", weights=w_ratio, losses=loss_ratio)
+    assert loss_ratio <= 1 and w_ratio <= 1, (loss_ratio, w_ratio, where)
+
+
+# Programs whose float64 reference gradient (tolerances.gradient_noise) is not the
+# float32 one plus rounding: for unet, the `classes` head's gradient (softmax +
+# sparse_categorical_crossentropy over 4-D predictions) differs by ~100% between the
+# float32 and float64 runs of the same runtime code, so its rounding noise cannot be
+# measured that way yet; it keeps the earlier fixed bounds.
+NOISE_UNMEASURED = {"unet"}
 
 
 def _mlp_with(optimizer: str) -> str:

@@ -125,7 +125,10 @@ def test_a_device_that_is_not_there_is_one_line(trainers, device, message, capsy
         (["--data", "missing.npz"], "missing.npz: no such file or directory"),
         (["--data", "junk.npz"], "junk.npz: not an .npz file of arrays (numpy.savez)"),
         (["--data", "partial.npz"], "data: missing target 'y'"),
-        (["--save", "w.keras"], "--save w.keras: the PyTorch module saves a state_dict (torch.save): name it .pt"),
+        (
+            ["--save", "w.keras"],
+            "--save w.keras: the PyTorch module saves a state_dict (torch.save): name it .pt",
+        ),
     ],
 )
 def test_torch_trainer_arguments(trainers, args, message, capsys, monkeypatch):

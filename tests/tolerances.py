@@ -114,42 +114,41 @@ def forward_tolerance(kmodel, x: dict, y: dict | None = None) -> float:
     return LAMBDA * math.sqrt(reduction_length(kmodel, x, y)) * U32
 
 
-def gradient_noise(tmod, tmodel, xt: dict, yt: dict) -> dict:
-    """{parameter name: (g, |g - g64|)}: each float32 gradient element and its
-    rounding error, measured against the same module's gradient in float64."""
+def gradient_noise(tmod, tmodel, x: dict, y: dict) -> dict:
+    """{parameter name: (g, |g - g64|)}: each float32 gradient element of the
+    training loss (graphc_runtime.torch's own forward and loss, on the batch x, y
+    of NumPy arrays) and its rounding error, measured against the same module's
+    gradient in float64."""
     import copy
 
     import torch
+    from graphc_runtime.torch import trainer
 
-    def grads(model, x, y):
+    def grads(model, dtype):
+        run = trainer._Run(tmod, model, device="cpu", training=True)
+        xs, ys, ws = run.batch_tensors((x, y, None))
+        xs = {k: v.to(dtype) if v.is_floating_point() else v for k, v in xs.items()}
+        ys = {k: v.to(dtype) if v.is_floating_point() else v for k, v in ys.items()}
+        run._prepare(xs, ys)
         model.train()
         model.zero_grad(set_to_none=True)
-        outputs = model(*[x[n] for n in tmod.INPUT_SPECS], logits=True)
-        if hasattr(model, "regularization_loss"):
-            total, _ = tmod.compute_loss(outputs, y, model)
-        else:
-            total, _ = tmod.compute_loss(outputs, y)
+        preds = run.predictions(xs, run.forward)
+        run._build(xs, ys, preds)
+        total, _ = run.compute_losses(ys, preds, ws)
         total.backward()
         out = {n: p.grad.detach().clone() for n, p in model.named_parameters() if p.grad is not None}
         model.zero_grad(set_to_none=True)
-        for p in model.parameters():  # KerasEmbedding's squared-gradient record is for the optimizer
-            if hasattr(p, "keras_sq_grad"):
-                del p.keras_sq_grad
         return out
 
-    def double(d):
-        return {k: (t.double() if t.is_floating_point() else t) for k, t in d.items()}
-
+    # copies: batch statistics move in train mode, and the trainer may adapt the model
     model64 = copy.deepcopy(tmodel).double()
-    state = {k: v.clone() for k, v in tmodel.state_dict().items()}  # batch statistics move in train mode
-    g = grads(tmodel, xt, yt)
-    tmodel.load_state_dict(state)
-    # the module computes some statistics in float32 on purpose, as Keras does
+    g = grads(copy.deepcopy(tmodel), torch.float32)
+    # the runtime computes some values in float32 on purpose, as Keras does
     # (`x.float()`): in the reference run they stay float64
     to_float = torch.Tensor.float
     torch.Tensor.float = lambda t, *a, **k: t if t.dtype == torch.float64 else to_float(t, *a, **k)
     try:
-        g64 = grads(model64, double(xt), double(yt))
+        g64 = grads(model64, torch.float64)
     finally:
         torch.Tensor.float = to_float
     return {k: (g[k], (g[k].double() - g64[k]).abs().float()) for k in g}

@@ -189,15 +189,60 @@ def evaluate_both(kmod, tmod, kmodel, tmodel, x, y) -> dict:
     return {k: (float(np.asarray(kev[k])), float(tev[k])) for k in keys}
 
 
-def train_both(kmod, tmod, kmodel, tmodel, x, y, steps: int = 3):
+def train_both(kmod, tmod, kmodel, tmodel, x, y, steps: int = 3, moved: dict | None = None):
     """`steps` identical full-batch training steps in both frameworks, through
     their trainers (Keras's `fit`, graphc_runtime.torch.fit), unshuffled;
-    returns the two per-step losses (each step's loss before its update)."""
+    returns the two per-step losses (each step's loss before its update).
+    `moved`, if given, receives {torch parameter name: the sum over the steps of
+    |Keras's step| + |torch's step|} (one step per epoch: the batch is the data)."""
+    import keras
     from graphc_runtime import torch as rt
+    from graphc_runtime.torch.callbacks import LambdaCallback
 
     n = len(next(iter(x.values())))
     kmodel = compile_keras(kmod, kmodel)
     xs = [x[k] for k in kmod.INPUT_SPECS]
-    kh = kmodel.fit(xs, keras_targets(kmod, y), epochs=steps, batch_size=n, shuffle=False, verbose=0)
-    th = rt.fit(tmod, tmodel, (x, y), epochs=steps, batch_size=n, shuffle=False, quiet=True, callbacks=[])
+    k_cbs, t_cbs = [], []
+    if moved is not None:
+        names = [name for name, _ in tmodel.named_parameters()]
+
+        def recorder(state_of):
+            previous = [state_of()]
+
+            def record(epoch, logs=None):
+                current = state_of()
+                for name in names:
+                    moved[name] = moved.get(name, 0) + (current[name] - previous[0][name]).abs()
+                previous[0] = current
+
+            return record
+
+        def keras_state():
+            return torch_from_keras(tmod, kmodel).state_dict()
+
+        def torch_state():
+            return {k: v.detach().clone() for k, v in tmodel.state_dict().items()}
+
+        k_cbs = [keras.callbacks.LambdaCallback(on_epoch_end=recorder(keras_state))]
+        t_cbs = [LambdaCallback(on_epoch_end=recorder(torch_state))]
+    kh = kmodel.fit(
+        xs, keras_targets(kmod, y), epochs=steps, batch_size=n, shuffle=False, verbose=0, callbacks=k_cbs
+    )
+    th = rt.fit(tmod, tmodel, (x, y), epochs=steps, batch_size=n, shuffle=False, quiet=True, callbacks=t_cbs)
     return [float(v) for v in kh.history["loss"]], [float(v) for v in th.history["loss"]]
+
+
+def compare_states(ref, model, tolerance) -> tuple[float, str]:
+    """The largest |ref - model| / tolerance over the floating state (1 or less passes),
+    and where; `tolerance(name, ref_value)` gives the per-element tolerance."""
+    s1, s2 = ref.state_dict(), model.state_dict()
+    assert s1.keys() == s2.keys()
+    worst, where = 0.0, ""
+    for k in s1:
+        if not s1[k].is_floating_point() or not s1[k].numel():
+            continue
+        tol = tolerance(k, s1[k])
+        ratio = float(((s1[k] - s2[k]).abs() / tol.clamp_min(1e-30)).max())
+        if ratio > worst:
+            worst, where = ratio, f"{k} (|diff| {float((s1[k] - s2[k]).abs().max()):.3g})"
+    return worst, where
