@@ -71,7 +71,9 @@ def blocks_of(doc: Path) -> list[Block]:
             k, _, v = w.partition("=")
             attrs[k] = v or True
         indent = len(m.group("indent"))
-        body = "".join(ln[indent:] if ln[:indent].isspace() else ln for ln in m.group("body").splitlines(True))
+        body = "".join(
+            ln[indent:] if ln[:indent].isspace() else ln for ln in m.group("body").splitlines(True)
+        )
         b = Block(doc, text.count("\n", 0, m.start()) + 1, lang, attrs, body, span=m.span("body"))
         if lang == "text" and "output" in attrs and out and text[prev_end : m.start()].strip() == "":
             out[-1].output = b
@@ -141,7 +143,9 @@ def run_doc(doc: Path, tmp: Path) -> list[str]:
                 any(d.is_error for d in diags) if sev == "error" else not any(d.is_error for d in diags)
             )
             if not ok:
-                failures.append(f"{b.id}: expected only {sev} `{want}`, graphc reported:\n{rendered or 'nothing'}")
+                failures.append(
+                    f"{b.id}: expected only {sev} `{want}`, graphc reported:\n{rendered or 'nothing'}"
+                )
         elif diags:
             failures.append(f"{b.id}: expected no diagnostics, graphc reported:\n{rendered}")
         if b.output is not None and b.output.body.rstrip("\n") != rendered:
