@@ -718,18 +718,25 @@ model m {
 """
 
 
+def _imports_ops(code: str) -> bool:
+    """Whether the module imports keras.ops (`from keras import layers, ops`)."""
+    import re
+
+    return re.search(r"^from keras import (.*, )?ops(,|$)", code, re.M) is not None
+
+
 def test_emitted_keras(tmp_path):
     p = _compile(tmp_path, BLOCK)
     assert not p.errors, _errors(p)
     code = emit(p, p.entry(), "keras", "m.gdl")
-    assert "from keras import ops\n" in code
+    assert _imports_ops(code)
     # one function for both calls, the axis a parameter, written as the user wrote it
     assert "def norm(x, axis):" in code
     assert "m = ops.mean(x, axis=axis, keepdims=True)" in code
     assert "return (x - m) / ops.sqrt(ops.var(x, axis=axis, keepdims=True) + 0.001)" in code
 
     p = _compile(tmp_path, MLP % "output out = Dense(2)(x)", "plain.gdl")
-    assert "from keras import ops" not in emit(p, p.entry(), "keras", "plain.gdl")
+    assert not _imports_ops(emit(p, p.entry(), "keras", "plain.gdl"))
 
     p = _compile(tmp_path, MLP % "output out = Dense(1)(ops.where(x == 0, 1.0, -x))", "eq.gdl")
     code = emit(p, p.entry(), "keras", "eq.gdl")
