@@ -209,6 +209,12 @@ def test_the_document_blocks_are_many_and_mostly_checked():
     )
 
 
+def test_the_index_lists_every_page():
+    listed = {Path(target).name for target in links(DOCS / "README.md") if target.endswith(".md")}
+    pages = {p.name for p in DOC_FILES} - {"README.md"}
+    assert sorted(pages - listed) == [], "pages missing from docs/README.md"
+
+
 # ------------------------------------------------------------------ links
 LINK = re.compile(r"(?<!!)\[[^\]\n]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)|!\[[^\]\n]*\]\(([^)\s]+)\)")
 
