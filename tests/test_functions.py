@@ -626,6 +626,19 @@ def test_ops_make_opnodes(tmp_path):
     assert cat.args["axis"] == -1 and len(cat.args["xs"]) == 3
 
 
+def test_matmul_operator(tmp_path):
+    """`a @ b` is ops.matmul (Python's operator, Keras's function); on numbers it is a
+    located type error, as Python raises TypeError for `2 @ 3`."""
+    p = _compile(tmp_path, MLP % "w = Input(shape=(5, 3))\n  output out = Dense(2)(x @ w)")
+    assert not p.errors, _errors(p)
+    (mm,) = [n for n in p.entry().nodes if isinstance(n, OpNode)]
+    assert mm.fn.name == "matmul" and mm.outputs[0].type.shape == (6, 3)
+
+    p = _compile(tmp_path, MLP % "k = 2 @ 3\n  output out = Dense(2)(x)")
+    ((line, _, code, msg, _),) = _errors(p)
+    assert (line, code, msg) == (5, "type-error", "cannot apply `@` to an int and an int")
+
+
 def test_located_errors(tmp_path):
     p = _compile(tmp_path, MLP % "output out = Dense(2)(ops.mean(x, axis=5))")
     ((line, col, code, msg, _),) = _errors(p)
