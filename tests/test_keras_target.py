@@ -11,11 +11,11 @@ import sys
 
 import numpy as np
 import pytest
-from helpers import EXAMPLES, ROOT, compile_example, emit_to, import_file
+from helpers import EXAMPLES, ROOT, LazyModule, compile_example, emit_to, import_file
 
 from graphc.api import emit
 
-keras = pytest.importorskip("keras")
+keras = LazyModule("keras")
 
 IDS = [p.stem for p in EXAMPLES]
 
@@ -115,6 +115,7 @@ def test_trains_on_npz_data_and_saves(tmp_path):
     assert r.returncode != 0 and "missing arrays" in r.stderr
 
 
+@pytest.mark.slow
 def test_training_reduces_the_loss(tmp_path):
     """Real training on a small learnable problem: the loss must go down."""
     src = """

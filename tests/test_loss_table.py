@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pytest
 from helpers import EXAMPLES, LazyModule, emit_to, import_file
 

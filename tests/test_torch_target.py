@@ -30,13 +30,13 @@ import numpy as np
 import pytest
 import tolerances as tol
 import torch_helpers as th
-from helpers import EXAMPLES, compile_example
+from helpers import EXAMPLES, LazyModule, compile_example
 
 from graphc.api import emit
 from graphc.targets.errors import EmitError
 
-keras = pytest.importorskip("keras")
-torch = pytest.importorskip("torch")
+keras = LazyModule("keras")
+torch = LazyModule("torch")
 
 OUT_TOL = 1e-4  # relative, outputs and losses (see the module docstring)
 WEIGHT_TOL = 1e-5  # absolute, weights after three optimizer steps
@@ -665,6 +665,7 @@ def test_module_reads_like_pytorch(tmp_path):
     assert "class Encoder(K.Model):" in text and 'self.enc = Encoder(name="enc")' in text
 
 
+@pytest.mark.slow
 def test_initial_weights_follow_keras_distributions(tmp_path_factory):
     _, tm, _ = _modules("text", tmp_path_factory)
     torch.manual_seed(0)
@@ -773,8 +774,9 @@ def test_examples_match_keras(tmp_path, path):
 
 
 # ------------------------------------------------------------------ CUDA
+@pytest.mark.slow
 @pytest.mark.cuda
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+@pytest.mark.skipif("not torch.cuda.is_available()", reason="needs a CUDA GPU")
 @pytest.mark.parametrize("stem", ["cnn", "text", "transformer"])
 def test_cuda_matches_cpu_and_trains_with_amp_and_compile(stem, tmp_path, tmp_path_factory):
     km, tm, _ = _modules(stem, tmp_path_factory)
