@@ -144,12 +144,16 @@ class Sources:
 
     def __init__(self):
         self.texts: dict[str, str] = {}
+        self._lines: dict[str, tuple[str, list[str]]] = {}  # file -> (its text, its lines)
 
     def line(self, file: str, lineno: int) -> str | None:
         text = self.texts.get(file)
         if text is None or lineno < 1:
             return None
-        lines = text.splitlines()
+        cached = self._lines.get(file)
+        if cached is None or cached[0] is not text:  # split once per text, not once per diagnostic
+            cached = self._lines[file] = (text, text.splitlines())
+        lines = cached[1]
         return lines[lineno - 1] if lineno <= len(lines) else None
 
 

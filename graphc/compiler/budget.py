@@ -19,6 +19,7 @@ MAX_ITEMS = 100_000  # items in one list, tuple, dict or range that is materiali
 MAX_LAYERS = 10_000  # layers and ops in one compilation
 MAX_DEPTH = 100  # nested block/model calls
 MAX_EXPR_DEPTH = 200  # nesting of one expression
+MAX_DIAGNOSTICS = 1_000  # errors and warnings reported by one compilation
 
 LIMITS = {
     "source": (MAX_SOURCE_BYTES, "bytes in a source file"),
@@ -29,10 +30,11 @@ LIMITS = {
     "layers": (MAX_LAYERS, "layers and tensor operations per compilation"),
     "depth": (MAX_DEPTH, "nested block and model calls"),
     "expr-depth": (MAX_EXPR_DEPTH, "levels of nesting in one expression"),
+    "diagnostics": (MAX_DIAGNOSTICS, "errors and warnings per compilation"),
 }
 
 
-GLOBAL = frozenset({"steps", "layers"})  # limits that end the whole compilation
+GLOBAL = frozenset({"steps", "layers", "diagnostics"})  # limits that end the whole compilation
 
 
 class Exhausted(Exception):

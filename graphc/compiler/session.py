@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graphc.compiler.budget import MAX_SOURCE_BYTES, Budget, LimitExceeded
+from graphc.compiler.budget import MAX_DIAGNOSTICS, MAX_SOURCE_BYTES, Budget, Exhausted, LimitExceeded
 from graphc.diagnostics import Abort, Diagnostic, Sources
 
 
@@ -43,6 +43,21 @@ class Session:
         if key in self._seen:
             return
         self._seen.add(key)
+        if len(self.diags) >= MAX_DIAGNOSTICS:
+            # a file that repeats one mistake a million times: one last located
+            # diagnostic, and the compilation stops (its time and memory stay bounded)
+            if not any(d.code == "limit" and "diagnostics" in d.message for d in self.diags[-1:]):
+                self.diags.append(
+                    Diagnostic(
+                        file,
+                        span,
+                        "error",
+                        "limit",
+                        LimitExceeded("diagnostics").message,
+                        "fix the errors reported above and check again",
+                    )
+                )
+            raise Exhausted()
         self.diags.append(Diagnostic(file, span, severity, code, message, hint, list(notes)))
 
     def error(self, file, span, code, message, hint=None, notes=()):
