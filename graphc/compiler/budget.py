@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 MAX_SOURCE_BYTES = 10_000_000  # one .gdl file
+MAX_TOKENS = 1_000_000  # tokens in one .gdl file (the largest stdlib file has about 3,000)
+MAX_NESTING = 1_000  # brackets and blocks open at once in one .gdl file
 MAX_STEPS = 1_000_000  # expressions and statements evaluated, loop iterations included
 MAX_INT_BITS = 256  # size of a compile-time integer
 MAX_STRING = 100_000  # characters in one string
@@ -23,6 +25,8 @@ MAX_DIAGNOSTICS = 1_000  # errors and warnings reported by one compilation
 
 LIMITS = {
     "source": (MAX_SOURCE_BYTES, "bytes in a source file"),
+    "tokens": (MAX_TOKENS, "tokens in a source file"),
+    "nesting": (MAX_NESTING, "brackets and blocks open at once"),
     "steps": (MAX_STEPS, "evaluation steps per compilation"),
     "int": (MAX_INT_BITS, "bits in a compile-time integer"),
     "string": (MAX_STRING, "characters in a string"),

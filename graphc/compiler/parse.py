@@ -17,6 +17,7 @@ import re
 from operator import itemgetter
 
 from graphc.compiler import syntax as S
+from graphc.compiler.budget import MAX_NESTING, MAX_TOKENS, LimitExceeded
 from graphc.diagnostics import CompileError, Diagnostic
 
 # the grammar file; GRAMMAR (a pathlib.Path, made on first use) names it too
@@ -180,6 +181,8 @@ def _lex(text: str, tables):
         tok = new(Token, (t, value, tok_line, col, line, end_col, start, pos))
         if t == "LPAR" or t == "LSQB" or t == "LBRACE" or t == "DICT_LBRACE":
             opened.append(tok)
+            if len(stack) > MAX_NESTING:
+                raise _LimitError(tok, "nesting")
         yield tok
         prev_type = t
     if pending_nl is not None:
@@ -247,8 +250,12 @@ class _Parser:
         values: list = []
         push_state, push_value = below.append, values.append
         tok = None
+        count = 0
         for tok in _lex(text, self.tables):
             t = tok[0]
+            count += 1
+            if count > MAX_TOKENS:
+                raise _LimitError(tok, "tokens")
             while True:
                 try:
                     a = action[state][t]
@@ -405,6 +412,13 @@ def _unescape(tok: Token, body: str) -> str:
 class _TokenError(Exception):
     def __init__(self, tok, message):
         self.tok, self.message = tok, message
+
+
+class _LimitError(Exception):
+    """A source too big to parse within graphc's limits (graphc/compiler/budget.py), at `tok`."""
+
+    def __init__(self, tok, kind):
+        self.tok, self.kind = tok, kind
 
 
 class _Builder:
@@ -1011,6 +1025,10 @@ def parse(text: str, path: str = "<string>") -> S.Module:
         raise CompileError([_syntax_diag(path, exc, text)]) from None
     except _TokenError as exc:
         raise CompileError([Diagnostic(path, _tspan(exc.tok), "error", "syntax", exc.message)]) from None
+    except _LimitError as exc:
+        message = LimitExceeded(exc.kind).message
+        hint = "graphc bounds every file so that `check` ends on any input (docs/language.md, Limits)"
+        raise CompileError([Diagnostic(path, _tspan(exc.tok), "error", "limit", message, hint)]) from None
     finally:
         if gc_was_enabled:
             gc.enable()
