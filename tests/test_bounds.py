@@ -98,3 +98,13 @@ def test_a_long_string_literal_parses_in_bounded_memory(tmp_path):
         -2000:
     ]
     assert "[limit]" in r.stderr and "characters in a string" in r.stderr, r.stderr[-2000:]
+
+
+def test_f_string_fields_share_the_token_limit(monkeypatch):
+    """Each f-string field is parsed on its own: a file of many tiny fields is charged for them."""
+    import graphc.compiler.parse as P
+
+    monkeypatch.setattr(P, "MAX_TOKENS", 1_000)
+    d = _located_limit('s = f"{1}{2}{3}{4}"\n' * 40, "tokens in a source file")
+    # 8 + 1 token-equivalents a field, 4 fields (36) a line: 972 after line 27, over 1,000 on line 28
+    assert d.span.line == 28

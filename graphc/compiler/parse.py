@@ -97,6 +97,7 @@ class _Tree:
 # ---------------------------------------------------------------- lexer
 class _LexState:
     opened: list = []  # open bracket tokens of the last run, for "`(` is never closed"
+    field_cost = 0  # tokens charged for the f-string fields of the file being parsed
 
 
 def _lex(text: str, tables):
@@ -717,6 +718,11 @@ def _split_fstring(tok: Token) -> list:
             raise _TokenError(tok, "empty expression in f-string")
         # the field's expression is parsed with the same grammar (start symbol `expr`)
         offset = tok.start_pos + 2 + body.find(m.group(0), 0)
+        # each field is a parse of its own (about 8 tokens with the wrapping below): the
+        # fields of one file share the token limit, or a file of tiny f-strings is unbounded work
+        _LexState.field_cost += 8 + len(inner)
+        if _LexState.field_cost > MAX_TOKENS:
+            raise _LimitError(tok, "tokens")
         try:
             # the field is parsed by the same parser, as the value of a constant
             saved = _LexState.opened
@@ -1019,6 +1025,7 @@ def parse(text: str, path: str = "<string>") -> S.Module:
     # collector would walk the growing tree again and again, finding nothing.
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    _LexState.field_cost = 0
     try:
         module = _parser().parse(text)
     except (UnexpectedToken, UnexpectedCharacters) as exc:
