@@ -128,6 +128,8 @@ def emit_program(program, src: str, target: str, output: str | None, model: str 
                 path = str(p / f"{stem}_{t}.py")
             else:
                 path = f"{output}_{t}.py"
+        elif output.endswith(os.sep):  # `-o out/`: a directory, as with --target both
+            path = str(Path(output) / f"{stem}_{t}.py")
         else:
             path = output
         outs.append((path, emit(program, graph, t, Path(src).name)))

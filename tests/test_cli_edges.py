@@ -147,6 +147,15 @@ def test_github_annotation_escapes_its_properties(tmp_path):
     assert r.stdout.startswith("::error file=a%2Cb%3Ac.gdl,line=3,col=23,"), r.stdout
 
 
+def test_a_trailing_slash_names_a_directory_for_one_target_too(tmp_path):
+    """`-o gen/` with --target keras wrote a file called `gen`; it is a directory, as with --target both."""
+    (tmp_path / "m.gdl").write_text(GOOD)
+    for target in ("keras", "torch"):
+        r = run("m.gdl", "--target", target, "-o", "gen/", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert (tmp_path / "gen" / f"m_{target}.py").is_file()
+
+
 # ------------------------------------------------------------------ impossible outputs
 def test_outputs_that_cannot_be_written(tmp_path):
     (tmp_path / "m.gdl").write_text(GOOD)

@@ -236,3 +236,16 @@ def test_minimize_keeps_the_finding(monkeypatch):
     signature = fuzz.run_one(text, timeout=5)
     assert signature[0] == "compile: KeyError"
     assert fuzz.minimize(text, signature, timeout=5) == "boom"
+
+
+# ------------------------------------------------------------ findings of `make fuzz`, kept
+FOUND = {
+    # walk.py: "cannot write the expression" (an Internal error) for `+x` on a tensor,
+    # which evaluates to x itself and records no operation
+    "unary plus on a tensor": "model m {\n  x = Input(shape=(3,))\n  y = +x\n  output z = Dense(1)(+y)\n}\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FOUND))
+def test_fuzz_findings_stay_fixed(name):
+    assert fuzz.run_one(FOUND[name], timeout=30) is None

@@ -617,6 +617,8 @@ class BodyWalk:
             return C.Sub(self.expr(e.obj, occs), self.value(pairs, occs, "index"))
         if isinstance(e, S.BinOp) and e.op == "+":  # lists of tensors joined
             return C.Bin("+", self.expr(e.left, occs), self.expr(e.right, occs))
+        if isinstance(e, S.Unary) and e.op == "+":  # `+x` on a tensor is x itself (no op recorded)
+            return self.expr(e.operand, occs)
         if isinstance(e, S.DictExpr):  # {name: tensor}
             pairs = []
             for k, v in e.pairs:
