@@ -185,7 +185,33 @@ def _op(name: str):
     return REGISTRY[name]
 
 
+def _common_refused(args, xs):
+    """What no runtime class computes: LoRA adapters and quantized weights (Keras's
+    `lora_rank=`, `quantization_config=` on Dense, EinsumDense, Embedding, convolutions...)."""
+    if args.get("lora_rank"):
+        return Unsupported(
+            "LoRA (lora_rank=...) has no PyTorch spelling in graphc's runtime yet",
+            arg="lora_rank",
+            hint="train the full weights (leave lora_rank unset), or use the Keras target",
+        )
+    if args.get("quantization_config") is not None:
+        return Unsupported(
+            "quantized weights (quantization_config=...) have no PyTorch spelling in graphc's runtime yet",
+            arg="quantization_config",
+        )
+    return None
+
+
+def _refusing(own):
+    def refuse(args, xs):
+        return _common_refused(args, xs) or (own(args, xs) if own is not None else None)
+
+    refuse.own = own
+    return refuse
+
+
 def entry(*names: str, **kw) -> None:
+    kw["refuse"] = _refusing(kw.get("refuse"))
     for n in names:
         ENTRIES[_op(n)] = Entry(**kw)
 
@@ -195,7 +221,13 @@ def sizes_last(name):
 
 
 # core
-entry("Dense", layout=CL, sizes=sizes_last("in_features"))
+# lora_alpha only scales LoRA weights (refused above when lora_rank is set): without them Keras ignores it
+entry(
+    "Dense",
+    layout=CL,
+    sizes=sizes_last("in_features"),
+    drop=("lora_rank", "lora_alpha", "quantization_config"),
+)
 entry("Identity", inline=_identity)
 entry("Activation", last_dim=True)
 entry("ReLU", "LeakyReLU", "ELU", "GaussianNoise", "GaussianDropout", "ActivityRegularization")
