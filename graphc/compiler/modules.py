@@ -2,7 +2,7 @@
 standard library of Keras applications.
 
 `use "file.gdl"` may only read `.gdl` files inside the project root (the
-directory of the file given on the command line, or `--root`), after
+directory of the file given on the command line, or the `root` given to compile_program), after
 resolving symlinks, or graphc's own standard library; anything else is a
 located `use-outside` error that quotes nothing from the target.
 """
@@ -180,7 +180,7 @@ class Modules:
                 "use-outside",
                 f'"{item.path}" is outside the project root',
                 "`use` reads .gdl files in the directory of the file being compiled and below "
-                "(or under --root); copy the file into the project",
+                "(the project root); copy the file into the project",
             )
         if norm in chain:
             cycle = " -> ".join(list(chain[chain.index(norm) :]) + [norm])
