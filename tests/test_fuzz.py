@@ -243,6 +243,14 @@ FOUND = {
     # walk.py: "cannot write the expression" (an Internal error) for `+x` on a tensor,
     # which evaluates to x itself and records no operation
     "unary plus on a tensor": "model m {\n  x = Input(shape=(3,))\n  y = +x\n  output z = Dense(1)(+y)\n}\n",
+    # keras_emit.py: "'LayerNode' object has no attribute 'fn'": one block written once for
+    # two calls where `x + f` is a broadcasting op in the first (widths 1 and 8) and an
+    # Add layer in the second (widths 8 and 8)
+    "one expression, two kinds of node": (
+        "block enc(x) {\n  f = Dense(8)(x)\n  return LayerNormalization()(x + f)\n}\n"
+        "model r {\n  x = Input(shape=(2, 1))\n  for i in range(2) { x = enc(x) }\n"
+        '  output s = Dense(1, activation="sigmoid")(x)\n}\n'
+    ),
 }
 
 

@@ -601,6 +601,10 @@ class BodyWalk:
             raise Unexpressible()
         if recs[0]:
             first = recs[0][0]
+            if any(type(r[0]) is not type(first) for r in recs):
+                # the calls recorded different kinds of node here (`x + f` is a broadcast op in
+                # one call and Keras's Add layer in another): the calls are written apart
+                raise Unexpressible()
             if isinstance(first, InputNode):
                 return self.input_expr([r[0] for r in recs], e, occs)
             if isinstance(first, LayerNode):
