@@ -1,0 +1,147 @@
+"""The example programs of issues 10 and 11, proven in both targets.
+
+Each row names an example in examples/ (a real model written in GDL) and what
+it demonstrates.  The fast test checks each program as a user would run it:
+`graphc check` finds nothing, `graphc fmt` leaves it unchanged, and both
+targets emit.  The slow test builds the Keras module and the PyTorch module,
+copies Keras's weights (randomized biases and normalization statistics) into
+PyTorch, and compares parameter counts, inference outputs, the evaluated loss,
+then one training step in each framework (the step's loss, and every weight
+after it).
+
+Tolerances, derived from float32 rounding (unit roundoff u = 2**-24 = 6e-8):
+- outputs and losses, 1e-4 relative (to max(1, |reference|)): the two
+  frameworks sum in different orders (GEMM/convolution blocking, reduction
+  trees), so a dot product of n terms may differ by about n*u relative to the
+  sum of |terms|.  The longest reductions here are a few hundred terms (a
+  Dense over 64*?, a Conv3D of 3*3*3*8 = 216 taps, an LSTM's 4*units gates
+  repeated over at most 12 steps, whose errors add rather than multiply since
+  the recurrent maps are contractions through tanh/sigmoid): at most ~2000*u =
+  1.2e-4 in the worst case, ~sqrt of that in practice; 1e-4 is the repository's
+  bound (tests/test_torch_target.py), with a margin for these depths.
+- weights after one step, 1e-5 absolute: every optimizer here has learning rate
+  <= 1e-3 and Adam-family steps are bounded by the learning rate per weight
+  (|m/sqrt(v)| <= ~1), SGD's by lr*|g| with |g| < 10 at these sizes; the step's
+  error is the gradient's relative error (1e-4) times the step (<= 1e-2), i.e.
+  1e-6, plus the rounding of the weight itself (|w| < 4 gives 4*u = 2.4e-7).
+  Adam's first step divides m by sqrt(v) ~ |g|, where a relative error of the
+  gradient can move the update by as much as lr * 1e-4 = 1e-7 as well.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch_helpers as th
+from helpers import ROOT
+
+from graphc.api import emit
+from graphc.compiler.lower import compile_program
+from graphc.fmt import format_source
+
+OUT_TOL = 1e-4  # relative, outputs and losses (module docstring)
+WEIGHT_TOL = 1e-5  # absolute, weights after one training step (module docstring)
+
+
+@dataclass(frozen=True)
+class Row:
+    stem: str  # examples/<stem>.gdl
+    what: str  # what the program demonstrates (the issue's requirement)
+    batch: int = 3
+    random_in_training: bool = False  # augmentation: one step's draws differ between frameworks
+
+
+PROGRAMS = [
+    Row("gpt", "issue 10: decoder-only transformer, ops.arange positions, use_causal_mask, x.shape[-1]"),
+]
+IDS = [r.stem for r in PROGRAMS]
+
+
+def _path(row: Row) -> Path:
+    return ROOT / "examples" / f"{row.stem}.gdl"
+
+
+# ------------------------------------------------------------------ fast: check, fmt, emit
+@pytest.mark.parametrize("row", PROGRAMS, ids=IDS)
+def test_program_checks_formats_and_emits(row):
+    path = _path(row)
+    text = path.read_text(encoding="utf-8")
+    program = compile_program(str(path), text)
+    assert not program.diagnostics, [d.header() for d in program.diagnostics]
+    assert format_source(text, str(path)) == text, "run `graphc fmt` on " + path.name
+    graph = program.entry()
+    for target in ("keras", "torch"):
+        assert emit(program, graph, target, path.name).strip()
+
+
+# ------------------------------------------------------------------ slow: both frameworks
+def _disable_dropout(kmodel, tmodel) -> None:
+    """th.disable_dropout, plus the attention-probability dropout (MultiHeadAttention's
+    `dropout` argument: `_dropout` in Keras, `dropout` in graphc_runtime)."""
+    th.disable_dropout(kmodel, tmodel)
+    for layer in kmodel._flatten_layers():
+        if isinstance(getattr(layer, "_dropout", None), float):
+            layer._dropout = 0.0
+    for m in tmodel.modules():
+        if isinstance(getattr(m, "dropout", None), float):
+            m.dropout = 0.0
+
+
+def _rel(a: float, b: float) -> float:
+    return abs(a - b) / max(1.0, abs(a))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("row", PROGRAMS, ids=IDS)
+def test_program_agrees_in_both_frameworks(row, tmp_path):
+    import keras
+    import torch
+
+    start = time.perf_counter()
+    path = _path(row)
+    km, tm, _ = th.emit_pair(path.read_text(encoding="utf-8"), tmp_path, row.stem)
+    keras.utils.set_random_seed(0)
+    torch.manual_seed(0)
+    kmodel = km.build_model()
+    th.randomize(kmodel, seed=1)
+    tmodel = th.torch_from_keras(tm, kmodel)
+    assert tm.count_params(tmodel) == th.keras_param_counts(kmodel)
+
+    # inference: every output, Keras layout
+    x, y = th.synthetic(km, row.batch)
+    k_out, t_out = th.predict_both(km, tm, kmodel, tmodel, x)
+    assert len(k_out) == len(t_out) == len(km.OUTPUT_SPECS)
+    out_diff = max(th.rel_diff(a, b) for a, b in zip(k_out, t_out))
+    assert out_diff < OUT_TOL, out_diff
+
+    # the compiled loss (and metrics) on the same batch
+    values = th.evaluate_both(km, tm, kmodel, tmodel, x, y)
+    loss_diff = max(_rel(a, b) for a, b in values.values())
+    assert loss_diff < OUT_TOL, values
+
+    # one training step in each framework
+    if not row.random_in_training:
+        _disable_dropout(kmodel, tmodel)
+    before = th.torch_from_keras(tm, kmodel)
+    k_losses, t_losses = th.train_both(km, tm, kmodel, tmodel, x, y, steps=1)
+    assert all(np.isfinite(k_losses + t_losses)), (k_losses, t_losses)
+    moved, _ = th.state_diff(before, tmodel)
+    assert moved > 0.0, "the PyTorch step changed no weight"
+    if row.random_in_training:
+        # the augmentation layers draw differently in each framework: both must train, and the
+        # step's loss stays near the evaluated loss (the draws move the images, not the labels)
+        print(f"[programs] {row.stem}: augmented step losses keras={k_losses[0]:.4g} torch={t_losses[0]:.4g}")
+        step_diff = weight_diff = float("nan")
+    else:
+        step_diff = _rel(k_losses[0], t_losses[0])
+        assert step_diff < OUT_TOL, (k_losses, t_losses)
+        weight_diff, where = th.state_diff(th.torch_from_keras(tm, kmodel), tmodel)
+        assert weight_diff < WEIGHT_TOL, (weight_diff, where)
+    print(
+        f"[programs] {row.stem}: outputs {out_diff:.2g}, loss {loss_diff:.2g}, step loss {step_diff:.2g}, "
+        f"weights {weight_diff:.2g} ({time.perf_counter() - start:.1f} s)"
+    )
