@@ -41,7 +41,15 @@ APPS = sorted(APPLICATIONS)
 TARGETS = ("keras", "torch")
 # the module contract's top-level functions (runtime/PROTOCOL.md); the PyTorch
 # module also has load_keras_weights and count_params
-CONTRACT = {"build_model", "make_optimizer", "make_callbacks", "train", "main", "load_keras_weights", "count_params"}
+CONTRACT = {
+    "build_model",
+    "make_optimizer",
+    "make_callbacks",
+    "train",
+    "main",
+    "load_keras_weights",
+    "count_params",
+}
 # called by graphc_runtime or the user, not by the module itself
 ENTRY_POINTS = CONTRACT
 # unused code (pyflakes F401/F811/F841 are in F; ARG001-005), on top of the project's rules
@@ -219,7 +227,9 @@ def test_one_function_or_class_per_block(emitted, key, target):
         assert [k for k, _ in found] == [kind], f"{key} ({target}): block {block} became {found}"
     for block in sorted(values):
         found = by_name.get(norm(block), [])
-        assert [k for k, _ in found] in ([], ["FunctionDef"]), f"{key} ({target}): block {block} became {found}"
+        assert [k for k, _ in found] in ([], ["FunctionDef"]), (
+            f"{key} ({target}): block {block} became {found}"
+        )
     known = {norm(n) for n in layered | values | models | CONTRACT}
     strays = [name for _, name in defs if norm(name) not in known]
     assert not strays, f"{key} ({target}): top-level definitions that are no block or model: {strays}"
