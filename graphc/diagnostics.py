@@ -10,9 +10,8 @@ Format (mypy/gcc style)::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from graphc.compiler.syntax import NOSPAN, Span
+from graphc.records import dataclass, field
 
 # code -> one-line description (the README's table is generated from this)
 CODES: dict[str, str] = {

@@ -33,13 +33,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from graphc.compiler import syntax as S
 from graphc.compiler.syntax import NOSPAN, Span
 from graphc.diagnostics import CompileError, Diagnostic
+from graphc.records import fields
 
 __all__ = ["analyze", "Analysis", "Hover", "Location", "Completion"]
 

@@ -21,7 +21,6 @@ Every error is raised as `ArgError` (a bad argument; `arg` names it) or
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, ClassVar
 
@@ -39,6 +38,7 @@ from graphc.ops.base import (
     str_,
     type_error,
 )
+from graphc.records import dataclass
 
 FUNCTIONS: dict[str, "type[Fn]"] = {}  # keras.ops name (and aliases) -> entry
 FLOATX = "float32"

@@ -27,10 +27,10 @@ from, so that a target can write one parameterized function per block.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple
 
 from graphc.compiler.syntax import NOSPAN, Span
+from graphc.records import dataclass, field
 from graphc.types import TensorType, Weight
 
 __all__ = [

@@ -20,8 +20,6 @@ unification.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from graphc.compiler import provenance as P
 from graphc.compiler.ir import (
     BlockInstance,
@@ -33,6 +31,7 @@ from graphc.compiler.ir import (
     LayerNode,
     OpNode,
 )
+from graphc.records import dataclass, field
 
 
 class Unexpressible(Exception):

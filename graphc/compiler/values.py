@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from graphc.compiler.syntax import NOSPAN, Span
+from graphc.records import dataclass, field
 
 
 class _Poison:

@@ -8,9 +8,9 @@ it creates (`weights`).  Everything is pure Python: no TensorFlow, no torch.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Any, Callable, ClassVar
 
+from graphc.records import dataclass
 from graphc.types import Mask, TensorType, Weight
 
 REGISTRY: dict[str, "type[Op]"] = {}  # Keras name (class name or alias) -> Op subclass

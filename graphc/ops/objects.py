@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from graphc.ops.base import (
@@ -36,6 +35,7 @@ from graphc.ops.base import (
     str_,
     type_error,
 )
+from graphc.records import dataclass, field
 
 # kind -> (Keras module, GDL prefix, what one is called, runtime module of the PyTorch target)
 KINDS = {
