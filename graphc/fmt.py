@@ -14,8 +14,9 @@ it again:
 
 Comments are not part of the AST (the grammar ignores them), so they are
 recovered from the source text by position: the statement extents come from a
-second parse of the same grammar with positions (a plain lark tree, walked in
-step with the AST).  A comment on its own line stays where it is (attached to
+second parse with the same generated LALR tables (graphc/grammar/gdl_tables.py,
+no Lark at run time) that builds a plain tree with Lark's positions
+(`propagate_positions`), walked in step with the AST.  A comment on its own line stays where it is (attached to
 the statement after it, or at the end of its body); a comment after the end of
 a statement stays at the end of that statement's last line; a comment after a
 `{` stays after the `{`; a comment inside a statement (a multi-line call, a
@@ -29,13 +30,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
-from lark import Lark, Tree
-
 from graphc.compiler import syntax as S
-from graphc.compiler.parse import GRAMMAR, _Lexer, parse
+from graphc.compiler.parse import Token, _load_tables, _Parser, parse
+from graphc.records import dataclass, field
 
 __all__ = ["format_source", "fmt_check", "WIDTH", "INDENT"]
 
@@ -89,16 +88,100 @@ class _Ext:
     trailing: list = field(default_factory=list)  # comments at the end of its last line
 
 
-@lru_cache(maxsize=None)
-def _tree_parser() -> Lark:
-    return Lark(
-        GRAMMAR.read_text(),
-        start="module",
-        parser="lalr",
-        lexer=_Lexer,
-        propagate_positions=True,
-        maybe_placeholders=True,
+class Tree:
+    """A rule's node with Lark's positions (what `Lark(..., propagate_positions=True)`
+    makes): `meta` is the node itself; `line`... are None while it is empty.  The
+    container_* fields are where the node's text starts and ends with the tokens
+    its rule drops (brackets, keywords), as Lark's PropagatePositions keeps them."""
+
+    __slots__ = (
+        "data",
+        "children",
+        "line",
+        "column",
+        "start_pos",
+        "end_line",
+        "end_column",
+        "end_pos",
+        "container_line",
+        "container_column",
+        "container_start_pos",
+        "container_end_line",
+        "container_end_column",
+        "container_end_pos",
     )
+
+    def __init__(self, data, children):
+        self.data, self.children = data, children
+        self.line = self.end_line = self.container_line = self.container_end_line = None
+
+    @property
+    def meta(self):
+        return self
+
+    @property
+    def empty(self) -> bool:
+        return self.line is None and self.end_line is None
+
+
+class _TreeBuilder:
+    """A Tree for every rule; tokens stay tokens (no terminal callbacks)."""
+
+    def __getattr__(self, name):
+        if name.lstrip("_")[:1].isupper():  # a terminal
+            raise AttributeError(name)
+        return lambda children: Tree(name, children)
+
+
+def _pp_meta(children):
+    """Lark's PropagatePositions._pp_get_meta: the first positioned child, as
+    (line, column, start, end_line, end_column, end) of its container."""
+    for c in children:
+        if type(c) is Tree:
+            if c.container_line is not None or c.container_end_line is not None:
+                return c
+        elif isinstance(c, Token):
+            return c
+    return None
+
+
+def _propagate(reduce, size):
+    def run(values):
+        raw = values[len(values) - size :] if size else []
+        res = reduce(values)
+        if type(res) is Tree:
+            first = _pp_meta(raw)
+            if first is not None:
+                if type(first) is Tree:
+                    pos = (first.container_line, first.container_column, first.container_start_pos)
+                else:  # Token: (type, value, line, column, end_line, end_column, start_pos, end_pos)
+                    pos = (first[2], first[3], first[6])
+                if res.line is None:
+                    res.line, res.column, res.start_pos = pos
+                res.container_line, res.container_column, res.container_start_pos = pos
+            last = _pp_meta(reversed(raw))
+            if last is not None:
+                if type(last) is Tree:
+                    pos = (last.container_end_line, last.container_end_column, last.container_end_pos)
+                else:
+                    pos = (last[4], last[5], last[7])
+                if res.end_line is None:
+                    res.end_line, res.end_column, res.end_pos = pos
+                res.container_end_line, res.container_end_column, res.container_end_pos = pos
+        return res
+
+    return run
+
+
+@lru_cache(maxsize=None)
+def _tree_parser() -> _Parser:
+    """graphc's LALR loop over the generated tables, building positioned Trees."""
+    parser = _Parser(_load_tables(), _TreeBuilder())
+    parser.rules = [
+        (size, origin, None if reduce is None else _propagate(reduce, size))
+        for size, origin, reduce in parser.rules
+    ]
+    return parser
 
 
 def _subtrees(t: Tree) -> list:
