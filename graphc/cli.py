@@ -17,7 +17,6 @@ and unreadable files.
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 COMMANDS = ("check", "summary", "fmt", "graph", "build", "import", "lsp")
@@ -42,12 +41,37 @@ def _exit_code(diags) -> int:
     return 1 if any(d.is_error for d in diags) else 0
 
 
+def _files_without_collections(files):
+    """Each of `files`, with Python's cyclic garbage collector off while it is
+    checked: a check makes many objects and frees few, so the collections the
+    allocations trigger find nothing (7% of a 300-layer check, 20% of a
+    3,000-layer one).  Between files the previous file's graph is collected;
+    after the first one, what survived it (modules, catalogs) is frozen, so those
+    collections walk one file's objects only."""
+    import gc
+
+    if not gc.isenabled():
+        yield from files
+        return
+    gc.disable()
+    try:
+        for i, path in enumerate(files):
+            if i:
+                gc.collect()
+                if i == 1:
+                    gc.freeze()
+            yield path
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
 def cmd_check(args) -> int:
     from graphc.api import check_file
 
     status = 0
     all_diags = []
-    for path in args.files:
+    for path in _files_without_collections(args.files):
         diags, sources = check_file(path, with_sources=True)
         all_diags.extend(diags)
         if args.format != "json":
@@ -242,8 +266,42 @@ def main(argv=None) -> int:
         return 0
 
 
+def _check_args(argv):
+    """`graphc check FILE... [--format F]` read without argparse (importing and
+    setting it up is ~5% of a cold check); None for anything else (--help, other
+    options, a file named like an option), which argparse then reads."""
+    files, fmt, i = [], "text", 0
+    after_files = False  # an option after the files: argparse takes no more files then
+    while i < len(argv):
+        a = argv[i]
+        if a.startswith("--format"):
+            after_files = bool(files)
+            value = a[len("--format=") :] if a.startswith("--format=") else None
+            if value is None and a == "--format" and i + 1 < len(argv):
+                value, i = argv[i + 1], i + 1
+            if value not in ("text", "json", "github"):
+                return None
+            fmt = value
+        elif a.startswith("-") or after_files:
+            return None
+        else:
+            files.append(a)
+        i += 1
+    if not files:
+        return None
+    from types import SimpleNamespace
+
+    return SimpleNamespace(files=files, format=fmt)
+
+
 def _main(argv) -> int:
+    if argv and argv[0] == "check":
+        args = _check_args(argv[1:])
+        if args is not None:
+            return cmd_check(args)
     if argv and argv[0] in COMMANDS:
+        import argparse
+
         cmd = argv.pop(0)
         p = argparse.ArgumentParser(prog=f"graphc {cmd}")
         if cmd == "check":
@@ -295,6 +353,8 @@ def _main(argv) -> int:
                 "--stdio", action="store_true", help="talk over stdin/stdout (the default and only transport)"
             )
             return cmd_lsp(p.parse_args(argv))
+    import argparse
+
     p = argparse.ArgumentParser(
         prog="graphc",
         description="Compile a GDL file to Keras 3 or PyTorch.",
