@@ -90,8 +90,8 @@ steps = [b - a for a, b in zip(t, t[1:])]
 print(json.dumps(steps[:4] + [spent[0], steps[4] - spent[0]]))
 """
 PHASE_NAMES = [
-    "import graphc.cli (argparse)",
-    "import graphc.api, diagnostics, AST classes (dataclasses)",
+    "import graphc.cli",
+    "import graphc.api, diagnostics, AST classes (graphc.records)",
     "import the parser, load its tables",
     "import the evaluator (interpreter, its rooms, ops, IR)",
     "parse (the file and the stdlib files it uses)",
