@@ -123,6 +123,8 @@ def _pair(stmts: list, trees: list) -> list:
         e = _ext(t)
         if isinstance(node, (S.Def, S.For)):
             e.bodies = [_body(node.body, [c for c in _subtrees(t) if c.data == "body"][-1])]
+        elif isinstance(node, S.Extern):
+            e.bodies = [_body(node.items, [c for c in _subtrees(t) if c.data == "ext_body"][-1])]
         elif isinstance(node, S.If):
             kids = _subtrees(t)
             e.bodies = [_body(node.body, kids[1])]
@@ -498,7 +500,7 @@ class _Formatter:
             attached = [False] * n
             for k in range(n):
                 obj = items[k][3]
-                if isinstance(obj, tuple) and isinstance(obj[0], S.Def):
+                if isinstance(obj, tuple) and isinstance(obj[0], (S.Def, S.Extern)):
                     j = k
                     attached[k] = True
                     while (
@@ -513,7 +515,7 @@ class _Formatter:
             if prev is not None:
                 blank = self._blank_between(prev[2], line)
                 if top and not blank:
-                    is_def_prev = isinstance(prev[3], tuple) and isinstance(prev[3][0], S.Def)
+                    is_def_prev = isinstance(prev[3], tuple) and isinstance(prev[3][0], (S.Def, S.Extern))
                     starts_unit = attached[k] and not attached[k - 1]
                     blank = is_def_prev or starts_unit
                 if blank:
@@ -543,6 +545,19 @@ class _Formatter:
                     )
                 head.append(_bracket("(", params, ")"))
             self._compound(pad, head, e.bodies[0], node.body, indent)
+        elif isinstance(node, S.Extern):
+            head = ["extern " + node.kind.id + " " + node.name.id]
+            if node.has_params:
+                params = []
+                for p in node.params:
+                    item = [p.name.id]
+                    if p.type is not None:
+                        item.append(": " + p.type.id)
+                    if p.default is not None:
+                        item += [" = " if p.type is not None else "=", self.ex.doc(p.default)]
+                    params.append(item)
+                head.append(_bracket("(", params, ")"))
+            self._compound(pad, head, e.bodies[0], node.items, indent)
         elif isinstance(node, S.For):
             head = ["for " + target_text(node.var) + " in ", self.ex.doc(node.iter)]
             self._compound(pad, head, e.bodies[0], node.body, indent)
@@ -576,6 +591,10 @@ class _Formatter:
             return [node.target.id + " = ", ex.doc(node.value)]
         if isinstance(node, S.Use):
             return "use " + quote(node.path)
+        if isinstance(node, S.ExternField):
+            return [node.name.id + " = ", ex.doc(node.value)]
+        if isinstance(node, S.ExternRule):
+            return [node.name.id + "(" + ", ".join(a.id for a in node.args) + ") = ", ex.doc(node.value)]
         raise TypeError(f"formatter: unknown statement {type(node).__name__}")  # pragma: no cover
 
     @staticmethod

@@ -434,6 +434,7 @@ class Graphs:
         a = op.with_call(lv.args, call_args)
         try:
             inst = op()
+            inst.site = (file, span)  # where an `extern` layer's rules report their errors
             outs = inst.infer(a, types)
             weights = inst.weights(a, types)
         except ShapeError as err:
