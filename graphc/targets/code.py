@@ -11,6 +11,8 @@ any other way.
 
 from __future__ import annotations
 
+import keyword
+import re
 from dataclasses import dataclass, field
 
 from graphc.targets import escape
@@ -226,6 +228,26 @@ class Pass(Stmt):
 @dataclass
 class Raise(Stmt):
     value: Expr
+
+
+@dataclass
+class ImportFrom(Stmt):
+    """`from module import name [as asname]`; `module` a dotted path of identifiers
+    (checked again here: graphc/compiler/externs.py validated it where it was written)."""
+
+    module: str
+    name: str
+    asname: str | None = None
+
+
+_IDENT_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _checked_path(path: str) -> str:
+    parts = path.split(".")
+    if not all(_IDENT_PART.match(p) and not keyword.iskeyword(p) for p in parts):
+        raise ValueError(f"not a dotted Python path: {path!r}")
+    return path
 
 
 @dataclass
@@ -499,6 +521,11 @@ def stmt_lines(s: Stmt, indent: int = 0) -> list:
         return split_expr(s.value, indent, "raise ")
     if isinstance(s, Pass):
         return ["pass"]
+    if isinstance(s, ImportFrom):
+        line = f"from {_checked_path(s.module)} import {_checked_path(s.name)}"
+        if s.asname is not None and s.asname != s.name:
+            line += f" as {_checked_path(s.asname)}"
+        return [line]
     if isinstance(s, Comment):
         return ["# " + escape.comment(s.text)]
     if isinstance(s, If):
