@@ -138,6 +138,16 @@ class Graphs:
                     "type-error",
                     "this layer is already applied; wrap a fresh layer, e.g. Bidirectional(LSTM(32))",
                 )
+            from graphc.compiler.externs import is_extern_op
+
+            if is_extern_op(v.op):
+                self.s.error(
+                    scope.file,
+                    e.span,
+                    "unsupported",
+                    f"the extern layer {v.op.name} cannot be wrapped by another layer",
+                    "apply it directly; a wrapper of your own can be an extern layer too",
+                )
             return LayerArg(v.op(), v.args, v.given)
         if isinstance(v, (Tensor, Results)):
             return _TensorArg()

@@ -232,12 +232,21 @@ class Raise(Stmt):
 
 @dataclass
 class ImportFrom(Stmt):
-    """`from module import name [as asname]`; `module` a dotted path of identifiers
-    (checked again here: graphc/compiler/externs.py validated it where it was written)."""
+    """`from module import a, b` or `from module import a as b`; `module` a dotted path of
+    identifiers (checked again here: graphc/compiler/externs.py validated it where it
+    was written).  `names`: names, or (name, asname) pairs."""
 
     module: str
-    name: str
-    asname: str | None = None
+    names: tuple
+
+    def members(self) -> list:
+        out = []
+        for n in self.names:
+            name, asname = n if isinstance(n, tuple) else (n, None)
+            out.append(
+                _checked_path(name) + (f" as {_checked_path(asname)}" if asname not in (None, name) else "")
+            )
+        return out
 
 
 _IDENT_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -522,10 +531,12 @@ def stmt_lines(s: Stmt, indent: int = 0) -> list:
     if isinstance(s, Pass):
         return ["pass"]
     if isinstance(s, ImportFrom):
-        line = f"from {_checked_path(s.module)} import {_checked_path(s.name)}"
-        if s.asname is not None and s.asname != s.name:
-            line += f" as {_checked_path(s.asname)}"
-        return [line]
+        head = f"from {_checked_path(s.module)} import "
+        members = s.members()
+        line = head + ", ".join(members)
+        if fits(line, indent):
+            return [line]
+        return [head + "("] + [f"{INDENT}{m}," for m in members] + [")"]
     if isinstance(s, Comment):
         return ["# " + escape.comment(s.text)]
     if isinstance(s, If):

@@ -17,15 +17,25 @@ class Imports:
     def __init__(self, graph, ns, target: str):
         self.target = target
         self.alias: dict = {}  # id(decl) -> Python name in the module
-        self.stmts: list = []
-        for decl in sorted(
-            used_decls(graph), key=lambda d: split_path(d.keras if target == "keras" else d.torch)
-        ):
-            path = decl.keras if target == "keras" else decl.torch
-            module, cls = split_path(path)
+        by_module: dict = {}  # module -> [(class, alias)]
+        paths = {}
+        for decl in used_decls(graph):
+            paths[id(decl)] = split_path(decl.keras if target == "keras" else decl.torch)
+        for decl in sorted(used_decls(graph), key=lambda d: paths[id(d)]):
+            module, cls = paths[id(decl)]
             name = ns.take(cls)
             self.alias[id(decl)] = name
-            self.stmts.append(C.ImportFrom(module, cls, name))
+            by_module.setdefault(module, []).append((cls, name))
+        # as isort (ruff's I001) writes them: one statement per module for the plain
+        # names, one per aliased name
+        self.stmts: list = []
+        for module, pairs in by_module.items():
+            plain = sorted({c for c, a in pairs if c == a}, key=member_key)
+            if plain:
+                self.stmts.append(C.ImportFrom(module, tuple(plain)))
+            for c, a in pairs:
+                if c != a:
+                    self.stmts.append(C.ImportFrom(module, ((c, a),)))
 
     @property
     def names(self) -> set:
@@ -36,8 +46,21 @@ class Imports:
         decl = decl_of(thing)
         return None if decl is None else C.Name(self.alias[id(decl)])
 
-    def text(self) -> str:
-        return "\n".join(line for s in self.stmts for line in C.stmt_lines(s))
+    def block(self, plain: list, froms: list) -> str:
+        """The module's third-party imports: `plain` (`import x` lines, kept in order), then
+        `froms` ((module, first member, text) of the other `from` statements) and these,
+        ordered as isort orders them: by module, then member."""
+        items = list(froms)
+        for st in self.stmts:
+            items.append((st.module, st.members()[0].split(" as ")[0], "\n".join(C.stmt_lines(st))))
+        items.sort(key=lambda x: (x[0].lower(), member_key(x[1])))
+        return "\n".join([*plain, *(text for _, _, text in items)])
+
+
+def member_key(name: str) -> tuple:
+    """isort's order-by-type: CONSTANTS, then Classes, then other names; then by name."""
+    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
+    return (kind, name.lower(), name)
 
 
 def used_decls(graph) -> list:

@@ -685,7 +685,18 @@ class KerasEmitter:
                 "file_name": doc(Path(source_name).stem + "_keras.py"),
                 "uses_math": Safe("1") if self.compile_fns.uses_math else "",
                 "uses_ops": Safe("1") if self.uses_ops else "",
-                "extern_imports": Safe(self.externs.text()),
+                "imports": Safe(
+                    self.externs.block(
+                        ["import keras"],
+                        [
+                            (
+                                "keras",
+                                "layers",
+                                "from keras import layers" + (", ops" if self.uses_ops else ""),
+                            )
+                        ],
+                    )
+                ),
             },
         )
 

@@ -1629,7 +1629,7 @@ class TorchEmitter:
         if self.uses_losses:
             imports.add("losses")
         runtime_imports = _import_block(
-            imports, uses_torch="torch." in classes_code, uses_f="F." in classes_code
+            imports, uses_torch="torch." in classes_code, uses_f="F." in classes_code, externs=self.externs
         )
         return common.render(
             "torch_module.py.j2",
@@ -1644,7 +1644,6 @@ class TorchEmitter:
                 "optimizer_doc": doc(opt_doc),
                 "callbacks_code": Safe("\n".join(OB.return_lines(callbacks))),
                 "runtime_imports": Safe(runtime_imports),
-                "extern_imports": Safe(self.externs.text()),
                 "uses_math": _flag("math." in classes_code),
             },
         )
@@ -1816,7 +1815,7 @@ def _holder(walk, t, tid) -> str:
     raise Internal(f"no variable holds tensor {t.var}")
 
 
-def _import_block(runtime: set, uses_torch: bool, uses_f: bool) -> str:
+def _import_block(runtime: set, uses_torch: bool, uses_f: bool, externs=None) -> str:
     """The third-party imports, ordered as isort (ruff's I001) orders them:
     `import` statements, then `from` statements, each by module; an aliased
     member on a line of its own."""
@@ -1835,6 +1834,11 @@ def _import_block(runtime: set, uses_torch: bool, uses_f: bool) -> str:
         froms.append(line)
     froms.sort(key=lambda line: line.split(" import ")[1].split()[0].lower())
     froms.append("from torch import nn")
+    if externs is not None and externs.stmts:  # the user's classes, in isort's order among these
+        items = [
+            (f.split()[1], re.split(r"[\s,]+", f.split(" import ")[1].lstrip("( \n"))[0], f) for f in froms
+        ]
+        return externs.block(plain, items)
     return "\n".join(plain + froms)
 
 
