@@ -188,6 +188,9 @@ model m {
     (layer,) = program.entry().layers
     assert layer.nodes[0].outputs[0].type.shape == (4, 5)
     assert layer.trainable_params == 0  # no params rule: no weights known to graphc
+    text = summary(program.entry())
+    assert "mix (Mix)" in text and "| ?" in text
+    assert "(not counted: the weights of Mix, whose extern declaration has no params rule)" in text
     torch_code = emit(program, program.entry(), "torch", "case.gdl")
     assert "input_shape=[(None, 4, 3), (None, 4, 2)]" in torch_code
 
@@ -574,3 +577,20 @@ def test_example_trains_a_step_with_each_modules_own_train(tmp_path):
         logs = history.history
         assert set(logs) >= {"loss", "coverage"}, logs
         assert np.isfinite(logs["loss"][-1]) and 0.0 <= logs["coverage"][-1] <= 1.0
+
+
+def test_the_editor_goes_to_the_declaration():
+    from graphc.ide import analyze
+
+    text = FORECAST.read_text()
+    lines = text.split("\n")
+    use = next(i for i, line in enumerate(lines, 1) if "GatedResidual(16, dropout" in line)
+    a = analyze(str(FORECAST), text)
+    loc = a.definition(use, lines[use - 1].index("GatedResidual") + 2)
+    decl = next(i for i, line in enumerate(lines, 1) if line.startswith("extern layer GatedResidual"))
+    assert loc is not None and loc.span.line == decl
+    kw = a.definition(use, lines[use - 1].index("dropout") + 2)  # the argument: its declared parameter
+    assert (
+        kw is not None and kw.span.line == decl and lines[decl - 1][kw.span.col - 1 :].startswith("dropout")
+    )
+    assert "1,072" in a.hover(use, lines[use - 1].index("GatedResidual") + 2).text
