@@ -189,7 +189,7 @@ model m {
     assert layer.nodes[0].outputs[0].type.shape == (4, 5)
     assert layer.trainable_params == 0  # no params rule: no weights known to graphc
     text = summary(program.entry())
-    assert "mix (Mix)" in text and "| ?" in text
+    assert "y (Mix)" in text and "| ?" in text
     assert "(not counted: the weights of Mix, whose extern declaration has no params rule)" in text
     torch_code = emit(program, program.entry(), "torch", "case.gdl")
     assert "input_shape=[(None, 4, 3), (None, 4, 2)]" in torch_code
