@@ -594,3 +594,29 @@ def test_the_editor_goes_to_the_declaration():
         kw is not None and kw.span.line == decl and lines[decl - 1][kw.span.col - 1 :].startswith("dropout")
     )
     assert "1,072" in a.hover(use, lines[use - 1].index("GatedResidual") + 2).text
+
+
+def test_torch_gives_an_extern_layer_kerass_layout_and_takes_it_back():
+    src = """\
+extern layer Scale(k: float) {
+  keras = "p.k.Scale"
+  torch = "p.t.Scale"
+  output_shape(x) = x
+}
+model m {
+  x = Input(shape=(8, 8, 3))
+  h = Conv2D(4, 3, padding="same")(x)
+  share s = Scale(2.0)
+  h = s(h)
+  h = Conv2D(4, 3)(h)
+  h = s(h)
+  output y = Dense(1)(Flatten()(h))
+}
+"""
+    _, torch_code = _emit_both(src)
+    # channels-first inside the PyTorch module: converted to channels-last for the
+    # extern layer (one module, shared), and back for the next convolution
+    assert 'self.s = Scale(k=2.0, input_shape=(None, 8, 8, 4), name="s")' in torch_code
+    assert "h = self.s(h.permute(0, 2, 3, 1))" in torch_code
+    assert "h = self.conv2d_1(h.permute(0, 3, 1, 2))" in torch_code
+    assert torch_code.count("Scale(") == 1

@@ -1290,7 +1290,7 @@ class TorchEmitter:
                 for t, o in zip(n.outputs, layer.graph.outputs):
                     plan[(ctx, t.id)] = boundary_layout(o.tensor)
                 return
-            entry = ENTRIES.get(layer.op)
+            entry = EXTERN_ENTRY if is_extern_op(layer.op) else ENTRIES.get(layer.op)
             ins = n.tensor_inputs()
             first = lay(ctx, ins[0]) if ins else CL
             want = entry.wants(layer.full_args) if entry is not None else None
