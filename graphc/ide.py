@@ -878,7 +878,7 @@ def _complete(a: Analysis, offset: int) -> list[Completion]:
     out += _scope_completions(a, offset)
     out += _layer_completions()
     if frame is None:
-        out += [Completion(k, "keyword", sort_text="4" + k) for k in ("model", "block", "use")]
+        out += [Completion(k, "keyword", sort_text="4" + k) for k in ("model", "block", "use", "extern")]
     elif frame.kind == "body":
         out += [
             Completion(k, "keyword", sort_text="4" + k)
