@@ -39,10 +39,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "runtime"), str(HERE)]
 
+import handwritten  # noqa: E402
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
-
-import handwritten  # noqa: E402
 
 GDL = """model m {{
   x = Input(shape=({s}, {s}, 3))
@@ -55,7 +54,9 @@ def emit_module(model: str, size: int, classes: int, tmp: Path):
     """Compile the application with graphc --target torch and import the module."""
     import graphc
 
-    source = graphc.compile_source(GDL.format(s=size, model=model, classes=classes), "torch", path=f"{model}.gdl")
+    source = graphc.compile_source(
+        GDL.format(s=size, model=model, classes=classes), "torch", path=f"{model}.gdl"
+    )
     path = tmp / f"{model.lower()}_{size}_torch.py"
     path.write_text(source)
     spec = importlib.util.spec_from_file_location(path.stem, path)
@@ -158,7 +159,9 @@ def bench_model(name, args, tmp):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="ResNet50,MobileNetV2", help="comma-separated: " + ",".join(handwritten.MODELS))
+    ap.add_argument(
+        "--model", default="ResNet50,MobileNetV2", help="comma-separated: " + ",".join(handwritten.MODELS)
+    )
     ap.add_argument("--size", type=int, default=64, help="input height and width")
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--classes", type=int, default=1000)
@@ -171,7 +174,9 @@ def main(argv=None):
     names = [m.strip() for m in args.model.split(",") if m.strip()]
     unknown = [m for m in names if m not in handwritten.MODELS]
     if unknown:
-        ap.error(f"no hand-written equivalent for {', '.join(unknown)} (have {', '.join(handwritten.MODELS)})")
+        ap.error(
+            f"no hand-written equivalent for {', '.join(unknown)} (have {', '.join(handwritten.MODELS)})"
+        )
     torch.set_num_threads(args.threads)
     random.seed(0)
     fmt = "channels_last" if args.channels_last else "contiguous (NCHW)"
