@@ -548,15 +548,7 @@ class _Formatter:
         elif isinstance(node, S.Extern):
             head = ["extern " + node.kind.id + " " + node.name.id]
             if node.has_params:
-                params = []
-                for p in node.params:
-                    item = [p.name.id]
-                    if p.type is not None:
-                        item.append(": " + p.type.id)
-                    if p.default is not None:
-                        item += [" = " if p.type is not None else "=", self.ex.doc(p.default)]
-                    params.append(item)
-                head.append(_bracket("(", params, ")"))
+                head.append(self._ext_params(node.params))
             self._compound(pad, head, e.bodies[0], node.items, indent)
         elif isinstance(node, S.For):
             head = ["for " + target_text(node.var) + " in ", self.ex.doc(node.iter)]
@@ -593,9 +585,32 @@ class _Formatter:
             return "use " + quote(node.path)
         if isinstance(node, S.ExternField):
             return [node.name.id + " = ", ex.doc(node.value)]
-        if isinstance(node, S.ExternRule):
-            return [node.name.id + "(" + ", ".join(a.id for a in node.args) + ") = ", ex.doc(node.value)]
+        if isinstance(node, S.ExternRule):  # the parameters stay on the line (short names)
+            return [node.name.id + self._ext_params_flat(node.params) + " = ", ex.doc(node.value)]
+        if isinstance(node, S.ExternCall):
+            return [node.name.id, self._ext_params(node.params)]
         raise TypeError(f"formatter: unknown statement {type(node).__name__}")  # pragma: no cover
+
+    def _ext_params_flat(self, params: list) -> str:
+        out = []
+        for p in params:
+            t = p.name.id + (": " + p.type.id if p.type is not None else "")
+            if p.default is not None:
+                t += (" = " if p.type is not None else "=") + self.ex.flat(p.default)
+            out.append(t)
+        return "(" + ", ".join(out) + ")"
+
+    def _ext_params(self, params: list):
+        """`(units: int, dropout: float = 0.0)` of an `extern` declaration, rule or call."""
+        items = []
+        for p in params:
+            item = [p.name.id]
+            if p.type is not None:
+                item.append(": " + p.type.id)
+            if p.default is not None:
+                item += [" = " if p.type is not None else "=", self.ex.doc(p.default)]
+            items.append(item)
+        return _bracket("(", items, ")")
 
     @staticmethod
     def _empty(body: _Body) -> bool:

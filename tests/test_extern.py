@@ -620,3 +620,58 @@ model m {
     assert "h = self.s(h.permute(0, 2, 3, 1))" in torch_code
     assert "h = self.conv2d_1(h.permute(0, 3, 1, 2))" in torch_code
     assert torch_code.count("Scale(") == 1
+
+
+MC = """\
+extern layer MCDropout(rate: float) {
+  keras = "p.k.MCDropout"
+  torch = "p.t.MCDropout"
+  output_shape(x) = x
+  call(training: bool = None, scale: float = 1.0)
+}
+"""
+
+
+def test_declared_call_time_arguments_are_checked_and_passed_in_both_targets():
+    src = MC + (
+        "\nmodel m {\n  x = Input(shape=(4,))\n  h = MCDropout(0.5)(x, training=true)\n"
+        "  h = MCDropout(0.5)(h, scale=2.5)\n  output y = Dense(1)(h)\n}\n"
+    )
+    keras_code, torch_code = _emit_both(src)
+    assert 'MCDropout(rate=0.5, name="mc_dropout")(x, training=True)' in keras_code
+    assert 'MCDropout(rate=0.5, name="mc_dropout_1")(h, scale=2.5)' in keras_code
+    assert (
+        "self.mc_dropout(x, training=True)" in torch_code and "self.mc_dropout_1(h, scale=2.5)" in torch_code
+    )
+    assert format_source(src) == src
+    body = "model m {\n  x = Input(shape=(4,))\n  output y = MCDropout(0.5)(x, %s)\n}\n"
+    program = _compile(MC + body % "trainig=true")
+    assert _errors(program) == [("unknown-argument", 9)]
+    assert "takes `training`, `scale`; did you mean `training`?" in program.errors[0].hint
+    program = _compile(MC + body % 'training="yes"')
+    assert _errors(program) == [("argument-type", 9)]
+    assert "MCDropout call option `training`" in program.errors[0].message
+
+
+@pytest.mark.parametrize(
+    "edit, text",
+    [
+        (("  call(training", "  calls(training"), "did you mean `call`?"),
+        (("output_shape(x)", "output_shape(x: int)"), "takes the input shapes by name only"),
+        (("scale: float = 1.0", "inputs: float = 1.0"), "is the input tensors' argument"),
+        (("scale: float = 1.0", "scale: flaot = 1.0"), "unknown parameter type `flaot`"),
+    ],
+)
+def test_malformed_call_declarations(edit, text):
+    src = MC.replace(*edit)
+    assert src != MC
+    program = _compile(src)
+    assert [c for c, _ in _errors(program)] == ["bad-extern"], [d.header() for d in program.errors]
+    d = program.errors[0]
+    assert text in d.message + " " + (d.hint or "")
+
+
+def test_a_loss_takes_no_call_declaration():
+    src = 'extern loss L {\n  keras = "a.L"\n  torch = "b.L"\n  call(training: bool = None)\n}\n'
+    program = _compile(src)
+    assert _errors(program) == [("bad-extern", 4)]

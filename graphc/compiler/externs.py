@@ -267,7 +267,30 @@ def declare(it, env, node: S.Extern):
                     "separated by dots, the module first",
                 )
             paths[name] = v
+        elif isinstance(item, S.ExternCall):
+            if name != "call" or kind != "layer":
+                s.error(
+                    file,
+                    item.name.span,
+                    "bad-extern",
+                    f"`extern {kind}` takes no `{name}(...)`"
+                    + (
+                        " (call-time arguments are declared as `call(training: bool = None)`)"
+                        if kind == "layer"
+                        else ""
+                    ),
+                    suggestion(name, ["call"]) if kind == "layer" else None,
+                )
         else:
+            for p in item.params:
+                if p.type is not None or p.default is not None:
+                    s.error(
+                        file,
+                        p.span,
+                        "bad-extern",
+                        f"the rule `{name}` takes the input shapes by name only",
+                        f"write {name}({', '.join(a.id for a in item.args)}) = ...",
+                    )
             allowed = RULES[kind]
             if name not in allowed:
                 what = f"takes the rules {', '.join(allowed)}" if allowed else "takes no rules"
@@ -325,7 +348,9 @@ def declare(it, env, node: S.Extern):
                 f"`output_shape` {len(rules['output_shape'].args)}",
                 "both rules take the layer's input shapes, in the same order",
             )
-    params = _params(it, env, node, kind)
+    params = _params(it, env, node.params, {"name"} if kind == "layer" else set())
+    call = seen.get("call")
+    call_options = _params(it, env, call.params, {"inputs"}) if isinstance(call, S.ExternCall) else ()
     decl = ExternDecl(kind, node.name.id, paths["keras"], paths["torch"], node, file, rules)
     if kind == "layer":
         arity = decl.arity
@@ -341,6 +366,7 @@ def declare(it, env, node: S.Extern):
                 "min_inputs": 1,
                 "max_inputs": None,
                 "takes_list": arity > 1,
+                "call_options": call_options,
                 "doc": f"extern layer ({file}:{node.name.span.line})",
             },
         )
@@ -351,17 +377,23 @@ def declare(it, env, node: S.Extern):
     return ObjClassVal(node.name.id, [cls])
 
 
-def _params(it, env, node: S.Extern, kind: str) -> tuple:
+def _params(it, env, params: list, reserved: set) -> tuple:
+    """The P(...) entries of declared parameters (constructor or call-time arguments)."""
     s = it.session
     file = env.path
     out = []
     seen = set()
-    reserved = {"name"} if kind == "layer" else set()
-    for p in node.params:
+    for p in params:
         name = p.name.id
         it.check_bindable(file, p.name)
         if name in seen or name in reserved:
-            why = "is given twice" if name in seen else "is every layer's own argument (the Keras name)"
+            why = (
+                "is given twice"
+                if name in seen
+                else "is every layer's own argument (the Keras name)"
+                if name == "name"
+                else "is the input tensors' argument"
+            )
             s.error(file, p.name.span, "bad-extern", f"the parameter `{name}` {why}")
         seen.add(name)
         check = any_

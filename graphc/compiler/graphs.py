@@ -284,7 +284,7 @@ class Graphs:
             hint = f"{fn.type_name} is applied to its input tensor only"
         near = suggestion(k, takes)
         if near:
-            hint += f"; did you mean `{near}`?"
+            hint += f"; {near}"  # suggestion() says "did you mean `x`?"
         elif is_ctor:
             hint += f"; `{k}` is an option of the layer itself: {fn.type_name}({k}=...)(x)"
         elif k == "training":

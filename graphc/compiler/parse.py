@@ -596,8 +596,10 @@ class _Builder:
         return S.ExternField(_ident(c[0]), c[1], span=_cspan(c))
 
     def ext_rule(self, c):
-        args = [_ident(t) for t in c[1:-1] if t is not None]
-        return S.ExternRule(_ident(c[0]), args, c[-1], span=_cspan(c))
+        return S.ExternRule(_ident(c[0]), c[1], c[2], span=_cspan(c))
+
+    def ext_call(self, c):
+        return S.ExternCall(_ident(c[0]), c[1], span=_cspan(c))
 
     def use_stmt(self, c):
         return S.Use(_unescape(c[0], c[0].value), span=_cspan(c))

@@ -261,8 +261,21 @@ class ExternRule(Node):
     """`output_shape(x) = expr` in an `extern` body: a compile-time function of shapes."""
 
     name: Ident
-    args: list  # [Ident]
+    params: list  # [ExternParam]: plain names (the evaluator refuses types and defaults here)
     value: Any
+
+    @property
+    def args(self) -> list:
+        return [p.name for p in self.params]
+
+
+@dataclass(slots=True, eq=False)
+class ExternCall(Node):
+    """`call(training: bool = None)` in an `extern layer` body: the call-time arguments
+    (compile-time values) its class's `call`/`forward` takes."""
+
+    name: Ident
+    params: list  # [ExternParam]
 
 
 @dataclass(slots=True, eq=False)
@@ -282,6 +295,10 @@ class Extern(Node):
     @property
     def rules(self) -> list:
         return [i for i in self.items if isinstance(i, ExternRule)]
+
+    @property
+    def calls(self) -> list:
+        return [i for i in self.items if isinstance(i, ExternCall)]
 
 
 def target_idents(target) -> list:
