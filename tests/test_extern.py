@@ -21,6 +21,7 @@ import pytest
 from graphc.api import emit
 from graphc.compiler import syntax as S
 from graphc.compiler.interpreter import compile_program
+from graphc.compiler.ir import lint
 from graphc.compiler.parse import parse
 from graphc.diagnostics import render_text
 from graphc.fmt import format_source
@@ -143,6 +144,7 @@ def test_the_example_checks_with_shapes_and_counts_from_its_rules():
     program = compile_program(str(FORECAST))
     assert not program.diagnostics, [d.header() for d in program.diagnostics]
     g = program.entry()
+    assert lint(g) == []  # extern applications are ordinary LayerNodes of the IR
     layers = {la.name: la for la in g.layers}
     first, second = layers["gated_residual"], layers["gated_residual_1"]
     assert first.nodes[0].outputs[0].type.shape == (24, 16)
