@@ -17,6 +17,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_hostile import check_module, gdl_string, hostile_text
 
 from graphc.api import emit
 from graphc.compiler import syntax as S
@@ -677,3 +680,69 @@ def test_a_loss_takes_no_call_declaration():
     src = 'extern loss L {\n  keras = "a.L"\n  torch = "b.L"\n  call(training: bool = None)\n}\n'
     program = _compile(src)
     assert _errors(program) == [("bad-extern", 4)]
+
+
+def test_a_declaration_in_a_used_file_serves_nested_models(tmp_path):
+    (tmp_path / "layers.gdl").write_text(GRU)
+    main = tmp_path / "main.gdl"
+    main.write_text(
+        'use "layers.gdl"\n\nmodel encoder {\n  x = Input(shape=(5, 3))\n  output h = GatedResidual(8)(x)\n}\n\n'
+        "model m {\n  x = Input(shape=(5, 3))\n  output y = Dense(1)(encoder()(x))\n}\n"
+    )
+    program = compile_program(str(main))
+    assert not program.errors, [d.header() for d in program.errors]
+    g = program.entry("m")
+    assert g.trainable_params == (3 + 1) * 8 * 2 + 3 * 9 * 8 + 2 * 8 + 9
+    keras_code, torch_code = emit(program, g, "keras", "main.gdl"), emit(program, g, "torch", "main.gdl")
+    assert keras_code.count("from gru_layers.keras_layers import GatedResidual\n") == 1
+    assert torch_code.count("from gru_layers.torch_layers import GatedResidual\n") == 1
+    assert "input_shape=(None, 5, 3)" in torch_code
+
+
+_SENSITIVE = ["layers", "keras", "ops", "K", "nn", "torch", "F", "rt", "sys", "math", "LOSSES", "build_model"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    path=st.one_of(
+        hostile_text, st.lists(st.sampled_from(_SENSITIVE + ["a", "b"]), min_size=1, max_size=4).map(".".join)
+    )
+)
+def test_hostile_class_paths_are_refused_or_imported_verbatim(path):
+    """A class path is either a located `bad-extern` error or, when it is a dotted path of
+    identifiers, one import statement of exactly those names (aliased where the module
+    already uses the class's name), in a module that parses with only the contract's
+    top-level names."""
+    src = (
+        GRU.replace('"gru_layers.keras_layers.GatedResidual"', gdl_string(path)).replace(
+            '"gru_layers.torch_layers.GatedResidual"', gdl_string(path)
+        )
+        + '\nmodel m {\n  x = Input(shape=(5, 3))\n  output y = GatedResidual(4)(x)\n  compile(loss="mse")\n}\n'
+    )
+    program = _compile(src)
+    if program.errors:
+        # the first bad path ends the declaration (one diagnostic); or the string does not lex
+        codes = [(d.code, d.span.line) for d in program.errors]
+        assert codes == [("bad-extern", 2)] or [c for c, _ in codes] == ["syntax"], codes
+        return
+    module, _, cls = path.rpartition(".")
+    for target in ("keras", "torch"):
+        text = emit(program, program.entry(), target, "case.gdl")
+        check_module(text, target)
+        tree = ast.parse(text)
+        ours = [
+            n
+            for n in tree.body
+            if isinstance(n, ast.ImportFrom) and n.module == module and n.names[0].name == cls
+        ]
+        assert len(ours) == 1 and len(ours[0].names) == 1
+        alias = ours[0].names[0].asname or cls
+        others = {
+            a.asname or a.name
+            for n in tree.body
+            if isinstance(n, (ast.Import, ast.ImportFrom))
+            if n is not ours[0]
+            for a in n.names
+        }
+        assert alias not in others and alias in text.split("import", 1)[1]
+        assert f"{alias}(units=4" in text
