@@ -56,6 +56,7 @@ CODES: dict[str, str] = {
     "use-outside": "`use` names a file outside the project or not a .gdl file",
     "duplicate-name": "two layers or inputs of one model would get the same Keras name",
     "unsafe-path": "a callback path that is absolute, leaves the working directory or is not a plain name",
+    "bad-extern": "an `extern` declaration graphc cannot use (kind, class path, types, rules)",
     "mask-dropped": "a Keras mask (Embedding(mask_zero=true), Masking) stops at a layer that does not take it",
 }
 

@@ -206,6 +206,8 @@ def _pair(stmts: list, trees: list) -> list:
         e = _ext(t)
         if isinstance(node, (S.Def, S.For)):
             e.bodies = [_body(node.body, [c for c in _subtrees(t) if c.data == "body"][-1])]
+        elif isinstance(node, S.Extern):
+            e.bodies = [_body(node.items, [c for c in _subtrees(t) if c.data == "ext_body"][-1])]
         elif isinstance(node, S.If):
             kids = _subtrees(t)
             e.bodies = [_body(node.body, kids[1])]
@@ -581,7 +583,7 @@ class _Formatter:
             attached = [False] * n
             for k in range(n):
                 obj = items[k][3]
-                if isinstance(obj, tuple) and isinstance(obj[0], S.Def):
+                if isinstance(obj, tuple) and isinstance(obj[0], (S.Def, S.Extern)):
                     j = k
                     attached[k] = True
                     while (
@@ -596,7 +598,7 @@ class _Formatter:
             if prev is not None:
                 blank = self._blank_between(prev[2], line)
                 if top and not blank:
-                    is_def_prev = isinstance(prev[3], tuple) and isinstance(prev[3][0], S.Def)
+                    is_def_prev = isinstance(prev[3], tuple) and isinstance(prev[3][0], (S.Def, S.Extern))
                     starts_unit = attached[k] and not attached[k - 1]
                     blank = is_def_prev or starts_unit
                 if blank:
@@ -626,6 +628,11 @@ class _Formatter:
                     )
                 head.append(_bracket("(", params, ")"))
             self._compound(pad, head, e.bodies[0], node.body, indent)
+        elif isinstance(node, S.Extern):
+            head = ["extern " + node.kind.id + " " + node.name.id]
+            if node.has_params:
+                head.append(self._ext_params(node.params))
+            self._compound(pad, head, e.bodies[0], node.items, indent)
         elif isinstance(node, S.For):
             head = ["for " + target_text(node.var) + " in ", self.ex.doc(node.iter)]
             self._compound(pad, head, e.bodies[0], node.body, indent)
@@ -659,7 +666,34 @@ class _Formatter:
             return [node.target.id + " = ", ex.doc(node.value)]
         if isinstance(node, S.Use):
             return "use " + quote(node.path)
+        if isinstance(node, S.ExternField):
+            return [node.name.id + " = ", ex.doc(node.value)]
+        if isinstance(node, S.ExternRule):  # the parameters stay on the line (short names)
+            return [node.name.id + self._ext_params_flat(node.params) + " = ", ex.doc(node.value)]
+        if isinstance(node, S.ExternCall):
+            return [node.name.id, self._ext_params(node.params)]
         raise TypeError(f"formatter: unknown statement {type(node).__name__}")  # pragma: no cover
+
+    def _ext_params_flat(self, params: list) -> str:
+        out = []
+        for p in params:
+            t = p.name.id + (": " + p.type.id if p.type is not None else "")
+            if p.default is not None:
+                t += (" = " if p.type is not None else "=") + self.ex.flat(p.default)
+            out.append(t)
+        return "(" + ", ".join(out) + ")"
+
+    def _ext_params(self, params: list):
+        """`(units: int, dropout: float = 0.0)` of an `extern` declaration, rule or call."""
+        items = []
+        for p in params:
+            item = [p.name.id]
+            if p.type is not None:
+                item.append(": " + p.type.id)
+            if p.default is not None:
+                item += [" = " if p.type is not None else "=", self.ex.doc(p.default)]
+            items.append(item)
+        return _bracket("(", items, ")")
 
     @staticmethod
     def _empty(body: _Body) -> bool:

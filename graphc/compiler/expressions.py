@@ -49,6 +49,7 @@ BINARY = {
     "//": operator.floordiv,
     "%": operator.mod,
     "**": operator.pow,
+    "@": operator.matmul,
 }
 COMPARE = {
     "==": operator.eq,
@@ -787,7 +788,7 @@ def _index_tuple(scope, session, idx, e) -> tuple:
             span,
             "type-error",
             f"a tensor index must be an int, a slice (`a:b:c`), `...` or None; got {kind_of(i)}",
-            "indices are compile-time; to gather by a tensor of indices use ops.take",
+            "indices are compile-time values; gathering by a tensor of indices (ops.take) is not in GDL yet",
         )
     if sum(1 for i in items if i is Ellipsis) > 1:
         session.error(scope.file, e.index.span, "value-error", "an index can have only one `...`")

@@ -439,3 +439,36 @@ def lint(graph: Graph) -> list[str]:
 
     walk(graph.items)
     return problems
+
+
+# Short reprs: the IR is a web of back references (tensors -> nodes -> blocks ->
+# graphs), and the dataclass reprs would print all of it (a failing test's
+# report, a debugger's variable view).
+def _tensor_repr(self) -> str:
+    return f"Tensor({self.var or self.id}: {self.type})"
+
+
+def _layer_repr(self) -> str:
+    return f"Layer({self.name})"
+
+
+def _node_repr(self) -> str:
+    what = getattr(self, "name", "") or getattr(getattr(self, "layer", None), "name", "")
+    what = what or getattr(getattr(self, "fn", None), "name", "")
+    return f"{type(self).__name__}({self.id}{', ' + what if what else ''})"
+
+
+def _block_repr(self) -> str:
+    return f"BlockInstance({self.instance})"
+
+
+def _graph_repr(self) -> str:
+    return f"Graph({self.name}: {len(self.nodes)} nodes)"
+
+
+Tensor.__repr__ = _tensor_repr
+Layer.__repr__ = _layer_repr
+for _cls in (Node, InputNode, LayerNode, OpNode):
+    _cls.__repr__ = _node_repr
+BlockInstance.__repr__ = _block_repr
+Graph.__repr__ = _graph_repr

@@ -69,6 +69,9 @@ class Occ:
     kept: frozenset = frozenset()  # loop variables kept as loop variables
     loops: dict = field(default_factory=dict)  # kept loop variable -> its value in this iteration
 
+    def __repr__(self) -> str:  # records index a whole region tree: never print it
+        return f"Occ({self.owner!r}, {len(self.records)} records)"
+
     def get(self, site) -> list:
         return self.records.get(id(site), [])
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from graphc.compiler import provenance as P
 from graphc.compiler import syntax as S
+from graphc.compiler.externs import is_extern_op
 from graphc.compiler.graphs import snake
 from graphc.compiler.ir import BlockInstance, Graph, OpNode, Tensor
 from graphc.compiler.specialize import Occ, Template, Unexpressible, index_region
@@ -37,6 +38,7 @@ from graphc.targets import common
 from graphc.targets import objects as OB
 from graphc.targets.errors import EmitError
 from graphc.targets.escape import Safe, doc, identifier
+from graphc.targets.externs import Imports
 from graphc.targets.names import MODULE_ATTRS, Namespace
 from graphc.targets.torch_calltime import CallTimeWalk, needed_masks
 from graphc.targets.torch_layers import (
@@ -44,6 +46,7 @@ from graphc.targets.torch_layers import (
     CL,
     ENTRIES,
     UNSUPPORTED,
+    Entry,
     Unsupported,
     convert,
     dim_expr,
@@ -95,6 +98,10 @@ def _plural(name: str) -> str:
 
 def _self(attr: str) -> C.Expr:
     return C.Attr(SELF, attr)
+
+
+# an `extern` layer's torch class: a module of its own (no inline spelling), Keras's layout
+EXTERN_ENTRY = Entry(layout=CL, fusable=False)
 
 
 class TorchWalk(CallTimeWalk, BodyWalk):
@@ -306,6 +313,8 @@ class TorchWalk(CallTimeWalk, BodyWalk):
     def _entry(self, layer, nodes):
         """The layer's entry, or a located `unsupported` error saying why there is none
         or why this configuration is refused."""
+        if is_extern_op(layer.op):  # the user's class takes Keras's layout (docs/extern.md)
+            return EXTERN_ENTRY
         entry = ENTRIES.get(layer.op)
         if entry is None:
             reason = UNSUPPORTED.get(layer.op.name, "it has no PyTorch spelling yet")
@@ -526,9 +535,23 @@ class TorchWalk(CallTimeWalk, BodyWalk):
             if self.em.sparse_square and op.name == "Embedding":
                 kwargs.append(("sparse_square", C.lit(True)))
             kwargs.append(("name", self.name_arg(layers, occs)))
+            extern = self.em.externs.callee(op)
+            if extern is not None:  # the user's class: keywords, and Keras's build() input_shape
+                kwargs = [(positional[i], a) for i, a in enumerate(args)] + kwargs
+                kwargs.insert(-1, ("input_shape", self._extern_shape(layers, ins, occs)))
+                return C.Call(extern, (), tuple(kwargs))
             return C.Call(C.Attr(K, op.name), tuple(args), tuple(kwargs))
         finally:
             self.in_init = False
+
+    def _extern_shape(self, layers, ins, occs) -> C.Expr:
+        """The `input_shape` Keras's `build()` gets: (None, *shape) of the input, a list of
+        them for several inputs."""
+        pairs = []
+        for i in range(len(layers)):
+            shapes = [(None, *ts[i].type.shape) for _, _, ts in ins]
+            pairs.append((shapes[0] if len(shapes) == 1 else shapes, P.OPAQUE))
+        return self.value(pairs, occs, "input_shape")
 
     def _dim(self, layers, pname, ins, occs):
         rank = ins[0][2][0].type.rank
@@ -544,6 +567,9 @@ class TorchWalk(CallTimeWalk, BodyWalk):
         return self.value(pairs, occs, "dim")
 
     def obj_callee(self, cls):
+        extern = self.em.externs.callee(cls)
+        if extern is not None:
+            return extern
         self.em.obj_modules.add(OB.torch_module(cls))
         return OB.torch_callee(cls)
 
@@ -1114,6 +1140,7 @@ class TorchEmitter:
                 "_output_dict",
             }
         )
+        self.externs = Imports(graph, self.ns, "torch")  # classes of `extern` declarations
         comp = graph.compile or {}
         opt = comp.get("optimizer")
         self.optimizer = opt.name if opt is not None else "rmsprop"
@@ -1263,7 +1290,7 @@ class TorchEmitter:
                 for t, o in zip(n.outputs, layer.graph.outputs):
                     plan[(ctx, t.id)] = boundary_layout(o.tensor)
                 return
-            entry = ENTRIES.get(layer.op)
+            entry = EXTERN_ENTRY if is_extern_op(layer.op) else ENTRIES.get(layer.op)
             ins = n.tensor_inputs()
             first = lay(ctx, ins[0]) if ins else CL
             want = entry.wants(layer.full_args) if entry is not None else None
@@ -1343,7 +1370,7 @@ class TorchEmitter:
             in_layouts[p] = lays.pop()
         needed: set = set()
         while True:
-            local = Namespace()
+            local = Namespace(self.externs.names)
             params = {p: local.take(p) for p in gdl_params}
             prefix = local.take(
                 next(n for n in ("name", "prefix", "layer_prefix", "name_") if n not in params)
@@ -1458,7 +1485,7 @@ class TorchEmitter:
     def model_class(self, g: Graph, name: str, entry: bool) -> C.ClassDef:
         needed: set = set()
         while True:
-            local = Namespace({"self", "logits"})
+            local = Namespace({"self", "logits"} | self.externs.names)
             inputs = [local.take(common.input_name(t)) for t in g.inputs]
             layouts = {t.id: boundary_layout(t) for t in g.inputs}
             walk = TorchWalk(self, local, {}, None, g.file, None, needed, layouts)
@@ -1544,8 +1571,12 @@ class TorchEmitter:
         imports = {"layers as K"}
         self.refuse_objects()
         rec = OB.Recorder(OB.torch_callee)
-        loss_items = OB.loss_items(g, rec, strings=False)
-        metric_items = OB.metric_items(g, rec)
+
+        def callee(cls):
+            return self.externs.callee(cls) or rec(cls)
+
+        loss_items = OB.loss_items(g, callee, strings=False)
+        metric_items = OB.metric_items(g, callee)
         callbacks = C.List(tuple(OB.obj_expr(cb, rec) for cb in OB.callback_objs(g)))
         opt_obj = OB.optimizer_obj(g)
         opt_code = OB.return_lines(
@@ -1598,7 +1629,7 @@ class TorchEmitter:
         if self.uses_losses:
             imports.add("losses")
         runtime_imports = _import_block(
-            imports, uses_torch="torch." in classes_code, uses_f="F." in classes_code
+            imports, uses_torch="torch." in classes_code, uses_f="F." in classes_code, externs=self.externs
         )
         return common.render(
             "torch_module.py.j2",
@@ -1784,7 +1815,7 @@ def _holder(walk, t, tid) -> str:
     raise Internal(f"no variable holds tensor {t.var}")
 
 
-def _import_block(runtime: set, uses_torch: bool, uses_f: bool) -> str:
+def _import_block(runtime: set, uses_torch: bool, uses_f: bool, externs=None) -> str:
     """The third-party imports, ordered as isort (ruff's I001) orders them:
     `import` statements, then `from` statements, each by module; an aliased
     member on a line of its own."""
@@ -1803,6 +1834,11 @@ def _import_block(runtime: set, uses_torch: bool, uses_f: bool) -> str:
         froms.append(line)
     froms.sort(key=lambda line: line.split(" import ")[1].split()[0].lower())
     froms.append("from torch import nn")
+    if externs is not None and externs.stmts:  # the user's classes, in isort's order among these
+        items = [
+            (f.split()[1], re.split(r"[\s,]+", f.split(" import ")[1].lstrip("( \n"))[0], f) for f in froms
+        ]
+        return externs.block(plain, items)
     return "\n".join(plain + froms)
 
 
@@ -1820,8 +1856,8 @@ def _header(g: Graph, source_name: str) -> list:
         "  outputs of rank 4 (with the batch axis) are NCHW, all others are laid out as",
         "  in Keras (the trainer converts channels_last arrays from --data);",
         "- `model(*inputs, logits=True)` returns, for the outputs in LOGIT_OUTPUTS, the",
-        "  logits before their final sigmoid/softmax; `compute_loss` takes those, as",
-        "  Keras on TensorFlow computes these losses from the logits.",
+        "  logits before their final sigmoid/softmax; the trainer (`train`) computes",
+        "  their losses from those, as Keras on TensorFlow does.",
     ]
 
 
