@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import keyword
 import re
-from dataclasses import dataclass, field
 
 from graphc.compiler import syntax as S
 from graphc.compiler.budget import LimitExceeded
@@ -49,6 +48,7 @@ from graphc.ops.base import (
     str_,
     type_error,
 )
+from graphc.records import dataclass, field
 from graphc.types import TensorType, Weight
 
 KINDS = ("layer", "loss", "metric")
