@@ -75,13 +75,13 @@ def test_many_files_in_one_process_as_one_each(tmp_path):
     assert json.loads(together[1]) == [d for _, out in alone for d in json.loads(out)]
 
 
-def test_check_imports_no_dataclasses_inspect_argparse_lark_nor_frameworks(tmp_path):
+def test_check_imports_no_dataclasses_inspect_typing_argparse_lark_nor_frameworks(tmp_path):
     src = tmp_path / "m.gdl"
     src.write_text("model m {\n  x = Input(shape=(4,))\n  output y = Dense(2)(x)\n}\n")
     code = (
         "import sys\nfrom graphc.cli import main\n"
         f"rc = main(['check', {str(src)!r}])\n"
-        "heavy = ('dataclasses', 'inspect', 'argparse', 'lark', 'torch', 'keras', 'tensorflow')\n"
+        "heavy = ('dataclasses', 'inspect', 'typing', 'argparse', 'lark', 'torch', 'keras', 'tensorflow')\n"
         "print(rc, [m for m in heavy if m in sys.modules])\n"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
