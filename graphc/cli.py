@@ -240,6 +240,19 @@ def main(argv=None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug in graphc, never a traceback: one line to report
+        where = ""
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is not None:
+            where = f" at {tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}"
+        print(
+            f"graphc: internal error ({type(exc).__name__}{where}: {exc}); "
+            "please report it with the .gdl file that caused it",
+            file=sys.stderr,
+        )
+        return 3
 
 
 def _main(argv) -> int:

@@ -273,3 +273,19 @@ def test_trainer_of_a_model_without_compile_says_so(tmp_path, target):
     assert r.returncode == 2, r.stderr[-2000:]
     last = r.stderr.strip().splitlines()[-1]
     assert "nothing to train" in last and "Traceback" not in r.stderr, r.stderr[-2000:]
+
+
+def test_an_internal_error_is_one_line_and_exit_3(monkeypatch, capsys, tmp_path):
+    """A bug in graphc (any exception escaping a command) is reported in one line, never
+    as a traceback."""
+    import graphc.cli as cli
+
+    def broken(args):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(cli, "cmd_check", broken)
+    src = tmp_path / "m.gdl"
+    src.write_text("model m {\n  x = Input(shape=(2,))\n  output y = Dense(1)(x)\n}\n")
+    assert cli.main(["check", str(src)]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error (KeyError" in err and "Traceback" not in err

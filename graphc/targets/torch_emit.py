@@ -356,7 +356,7 @@ class TorchWalk(CallTimeWalk, BodyWalk):
             if spelled is not None:
                 self._set_out_layouts(nodes, entry, in_lays)
                 return spelled
-        if first.shared:
+        if first.shared or id(first.ctor_site) in self.shared_attr:  # `share d = ...` / `d = Dense(3)`
             module = self.shared_module(nodes, e, occs)
         else:
             ctor_site = e.func if isinstance(e, S.Call) and isinstance(e.func, S.Call) else first.ctor_site
@@ -731,7 +731,7 @@ class TorchWalk(CallTimeWalk, BodyWalk):
         if len({id(la.graph) for la in layers}) != 1:
             raise Unexpressible()
         sub = layers[0].graph
-        if layers[0].shared:
+        if layers[0].shared or id(layers[0].ctor_site) in self.shared_attr:  # `share b = ...` / `b = ...`
             module = self.shared_module(nodes, e, occs)
         else:
             cls = self.em.class_of_graph[id(sub)]
@@ -1370,7 +1370,7 @@ class TorchEmitter:
             in_layouts[p] = lays.pop()
         needed: set = set()
         while True:
-            local = Namespace(self.externs.names)
+            local = self.ns.child(self.externs.names)
             params = {p: local.take(p) for p in gdl_params}
             prefix = local.take(
                 next(n for n in ("name", "prefix", "layer_prefix", "name_") if n not in params)
@@ -1485,7 +1485,7 @@ class TorchEmitter:
     def model_class(self, g: Graph, name: str, entry: bool) -> C.ClassDef:
         needed: set = set()
         while True:
-            local = Namespace({"self", "logits"} | self.externs.names)
+            local = self.ns.child({"self", "logits"} | self.externs.names)
             inputs = [local.take(common.input_name(t)) for t in g.inputs]
             layouts = {t.id: boundary_layout(t) for t in g.inputs}
             walk = TorchWalk(self, local, {}, None, g.file, None, needed, layouts)
