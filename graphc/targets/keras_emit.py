@@ -25,7 +25,7 @@ from graphc.targets import common
 from graphc.targets import objects as OB
 from graphc.targets.escape import Safe, doc, identifier
 from graphc.targets.externs import Imports
-from graphc.targets.names import Namespace, module_namespace
+from graphc.targets.names import module_namespace
 from graphc.targets.walk import BodyWalk, CompileTimeFunctions, Internal, Restart
 
 LAYERS = C.Name("layers")
