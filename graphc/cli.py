@@ -1,10 +1,10 @@
 """The `graphc` command line.
 
-    graphc FILE.gdl --target keras|torch|both [-o OUT] [--model NAME] [--check]
-    graphc check FILE... [--format text|json|github]
-    graphc summary FILE [--model NAME]
+    graphc FILE.gdl --target keras|torch|both [-o OUT] [--model NAME] [--check] [--root DIR]
+    graphc check FILE... [--format text|json|github] [--root DIR]
+    graphc summary FILE [--model NAME] [--root DIR]
     graphc fmt FILE... [--check]
-    graphc graph FILE [--model NAME] [-o model.svg|.png|.dot]
+    graphc graph FILE [--model NAME] [-o model.svg|.png|.dot] [--root DIR]
     graphc build SRC_DIR -o OUT_DIR --target keras|torch|both
     graphc import MODEL.keras|config.json [-o OUT.gdl] [--model-name NAME] [--no-fold]
     graphc import --python pkg.module:build_fn [-o OUT.gdl]   (runs that code)
@@ -12,7 +12,7 @@
 
 Exit status: 0 clean (or warnings only), 1 errors (or --check found a
 difference; for import: parts of the model GDL cannot express), 2 usage errors
-and unreadable files.
+and unreadable files, 3 an internal error (a bug in graphc, reported in one line).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def cmd_check(args) -> int:
     status = 0
     all_diags = []
     for path in args.files:
-        diags, sources = check_file(path, with_sources=True)
+        diags, sources = check_file(path, with_sources=True, root=args.root)
         all_diags.extend(diags)
         if args.format != "json":
             _print_diags(diags, sources, args.format)
@@ -69,10 +69,10 @@ def cmd_check(args) -> int:
     return status
 
 
-def _load(path, model):
+def _load(path, model, root=None):
     from graphc.api import load_program
 
-    program = load_program(path, model=model)
+    program = load_program(path, model=model, root=root)
     _print_diags(program.diagnostics, program.sources)
     if program.errors:
         return None, 2 if any(d.code == "io" and d.span.line == 0 for d in program.errors) else 1
@@ -97,7 +97,7 @@ def _load(path, model):
 def cmd_summary(args) -> int:
     from graphc.summary import summary
 
-    program, status = _load(args.file, args.model)
+    program, status = _load(args.file, args.model, args.root)
     if program is None:
         return status
     print(summary(program.entry(args.model)))
@@ -107,7 +107,7 @@ def cmd_summary(args) -> int:
 def cmd_compile(args) -> int:
     from graphc.api import emit_program, write_outputs
 
-    program, status = _load(args.file, args.model)
+    program, status = _load(args.file, args.model, args.root)
     if program is None:
         return status
     graph = program.entry(args.model)
@@ -146,7 +146,7 @@ def cmd_fmt(args) -> int:
 def cmd_graph(args) -> int:
     from graphc.graphviz import render
 
-    program, status = _load(args.file, args.model)
+    program, status = _load(args.file, args.model, args.root)
     if program is None:
         return status
     out = args.output or args.file.rsplit(".", 1)[0] + ".svg"
@@ -262,10 +262,20 @@ def _main(argv) -> int:
         if cmd == "check":
             p.add_argument("files", nargs="+", metavar="FILE")
             p.add_argument("--format", choices=("text", "json", "github"), default="text")
+            p.add_argument(
+                "--root",
+                metavar="DIR",
+                help="the project root: `use` may read .gdl files under it (default: the directory of each FILE)",
+            )
             return cmd_check(p.parse_args(argv))
         if cmd == "summary":
             p.add_argument("file", metavar="FILE")
             p.add_argument("--model")
+            p.add_argument(
+                "--root",
+                metavar="DIR",
+                help="the project root: `use` may read .gdl files under it (default: the directory of each FILE)",
+            )
             return cmd_summary(p.parse_args(argv))
         if cmd == "fmt":
             p.add_argument("files", nargs="+", metavar="FILE")
@@ -275,6 +285,11 @@ def _main(argv) -> int:
             p.add_argument("file", metavar="FILE")
             p.add_argument("--model")
             p.add_argument("-o", "--output")
+            p.add_argument(
+                "--root",
+                metavar="DIR",
+                help="the project root: `use` may read .gdl files under it (default: the directory of each FILE)",
+            )
             return cmd_graph(p.parse_args(argv))
         if cmd == "build":
             p.add_argument("src", metavar="SRC_DIR")
@@ -324,6 +339,11 @@ def _main(argv) -> int:
         "--check",
         action="store_true",
         help="write nothing; exit 1 with a diff if the output on disk is stale",
+    )
+    p.add_argument(
+        "--root",
+        metavar="DIR",
+        help="the project root: `use` may read .gdl files under it (default: the directory of each FILE)",
     )
     return cmd_compile(p.parse_args(argv))
 

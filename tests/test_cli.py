@@ -289,3 +289,19 @@ def test_an_internal_error_is_one_line_and_exit_3(monkeypatch, capsys, tmp_path)
     assert cli.main(["check", str(src)]) == 3
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "internal error (KeyError" in err and "Traceback" not in err
+
+
+def test_root_widens_what_use_may_read(tmp_path, capsys):
+    """`use "../lib.gdl"` is outside the default root (the file's directory) and
+    inside `--root`; the error names the option that widens it."""
+    import graphc.cli as cli
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "lib.gdl").write_text("block b(x) { return Dense(2)(x) }\n")
+    src = tmp_path / "sub" / "m.gdl"
+    src.write_text('use "../lib.gdl"\nmodel m {\n  x = Input(shape=(3,))\n  output y = b(x)\n}\n')
+    assert cli.main(["check", str(src)]) == 1
+    assert "[use-outside]" in capsys.readouterr().err
+    assert cli.main(["check", "--root", str(tmp_path), str(src)]) == 0
+    assert cli.main(["summary", "--root", str(tmp_path), str(src)]) == 0
+    assert "(None, 2)" in capsys.readouterr().out
