@@ -178,6 +178,8 @@ class Expressions:
         if not hint and looks_layer:
             hint = "define it with `model` or `block`, or check the spelling of the Keras layer"
         scope.vars[name] = POISON
+        if getattr(scope.module, "failed_use", False):
+            raise Abort()  # a `use` of this file failed: the name may be one it would define
         self.s.error(scope.file, span, code, msg, hint)
 
     # ------------------------------------------------------------ containers

@@ -108,6 +108,8 @@ class Modules:
             except Abort:
                 if isinstance(item, (S.Const, S.Extern)):
                     env.names.setdefault(_bound(item), POISON)
+                if isinstance(item, S.Use):  # what it would define is unknown: no follow-on errors
+                    env.failed_use = True
             except RecursionError:
                 self.s.report(env.path, item.span, "recursion", "this definition nests too deeply")
                 if isinstance(item, (S.Const, S.Extern)):

@@ -25,7 +25,7 @@ from graphc.targets import common
 from graphc.targets import objects as OB
 from graphc.targets.escape import Safe, doc, identifier
 from graphc.targets.externs import Imports
-from graphc.targets.names import Namespace, module_namespace
+from graphc.targets.names import module_namespace
 from graphc.targets.walk import BodyWalk, CompileTimeFunctions, Internal, Restart
 
 LAYERS = C.Name("layers")
@@ -94,6 +94,7 @@ class KerasWalk(BodyWalk):
         else:
             value = self.ctor(layers, st.value, occs)
         name = self.bind_var(st.target.id, [])
+        self.bound_layers[id(layers[0].ctor_site)] = name
         return [C.Assign([C.Name(name)], value, self.where(st))]
 
     def output(self, st: S.Output, occs):
@@ -156,6 +157,8 @@ class KerasWalk(BodyWalk):
         first = layers[0]
         if any(la.op is not first.op or (la.graph is None) != (first.graph is None) for la in layers):
             raise Unexpressible()
+        if id(first.ctor_site) in self.bound_layers:  # `d = Dense(3)` (not shared), then `d(x)`
+            return C.Call(C.Name(self.bound_layers[id(first.ctor_site)]), *self.tensor_args(nodes, e, occs))
         if first.shared:
             callee = self.expr(e.func, occs) if isinstance(e, S.Call) else None
             if callee is None:
@@ -517,7 +520,7 @@ class KerasEmitter:
                     self.function_of(sub)
         fns = self.by_def.setdefault(id(node), [])
         fname_base = identifier(node.name.id)
-        local = Namespace(self.externs.names)
+        local = self.ns.child(self.externs.names)
         gdl_params = [p.name.id for p in node.params]
         tensor_params = [p for p in gdl_params if isinstance(dict(first.params)[p], Tensor)]
         if any(
@@ -526,7 +529,7 @@ class KerasEmitter:
             raise Unexpressible()
         needed: set = set()
         while True:  # again when a compile-time local must be written as a variable
-            local = Namespace(self.externs.names)
+            local = self.ns.child(self.externs.names)
             params = {p: local.take(p) for p in gdl_params}
             prefix_base = next(n for n in ("name", "prefix", "layer_prefix", "name_") if n not in params)
             prefix = local.take(prefix_base)
@@ -588,7 +591,7 @@ class KerasEmitter:
     def model_function(self, g: Graph, name: str, entry: bool) -> C.FunctionDef:
         needed: set = set()
         while True:  # again when a compile-time local must be written as a variable
-            local = Namespace(({"name"} if not entry else set()) | self.externs.names)
+            local = self.ns.child(({"name"} if not entry else set()) | self.externs.names)
             walk = KerasWalk(self, local, {}, None, g.file, None, needed)
             walk.single = True
             walk.keep = {t.id for t in g.inputs}

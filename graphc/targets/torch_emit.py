@@ -356,7 +356,7 @@ class TorchWalk(CallTimeWalk, BodyWalk):
             if spelled is not None:
                 self._set_out_layouts(nodes, entry, in_lays)
                 return spelled
-        if first.shared:
+        if first.shared or id(first.ctor_site) in self.shared_attr:  # `share d = ...` / `d = Dense(3)`
             module = self.shared_module(nodes, e, occs)
         else:
             ctor_site = e.func if isinstance(e, S.Call) and isinstance(e.func, S.Call) else first.ctor_site
@@ -731,7 +731,7 @@ class TorchWalk(CallTimeWalk, BodyWalk):
         if len({id(la.graph) for la in layers}) != 1:
             raise Unexpressible()
         sub = layers[0].graph
-        if layers[0].shared:
+        if layers[0].shared or id(layers[0].ctor_site) in self.shared_attr:  # `share b = ...` / `b = ...`
             module = self.shared_module(nodes, e, occs)
         else:
             cls = self.em.class_of_graph[id(sub)]
@@ -1043,45 +1043,7 @@ class BlockClass:
         self.in_layouts, self.out_layouts, self.code, self.key = in_layouts, out_layouts, code, key
 
 
-HELPERS_DIR = common.TEMPLATES / "torch_helpers"
-HELPER_FILES = ("losses.py", "optimizers.py")
-HELPER_DEPS = {
-    "hinge": ("hinge_labels",),
-    "squared_hinge": ("hinge_labels",),
-    **{
-        k: ("KerasOptimizer",)
-        for k in (
-            "KerasSGD",
-            "KerasRMSprop",
-            "KerasAdam",
-            "KerasAdagrad",
-            "KerasAdamax",
-            "KerasNadam",
-            "KerasAdadelta",
-        )
-    },
-}
 SPARSE_SQUARE_OPTIMIZERS = {"rmsprop", "adam", "adamw", "adagrad", "adadelta", "nadam"}
-OPTIMIZER_CLASSES = {
-    "sgd": "KerasSGD",
-    "rmsprop": "KerasRMSprop",
-    "adam": "KerasAdam",
-    "adamw": "KerasAdam",
-    "adagrad": "KerasAdagrad",
-    "adamax": "KerasAdamax",
-    "nadam": "KerasNadam",
-    "adadelta": "KerasAdadelta",
-}
-
-
-def _helper_texts() -> dict:
-    out = {}
-    for fname in HELPER_FILES:
-        src = (HELPERS_DIR / fname).read_text(encoding="utf-8")
-        parts = re.split(r"^# %% helper: (\w+)\n", src, flags=re.M)
-        for name, body in zip(parts[1::2], parts[2::2]):
-            out[name] = body.strip("\n")
-    return out
 
 
 def class_name(name: str) -> str:
@@ -1097,8 +1059,7 @@ class TorchEmitter:
         self.graph = graph
         self.source = source_name
         self.ns = Namespace(
-            set(_helper_texts())
-            | {
+            {
                 "K",
                 "np",
                 "torch",
@@ -1153,7 +1114,6 @@ class TorchEmitter:
         self.by_def: dict = {}
         self.cls_of: dict = {}
         self.instances: dict = {}
-        self.used_helpers: set = set()
         self.obj_modules: set = set()  # graphc_runtime.torch modules layer arguments use (initializers...)
         self.plan: dict = {}  # (block instance id | None, tensor id) -> layout
         self.compile_fns = CompileTimeFunctions(self.ns)
@@ -1370,7 +1330,7 @@ class TorchEmitter:
             in_layouts[p] = lays.pop()
         needed: set = set()
         while True:
-            local = Namespace(self.externs.names)
+            local = self.ns.child(self.externs.names)
             params = {p: local.take(p) for p in gdl_params}
             prefix = local.take(
                 next(n for n in ("name", "prefix", "layer_prefix", "name_") if n not in params)
@@ -1485,7 +1445,7 @@ class TorchEmitter:
     def model_class(self, g: Graph, name: str, entry: bool) -> C.ClassDef:
         needed: set = set()
         while True:
-            local = Namespace({"self", "logits"} | self.externs.names)
+            local = self.ns.child({"self", "logits"} | self.externs.names)
             inputs = [local.take(common.input_name(t)) for t in g.inputs]
             layouts = {t.id: boundary_layout(t) for t in g.inputs}
             walk = TorchWalk(self, local, {}, None, g.file, None, needed, layouts)
@@ -1648,13 +1608,6 @@ class TorchEmitter:
             },
         )
 
-    def use(self, helper: str) -> None:
-        if helper in self.used_helpers:
-            return
-        self.used_helpers.add(helper)
-        for dep in HELPER_DEPS.get(helper, ()):
-            self.use(dep)
-
     def refuse_objects(self) -> None:
         """Losses, metrics, the optimizer and callbacks the PyTorch target cannot compute
         exactly: a located error (never something else computed silently)."""
@@ -1671,89 +1624,6 @@ class TorchEmitter:
             file = obj.file or g.file
             span = obj.span or comp.get("optimizer_span") or comp.get("span") or g.span
             raise EmitError(Diagnostic(file, span, "error", "unsupported", f"torch target: {why}"))
-
-    def _loss_code(self) -> list:
-        lines = []
-        for o in self.graph.outputs:
-            e = self.losses.get(o.name)
-            if e is None:
-                continue
-            t = o.tensor
-            dim = 1 if boundary_layout(t) == CF else -1
-            logits = o.name in self.logit_outputs or bool(e.config.get("from_logits"))
-            lines += self._loss_lines(e, dim, logits, t.type.rank)
-        return lines
-
-    def _loss_lines(self, e, dim: int, logits: bool, rank: int) -> list:
-        lit = lambda v: C.text(C.lit(v))  # noqa: E731
-        loss = e.loss
-        n = lit(e.output)
-        sparse = loss == "sparse_categorical_crossentropy"
-        cls_dim = (1 if dim == 1 else rank - 1) if sparse else None
-        lines = [
-            f"pred = outputs[{n}]",
-            f"true = _labels(targets[{n}], pred{', ' + str(cls_dim) if sparse else ''})",
-        ]
-        ls = float(e.config.get("label_smoothing", 0.0) or 0.0)
-        move = dim == -1 and rank > 2
-        if loss == "binary_crossentropy":
-            if ls:
-                lines.append(f"true = true * {lit(1.0 - ls)} + {lit(0.5 * ls)}")
-            expr = (
-                "F.binary_cross_entropy_with_logits(pred, true)"
-                if logits
-                else self._helper("binary_crossentropy_probs", "pred, true")
-            )
-        elif loss == "categorical_crossentropy":
-            if logits:
-                smooth = f", label_smoothing={lit(ls)}" if ls else ""
-                base = (
-                    "F.cross_entropy(pred.movedim(-1, 1), true.movedim(-1, 1)"
-                    if move
-                    else "F.cross_entropy(pred, true"
-                )
-                expr = base + smooth + ")"
-            else:
-                if ls:
-                    lines.append(f"true = true * {lit(1.0 - ls)} + {lit(ls)} / true.shape[{dim}]")
-                expr = self._helper("categorical_crossentropy_probs", f"pred, true, {dim}")
-        elif sparse:
-            expr = (
-                ("F.cross_entropy(pred.movedim(-1, 1), true)" if move else "F.cross_entropy(pred, true)")
-                if logits
-                else self._helper("sparse_categorical_crossentropy_probs", f"pred, true, {dim}")
-            )
-        elif loss == "mean_squared_error":
-            expr = "F.mse_loss(pred, true)"
-        elif loss == "mean_absolute_error":
-            expr = "F.l1_loss(pred, true)"
-        elif loss == "huber":
-            delta = float(e.config.get("delta", 1.0))
-            expr = (
-                "F.huber_loss(pred, true)"
-                if delta == 1.0
-                else f"F.huber_loss(pred, true, delta={lit(delta)})"
-            )
-        elif loss in ("kl_divergence", "cosine_similarity"):
-            expr = self._helper(loss, f"pred, true, {dim}")
-        else:
-            expr = self._helper(loss, "pred, true")
-        lines.append(f"losses[{n}] = {expr}")
-        return lines
-
-    def _helper(self, name: str, args: str) -> str:
-        if name not in _helper_texts():
-            raise EmitError(
-                Diagnostic(
-                    self.graph.file,
-                    self.graph.span,
-                    "error",
-                    "unsupported",
-                    f"torch target: the loss {name!r} has no PyTorch spelling yet",
-                )
-            )
-        self.use(name)
-        return f"{name}({args})"
 
 
 class _Shaped:
