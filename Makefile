@@ -35,8 +35,9 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check graphc tests bench
 	$(VENV)/bin/ruff format --check graphc tests bench
 
+# the speed ratios of bench/README.md (optimizer step, forward, check), a few minutes
 bench: $(STAMP)
-	$(PY) bench/bench_check.py
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 # regenerate the parser tables (graphc/grammar/gdl_tables.py) after editing
 # graphc/grammar/gdl.lark; tests/test_parser.py fails while they are stale

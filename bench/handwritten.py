@@ -48,9 +48,7 @@ class Bottleneck(nn.Module):
     def __init__(self, cin, filters, stride=1, shortcut=True):
         super().__init__()
         out = 4 * filters
-        self.shortcut = (
-            nn.Sequential(nn.Conv2d(cin, out, 1, stride), bn(out, 1.001e-5)) if shortcut else None
-        )
+        self.shortcut = nn.Sequential(nn.Conv2d(cin, out, 1, stride), bn(out, 1.001e-5)) if shortcut else None
         self.conv1 = nn.Conv2d(cin, filters, 1, stride)
         self.bn1 = bn(filters, 1.001e-5)
         self.conv2 = nn.Conv2d(filters, filters, 3, padding=1)
@@ -128,7 +126,9 @@ class MobileNetV2(nn.Module):
             blocks.append(InvertedResidual(cin, cout, stride, expansion, size))
             cin, size = cout, (size + 1) // 2 if stride == 2 else size
         self.blocks = nn.Sequential(*blocks)
-        self.head = nn.Sequential(nn.Conv2d(320, 1280, 1, bias=False), bn(1280, 1e-3, 0.999), nn.ReLU6(inplace=True))
+        self.head = nn.Sequential(
+            nn.Conv2d(320, 1280, 1, bias=False), bn(1280, 1e-3, 0.999), nn.ReLU6(inplace=True)
+        )
         self.fc = nn.Linear(1280, classes)
 
     def forward(self, x):
@@ -176,7 +176,9 @@ def state(model):
     """[(name, tensor)]: parameters and BatchNormalization statistics, in registration order."""
     out = []
     for module_name, module in model.named_modules():
-        for name, t in list(module.named_parameters(recurse=False)) + list(module.named_buffers(recurse=False)):
+        for name, t in list(module.named_parameters(recurse=False)) + list(
+            module.named_buffers(recurse=False)
+        ):
             if t is not None and t.is_floating_point():
                 out.append((f"{module_name}.{name}", t))
     return out

@@ -14,18 +14,19 @@ from pathlib import Path
 from graphc.diagnostics import CompileError, Diagnostic
 
 
-def load_program(path: str, text: str | None = None, model: str | None = None):
+def load_program(path: str, text: str | None = None, model: str | None = None, root: str | None = None):
+    """Compile the file; `root`: the directory `use` may read from (default: the file's)."""
     from graphc.compiler.lower import compile_program
 
-    return compile_program(path, text, model)
+    return compile_program(path, text, model, root=root)
 
 
-def check_file(path: str, with_sources: bool = False):
+def check_file(path: str, with_sources: bool = False, root: str | None = None):
     """Every diagnostic of every model in the file (never raises for user mistakes)."""
     from graphc.diagnostics import Sources
 
     try:
-        program = load_program(path)
+        program = load_program(path, root=root)
     except CompileError as exc:
         return (exc.diagnostics, Sources()) if with_sources else exc.diagnostics
     return (program.diagnostics, program.sources) if with_sources else program.diagnostics

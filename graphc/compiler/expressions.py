@@ -49,6 +49,7 @@ BINARY = {
     "//": operator.floordiv,
     "%": operator.mod,
     "**": operator.pow,
+    "@": operator.matmul,
 }
 COMPARE = {
     "==": operator.eq,
@@ -148,14 +149,14 @@ class Expressions:
         return v
 
     def lookup(self, scope, name: str, span):
+        if name in scope.vars:  # (first: the imports below cost a microsecond each, on every read)
+            return scope.vars[name]
+        if name in scope.module.names:
+            return scope.module.names[name]
         from graphc.compiler.builtins import BUILTIN_FUNCS, builtin
         from graphc.ops.base import FUNCTIONS, REGISTRY
         from graphc.ops.objects import all_class_names
 
-        if name in scope.vars:
-            return scope.vars[name]
-        if name in scope.module.names:
-            return scope.module.names[name]
         b = builtin(name)
         if b is not None:
             return b
@@ -177,6 +178,8 @@ class Expressions:
         if not hint and looks_layer:
             hint = "define it with `model` or `block`, or check the spelling of the Keras layer"
         scope.vars[name] = POISON
+        if getattr(scope.module, "failed_use", False):
+            raise Abort()  # a `use` of this file failed: the name may be one it would define
         self.s.error(scope.file, span, code, msg, hint)
 
     # ------------------------------------------------------------ containers
@@ -787,7 +790,7 @@ def _index_tuple(scope, session, idx, e) -> tuple:
             span,
             "type-error",
             f"a tensor index must be an int, a slice (`a:b:c`), `...` or None; got {kind_of(i)}",
-            "indices are compile-time; to gather by a tensor of indices use ops.take",
+            "indices are compile-time values; gathering by a tensor of indices (ops.take) is not in GDL yet",
         )
     if sum(1 for i in items if i is Ellipsis) > 1:
         session.error(scope.file, e.index.span, "value-error", "an index can have only one `...`")

@@ -14,14 +14,13 @@ type is `UnbatchedType` (its shape is its whole shape).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from graphc.catalog.functions import BATCH, FUNCTIONS, OPERATORS, Spec, fmt, unknown
 from graphc.compiler import syntax as S
 from graphc.compiler.ir import OpNode, Tensor
 from graphc.compiler.values import POISON, Builtin, Results
 from graphc.diagnostics import Abort, suggestion
 from graphc.ops.base import ArgError, ShapeError, is_num
+from graphc.records import dataclass
 from graphc.types import TensorType
 
 

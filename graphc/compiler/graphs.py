@@ -138,6 +138,16 @@ class Graphs:
                     "type-error",
                     "this layer is already applied; wrap a fresh layer, e.g. Bidirectional(LSTM(32))",
                 )
+            from graphc.compiler.externs import is_extern_op
+
+            if is_extern_op(v.op):
+                self.s.error(
+                    scope.file,
+                    e.span,
+                    "unsupported",
+                    f"the extern layer {v.op.name} cannot be wrapped by another layer",
+                    "apply it directly; a wrapper of your own can be an extern layer too",
+                )
             return LayerArg(v.op(), v.args, v.given)
         if isinstance(v, (Tensor, Results)):
             return _TensorArg()
@@ -274,7 +284,7 @@ class Graphs:
             hint = f"{fn.type_name} is applied to its input tensor only"
         near = suggestion(k, takes)
         if near:
-            hint += f"; did you mean `{near}`?"
+            hint += f"; {near}"  # suggestion() says "did you mean `x`?"
         elif is_ctor:
             hint += f"; `{k}` is an option of the layer itself: {fn.type_name}({k}=...)(x)"
         elif k == "training":
@@ -434,6 +444,7 @@ class Graphs:
         a = op.with_call(lv.args, call_args)
         try:
             inst = op()
+            inst.site = (file, span)  # where an `extern` layer's rules report their errors
             outs = inst.infer(a, types)
             weights = inst.weights(a, types)
         except ShapeError as err:

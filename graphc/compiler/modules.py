@@ -80,6 +80,10 @@ class Modules:
                 elif isinstance(item, S.Def):
                     self._check_placement(env, item)
                     self._bind_top(env, item.name, DefVal(item, env))
+                elif isinstance(item, S.Extern):
+                    from graphc.compiler.externs import declare
+
+                    self._bind_top(env, item.name, declare(it, env, item))
                 elif isinstance(item, S.Const):
                     value = it.exprs.eval(item.value, it.const_scope(env))
                     if isinstance(value, LayerVal) or it.is_tensor(value):
@@ -99,15 +103,17 @@ class Modules:
                     self.s.limit(env.path, item.span, exc)
                 except Abort:
                     pass
-                if isinstance(item, S.Const):
-                    env.names.setdefault(item.target.id, POISON)
+                if isinstance(item, (S.Const, S.Extern)):
+                    env.names.setdefault(_bound(item), POISON)
             except Abort:
-                if isinstance(item, S.Const):
-                    env.names.setdefault(item.target.id, POISON)
+                if isinstance(item, (S.Const, S.Extern)):
+                    env.names.setdefault(_bound(item), POISON)
+                if isinstance(item, S.Use):  # what it would define is unknown: no follow-on errors
+                    env.failed_use = True
             except RecursionError:
                 self.s.report(env.path, item.span, "recursion", "this definition nests too deeply")
-                if isinstance(item, S.Const):
-                    env.names.setdefault(item.target.id, POISON)
+                if isinstance(item, (S.Const, S.Extern)):
+                    env.names.setdefault(_bound(item), POISON)
 
     def _check_placement(self, env: ModuleEnv, node: S.Def):
         """Statement placement, checked for every definition, used or not."""
@@ -232,6 +238,11 @@ class Modules:
             for v in env.names.values()
             if isinstance(v, DefVal) and v.node.kind == "model" and v.module is env
         ]
+
+
+def _bound(item) -> str:
+    """The name a top-level constant or `extern` declaration binds."""
+    return item.target.id if isinstance(item, S.Const) else item.name.id
 
 
 def _resolve(path: str) -> Path:

@@ -8,10 +8,13 @@ it creates (`weights`).  Everything is pure Python: no TensorFlow, no torch.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any, Callable, ClassVar
 
+from graphc.records import dataclass
 from graphc.types import Mask, TensorType, Weight
+
+TYPE_CHECKING = False  # (importing typing costs a cold `graphc check` 4%)
+if TYPE_CHECKING:
+    from typing import Any, Callable, ClassVar
 
 REGISTRY: dict[str, "type[Op]"] = {}  # Keras name (class name or alias) -> Op subclass
 FUNCTIONS: dict[str, str] = {}  # lowercase merge function -> class name ("add" -> "Add")

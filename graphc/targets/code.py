@@ -11,6 +11,8 @@ any other way.
 
 from __future__ import annotations
 
+import keyword
+import re
 from dataclasses import dataclass, field
 
 from graphc.targets import escape
@@ -226,6 +228,35 @@ class Pass(Stmt):
 @dataclass
 class Raise(Stmt):
     value: Expr
+
+
+@dataclass
+class ImportFrom(Stmt):
+    """`from module import a, b` or `from module import a as b`; `module` a dotted path of
+    identifiers (checked again here: graphc/compiler/externs.py validated it where it
+    was written).  `names`: names, or (name, asname) pairs."""
+
+    module: str
+    names: tuple
+
+    def members(self) -> list:
+        out = []
+        for n in self.names:
+            name, asname = n if isinstance(n, tuple) else (n, None)
+            out.append(
+                _checked_path(name) + (f" as {_checked_path(asname)}" if asname not in (None, name) else "")
+            )
+        return out
+
+
+_IDENT_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _checked_path(path: str) -> str:
+    parts = path.split(".")
+    if not all(_IDENT_PART.match(p) and not keyword.iskeyword(p) for p in parts):
+        raise ValueError(f"not a dotted Python path: {path!r}")
+    return path
 
 
 @dataclass
@@ -499,6 +530,13 @@ def stmt_lines(s: Stmt, indent: int = 0) -> list:
         return split_expr(s.value, indent, "raise ")
     if isinstance(s, Pass):
         return ["pass"]
+    if isinstance(s, ImportFrom):
+        head = f"from {_checked_path(s.module)} import "
+        members = s.members()
+        line = head + ", ".join(members)
+        if fits(line, indent):
+            return [line]
+        return [head + "("] + [f"{INDENT}{m}," for m in members] + [")"]
     if isinstance(s, Comment):
         return ["# " + escape.comment(s.text)]
     if isinstance(s, If):

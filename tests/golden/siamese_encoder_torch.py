@@ -10,8 +10,8 @@ It computes what the Keras module generated from the same file computes:
   outputs of rank 4 (with the batch axis) are NCHW, all others are laid out as
   in Keras (the trainer converts channels_last arrays from --data);
 - `model(*inputs, logits=True)` returns, for the outputs in LOGIT_OUTPUTS, the
-  logits before their final sigmoid/softmax; `compute_loss` takes those, as
-  Keras on TensorFlow computes these losses from the logits.
+  logits before their final sigmoid/softmax; the trainer (`train`) computes
+  their losses from those, as Keras on TensorFlow does.
 """
 
 import sys
