@@ -124,3 +124,29 @@ def test_emission_is_deterministic(target):
         p = compile_program("InceptionV3.gdl", src)
         texts.add(emit(p, p.entry(), target, "InceptionV3.gdl"))
     assert len(texts) == 1
+
+
+@pytest.mark.parametrize("target", ["keras", "torch"])
+def test_long_operator_expression_as_sole_argument_is_split_like_ruff(target, tmp_path):
+    # a Euclidean distance: `ops.sqrt(<call> + 1e-6)` too long for one line was written on one
+    # line (98 columns); ruff puts one operand per line, the operator first
+    src = """
+model m {
+  a = Input(shape=(4,))
+  b = Input(shape=(4,))
+  output l2 = ops.sqrt(ops.sum(ops.square(a - b), axis=-1, keepdims=true) + 1e-6)
+  compile(optimizer="adam", loss="mse")
+}
+"""
+    prog = compile_program("m.gdl", src)
+    assert not prog.errors
+    p = tmp_path / "m.py"
+    p.write_text(emit(prog, prog.entry(), target, "m.gdl"))
+    r = subprocess.run(
+        [sys.executable, "-m", "ruff", "format", "--isolated", "--diff", str(p)],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    if target == "keras":  # (PyTorch's spelling is shorter and fits one line)
+        assert "+ 1e-6" in [line.strip() for line in p.read_text().splitlines()]

@@ -452,6 +452,17 @@ def split_expr(e: Expr, indent: int, first_prefix: str = "", last_suffix: str = 
         else:
             body = [INDENT + inner]
         return [first_prefix + "("] + body + [")" + last_suffix]
+    if not fits(one, indent) and not first_prefix and not last_suffix and _splittable_bin(e):
+        # an operator expression alone in brackets (a sole argument): one operand per line,
+        # the operator first, each operand split again when still too long (as ruff does)
+        lines = []
+        for op, x in _bin_operands(e):
+            wrapped = _wrap(x, e.prec + (op != ""))  # a right operand of equal precedence too
+            if wrapped != text(x):  # an operand in parentheses stays whole
+                lines.append(op + wrapped)
+            else:
+                lines.extend(split_expr(x, indent, op, ""))
+        return lines
     if fits(one, indent) or not _explodable(e):
         if (
             isinstance(e, Call)
@@ -482,6 +493,21 @@ def split_expr(e: Expr, indent: int, first_prefix: str = "", last_suffix: str = 
         lines.extend(INDENT + line for line in sub)
     lines.append(close + last_suffix)
     return lines
+
+
+def _splittable_bin(e: Expr) -> bool:
+    return isinstance(e, Bin) and e.op != "**"
+
+
+def _bin_operands(e: Bin) -> list:
+    """`a + b - c` as [("", a), ("+ ", b), ("- ", c)]: the left-associative chain of
+    operators of e's precedence, each operand with the operator before it."""
+    rest = []
+    while isinstance(e.left, Bin) and e.left.prec == e.prec and e.left.op != "**":
+        rest.append((e.op + " ", e.right))
+        e = e.left
+    rest.append((e.op + " ", e.right))
+    return [("", e.left)] + rest[::-1]
 
 
 def _bin_chain(e: Bin) -> tuple:
