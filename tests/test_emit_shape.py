@@ -3,6 +3,8 @@ rule and unused code: tests/test_emitted_quality.py).  No framework is imported.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
