@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from graphc.diagnostics import CompileError, Diagnostic
 
@@ -48,11 +47,15 @@ def compile_source(text: str, target: str = "keras", model: str | None = None, p
     program = load_program(path, text, model)
     if program.errors:
         raise CompileError(program.errors)
+    from pathlib import Path  # (not at import time: `graphc check` does without pathlib)
+
     return emit(program, program.entry(model), target, Path(path).name)
 
 
 def emit_program(program, src: str, target: str, output: str | None, model: str | None) -> list:
     """[(path, text)] for the requested target(s)."""
+    from pathlib import Path
+
     graph = program.entry(model)
     stem = Path(src).stem
     targets = ["keras", "torch"] if target == "both" else [target]
@@ -90,6 +93,8 @@ def write_atomic(path: str, text: str) -> None:
 
 
 def write_outputs(outputs: list, check: bool = False) -> int:
+    from pathlib import Path
+
     status = 0
     for path, text in outputs:
         if check:
@@ -114,6 +119,8 @@ def write_outputs(outputs: list, check: bool = False) -> int:
 
 
 def fmt_files(files: list, check: bool = False) -> int:
+    from pathlib import Path
+
     from graphc.diagnostics import Sources, render_text
     from graphc.fmt import format_source
 

@@ -87,3 +87,49 @@ def test_check_imports_no_dataclasses_inspect_typing_argparse_lark_nor_framework
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
     assert r.stdout.split("\n")[-2] == "0 []", r.stdout + r.stderr
+
+
+def test_check_with_use_imports_no_pathlib(tmp_path):
+    # `python -S`: no site-packages, so no editable-install finder that imports pathlib itself
+    (tmp_path / "blocks.gdl").write_text("block dense2(x) {\n  return Dense(2)(x)\n}\n")
+    src = tmp_path / "m.gdl"
+    src.write_text('use "blocks.gdl"\nmodel m {\n  x = Input(shape=(4,))\n  output y = dense2(x)\n}\n')
+    code = (
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom graphc.cli import main\n"
+        f"rc = main(['check', {str(src)!r}])\n"
+        "print(rc, [m for m in ('pathlib', 'urllib', 'fnmatch') if m in sys.modules])\n"
+    )
+    r = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    assert r.stdout.split("\n")[-2] == "0 []", r.stdout + r.stderr
+
+
+@pytest.mark.parametrize(
+    "path", ["", ".", "a", "./a", "a//b", "a/./b/", "/a/../b", "//a", "///a", "a/..", "../x.gdl", "<string>"]
+)
+def test_path_normalisation_is_pathlibs(path):
+    from graphc.compiler.modules import _norm
+
+    assert _norm(path) == str(Path(path))
+
+
+def test_resolution_and_confinement_are_pathlibs(tmp_path):
+    import os
+
+    from graphc.compiler.modules import _inside, _resolve
+
+    os.symlink(tmp_path / "l1", tmp_path / "l2")
+    os.symlink(tmp_path / "l2", tmp_path / "l1")  # a symlink loop
+    os.symlink("/", tmp_path / "out")
+    for p in [tmp_path, tmp_path / "l1", tmp_path / "l1" / "x.gdl", tmp_path / "out" / "x", "rel/../x"]:
+        try:
+            ref = str(Path(p).resolve())
+        except RuntimeError:  # pathlib's answer to a symlink loop; graphc then uses the absolute path
+            ref = str(Path(p).absolute())
+        assert _resolve(str(p)) == ref, p
+    for p, root in [("/a/b", "/a"), ("/a/bc", "/a/b"), ("/a/b", "/a/b"), ("/x", "/"), ("/a", "/a/b")]:
+        try:
+            Path(p).relative_to(root)
+            ref = True
+        except ValueError:
+            ref = False
+        assert _inside(p, root) is ref, (p, root)
