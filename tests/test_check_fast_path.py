@@ -133,3 +133,53 @@ def test_resolution_and_confinement_are_pathlibs(tmp_path):
         except ValueError:
             ref = False
         assert _inside(p, root) is ref, (p, root)
+
+
+def test_the_family_index_is_up_to_date():
+    from graphc.tools.ops_index import render
+
+    assert (ROOT / "graphc" / "ops" / "index.py").read_text(encoding="utf-8") == render(), (
+        "run: python -m graphc.tools.ops_index > graphc/ops/index.py"
+    )
+
+
+_CATALOG = (
+    "import sys\nsys.path.insert(0, {root!r})\nimport graphc.ops.base as B\n{body}\n"
+    "print([list(dict.keys(d)) for d in (B.REGISTRY, B.FUNCTIONS, B.ALIASES)])\n"
+    "print([list(d) == list(dict.keys(d)) and len(d) == len(dict.keys(d)) for d in (B.REGISTRY, B.FUNCTIONS, B.ALIASES)])\n"
+)
+
+
+def _catalog(body: str) -> list:
+    code = _CATALOG.format(root=str(ROOT), body=body)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return r.stdout.splitlines()
+
+
+def test_the_lazy_catalog_lists_what_importing_every_family_registers_in_the_same_order():
+    # the reference: every family imported up front, as `import graphc.ops` did before
+    eager = _catalog("for f in B.FAMILIES: __import__('graphc.ops.' + f)")
+    # lookups in another order (each loads one family), then iteration loads the rest
+    lazy = _catalog(
+        "assert B.REGISTRY['LSTM'] and 'Reshape' in B.REGISTRY and B.FUNCTIONS.get('add') == 'Add'\n"
+        "assert 'not_a_layer' not in B.REGISTRY and B.REGISTRY.get('Nope', 1) == 1\n"
+        "assert 'graphc.ops.attention' not in sys.modules\n"
+        "n = len(B.REGISTRY)"
+    )
+    assert lazy[0] == eager[0]
+    assert lazy[1] == "[True, True, True]"
+    assert "'Conv2D'" in eager[0] and "'Convolution2D'" in eager[0] and "'multiply'" in eager[0]
+
+
+def test_a_check_imports_only_the_layer_families_it_uses(tmp_path):
+    src = tmp_path / "m.gdl"
+    src.write_text("model m {\n  x = Input(shape=(4,))\n  output y = Dense(2)(x)\n}\n")
+    code = (
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom graphc.cli import main\n"
+        f"rc = main(['check', {str(src)!r}])\n"
+        "print(rc, sorted(m for m in sys.modules if m.startswith('graphc.ops.') and m != 'graphc.ops.base'))\n"
+    )
+    r = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    out = r.stdout.split("\n")[-2]
+    assert out.startswith("0 ") and "graphc.ops.core" in out, r.stdout + r.stderr
+    assert "recurrent" not in out and "attention" not in out, out
