@@ -35,11 +35,17 @@ def _bind_model_call(kw: dict) -> dict:
     return out
 
 
+_SNAKE: dict = {}  # (a few class names, each asked for once per layer)
+
+
 def snake(name: str) -> str:
     """Keras's to_snake_case (keras/src/utils/naming.py): Conv2D -> conv2d."""
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+    s = _SNAKE.get(name)
+    if s is None:
+        s = re.sub(r"\W+", "", name)
+        s = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", s)
+        s = _SNAKE[name] = re.sub("([a-z])([A-Z])", r"\1_\2", s).lower()
+    return s
 
 
 class GraphBuilder:

@@ -56,6 +56,9 @@ def load_all() -> None:
             dict.update(d, items)
 
 
+_FAMILY_OF: dict = {}  # graphc/ops/index.py's, once a lookup needed it
+
+
 def _cls_named(name: str):
     return dict.__getitem__(REGISTRY, name)
 
@@ -68,10 +71,14 @@ class _Catalog(dict):
     __slots__ = ()
 
     def _load(self, key) -> bool:
-        from graphc.ops.index import FAMILY_OF
+        if _loaded_all:
+            return False
+        if not _FAMILY_OF:
+            from graphc.ops.index import FAMILY_OF
 
-        fam = FAMILY_OF.get(key) if type(key) is str else None
-        if fam is None or _loaded_all:
+            _FAMILY_OF.update(FAMILY_OF)
+        fam = _FAMILY_OF.get(key) if type(key) is str else None
+        if fam is None:
             return False
         __import__("graphc.ops." + fam)
         return dict.__contains__(self, key)
