@@ -31,6 +31,11 @@ def summary(graph: Graph) -> str:
                 )
     for t in graph.inputs:
         names[t.id] = t.input_name or t.var
+    for node in graph.nodes:  # keras.ops results (no layer): the function that made them
+        fn = getattr(node, "fn", None)
+        if fn is not None:
+            for t in node.outputs:
+                names.setdefault(t.id, f"ops.{fn.name}" + (f":{t.var}" if t.var else ""))
     for layer in graph.layers:  # creation order = first-call order
         kind = layer.type_name
         if layer.inner is not None:
