@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml runtime/pyproject.toml | 
 DEMO := examples/profile.gdl
 OUT := out
 
-.PHONY: demo test setup bench lint golden parser dist layers-doc objects-doc clean
+.PHONY: demo test setup bench lint golden parser ops-index dist layers-doc objects-doc clean
 
 $(STAMP): pyproject.toml runtime/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,11 @@ bench: $(STAMP)
 # graphc/grammar/gdl.lark; tests/test_parser.py fails while they are stale
 parser: $(STAMP)
 	$(PY) -m graphc.grammar.generate
+
+# regenerate graphc/ops/index.py (which module defines each layer name) after adding a layer
+# family or a layer; tests/test_check_fast_path.py fails while it is stale
+ops-index: $(STAMP)
+	$(PY) -m graphc.tools.ops_index > graphc/ops/index.py
 
 golden: $(STAMP)
 	GRAPHC_UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_golden.py
