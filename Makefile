@@ -13,7 +13,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml runtime/pyproject.toml | 
 DEMO := examples/profile.gdl
 OUT := out
 
-.PHONY: demo test test-fast fuzz setup bench lint golden parser dist layers-doc objects-doc clean
+.PHONY: demo test test-fast fuzz setup bench lint golden parser ops-index dist layers-doc objects-doc clean
 
 $(STAMP): pyproject.toml runtime/pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,13 +45,19 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check graphc tests bench
 	$(VENV)/bin/ruff format --check graphc tests bench
 
+# the speed ratios of bench/README.md (optimizer step, forward, check), a few minutes
 bench: $(STAMP)
-	$(PY) bench/bench_check.py
+	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 # regenerate the parser tables (graphc/grammar/gdl_tables.py) after editing
 # graphc/grammar/gdl.lark; tests/test_parser.py fails while they are stale
 parser: $(STAMP)
 	$(PY) -m graphc.grammar.generate
+
+# regenerate graphc/ops/index.py (which module defines each layer name) after adding a layer
+# family or a layer; tests/test_check_fast_path.py fails while it is stale
+ops-index: $(STAMP)
+	$(PY) -m graphc.tools.ops_index > graphc/ops/index.py
 
 golden: $(STAMP)
 	GRAPHC_UPDATE_GOLDEN=1 $(PY) -m pytest -q tests/test_golden.py

@@ -16,7 +16,8 @@ Honest by construction:
   command with `valgrind --tool=callgrind`: unlike wall times these repeat to
   within a fraction of a percent on a busy machine.
 
-Prints Markdown tables; README "Speed" quotes them.
+Prints Markdown tables; README "Speed" quotes them.  --json PATH also writes
+the figures as JSON (bench/run_all.py reads them).
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ t.append(clock())
 import graphc.compiler.parse as P
 P._parser()
 t.append(clock())
-import graphc.compiler.lower as L
+import graphc.compiler.interpreter
+import graphc.compiler.modules as L  # where the evaluator calls the parser
 t.append(clock())
 spent = [0.0]
 def timed_parse(text, path="<string>", _parse=L.parse):
@@ -88,10 +90,10 @@ steps = [b - a for a, b in zip(t, t[1:])]
 print(json.dumps(steps[:4] + [spent[0], steps[4] - spent[0]]))
 """
 PHASE_NAMES = [
-    "import graphc.cli (argparse)",
-    "import graphc.api, diagnostics, AST classes (dataclasses)",
+    "import graphc.cli",
+    "import graphc.api, diagnostics, AST classes (graphc.records)",
     "import the parser, load its tables",
-    "import the evaluator (lower, ops, IR)",
+    "import the evaluator (interpreter, its rooms, ops, IR)",
     "parse (the file and the stdlib files it uses)",
     "evaluate: run the program, infer every shape, check losses",
 ]
@@ -165,6 +167,18 @@ def instructions(cmd, env) -> int | None:
     return None
 
 
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine()
+
+
 def ms(x: float) -> str:
     return f"{x * 1000:,.0f} ms"
 
@@ -175,6 +189,7 @@ def main() -> None:
     ap.add_argument("--keras-runs", type=int, default=3, help="cold runs of Keras building InceptionV3")
     ap.add_argument("--no-keras", action="store_true")
     ap.add_argument("--instructions", action="store_true", help="also count instructions (valgrind)")
+    ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     ap.add_argument(
         "--tree", type=Path, default=ROOT, help="the checkout whose graphc to time (default: this one)"
     )
@@ -223,7 +238,9 @@ def main() -> None:
     cpu = {k: med(v, 1) for k, v in times.items()}
     best = {k: min(x[0] for x in v) for k, v in times.items()}
     print(f"graphc of {args.tree.resolve()} as installed by pip")
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"{cpu_name()}, {os.cpu_count()} CPUs; Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}"
+    )
     print(f"medians of {args.runs} cold runs each (Keras: {len(keras_times)}), interleaved\n")
     print("| what | wall (median) | wall (best) | CPU (median) |")
     print("|---|---|---|---|")
@@ -262,6 +279,22 @@ def main() -> None:
     print(f"| interpreter start (`python -c pass`) | {ms(cpu['python'])} |")
     for i, name in enumerate(PHASE_NAMES):
         print(f"| {name} | {ms(statistics.median(p[i] for p in phases))} |")
+
+    if args.json:
+        report = {
+            "machine": f"{cpu_name()}, {os.cpu_count()} cores",
+            "runs": args.runs,
+            "wall_ms": {k: v * 1e3 for k, v in wall.items()},
+            "cpu_ms": {k: v * 1e3 for k, v in cpu.items()},
+        }
+        if keras_times:
+            report["keras_ms"] = {"wall": kw * 1e3, "cpu": kc * 1e3}
+            report["keras_over_check"] = {"wall": kw / wall["inception"], "cpu": kc / cpu["inception"]}
+        report["scaling_3000_over_300"] = {
+            "wall": wall["big3000"] / wall["big300"],
+            "cpu": cpu["big3000"] / cpu["big300"],
+        }
+        args.json.write_text(json.dumps(report, indent=1))
 
     if counts and all(v is not None for v in counts.values()):
         print("\nInstructions of one cold run (valgrind --tool=callgrind; repeatable):\n")

@@ -19,13 +19,15 @@ torch.set_num_threads(N), in rounds where the two run in a random order:
 Prints a Markdown table (medians of wall time and of the process's CPU time,
 less disturbed by other processes on a shared machine) and one summary line per
 model: `SUMMARY <model> forward <ratio> train <ratio>` (emitted / hand-written,
-wall-time medians).
+wall-time medians).  --json PATH also writes the figures as JSON (bench/run_all.py
+reads them).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import platform
 import random
@@ -170,6 +172,7 @@ def main(argv=None):
     ap.add_argument("--warmup", type=int, default=2, help="untimed rounds first")
     ap.add_argument("--channels-last", action="store_true", help="both models and the input in channels_last")
     ap.add_argument("--no-check", action="store_true", help="skip the same-outputs check")
+    ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = ap.parse_args(argv)
     names = [m.strip() for m in args.model.split(",") if m.strip()]
     unknown = [m for m in names if m not in handwritten.MODELS]
@@ -189,6 +192,11 @@ def main(argv=None):
     print("| model | what | emitted ms | hand-written ms | ratio wall | ratio cpu |")
     print("|---|---|---|---|---|---|")
     summaries = []
+    report = {
+        "machine": f"{cpu_name()}, {os.cpu_count()} cores",
+        "threads": torch.get_num_threads(),
+        "rows": {},
+    }
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
             results, diff = bench_model(name, args, Path(tmp))
@@ -200,6 +208,16 @@ def main(argv=None):
                     f"| {name} | {what} | {ew * 1e3:.0f} | {hw * 1e3:.0f} | {ew / hw:.2f} | {ec / hc:.2f} |",
                     flush=True,
                 )
+            report["rows"][name] = {
+                "size": args.size,
+                "batch": args.batch,
+                "max_diff": diff,
+                **{
+                    f"{w.split()[0]}_{i}": r["emitted"][j] / r["hand-written"][j]
+                    for w, r in results.items()
+                    for j, i in ((0, "wall"), (1, "cpu"))
+                },
+            }
             same = "" if diff is None else f" (outputs differ by {diff:.1e} at most)"
             summaries.append(
                 f"SUMMARY {name} {args.size}x{args.size} batch {args.batch}: emitted/hand-written "
@@ -209,6 +227,8 @@ def main(argv=None):
     print(f"# load average at the end {load()}")
     for line in summaries:
         print(line)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
 
 
 if __name__ == "__main__":

@@ -12,14 +12,16 @@ torch`, then times, for each optimizer pair,
 with both optimizers interleaved in a random order in every round, after
 warm-up rounds, under `torch.set_num_threads(N)`.  Prints medians of the wall
 time and of the process's CPU time (less disturbed by other processes on a
-shared machine) and the ratios ours / torch.optim.  Adam's row also times the
-per-tensor KerasAdam that emitted modules carry today.
+shared machine) and the ratios ours / torch.optim.  The train step's loss is the same for both
+(cross-entropy of the model's logits), so that only the optimizer differs.
+--json PATH also writes the figures as JSON (bench/run_all.py reads them).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import os
 import platform
 import random
@@ -35,6 +37,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "runtime"))
 
 import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 from graphc_runtime.torch import optim  # noqa: E402
 
 PAIRS = {
@@ -107,16 +110,29 @@ def train_step(module, make, batch):
     model = module.build_model()
     model.train()
     opt = make(trainable(model))
-    x, y = batch
-    inputs = [x[name] for name in module.INPUT_SPECS]
+    inputs, y = batch
 
     def step():
-        total, _ = module.compute_loss(model(*inputs, logits=True), y)
+        loss = F.cross_entropy(model(*inputs, logits=True), y)
         opt.zero_grad(set_to_none=True)
-        total.backward()
+        loss.backward()
         opt.step()
 
     return step
+
+
+def synthetic_batch(module, size: int):
+    """Random inputs in the module's layout (CHANNELS_FIRST inputs NCHW) and class ids."""
+    g = torch.Generator().manual_seed(0)
+    inputs = []
+    for name, (shape, _dtype, _high) in module.INPUT_SPECS.items():
+        x = torch.rand((size, *shape), generator=g)
+        if name in getattr(module, "CHANNELS_FIRST", ()):
+            x = x.movedim(-1, 1).contiguous()
+        inputs.append(x)
+    (_shape, kind, classes), *_ = module.OUTPUT_SPECS.values()
+    assert kind == "sparse", kind
+    return inputs, torch.randint(0, classes, (size,), generator=g)
 
 
 def cpu_name() -> str:
@@ -138,14 +154,14 @@ def main(argv=None):
     ap.add_argument("--train-repeats", type=int, default=8, help="timed rounds of the train step")
     ap.add_argument("--warmup", type=int, default=2)
     ap.add_argument("--only", default=",".join(PAIRS), help="comma-separated subset of " + ",".join(PAIRS))
+    ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     random.seed(0)
     with tempfile.TemporaryDirectory() as tmp:
         module = compile_module(Path(tmp))
     params = trainable(module.build_model())
-    batch = module.to_torch(*module.synthetic_data(8, seed=0))
-    batch = (batch[0], batch[1])
+    batch = synthetic_batch(module, 8)
     print(
         f"# {cpu_name()}, {os.cpu_count()} cores; torch {torch.__version__}, "
         f"{torch.get_num_threads()} threads; ResNet50 64x64x3, 10 classes: "
@@ -157,12 +173,14 @@ def main(argv=None):
         "| optimizer | step: ours ms | torch.optim ms | ratio wall | ratio cpu | train step: ours ms | torch.optim ms | ratio wall | ratio cpu |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
-    template = getattr(module, "KerasAdam", None)
+    report = {
+        "machine": f"{cpu_name()}, {os.cpu_count()} cores",
+        "threads": torch.get_num_threads(),
+        "rows": {},
+    }
     for key in args.only.split(","):
         label, ours, theirs = PAIRS[key]
         makers = {"ours": ours, "torch": theirs}
-        if key == "adam" and template is not None:
-            makers["template"] = lambda p: template(p)
         results = {}
         for what, repeats, build in [
             ("step", args.repeats, lambda make: step_alone(module, make)),
@@ -174,8 +192,18 @@ def main(argv=None):
                 name: (statistics.median(w), statistics.median(c)) for name, (w, c) in times.items()
             }
             del fns
+        report["rows"][key] = {
+            "label": label,
+            **{
+                f"{what}_{i}": results[what]["ours"][j] / results[what]["torch"][j]
+                for what in ("step", "train")
+                for j, i in ((0, "wall"), (1, "cpu"))
+            },
+            **{f"{what}_ms": results[what]["ours"][0] * 1e3 for what in ("step", "train")},
+            **{f"{what}_torch_ms": results[what]["torch"][0] * 1e3 for what in ("step", "train")},
+        }
         for name in [n for n in makers if n != "torch"]:
-            row = [label if name == "ours" else f"{label}: emitted KerasAdam (per-tensor loop)"]
+            row = [label]
             for what in ("step", "train"):
                 mine, ref = results[what][name], results[what]["torch"]
                 row += [
@@ -185,6 +213,8 @@ def main(argv=None):
                     f"{mine[1] / ref[1]:.2f}",
                 ]
             print("| " + " | ".join(row) + " |", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from graphc.diagnostics import CompileError, Diagnostic
 
@@ -40,7 +39,8 @@ def read_source(path: str, keep_bom: bool = False) -> str:
             raise IsADirectoryError
         if not stat.S_ISREG(mode):  # a FIFO or a device would block or never end
             raise SourceError("not a regular file")
-        data = Path(path).read_bytes()
+        with open(path, "rb") as f:
+            data = f.read()
     except IsADirectoryError:
         raise SourceError("is a directory, not a GDL file") from None
     except FileNotFoundError:
@@ -67,28 +67,29 @@ def _io_error(path: str, message: str) -> CompileError:
     return CompileError([Diagnostic(path, NOSPAN, "error", "io", f"cannot read: {message}")])
 
 
-def load_program(path: str, text: str | None = None, model: str | None = None):
-    """Parse, evaluate and check every model of `path` (or of `text`, named `path`).
+def load_program(path: str, text: str | None = None, model: str | None = None, root: str | None = None):
+    """Parse, evaluate and check every model of `path` (or of `text`, named `path`);
+    `root`: the directory `use` may read from (default: the file's).
     Raises CompileError with one `io` diagnostic (line 0) when the file cannot be read."""
     from graphc.compiler.lower import compile_program
 
     if text is None:
-        path = str(Path(path))
+        path = os.path.normpath(path)
         try:
             text = read_source(path)
         except SourceError as exc:
             raise _io_error(path, str(exc)) from None
     elif text.startswith("\ufeff"):
         text = text[1:]
-    return compile_program(path, text, model)
+    return compile_program(path, text, model, root=root)
 
 
-def check_file(path: str, with_sources: bool = False):
+def check_file(path: str, with_sources: bool = False, root: str | None = None):
     """Every diagnostic of every model in the file (never raises for user mistakes)."""
     from graphc.diagnostics import Sources
 
     try:
-        program = load_program(path)
+        program = load_program(path, root=root)
     except CompileError as exc:
         return (exc.diagnostics, Sources()) if with_sources else exc.diagnostics
     return (program.diagnostics, program.sources) if with_sources else program.diagnostics
@@ -110,11 +111,15 @@ def compile_source(text: str, target: str = "keras", model: str | None = None, p
     program = load_program(path, text, model)
     if program.errors:
         raise CompileError(program.errors)
+    from pathlib import Path  # (not at import time: `graphc check` does without pathlib)
+
     return emit(program, program.entry(model), target, Path(path).name)
 
 
 def emit_program(program, src: str, target: str, output: str | None, model: str | None) -> list:
     """[(path, text)] for the requested target(s)."""
+    from pathlib import Path
+
     graph = program.entry(model)
     stem = Path(src).stem
     targets = ["keras", "torch"] if target == "both" else [target]
@@ -209,6 +214,8 @@ def _check_destinations(paths: list) -> None:
 def write_outputs(outputs: list, check: bool = False, sources: tuple = ()) -> int:
     """Write [(path, text)] atomically (or, with check, diff them against the disk).
     Returns the exit status: 0, 1 (check found a difference), 2 (cannot write)."""
+    from pathlib import Path
+
     status = 0
     try:
         for path, _ in outputs:
@@ -268,6 +275,8 @@ def fmt_files(files: list, check: bool = False) -> int:
     A UTF-8 byte-order mark is kept: fmt changes the layout, never the encoding
     (as black and ruff format do).  Exit status: 0, 1 (syntax errors, or check
     found a file to reformat), 2 (a file cannot be read or written)."""
+    from pathlib import Path
+
     from graphc.diagnostics import Sources, render_text
     from graphc.fmt import format_source
 

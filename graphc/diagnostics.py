@@ -10,9 +10,8 @@ Format (mypy/gcc style)::
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from graphc.compiler.syntax import NOSPAN, Span
+from graphc.records import dataclass, field
 
 # code -> one-line description (the README's table is generated from this)
 CODES: dict[str, str] = {
@@ -57,6 +56,7 @@ CODES: dict[str, str] = {
     "use-outside": "`use` names a file outside the project or not a .gdl file",
     "duplicate-name": "two layers or inputs of one model would get the same Keras name",
     "unsafe-path": "a callback path that is absolute, leaves the working directory or is not a plain name",
+    "bad-extern": "an `extern` declaration graphc cannot use (kind, class path, types, rules)",
     "mask-dropped": "a Keras mask (Embedding(mask_zero=true), Masking) stops at a layer that does not take it",
 }
 

@@ -14,8 +14,9 @@ it again:
 
 Comments are not part of the AST (the grammar ignores them), so they are
 recovered from the source text by position: the statement extents come from a
-second parse of the same grammar with positions (a plain lark tree, walked in
-step with the AST).  A comment on its own line stays where it is (attached to
+second parse with the same generated LALR tables (graphc/grammar/gdl_tables.py,
+no Lark at run time) that builds a plain tree with Lark's positions
+(`propagate_positions`), walked in step with the AST.  A comment on its own line stays where it is (attached to
 the statement after it, or at the end of its body); a comment after the end of
 a statement stays at the end of that statement's last line; a comment after a
 `{` stays after the `{`; a comment inside a statement (a multi-line call, a
@@ -29,13 +30,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 
-from lark import Lark, Tree
-
 from graphc.compiler import syntax as S
-from graphc.compiler.parse import GRAMMAR, _Lexer, parse
+from graphc.compiler.parse import Token, _load_tables, _Parser, parse
+from graphc.records import dataclass, field
 
 __all__ = ["format_source", "fmt_check", "WIDTH", "INDENT"]
 
@@ -89,16 +88,100 @@ class _Ext:
     trailing: list = field(default_factory=list)  # comments at the end of its last line
 
 
-@lru_cache(maxsize=None)
-def _tree_parser() -> Lark:
-    return Lark(
-        GRAMMAR.read_text(),
-        start="module",
-        parser="lalr",
-        lexer=_Lexer,
-        propagate_positions=True,
-        maybe_placeholders=True,
+class Tree:
+    """A rule's node with Lark's positions (what `Lark(..., propagate_positions=True)`
+    makes): `meta` is the node itself; `line`... are None while it is empty.  The
+    container_* fields are where the node's text starts and ends with the tokens
+    its rule drops (brackets, keywords), as Lark's PropagatePositions keeps them."""
+
+    __slots__ = (
+        "data",
+        "children",
+        "line",
+        "column",
+        "start_pos",
+        "end_line",
+        "end_column",
+        "end_pos",
+        "container_line",
+        "container_column",
+        "container_start_pos",
+        "container_end_line",
+        "container_end_column",
+        "container_end_pos",
     )
+
+    def __init__(self, data, children):
+        self.data, self.children = data, children
+        self.line = self.end_line = self.container_line = self.container_end_line = None
+
+    @property
+    def meta(self):
+        return self
+
+    @property
+    def empty(self) -> bool:
+        return self.line is None and self.end_line is None
+
+
+class _TreeBuilder:
+    """A Tree for every rule; tokens stay tokens (no terminal callbacks)."""
+
+    def __getattr__(self, name):
+        if name.lstrip("_")[:1].isupper():  # a terminal
+            raise AttributeError(name)
+        return lambda children: Tree(name, children)
+
+
+def _pp_meta(children):
+    """Lark's PropagatePositions._pp_get_meta: the first positioned child, as
+    (line, column, start, end_line, end_column, end) of its container."""
+    for c in children:
+        if type(c) is Tree:
+            if c.container_line is not None or c.container_end_line is not None:
+                return c
+        elif isinstance(c, Token):
+            return c
+    return None
+
+
+def _propagate(reduce, size):
+    def run(values):
+        raw = values[len(values) - size :] if size else []
+        res = reduce(values)
+        if type(res) is Tree:
+            first = _pp_meta(raw)
+            if first is not None:
+                if type(first) is Tree:
+                    pos = (first.container_line, first.container_column, first.container_start_pos)
+                else:  # Token: (type, value, line, column, end_line, end_column, start_pos, end_pos)
+                    pos = (first[2], first[3], first[6])
+                if res.line is None:
+                    res.line, res.column, res.start_pos = pos
+                res.container_line, res.container_column, res.container_start_pos = pos
+            last = _pp_meta(reversed(raw))
+            if last is not None:
+                if type(last) is Tree:
+                    pos = (last.container_end_line, last.container_end_column, last.container_end_pos)
+                else:
+                    pos = (last[4], last[5], last[7])
+                if res.end_line is None:
+                    res.end_line, res.end_column, res.end_pos = pos
+                res.container_end_line, res.container_end_column, res.container_end_pos = pos
+        return res
+
+    return run
+
+
+@lru_cache(maxsize=None)
+def _tree_parser() -> _Parser:
+    """graphc's LALR loop over the generated tables, building positioned Trees."""
+    parser = _Parser(_load_tables(), _TreeBuilder())
+    parser.rules = [
+        (size, origin, None if reduce is None else _propagate(reduce, size))
+        for size, origin, reduce in parser.rules
+    ]
+    return parser
 
 
 def _subtrees(t: Tree) -> list:
@@ -123,6 +206,8 @@ def _pair(stmts: list, trees: list) -> list:
         e = _ext(t)
         if isinstance(node, (S.Def, S.For)):
             e.bodies = [_body(node.body, [c for c in _subtrees(t) if c.data == "body"][-1])]
+        elif isinstance(node, S.Extern):
+            e.bodies = [_body(node.items, [c for c in _subtrees(t) if c.data == "ext_body"][-1])]
         elif isinstance(node, S.If):
             kids = _subtrees(t)
             e.bodies = [_body(node.body, kids[1])]
@@ -498,7 +583,7 @@ class _Formatter:
             attached = [False] * n
             for k in range(n):
                 obj = items[k][3]
-                if isinstance(obj, tuple) and isinstance(obj[0], S.Def):
+                if isinstance(obj, tuple) and isinstance(obj[0], (S.Def, S.Extern)):
                     j = k
                     attached[k] = True
                     while (
@@ -513,7 +598,7 @@ class _Formatter:
             if prev is not None:
                 blank = self._blank_between(prev[2], line)
                 if top and not blank:
-                    is_def_prev = isinstance(prev[3], tuple) and isinstance(prev[3][0], S.Def)
+                    is_def_prev = isinstance(prev[3], tuple) and isinstance(prev[3][0], (S.Def, S.Extern))
                     starts_unit = attached[k] and not attached[k - 1]
                     blank = is_def_prev or starts_unit
                 if blank:
@@ -543,6 +628,11 @@ class _Formatter:
                     )
                 head.append(_bracket("(", params, ")"))
             self._compound(pad, head, e.bodies[0], node.body, indent)
+        elif isinstance(node, S.Extern):
+            head = ["extern " + node.kind.id + " " + node.name.id]
+            if node.has_params:
+                head.append(self._ext_params(node.params))
+            self._compound(pad, head, e.bodies[0], node.items, indent)
         elif isinstance(node, S.For):
             head = ["for " + target_text(node.var) + " in ", self.ex.doc(node.iter)]
             self._compound(pad, head, e.bodies[0], node.body, indent)
@@ -576,7 +666,34 @@ class _Formatter:
             return [node.target.id + " = ", ex.doc(node.value)]
         if isinstance(node, S.Use):
             return "use " + quote(node.path)
+        if isinstance(node, S.ExternField):
+            return [node.name.id + " = ", ex.doc(node.value)]
+        if isinstance(node, S.ExternRule):  # the parameters stay on the line (short names)
+            return [node.name.id + self._ext_params_flat(node.params) + " = ", ex.doc(node.value)]
+        if isinstance(node, S.ExternCall):
+            return [node.name.id, self._ext_params(node.params)]
         raise TypeError(f"formatter: unknown statement {type(node).__name__}")  # pragma: no cover
+
+    def _ext_params_flat(self, params: list) -> str:
+        out = []
+        for p in params:
+            t = p.name.id + (": " + p.type.id if p.type is not None else "")
+            if p.default is not None:
+                t += (" = " if p.type is not None else "=") + self.ex.flat(p.default)
+            out.append(t)
+        return "(" + ", ".join(out) + ")"
+
+    def _ext_params(self, params: list):
+        """`(units: int, dropout: float = 0.0)` of an `extern` declaration, rule or call."""
+        items = []
+        for p in params:
+            item = [p.name.id]
+            if p.type is not None:
+                item.append(": " + p.type.id)
+            if p.default is not None:
+                item += [" = " if p.type is not None else "=", self.ex.doc(p.default)]
+            items.append(item)
+        return _bracket("(", items, ")")
 
     @staticmethod
     def _empty(body: _Body) -> bool:

@@ -33,13 +33,14 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from graphc.compiler import syntax as S
 from graphc.compiler.syntax import NOSPAN, Span
 from graphc.diagnostics import CompileError, Diagnostic
+from graphc.records import fields
 
 __all__ = ["analyze", "Analysis", "Hover", "Location", "Completion"]
 
@@ -675,6 +676,8 @@ class _Index:
                 return Location(a.path, item.name.span)
             if isinstance(item, S.Const) and item.target.id == name:
                 return Location(a.path, item.target.span)
+            if isinstance(item, S.Extern) and item.name.id == name:
+                return Location(a.path, item.name.span)
         return self._imported(name)
 
     def _imported(self, name: str) -> Location | None:
@@ -691,6 +694,8 @@ class _Index:
                 for item in env.module.items:
                     if isinstance(item, S.Const) and item.target.id == name:
                         return Location(path, item.target.span)
+                    if isinstance(item, S.Extern) and item.name.id == name:
+                        return Location(path, item.name.span)
         from graphc import stdlib
 
         lib = stdlib.path_for(name)
@@ -714,7 +719,7 @@ def _def_node_at(loc: Location, a: Analysis):
     """The `model`/`block` definition whose name is at `loc`."""
     mod = a.module if loc.file == a.path else _parsed_file(loc.file)
     for item in mod.items if mod is not None else ():
-        if isinstance(item, S.Def) and item.name.span.start == loc.span.start:
+        if isinstance(item, (S.Def, S.Extern)) and item.name.span.start == loc.span.start:
             return item
     return None
 
@@ -874,7 +879,7 @@ def _complete(a: Analysis, offset: int) -> list[Completion]:
     out += _scope_completions(a, offset)
     out += _layer_completions()
     if frame is None:
-        out += [Completion(k, "keyword", sort_text="4" + k) for k in ("model", "block", "use")]
+        out += [Completion(k, "keyword", sort_text="4" + k) for k in ("model", "block", "use", "extern")]
     elif frame.kind == "body":
         out += [
             Completion(k, "keyword", sort_text="4" + k)

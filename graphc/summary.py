@@ -9,6 +9,13 @@ def _shape(types) -> str:
     return ", ".join(str(t) for t in types) if types else "-"
 
 
+def _uncounted(layer) -> bool:
+    """An `extern` layer whose declaration has no params rule: graphc does not know its weights."""
+    from graphc.compiler.externs import is_extern_op
+
+    return is_extern_op(layer.op) and "params" not in layer.op.decl.rules
+
+
 def summary(graph: Graph) -> str:
     rows = [("Layer (type)", "Output Shape", "Param #", "Connected to")]
     for t in graph.inputs:
@@ -24,6 +31,11 @@ def summary(graph: Graph) -> str:
                 )
     for t in graph.inputs:
         names[t.id] = t.input_name or t.var
+    for node in graph.nodes:  # keras.ops results (no layer): the function that made them
+        fn = getattr(node, "fn", None)
+        if fn is not None:
+            for t in node.outputs:
+                names.setdefault(t.id, f"ops.{fn.name}" + (f":{t.var}" if t.var else ""))
     for layer in graph.layers:  # creation order = first-call order
         kind = layer.type_name
         if layer.inner is not None:
@@ -31,10 +43,16 @@ def summary(graph: Graph) -> str:
         n = len(layer.calls)
         label = f"{layer.name} ({kind})" + (f" x{n} shared" if n > 1 else "")
         params = layer.trainable_params + layer.non_trainable_params
+        unknown = _uncounted(layer)
         shapes = {_shape([t.type for t in c.outputs]) for c in layer.calls}
         ins = "; ".join(", ".join(names.get(t.id, "?") for t in c.inputs) for c in layer.calls)
         rows.append(
-            (label, " | ".join(sorted(shapes)) if len(shapes) > 1 else shapes.pop(), f"{params:,}", ins)
+            (
+                label,
+                " | ".join(sorted(shapes)) if len(shapes) > 1 else shapes.pop(),
+                "?" if unknown else f"{params:,}",
+                ins,
+            )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     widths = [min(w, 48) for w in widths]
@@ -51,6 +69,11 @@ def summary(graph: Graph) -> str:
         f"Trainable params: {tr:,}",
         f"Non-trainable params: {nt:,}",
     ]
+    uncounted = sorted({la.type_name for la in graph.layers if _uncounted(la)})
+    if uncounted:
+        out.append(
+            f"(not counted: the weights of {', '.join(uncounted)}, whose extern declaration has no params rule)"
+        )
     if graph.compile and graph.compile.get("losses"):
         out += _training(graph)
     return "\n".join(out)

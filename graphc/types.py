@@ -6,7 +6,7 @@ it; it imports nothing of graphc.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from graphc.records import dataclass
 
 
 @dataclass(frozen=True)

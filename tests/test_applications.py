@@ -284,7 +284,7 @@ def test_stereo_depth_matches_keras():
     depth = layers.Dense(1, name="depth")(layers.GlobalAveragePooling2D()(merged))
     model = keras.Model([left, right], depth)
 
-    # gdl-spec section 6 states the count: 20,865,577
+    # docs/language.md (Complete examples) states the count: 20,865,577
     assert g.trainable_params + g.non_trainable_params == model.count_params() == 20_865_577
     assert g.trainable_params == _count(model.trainable_weights)
     assert g.non_trainable_params == _count(model.non_trainable_weights)

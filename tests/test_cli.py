@@ -273,3 +273,36 @@ def test_trainer_of_a_model_without_compile_says_so(tmp_path, target):
     assert r.returncode == 2, r.stderr[-2000:]
     last = r.stderr.strip().splitlines()[-1]
     assert "nothing to train" in last and "Traceback" not in r.stderr, r.stderr[-2000:]
+
+
+def test_an_internal_error_is_one_line_and_exit_3(monkeypatch, capsys, tmp_path):
+    """A bug in graphc (any exception escaping a command) is reported in one line, never
+    as a traceback."""
+    import graphc.cli as cli
+
+    def broken(args):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(cli, "cmd_check", broken)
+    src = tmp_path / "m.gdl"
+    src.write_text("model m {\n  x = Input(shape=(2,))\n  output y = Dense(1)(x)\n}\n")
+    assert cli.main(["check", str(src)]) == 3
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error (KeyError" in err and "Traceback" not in err
+
+
+def test_root_widens_what_use_may_read(tmp_path, capsys):
+    """`use "../lib.gdl"` is outside the default root (the file's directory) and
+    inside `--root`; the error names the option that widens it."""
+    import graphc.cli as cli
+
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "lib.gdl").write_text("block b(x) { return Dense(2)(x) }\n")
+    src = tmp_path / "sub" / "m.gdl"
+    src.write_text('use "../lib.gdl"\nmodel m {\n  x = Input(shape=(3,))\n  output y = b(x)\n}\n')
+    assert cli.main(["check", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "[use-outside]" in err and "[undefined-name]" not in err  # one mistake, one diagnostic
+    assert cli.main(["check", "--root", str(tmp_path), str(src)]) == 0
+    assert cli.main(["summary", "--root", str(tmp_path), str(src)]) == 0
+    assert "(None, 2)" in capsys.readouterr().out

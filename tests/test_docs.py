@@ -162,6 +162,17 @@ def test_every_gdl_block_checks_as_its_info_string_says(doc, tmp_path):
     assert not failures, "\n\n".join(failures)
 
 
+def test_the_readme_programs_check_clean(tmp_path):
+    """The README's ```gdl programs are real: graphc reports nothing on them (the
+    `use "blocks.gdl"` of the tour reads an empty library beside it)."""
+    blocks = [b for b in blocks_of(ROOT / "README.md") if b.lang == "gdl"]
+    assert len(blocks) >= 2
+    (tmp_path / "blocks.gdl").write_text("")
+    for b in blocks:
+        diags, rendered = check_block(b, tmp_path)
+        assert not diags, f"README.md:{b.line}\n{rendered}"
+
+
 # ------------------------------------------------------------------ diagnostics.md
 def diagnostic_sections() -> dict[str, str]:
     text = (DOCS / "diagnostics.md").read_text(encoding="utf-8")

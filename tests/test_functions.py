@@ -828,3 +828,14 @@ def test_negative_slice_steps_read_forward():
             got = np.flip(x, flips)[items] if flips else x[items]
             assert np.array_equal(got, x[key]), key
             assert all(i.step is None or i.step > 0 for i in items if isinstance(i, slice))
+
+
+def test_summary_names_the_op_that_feeds_a_layer(tmp_path):
+    """`graphc summary`'s Connected-to column names a keras.ops result by its function
+    (it showed `?`: ops make no layer)."""
+    from graphc.summary import summary
+
+    p = _compile(tmp_path, MLP % "h = ops.abs(x - y)\n  output out = Dense(2)(h)")
+    assert not p.errors, _errors(p)
+    row = next(r for r in summary(p.entry()).splitlines() if r.startswith("out (Dense)"))
+    assert row.rstrip().endswith("ops.abs:h"), row

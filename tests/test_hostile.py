@@ -207,3 +207,42 @@ def test_reserved_module_names_do_not_shadow_the_module():
         # the blocks' functions/classes take other names; the module's own functions stay its own
         own = {"build_model", "main", "train", "make_optimizer", "make_callbacks"}
         assert own <= set(defined), defined
+
+
+def test_parameters_and_locals_do_not_shadow_module_names():
+    """A block parameter called `layers` (or `keras`, `ops`, `F`...) must not hide the
+    module's import inside the function that uses it."""
+    src = """
+block f(x, layers, keras=2, ops=1, F=1) {
+  y = Dense(layers * keras)(x)
+  return Dense(ops + F)(y)
+}
+model m {
+  x = Input(shape=(4,))
+  y = f(x, 3)
+  output out = f(y, layers=5, keras=1)
+  compile(optimizer="adam", loss="mse")
+}
+"""
+    p = compile_program("s.gdl", src)
+    assert not p.errors, [d.header() for d in p.errors]
+    for target in ("keras", "torch"):
+        tree = ast.parse(emit(p, p.entry(), target, "s.gdl"))
+        top = set()
+        for n in tree.body:
+            if isinstance(n, (ast.Import, ast.ImportFrom)):
+                top |= {(a.asname or a.name).split(".")[0] for a in n.names}
+            elif isinstance(n, (ast.FunctionDef, ast.ClassDef)):
+                top.add(n.name)
+        for fn in ast.walk(tree):
+            if isinstance(fn, ast.FunctionDef):
+                used = {x.id for x in ast.walk(fn) if isinstance(x, ast.Name)}
+                bound = {a.arg for a in fn.args.args + fn.args.kwonlyargs}
+                bound |= {
+                    t.id
+                    for s in ast.walk(fn)
+                    if isinstance(s, ast.Assign)
+                    for t in s.targets
+                    if isinstance(t, ast.Name)
+                }
+                assert not (bound & top & used), (target, fn.name, bound & top & used)

@@ -35,7 +35,13 @@ def test_emitted_model_matches_graphc(tmp_path, path):
     assert _count(model.non_trainable_weights) == graph.non_trainable_params
     assert [tuple(t.shape) for t in model.outputs] == [(None, *t.type.shape) for _, t, _ in graph.outputs]
     assert [tuple(t.shape) for t in model.inputs] == [(None, *t.type.shape) for t in graph.inputs]
+    keras_names = {k.name for k in model.layers}
     for layer in graph.layers:
+        if layer.name not in keras_names:
+            # a weightless merge that Keras names itself, from the counter its keras.ops share
+            # (keras_emit.KerasEmitter.auto_named): nothing to count
+            assert not layer.weights and not layer.explicit_name, layer.name
+            continue
         k = model.get_layer(layer.name)
         assert k.count_params() == layer.trainable_params + layer.non_trainable_params, layer.name
     assert model.output_names == graph.output_names  # Keras logs and dict keys use these
@@ -87,12 +93,13 @@ def test_module_trains_from_the_command_line(request, tmp_path, path, backend):
     r = _run(out, backend, "--batch-size", "4")
     assert r.returncode == 0, r.stderr[-3000:]
     last = r.stdout.strip().splitlines()[-1]
-    assert last.startswith("epoch 1") and "loss=" in last
+    # the epoch line both targets print: `epoch 1/1 - loss: 9.3527 - age_loss: 0.4747 - ...`
+    assert last.startswith("epoch 1/1 - loss: "), last
+    logs = dict(item.split(": ") for item in last.split(" - ")[1:])
     if len(graph.outputs) > 1:
         for name in graph.output_names:
-            assert f"{name}_loss=" in last
-    value = float(last.rsplit("loss=", 1)[1])
-    assert np.isfinite(value)
+            assert f"{name}_loss" in logs
+    assert all(np.isfinite(float(v)) for v in logs.values())
 
 
 @pytest.mark.slow

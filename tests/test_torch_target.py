@@ -73,6 +73,21 @@ model cnn {
   compile(optimizer="adam", loss="categorical_crossentropy")
 }
 """,
+    # a layer and a sub-model bound to names without `share`, then applied once
+    "bound": """
+model enc {
+  x = Input(shape=(6,))
+  output e = Dense(4, activation="tanh")(x)
+}
+model bound {
+  x = Input(shape=(6,))
+  d = Dense(6)
+  b = enc()
+  y = b(d(x))
+  output label = Dense(3, activation="softmax")(y)
+  compile(optimizer="adam", loss="categorical_crossentropy")
+}
+""",
     # a layer built only in an `else` branch whose `if` branch only sets a variable:
     # forward's `if` is negated, __init__ must build the layer on the same side
     "branch": """

@@ -135,6 +135,17 @@ class Blocks:
         if ret is not None and any(not isinstance(v, Tensor) for v in ret):
             bc.inlinable = False
         if ret is None:
+            built = sum(1 for it in bc.items if not isinstance(it, BlockInstance))
+            if built:
+                self.s.warn(
+                    scope.file,
+                    e.span,
+                    "unused-tensor",
+                    f"block `{node.name.id}` returns nothing: the "
+                    f"{'layer' if built == 1 else f'{built} layers'} it applies here "
+                    f"{'is' if built == 1 else 'are'} not part of the model",
+                    "end the block with `return ...`",
+                )
             return None
         if len(ret) == 1:
             return ret[0]

@@ -9,7 +9,7 @@ it.  docs/language.md lists them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from graphc.records import dataclass
 
 MAX_SOURCE_BYTES = 10_000_000  # one .gdl file
 MAX_TOKENS = 1_000_000  # tokens in one .gdl file (the largest stdlib file has about 3,000)

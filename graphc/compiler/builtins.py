@@ -195,25 +195,41 @@ def _merge_fn(cls_name):
     return call
 
 
-_BUILTINS: dict = {}
+_BUILTINS: dict = {}  # name -> what it names, made on the name's first use
+_OBJECTS: dict = {}  # Keras objects (graphc/ops/objects.py) by name, made on first use
+_NOTHING = object()
 
 
 def builtin(name: str):
-    if not _BUILTINS:
-        from graphc.ops.base import FUNCTIONS, REGISTRY
+    """What a built-in name means: a layer class, a merge function, a Python
+    function, a Keras object, in that order of precedence (None: not built in).
+    Made one name at a time, so that a check imports only the layer families
+    its file names (graphc.ops.base's lazy REGISTRY)."""
+    b = _BUILTINS.get(name, _NOTHING)
+    if b is _NOTHING:
+        b = _BUILTINS[name] = _make_builtin(name)
+    return b
 
-        for n, op in REGISTRY.items():
-            _BUILTINS[n] = OpClass(op)
-        for fn, cls in FUNCTIONS.items():
-            _BUILTINS[fn] = Builtin(fn, _merge_fn(cls))
-        for n, fn in BUILTIN_FUNCS.items():
-            _BUILTINS[n] = Builtin(n, fn)
-        # Keras objects (graphc/ops/objects.py); a layer keeps its name (`Identity`)
+
+def _make_builtin(name: str):
+    from graphc.ops.base import FUNCTIONS, REGISTRY
+
+    op = REGISTRY.get(name)
+    if op is not None:
+        return OpClass(op)
+    cls = FUNCTIONS.get(name)
+    if cls is not None:
+        return Builtin(name, _merge_fn(cls))
+    fn = BUILTIN_FUNCS.get(name)
+    if fn is not None:
+        return Builtin(name, fn)
+    if not _OBJECTS:
+        # (a layer keeps its name: `Identity`)
         from graphc.compiler.objects import NotWritable, ObjClassVal
         from graphc.ops import objects as O
 
         for n in O.all_class_names():
-            _BUILTINS.setdefault(n, ObjClassVal(n, O.classes_named(n)))
+            _OBJECTS.setdefault(n, ObjClassVal(n, O.classes_named(n)))
         for n, why in O.NOT_WRITABLE.items():
-            _BUILTINS.setdefault(n, NotWritable(n, why))
-    return _BUILTINS.get(name)
+            _OBJECTS.setdefault(n, NotWritable(n, why))
+    return _OBJECTS.get(name)

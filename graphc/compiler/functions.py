@@ -14,15 +14,20 @@ type is `UnbatchedType` (its shape is its whole shape).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from graphc.catalog.functions import BATCH, FUNCTIONS, OPERATORS, Spec, fmt, unknown
 from graphc.compiler import syntax as S
 from graphc.compiler.ir import OpNode, Tensor
 from graphc.compiler.values import POISON, Builtin, Results
 from graphc.diagnostics import Abort, suggestion
 from graphc.ops.base import ArgError, ShapeError, is_num
+from graphc.records import dataclass
 from graphc.types import TensorType
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from graphc.catalog.functions import Spec
+
+# graphc.catalog.functions (the keras.ops catalog) is imported where a function is
+# used, not here: a check of a file that calls none does without it
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,8 @@ class UnbatchedType(TensorType):
         return len(self.shape)
 
     def __str__(self) -> str:
+        from graphc.catalog.functions import fmt
+
         return fmt(self.shape)
 
 
@@ -43,12 +50,16 @@ def is_unbatched(t) -> bool:
 
 
 def spec_of(t: Tensor) -> Spec:
+    from graphc.catalog.functions import BATCH, Spec
+
     if isinstance(t.type, UnbatchedType):
         return Spec(tuple(t.type.shape), t.type.dtype)
     return Spec((BATCH, *t.type.shape), t.type.dtype)
 
 
 def type_of(spec: Spec) -> TensorType:
+    from graphc.catalog.functions import unknown
+
     if spec.batched:
         return TensorType(tuple(None if unknown(d) else d for d in spec.shape[1:]), spec.dtype)
     return UnbatchedType(tuple(spec.shape), spec.dtype)
@@ -65,6 +76,8 @@ class Functions:
     # ------------------------------------------------------------ values
     def value(self, scope, name: str, e) -> Builtin:
         """`ops.NAME`: the function, to be called."""
+        from graphc.catalog.functions import FUNCTIONS
+
         if name not in FUNCTIONS or name == "getitem":
             known = sorted(n for n in FUNCTIONS if n != "getitem")
             self.s.error(
@@ -85,6 +98,8 @@ class Functions:
         """Apply function `name` to `args`/`kwargs` at expression `e`.  `exprs`:
         (positional argument expressions, {keyword: expression}) when `e` is not a
         call (an operator, an index)."""
+        from graphc.catalog.functions import FUNCTIONS, Spec
+
         file = scope.file
         fn = FUNCTIONS[name]
         if exprs is None:
@@ -228,6 +243,8 @@ class Functions:
             exprs = ([e.first, e.rest[0][1]], {})
         else:
             exprs = ([e.operand], {})
+        from graphc.catalog.functions import OPERATORS
+
         name = "negative" if isinstance(e, S.Unary) else OPERATORS[op].name
         return self.apply(scope, name, operands, {}, e, exprs)
 

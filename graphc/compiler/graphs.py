@@ -35,11 +35,17 @@ def _bind_model_call(kw: dict) -> dict:
     return out
 
 
+_SNAKE: dict = {}  # (a few class names, each asked for once per layer)
+
+
 def snake(name: str) -> str:
     """Keras's to_snake_case (keras/src/utils/naming.py): Conv2D -> conv2d."""
-    name = re.sub(r"\W+", "", name)
-    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
-    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+    s = _SNAKE.get(name)
+    if s is None:
+        s = re.sub(r"\W+", "", name)
+        s = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", s)
+        s = _SNAKE[name] = re.sub("([a-z])([A-Z])", r"\1_\2", s).lower()
+    return s
 
 
 class GraphBuilder:
@@ -137,6 +143,16 @@ class Graphs:
                     e.span,
                     "type-error",
                     "this layer is already applied; wrap a fresh layer, e.g. Bidirectional(LSTM(32))",
+                )
+            from graphc.compiler.externs import is_extern_op
+
+            if is_extern_op(v.op):
+                self.s.error(
+                    scope.file,
+                    e.span,
+                    "unsupported",
+                    f"the extern layer {v.op.name} cannot be wrapped by another layer",
+                    "apply it directly; a wrapper of your own can be an extern layer too",
                 )
             return LayerArg(v.op(), v.args, v.given)
         if isinstance(v, (Tensor, Results)):
@@ -274,7 +290,7 @@ class Graphs:
             hint = f"{fn.type_name} is applied to its input tensor only"
         near = suggestion(k, takes)
         if near:
-            hint += f"; did you mean `{near}`?"
+            hint += f"; {near}"  # suggestion() says "did you mean `x`?"
         elif is_ctor:
             hint += f"; `{k}` is an option of the layer itself: {fn.type_name}({k}=...)(x)"
         elif k == "training":
@@ -434,6 +450,7 @@ class Graphs:
         a = op.with_call(lv.args, call_args)
         try:
             inst = op()
+            inst.site = (file, span)  # where an `extern` layer's rules report their errors
             outs = inst.infer(a, types)
             weights = inst.weights(a, types)
         except ShapeError as err:

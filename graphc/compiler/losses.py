@@ -107,7 +107,8 @@ def resolve_compile(c, scope, graph) -> None:
                 file,
                 span,
                 "loss-count",
-                f"{len(value)} losses for {len(names)} outputs ({', '.join(names)})",
+                f"{len(value)} loss{'es' * (len(value) != 1)} for {len(names)} "
+                f"output{'s' * (len(names) != 1)} ({', '.join(names)})",
                 "give one loss per output, in `output` order, or use a dict",
             )
             return

@@ -9,11 +9,12 @@ located `use-outside` error that quotes nothing from the target.
 
 from __future__ import annotations
 
-from pathlib import Path
+import errno
+import os
 
 from graphc.compiler import syntax as S
 from graphc.compiler.budget import GLOBAL, LimitExceeded
-from graphc.compiler.parse import RESERVED, parse
+from graphc.compiler.parse import parse
 from graphc.compiler.values import POISON, DefVal, LayerVal
 from graphc.diagnostics import Abort, CompileError, Diagnostic, Note
 
@@ -37,15 +38,15 @@ class Modules:
         self.it = it
         self.s = it.session
         self.envs: dict[str, ModuleEnv] = {}
-        self.root: Path | None = None
+        self.root: str | None = None  # resolved (symlinks followed)
 
     # ------------------------------------------------------------ loading
     def load(self, path: str, text: str | None = None, chain=()) -> ModuleEnv | None:
-        key = str(Path(path)) if text is None else path
+        key = _norm(path) if text is None else path
         if key in self.envs:
             return self.envs[key]
         if self.root is None:
-            base = self.s.root if self.s.root is not None else (str(Path(path).parent) or ".")
+            base = self.s.root if self.s.root is not None else (os.path.dirname(_norm(path)) or ".")
             self.root = _resolve(base)
         if text is None:
             try:
@@ -80,6 +81,10 @@ class Modules:
                 elif isinstance(item, S.Def):
                     self._check_placement(env, item)
                     self._bind_top(env, item.name, DefVal(item, env))
+                elif isinstance(item, S.Extern):
+                    from graphc.compiler.externs import declare
+
+                    self._bind_top(env, item.name, declare(it, env, item))
                 elif isinstance(item, S.Const):
                     value = it.exprs.eval(item.value, it.const_scope(env))
                     if isinstance(value, LayerVal) or it.is_tensor(value):
@@ -99,15 +104,17 @@ class Modules:
                     self.s.limit(env.path, item.span, exc)
                 except Abort:
                     pass
-                if isinstance(item, S.Const):
-                    env.names.setdefault(item.target.id, POISON)
+                if isinstance(item, (S.Const, S.Extern)):
+                    env.names.setdefault(_bound(item), POISON)
             except Abort:
-                if isinstance(item, S.Const):
-                    env.names.setdefault(item.target.id, POISON)
+                if isinstance(item, (S.Const, S.Extern)):
+                    env.names.setdefault(_bound(item), POISON)
+                if isinstance(item, S.Use):  # what it would define is unknown: no follow-on errors
+                    env.failed_use = True
             except RecursionError:
                 self.s.report(env.path, item.span, "recursion", "this definition nests too deeply")
-                if isinstance(item, S.Const):
-                    env.names.setdefault(item.target.id, POISON)
+                if isinstance(item, (S.Const, S.Extern)):
+                    env.names.setdefault(_bound(item), POISON)
 
     def _check_placement(self, env: ModuleEnv, node: S.Def):
         """Statement placement, checked for every definition, used or not."""
@@ -161,8 +168,7 @@ class Modules:
         from graphc import stdlib
 
         err = self.s.error
-        target = Path(env.path).parent / item.path
-        norm = str(target)
+        norm = target = _norm(os.path.join(os.path.dirname(_norm(env.path)), item.path))
         if not item.path.endswith(".gdl"):
             err(
                 env.path,
@@ -172,7 +178,7 @@ class Modules:
                 'name a GDL file of this project, e.g. use "blocks.gdl"',
             )
         resolved = _resolve(norm)
-        in_stdlib = stdlib.is_stdlib(env.path) and resolved.parent == stdlib.HERE
+        in_stdlib = stdlib.is_stdlib(env.path) and os.path.dirname(resolved) == stdlib.HERE
         if not in_stdlib and not _inside(resolved, self.root):
             err(
                 env.path,
@@ -191,7 +197,7 @@ class Modules:
                 f"`use` forms a cycle: {cycle}",
                 "move the shared definitions into a third file",
             )
-        if self.s.default_loader and not resolved.is_file():
+        if self.s.default_loader and not os.path.isfile(resolved):
             err(
                 env.path,
                 item.span,
@@ -234,22 +240,38 @@ class Modules:
         ]
 
 
-def _resolve(path: str) -> Path:
+def _bound(item) -> str:
+    """The name a top-level constant or `extern` declaration binds."""
+    return item.target.id if isinstance(item, S.Const) else item.name.id
+
+
+# os.path, not pathlib (whose import is a measurable share of a cold `graphc check`),
+# with pathlib's meaning: _norm(p) == str(Path(p)), _resolve(p) == str(Path(p).resolve())
+# or, for a symlink loop, str(Path(p).absolute()).
+def _norm(path: str) -> str:
+    """str(PurePosixPath(path)): empty and `.` parts dropped, `..` kept (a symlink may precede it)."""
+    if os.sep != "/":  # (graphc runs on POSIX systems; keep pathlib's own rules elsewhere)
+        from pathlib import Path
+
+        return str(Path(path))
+    root = (
+        "//" if path.startswith("//") and not path.startswith("///") else "/" if path.startswith("/") else ""
+    )
+    return root + "/".join(p for p in path.split("/") if p and p != ".") or "."
+
+
+def _resolve(path: str) -> str:
+    """The absolute path with symlinks followed (a symlink loop: the absolute path as written)."""
+    real = os.path.realpath(path)
     try:
-        return Path(path).resolve()
-    except (OSError, RuntimeError):  # a symlink loop
-        return Path(path).absolute()
+        os.stat(real)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return _norm(os.path.join(os.getcwd(), path))
+    return real
 
 
-def _inside(path: Path, root: Path | None) -> bool:
+def _inside(path: str, root: str | None) -> bool:
     if root is None:
         return True
-    try:
-        path.relative_to(root)
-        return True
-    except ValueError:
-        return False
-
-
-def is_reserved(name: str) -> bool:
-    return name in RESERVED
+    return path == root or path.startswith(root if root.endswith("/") else root + "/")

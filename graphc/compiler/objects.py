@@ -11,13 +11,12 @@ where it is used (`take`).  Bare `Identity` is the layer, as in
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from graphc.compiler import syntax as S
 from graphc.compiler.values import POISON
 from graphc.diagnostics import Abort, suggestion
 from graphc.ops import objects as O
 from graphc.ops.base import ArgError
+from graphc.records import dataclass
 
 
 @dataclass(eq=False)

@@ -26,7 +26,7 @@ _GRAMMAR_FILE = os.path.join(
 )
 
 KEYWORDS = frozenset(
-    "model block share output use for in if else return range true false None True False".split()
+    "model block share output use for in if else return range true false None True False extern".split()
 )
 PY_KEYWORDS = frozenset(
     "and as assert async await break class continue def del elif except finally from global "
@@ -586,6 +586,35 @@ class _Builder:
             name.span.line, 1, name.span.end_line, name.span.end_col, name.span.start, name.span.end
         )
         return S.Def(kind, name, params, c[-1], has_params, span=span)
+
+    def extern_def(self, c):
+        has_params = len(c) == 4
+        kind, name = _ident(c[0]), _ident(c[1])
+        span = S.Span(
+            kind.span.line, 1, name.span.end_line, name.span.end_col, kind.span.start, name.span.end
+        )
+        return S.Extern(kind, name, c[2] if has_params else [], c[-1], has_params, span=span)
+
+    def ext_params(self, c):
+        return [p for p in c if p is not None]
+
+    def ext_param(self, c):
+        name = _ident(c[0])
+        typ = _ident(c[1]) if len(c) > 1 and isinstance(c[1], _TOKEN_TYPES) else None
+        default = c[-1] if len(c) > 1 and not isinstance(c[-1], _TOKEN_TYPES) else None
+        return S.ExternParam(name, typ, default, span=_cspan(c))
+
+    def ext_body(self, c):
+        return [x for x in c[1:] if x is not None and not isinstance(x, _TOKEN_TYPES)]
+
+    def ext_field(self, c):
+        return S.ExternField(_ident(c[0]), c[1], span=_cspan(c))
+
+    def ext_rule(self, c):
+        return S.ExternRule(_ident(c[0]), c[1], c[2], span=_cspan(c))
+
+    def ext_call(self, c):
+        return S.ExternCall(_ident(c[0]), c[1], span=_cspan(c))
 
     def use_stmt(self, c):
         return S.Use(_unescape(c[0], c[0].value), span=_cspan(c))

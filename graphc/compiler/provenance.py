@@ -14,9 +14,9 @@ Syms are immutable and compare structurally.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from graphc.compiler import syntax as S
+from graphc.records import dataclass
 
 
 class Sym:

@@ -4,7 +4,7 @@ evaluation budget, the project root and the file loader."""
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
 from graphc.compiler.budget import MAX_DIAGNOSTICS, MAX_SOURCE_BYTES, Budget, Exhausted, LimitExceeded
 from graphc.diagnostics import Abort, Diagnostic, Sources
@@ -12,11 +12,11 @@ from graphc.diagnostics import Abort, Diagnostic, Sources
 
 def read_source(path: str) -> str:
     """A .gdl file's text: UTF-8, with or without a byte-order mark."""
-    p = Path(path)
-    size = p.stat().st_size
+    size = os.stat(path).st_size
     if size > MAX_SOURCE_BYTES:
         raise LimitExceeded("source", f"{size:,} bytes")
-    text = p.read_bytes().decode("utf-8")
+    with open(path, "rb") as f:
+        text = f.read().decode("utf-8")
     return text[1:] if text.startswith("\ufeff") else text
 
 

@@ -20,8 +20,6 @@ unification.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from graphc.compiler import provenance as P
 from graphc.compiler.ir import (
     BlockInstance,
@@ -33,6 +31,7 @@ from graphc.compiler.ir import (
     LayerNode,
     OpNode,
 )
+from graphc.records import dataclass, field
 
 
 class Unexpressible(Exception):
@@ -69,6 +68,9 @@ class Occ:
     env: dict = field(default_factory=dict)  # unrolled loop variable -> its value here
     kept: frozenset = frozenset()  # loop variables kept as loop variables
     loops: dict = field(default_factory=dict)  # kept loop variable -> its value in this iteration
+
+    def __repr__(self) -> str:  # records index a whole region tree: never print it
+        return f"Occ({self.owner!r}, {len(self.records)} records)"
 
     def get(self, site) -> list:
         return self.records.get(id(site), [])

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from collections import namedtuple
+
+from graphc.records import dataclass, field
+
+TYPE_CHECKING = False  # (importing typing costs a cold `graphc check` 4%)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,13 +119,12 @@ class IfExp(Node):
     orelse: Any
 
 
-class CompFor(NamedTuple):
+class CompFor(namedtuple("CompFor", "target iter ifs")):
     """One `for target in iter if cond ...` clause of a comprehension (not a
-    node of its own: a comprehension's part, like a call's Keyword)."""
+    node of its own: a comprehension's part, like a call's Keyword): `target` an
+    Ident, or a TupleExpr of targets (`for i, (a, b) in ...`); `iter`; `ifs` a list."""
 
-    target: Any  # Ident, or a TupleExpr of targets (`for i, (a, b) in ...`)
-    iter: Any
-    ifs: list
+    __slots__ = ()
 
 
 @dataclass(slots=True, eq=False)
@@ -237,6 +241,68 @@ class Def(Node):
     body: list
     has_params: bool = False
     close_span: Span = NOSPAN
+
+
+@dataclass(slots=True, eq=False)
+class ExternParam(Node):
+    """`units: int = 8` in an `extern` declaration's parameters."""
+
+    name: Ident
+    type: Ident | None  # the declared type (`int`), None when left out
+    default: Any  # expression or None
+
+
+@dataclass(slots=True, eq=False)
+class ExternField(Node):
+    """`keras = "pkg.mod.Class"` in an `extern` body."""
+
+    name: Ident
+    value: Any
+
+
+@dataclass(slots=True, eq=False)
+class ExternRule(Node):
+    """`output_shape(x) = expr` in an `extern` body: a compile-time function of shapes."""
+
+    name: Ident
+    params: list  # [ExternParam]: plain names (the evaluator refuses types and defaults here)
+    value: Any
+
+    @property
+    def args(self) -> list:
+        return [p.name for p in self.params]
+
+
+@dataclass(slots=True, eq=False)
+class ExternCall(Node):
+    """`call(training: bool = None)` in an `extern layer` body: the call-time arguments
+    (compile-time values) its class's `call`/`forward` takes."""
+
+    name: Ident
+    params: list  # [ExternParam]
+
+
+@dataclass(slots=True, eq=False)
+class Extern(Node):
+    """`extern layer|loss|metric Name(params) { fields and rules }` (docs/extern.md)."""
+
+    kind: Ident  # "layer" | "loss" | "metric" (checked by the evaluator: a name in the grammar)
+    name: Ident
+    params: list  # [ExternParam]
+    items: list  # [ExternField | ExternRule] in source order
+    has_params: bool = False
+
+    @property
+    def fields(self) -> list:
+        return [i for i in self.items if isinstance(i, ExternField)]
+
+    @property
+    def rules(self) -> list:
+        return [i for i in self.items if isinstance(i, ExternRule)]
+
+    @property
+    def calls(self) -> list:
+        return [i for i in self.items if isinstance(i, ExternCall)]
 
 
 def target_idents(target) -> list:

@@ -9,6 +9,21 @@ from graphc.compiler.losses import resolve_compile, resolve_fit
 from graphc.compiler.values import POISON
 from graphc.diagnostics import Abort, suggestion
 
+# compile() arguments Keras takes that the generated modules do not pass on yet:
+# accepted only with Keras's default value (which they then honour)
+NOT_PASSED_ON = {
+    "weighted_metrics": None,
+    "run_eagerly": False,
+    "steps_per_execution": 1,
+    "jit_compile": "auto",
+}
+
+
+def _gdl_text(v) -> str:
+    if v is None or isinstance(v, bool):
+        return {None: "None", False: "false", True: "true"}[v]
+    return f'"{v}"' if isinstance(v, str) else str(v)
+
 
 class Training:
     def __init__(self, it):
@@ -49,6 +64,16 @@ class Training:
             except Abort:
                 kw[k.name] = (POISON, k.value.span, k.span)
         graph = scope.graph
+        for name, neutral in NOT_PASSED_ON.items() if which == "compile" else ():
+            if name in kw and kw[name][0] is not POISON and kw[name][0] != neutral:
+                self.s.report(
+                    file,
+                    kw[name][2],
+                    "unsupported",
+                    f"`compile({name}=...)` is not passed on to the generated modules yet, "
+                    "so it would have no effect",
+                    f"remove it (Keras's default is {_gdl_text(neutral)})",
+                )
         if which == "compile":
             if graph.has_compile:
                 self.s.error(file, e.func.span, "redefinition", "`compile` appears twice in this model")

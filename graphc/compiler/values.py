@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from graphc.compiler.syntax import NOSPAN, Span
+from graphc.records import dataclass, field
+
+TYPE_CHECKING = False  # (importing typing costs a cold `graphc check` 4%)
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class _Poison:

@@ -8,14 +8,137 @@ it creates (`weights`).  Everything is pure Python: no TensorFlow, no torch.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any, Callable, ClassVar
 
+from graphc.records import dataclass
 from graphc.types import Mask, TensorType, Weight
 
-REGISTRY: dict[str, "type[Op]"] = {}  # Keras name (class name or alias) -> Op subclass
-FUNCTIONS: dict[str, str] = {}  # lowercase merge function -> class name ("add" -> "Add")
-ALIASES: dict[str, str] = {}  # other names keras.layers exports for a class ("Convolution2D" -> "Conv2D")
+TYPE_CHECKING = False  # (importing typing costs a cold `graphc check` 4%)
+if TYPE_CHECKING:
+    from typing import Any, Callable, ClassVar
+
+
+# The layer families (graphc/ops/<family>.py) in the order `import graphc.ops` loads them
+# (augmentation imports preprocessing, conv imports core); the catalog dicts below load
+# a family on first use, and every family before iterating.
+FAMILIES = (
+    "attention",
+    "preprocessing",
+    "augmentation",
+    "core",
+    "conv",
+    "merge",
+    "normalization",
+    "pooling",
+    "recurrent",
+    "reshaping",
+)
+_loaded_all = False
+
+
+def load_all() -> None:
+    """Import every layer family (what `import graphc.ops` did up front before the
+    catalog was loaded lazily), then put the catalog dicts in that import's order."""
+    global _loaded_all
+    if _loaded_all:
+        return
+    for fam in FAMILIES:
+        __import__("graphc.ops." + fam)
+    _loaded_all = True
+    rank = {"graphc.ops." + f: i for i, f in enumerate(FAMILIES)}
+
+    def module_rank(cls) -> int:
+        return rank.get(cls.__module__, len(FAMILIES))  # graphc.ops.special and others: after
+
+    for d, cls_of in ((REGISTRY, lambda v: v), (FUNCTIONS, _cls_named), (ALIASES, _cls_named)):
+        items = sorted(dict.items(d), key=lambda kv: module_rank(cls_of(kv[1])))  # (stable)
+        if items != list(dict.items(d)):
+            dict.clear(d)
+            dict.update(d, items)
+
+
+_FAMILY_OF: dict = {}  # graphc/ops/index.py's, once a lookup needed it
+
+
+def _cls_named(name: str):
+    return dict.__getitem__(REGISTRY, name)
+
+
+class _Catalog(dict):
+    """A dict that imports the family defining a name on first lookup (graphc/ops/index.py
+    says which), and every family before anything that lists it: a cold `graphc check`
+    imports only the families its file uses.  Writes (`register`) are plain dict writes."""
+
+    __slots__ = ()
+
+    def _load(self, key) -> bool:
+        if _loaded_all:
+            return False
+        if not _FAMILY_OF:
+            from graphc.ops.index import FAMILY_OF
+
+            _FAMILY_OF.update(FAMILY_OF)
+        fam = _FAMILY_OF.get(key) if type(key) is str else None
+        if fam is None:
+            return False
+        __import__("graphc.ops." + fam)
+        return dict.__contains__(self, key)
+
+    def __getitem__(self, key):
+        try:
+            return dict.__getitem__(self, key)
+        except KeyError:
+            if not self._load(key):
+                raise
+            return dict.__getitem__(self, key)
+
+    def __contains__(self, key) -> bool:
+        return dict.__contains__(self, key) or self._load(key)
+
+    def get(self, key, default=None):
+        if dict.__contains__(self, key) or self._load(key):
+            return dict.__getitem__(self, key)
+        return default
+
+    def __iter__(self):
+        load_all()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        load_all()
+        return dict.__len__(self)
+
+    def __repr__(self) -> str:
+        load_all()
+        return dict.__repr__(self)
+
+    def __eq__(self, other) -> bool:
+        load_all()
+        return dict.__eq__(self, other)
+
+    __hash__ = None
+
+    def keys(self):
+        load_all()
+        return dict.keys(self)
+
+    def values(self):
+        load_all()
+        return dict.values(self)
+
+    def items(self):
+        load_all()
+        return dict.items(self)
+
+    def copy(self) -> dict:
+        load_all()
+        return dict(dict.items(self))
+
+
+REGISTRY: dict[str, "type[Op]"] = _Catalog()  # Keras name (class name or alias) -> Op subclass
+FUNCTIONS: dict[str, str] = _Catalog()  # lowercase merge function -> class name ("add" -> "Add")
+ALIASES: dict[str, str] = (
+    _Catalog()
+)  # other names keras.layers exports for a class ("Convolution2D" -> "Conv2D")
 
 
 def register(cls):

@@ -8,17 +8,23 @@ input_shape, pooling, classes, classifier_activation, name).
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 
-HERE = Path(__file__).resolve().parent
+# os.path, not pathlib: `graphc check` of a file that uses an application does without pathlib
+HERE = os.path.dirname(os.path.realpath(__file__))
 
 APPLICATIONS: dict[str, str] = {}
-for _p in sorted(HERE.glob("*.gdl")):
-    for _line in _p.read_text(encoding="utf-8").splitlines():
+for _n in sorted(os.listdir(HERE)):
+    if not _n.endswith(".gdl"):
+        continue
+    _p = os.path.join(HERE, _n)
+    with open(_p, encoding="utf-8") as _f:
+        _text = _f.read()
+    for _line in _text.splitlines():
         if _line.startswith("model ") and "(" in _line:
             _name = _line[len("model ") :].split("(", 1)[0].strip()
             if _name[:1].isupper():
-                APPLICATIONS[_name] = str(_p)
+                APPLICATIONS[_name] = _p
 
 
 def path_for(name: str) -> str | None:
@@ -26,7 +32,6 @@ def path_for(name: str) -> str | None:
 
 
 def is_stdlib(path: str) -> bool:
-    try:
-        return Path(path).resolve().parent == HERE
-    except OSError:
-        return False
+    from graphc.compiler.modules import _resolve
+
+    return os.path.dirname(_resolve(path)) == HERE

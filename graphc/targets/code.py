@@ -11,6 +11,8 @@ any other way.
 
 from __future__ import annotations
 
+import keyword
+import re
 from dataclasses import dataclass, field
 
 from graphc.targets import escape
@@ -229,6 +231,35 @@ class Raise(Stmt):
 
 
 @dataclass
+class ImportFrom(Stmt):
+    """`from module import a, b` or `from module import a as b`; `module` a dotted path of
+    identifiers (checked again here: graphc/compiler/externs.py validated it where it
+    was written).  `names`: names, or (name, asname) pairs."""
+
+    module: str
+    names: tuple
+
+    def members(self) -> list:
+        out = []
+        for n in self.names:
+            name, asname = n if isinstance(n, tuple) else (n, None)
+            out.append(
+                _checked_path(name) + (f" as {_checked_path(asname)}" if asname not in (None, name) else "")
+            )
+        return out
+
+
+_IDENT_PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+def _checked_path(path: str) -> str:
+    parts = path.split(".")
+    if not all(_IDENT_PART.match(p) and not keyword.iskeyword(p) for p in parts):
+        raise ValueError(f"not a dotted Python path: {path!r}")
+    return path
+
+
+@dataclass
 class Param:
     name: str
     default: Expr | None = None
@@ -421,6 +452,17 @@ def split_expr(e: Expr, indent: int, first_prefix: str = "", last_suffix: str = 
         else:
             body = [INDENT + inner]
         return [first_prefix + "("] + body + [")" + last_suffix]
+    if not fits(one, indent) and not first_prefix and not last_suffix and _splittable_bin(e):
+        # an operator expression alone in brackets (a sole argument): one operand per line,
+        # the operator first, each operand split again when still too long (as ruff does)
+        lines = []
+        for op, x in _bin_operands(e):
+            wrapped = _wrap(x, e.prec + (op != ""))  # a right operand of equal precedence too
+            if wrapped != text(x):  # an operand in parentheses stays whole
+                lines.append(op + wrapped)
+            else:
+                lines.extend(split_expr(x, indent, op, ""))
+        return lines
     if fits(one, indent) or not _explodable(e):
         if (
             isinstance(e, Call)
@@ -451,6 +493,21 @@ def split_expr(e: Expr, indent: int, first_prefix: str = "", last_suffix: str = 
         lines.extend(INDENT + line for line in sub)
     lines.append(close + last_suffix)
     return lines
+
+
+def _splittable_bin(e: Expr) -> bool:
+    return isinstance(e, Bin) and e.op != "**"
+
+
+def _bin_operands(e: Bin) -> list:
+    """`a + b - c` as [("", a), ("+ ", b), ("- ", c)]: the left-associative chain of
+    operators of e's precedence, each operand with the operator before it."""
+    rest = []
+    while isinstance(e.left, Bin) and e.left.prec == e.prec and e.left.op != "**":
+        rest.append((e.op + " ", e.right))
+        e = e.left
+    rest.append((e.op + " ", e.right))
+    return [("", e.left)] + rest[::-1]
 
 
 def _bin_chain(e: Bin) -> tuple:
@@ -499,6 +556,13 @@ def stmt_lines(s: Stmt, indent: int = 0) -> list:
         return split_expr(s.value, indent, "raise ")
     if isinstance(s, Pass):
         return ["pass"]
+    if isinstance(s, ImportFrom):
+        head = f"from {_checked_path(s.module)} import "
+        members = s.members()
+        line = head + ", ".join(members)
+        if fits(line, indent):
+            return [line]
+        return [head + "("] + [f"{INDENT}{m}," for m in members] + [")"]
     if isinstance(s, Comment):
         return ["# " + escape.comment(s.text)]
     if isinstance(s, If):

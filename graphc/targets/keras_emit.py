@@ -24,7 +24,8 @@ from graphc.targets import code as C
 from graphc.targets import common
 from graphc.targets import objects as OB
 from graphc.targets.escape import Safe, doc, identifier
-from graphc.targets.names import Namespace, module_namespace
+from graphc.targets.externs import Imports
+from graphc.targets.names import module_namespace
 from graphc.targets.walk import BodyWalk, CompileTimeFunctions, Internal, Restart
 
 LAYERS = C.Name("layers")
@@ -93,6 +94,7 @@ class KerasWalk(BodyWalk):
         else:
             value = self.ctor(layers, st.value, occs)
         name = self.bind_var(st.target.id, [])
+        self.bound_layers[id(layers[0].ctor_site)] = name
         return [C.Assign([C.Name(name)], value, self.where(st))]
 
     def output(self, st: S.Output, occs):
@@ -130,7 +132,7 @@ class KerasWalk(BodyWalk):
         return C.Call(C.Call(C.Attr(LAYERS, "Identity"), (), (("name", C.lit(layer.name)),)), (value,))
 
     def obj_callee(self, cls):
-        return OB.keras_callee(cls)
+        return self.em.callee(cls)
 
     # -- expressions
     def input_expr(self, nodes, e, occs):
@@ -155,6 +157,8 @@ class KerasWalk(BodyWalk):
         first = layers[0]
         if any(la.op is not first.op or (la.graph is None) != (first.graph is None) for la in layers):
             raise Unexpressible()
+        if id(first.ctor_site) in self.bound_layers:  # `d = Dense(3)` (not shared), then `d(x)`
+            return C.Call(C.Name(self.bound_layers[id(first.ctor_site)]), *self.tensor_args(nodes, e, occs))
         if first.shared:
             callee = self.expr(e.func, occs) if isinstance(e, S.Call) else None
             if callee is None:
@@ -273,6 +277,10 @@ class KerasWalk(BodyWalk):
                     kwargs.append((p.name, self.arg(layers, p.name, None, occs)))
         if not self.em.auto_named(first):
             kwargs.append(("name", self.name_arg(layers, ast, occs)))
+        extern = self.em.externs.callee(op)
+        if extern is not None:  # the user's class: every argument by keyword (docs/extern.md)
+            kwargs = [(positional[i], a) for i, a in enumerate(args)] + kwargs
+            return C.Call(extern, (), tuple(kwargs))
         return C.Call(C.Attr(LAYERS, op.name), tuple(args), tuple(kwargs))
 
     def arg(self, layers, pname, ast, occs) -> C.Expr:
@@ -452,6 +460,11 @@ class KerasEmitter:
         self.compile_fns = CompileTimeFunctions(self.ns)
         self.uses_ops = False  # a keras.ops function is written: `from keras import ops`
         self.op_bases = None  # the names Keras gives the model's keras.ops (see auto_named)
+        self.externs = Imports(graph, self.ns, "keras")  # classes of `extern` declarations
+
+    def callee(self, cls) -> C.Expr:
+        """A Keras object class: keras.<module>.<Class>, or the imported extern class."""
+        return self.externs.callee(cls) or OB.keras_callee(cls)
 
     def auto_named(self, layer) -> bool:
         """A layer Keras must name itself: an auto-named layer without weights whose
@@ -507,7 +520,7 @@ class KerasEmitter:
                     self.function_of(sub)
         fns = self.by_def.setdefault(id(node), [])
         fname_base = identifier(node.name.id)
-        local = Namespace()
+        local = self.ns.child(self.externs.names)
         gdl_params = [p.name.id for p in node.params]
         tensor_params = [p for p in gdl_params if isinstance(dict(first.params)[p], Tensor)]
         if any(
@@ -516,7 +529,7 @@ class KerasEmitter:
             raise Unexpressible()
         needed: set = set()
         while True:  # again when a compile-time local must be written as a variable
-            local = Namespace()
+            local = self.ns.child(self.externs.names)
             params = {p: local.take(p) for p in gdl_params}
             prefix_base = next(n for n in ("name", "prefix", "layer_prefix", "name_") if n not in params)
             prefix = local.take(prefix_base)
@@ -578,7 +591,7 @@ class KerasEmitter:
     def model_function(self, g: Graph, name: str, entry: bool) -> C.FunctionDef:
         needed: set = set()
         while True:  # again when a compile-time local must be written as a variable
-            local = Namespace({"name"} if not entry else ())
+            local = self.ns.child(({"name"} if not entry else set()) | self.externs.names)
             walk = KerasWalk(self, local, {}, None, g.file, None, needed)
             walk.single = True
             walk.keep = {t.id for t in g.inputs}
@@ -637,9 +650,9 @@ class KerasEmitter:
         )
         ctx = common.training_context(g)
         tables = [
-            ("LOSSES", OB.loss_items(g, OB.keras_callee, strings=True), None),
+            ("LOSSES", OB.loss_items(g, self.callee, strings=True), None),
             ("LOSS_WEIGHTS", ctx["weights_items"], None),
-            ("METRICS", OB.metric_items(g, OB.keras_callee), None),
+            ("METRICS", OB.metric_items(g, self.callee), None),
             ("FIT_DEFAULTS", ctx["fit_items"], None),
             (
                 "INPUT_SPECS",
@@ -675,6 +688,18 @@ class KerasEmitter:
                 "file_name": doc(Path(source_name).stem + "_keras.py"),
                 "uses_math": Safe("1") if self.compile_fns.uses_math else "",
                 "uses_ops": Safe("1") if self.uses_ops else "",
+                "imports": Safe(
+                    self.externs.block(
+                        ["import keras"],
+                        [
+                            (
+                                "keras",
+                                "layers",
+                                "from keras import layers" + (", ops" if self.uses_ops else ""),
+                            )
+                        ],
+                    )
+                ),
             },
         )
 

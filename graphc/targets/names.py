@@ -124,20 +124,38 @@ MODULE_ATTRS = frozenset(
 
 
 class Namespace:
-    """Unique, legal, non-shadowing Python names."""
+    """Unique, legal, non-shadowing Python names.
+
+    A child namespace (a function's or a class's locals) never takes a name its
+    ancestors hold, and an ancestor never takes a name a descendant holds, also
+    when the name is taken after the child was made (a module-level class named
+    after a function's locals were chosen)."""
 
     def __init__(self, reserved=(), parent: "Namespace | None" = None, python: bool = True):
         self.used = (set(PYTHON) if python else set()) | set(reserved)
+        self.parent = parent
+        self.children: list = []
         if parent is not None:
-            self.used |= parent.used
+            parent.children.append(self)
+
+    def _held(self, name: str) -> bool:
+        ns = self
+        while ns is not None:
+            if name in ns.used:
+                return True
+            ns = ns.parent
+        return self._below(name)
+
+    def _below(self, name: str) -> bool:
+        return any(name in c.used or c._below(name) for c in self.children)
 
     def take(self, base: str) -> str:
         base = identifier(base)
-        if base not in self.used:
+        if not self._held(base):
             self.used.add(base)
             return base
         i = 1
-        while f"{base}_{i}" in self.used:
+        while self._held(f"{base}_{i}"):
             i += 1
         name = f"{base}_{i}"
         self.used.add(name)
@@ -147,7 +165,7 @@ class Namespace:
         self.used.add(name)
 
     def __contains__(self, name: str) -> bool:
-        return name in self.used
+        return self._held(name)
 
     def child(self, reserved=()) -> "Namespace":
         return Namespace(reserved, parent=self, python=False)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from graphc.compiler import provenance as P
 from graphc.compiler import syntax as S
+from graphc.compiler.externs import is_extern_op
 from graphc.compiler.graphs import snake
 from graphc.compiler.ir import BlockInstance, Graph, OpNode, Tensor
 from graphc.compiler.specialize import Occ, Template, Unexpressible, index_region
@@ -37,6 +38,7 @@ from graphc.targets import common
 from graphc.targets import objects as OB
 from graphc.targets.errors import EmitError
 from graphc.targets.escape import Safe, doc, identifier
+from graphc.targets.externs import Imports
 from graphc.targets.names import MODULE_ATTRS, Namespace
 from graphc.targets.torch_calltime import CallTimeWalk, needed_masks
 from graphc.targets.torch_layers import (
@@ -44,6 +46,7 @@ from graphc.targets.torch_layers import (
     CL,
     ENTRIES,
     UNSUPPORTED,
+    Entry,
     Unsupported,
     convert,
     dim_expr,
@@ -95,6 +98,10 @@ def _plural(name: str) -> str:
 
 def _self(attr: str) -> C.Expr:
     return C.Attr(SELF, attr)
+
+
+# an `extern` layer's torch class: a module of its own (no inline spelling), Keras's layout
+EXTERN_ENTRY = Entry(layout=CL, fusable=False)
 
 
 class TorchWalk(CallTimeWalk, BodyWalk):
@@ -306,6 +313,8 @@ class TorchWalk(CallTimeWalk, BodyWalk):
     def _entry(self, layer, nodes):
         """The layer's entry, or a located `unsupported` error saying why there is none
         or why this configuration is refused."""
+        if is_extern_op(layer.op):  # the user's class takes Keras's layout (docs/extern.md)
+            return EXTERN_ENTRY
         entry = ENTRIES.get(layer.op)
         if entry is None:
             reason = UNSUPPORTED.get(layer.op.name, "it has no PyTorch spelling yet")
@@ -347,7 +356,7 @@ class TorchWalk(CallTimeWalk, BodyWalk):
             if spelled is not None:
                 self._set_out_layouts(nodes, entry, in_lays)
                 return spelled
-        if first.shared:
+        if first.shared or id(first.ctor_site) in self.shared_attr:  # `share d = ...` / `d = Dense(3)`
             module = self.shared_module(nodes, e, occs)
         else:
             ctor_site = e.func if isinstance(e, S.Call) and isinstance(e.func, S.Call) else first.ctor_site
@@ -526,9 +535,23 @@ class TorchWalk(CallTimeWalk, BodyWalk):
             if self.em.sparse_square and op.name == "Embedding":
                 kwargs.append(("sparse_square", C.lit(True)))
             kwargs.append(("name", self.name_arg(layers, occs)))
+            extern = self.em.externs.callee(op)
+            if extern is not None:  # the user's class: keywords, and Keras's build() input_shape
+                kwargs = [(positional[i], a) for i, a in enumerate(args)] + kwargs
+                kwargs.insert(-1, ("input_shape", self._extern_shape(layers, ins, occs)))
+                return C.Call(extern, (), tuple(kwargs))
             return C.Call(C.Attr(K, op.name), tuple(args), tuple(kwargs))
         finally:
             self.in_init = False
+
+    def _extern_shape(self, layers, ins, occs) -> C.Expr:
+        """The `input_shape` Keras's `build()` gets: (None, *shape) of the input, a list of
+        them for several inputs."""
+        pairs = []
+        for i in range(len(layers)):
+            shapes = [(None, *ts[i].type.shape) for _, _, ts in ins]
+            pairs.append((shapes[0] if len(shapes) == 1 else shapes, P.OPAQUE))
+        return self.value(pairs, occs, "input_shape")
 
     def _dim(self, layers, pname, ins, occs):
         rank = ins[0][2][0].type.rank
@@ -544,6 +567,9 @@ class TorchWalk(CallTimeWalk, BodyWalk):
         return self.value(pairs, occs, "dim")
 
     def obj_callee(self, cls):
+        extern = self.em.externs.callee(cls)
+        if extern is not None:
+            return extern
         self.em.obj_modules.add(OB.torch_module(cls))
         return OB.torch_callee(cls)
 
@@ -705,7 +731,7 @@ class TorchWalk(CallTimeWalk, BodyWalk):
         if len({id(la.graph) for la in layers}) != 1:
             raise Unexpressible()
         sub = layers[0].graph
-        if layers[0].shared:
+        if layers[0].shared or id(layers[0].ctor_site) in self.shared_attr:  # `share b = ...` / `b = ...`
             module = self.shared_module(nodes, e, occs)
         else:
             cls = self.em.class_of_graph[id(sub)]
@@ -1017,45 +1043,7 @@ class BlockClass:
         self.in_layouts, self.out_layouts, self.code, self.key = in_layouts, out_layouts, code, key
 
 
-HELPERS_DIR = common.TEMPLATES / "torch_helpers"
-HELPER_FILES = ("losses.py", "optimizers.py")
-HELPER_DEPS = {
-    "hinge": ("hinge_labels",),
-    "squared_hinge": ("hinge_labels",),
-    **{
-        k: ("KerasOptimizer",)
-        for k in (
-            "KerasSGD",
-            "KerasRMSprop",
-            "KerasAdam",
-            "KerasAdagrad",
-            "KerasAdamax",
-            "KerasNadam",
-            "KerasAdadelta",
-        )
-    },
-}
 SPARSE_SQUARE_OPTIMIZERS = {"rmsprop", "adam", "adamw", "adagrad", "adadelta", "nadam"}
-OPTIMIZER_CLASSES = {
-    "sgd": "KerasSGD",
-    "rmsprop": "KerasRMSprop",
-    "adam": "KerasAdam",
-    "adamw": "KerasAdam",
-    "adagrad": "KerasAdagrad",
-    "adamax": "KerasAdamax",
-    "nadam": "KerasNadam",
-    "adadelta": "KerasAdadelta",
-}
-
-
-def _helper_texts() -> dict:
-    out = {}
-    for fname in HELPER_FILES:
-        src = (HELPERS_DIR / fname).read_text(encoding="utf-8")
-        parts = re.split(r"^# %% helper: (\w+)\n", src, flags=re.M)
-        for name, body in zip(parts[1::2], parts[2::2]):
-            out[name] = body.strip("\n")
-    return out
 
 
 def class_name(name: str) -> str:
@@ -1071,8 +1059,7 @@ class TorchEmitter:
         self.graph = graph
         self.source = source_name
         self.ns = Namespace(
-            set(_helper_texts())
-            | {
+            {
                 "K",
                 "np",
                 "torch",
@@ -1114,6 +1101,7 @@ class TorchEmitter:
                 "_output_dict",
             }
         )
+        self.externs = Imports(graph, self.ns, "torch")  # classes of `extern` declarations
         comp = graph.compile or {}
         opt = comp.get("optimizer")
         self.optimizer = opt.name if opt is not None else "rmsprop"
@@ -1126,7 +1114,6 @@ class TorchEmitter:
         self.by_def: dict = {}
         self.cls_of: dict = {}
         self.instances: dict = {}
-        self.used_helpers: set = set()
         self.obj_modules: set = set()  # graphc_runtime.torch modules layer arguments use (initializers...)
         self.plan: dict = {}  # (block instance id | None, tensor id) -> layout
         self.compile_fns = CompileTimeFunctions(self.ns)
@@ -1263,7 +1250,7 @@ class TorchEmitter:
                 for t, o in zip(n.outputs, layer.graph.outputs):
                     plan[(ctx, t.id)] = boundary_layout(o.tensor)
                 return
-            entry = ENTRIES.get(layer.op)
+            entry = EXTERN_ENTRY if is_extern_op(layer.op) else ENTRIES.get(layer.op)
             ins = n.tensor_inputs()
             first = lay(ctx, ins[0]) if ins else CL
             want = entry.wants(layer.full_args) if entry is not None else None
@@ -1343,7 +1330,7 @@ class TorchEmitter:
             in_layouts[p] = lays.pop()
         needed: set = set()
         while True:
-            local = Namespace()
+            local = self.ns.child(self.externs.names)
             params = {p: local.take(p) for p in gdl_params}
             prefix = local.take(
                 next(n for n in ("name", "prefix", "layer_prefix", "name_") if n not in params)
@@ -1458,7 +1445,7 @@ class TorchEmitter:
     def model_class(self, g: Graph, name: str, entry: bool) -> C.ClassDef:
         needed: set = set()
         while True:
-            local = Namespace({"self", "logits"})
+            local = self.ns.child({"self", "logits"} | self.externs.names)
             inputs = [local.take(common.input_name(t)) for t in g.inputs]
             layouts = {t.id: boundary_layout(t) for t in g.inputs}
             walk = TorchWalk(self, local, {}, None, g.file, None, needed, layouts)
@@ -1544,8 +1531,12 @@ class TorchEmitter:
         imports = {"layers as K"}
         self.refuse_objects()
         rec = OB.Recorder(OB.torch_callee)
-        loss_items = OB.loss_items(g, rec, strings=False)
-        metric_items = OB.metric_items(g, rec)
+
+        def callee(cls):
+            return self.externs.callee(cls) or rec(cls)
+
+        loss_items = OB.loss_items(g, callee, strings=False)
+        metric_items = OB.metric_items(g, callee)
         callbacks = C.List(tuple(OB.obj_expr(cb, rec) for cb in OB.callback_objs(g)))
         opt_obj = OB.optimizer_obj(g)
         opt_code = OB.return_lines(
@@ -1598,7 +1589,7 @@ class TorchEmitter:
         if self.uses_losses:
             imports.add("losses")
         runtime_imports = _import_block(
-            imports, uses_torch="torch." in classes_code, uses_f="F." in classes_code
+            imports, uses_torch="torch." in classes_code, uses_f="F." in classes_code, externs=self.externs
         )
         return common.render(
             "torch_module.py.j2",
@@ -1617,13 +1608,6 @@ class TorchEmitter:
             },
         )
 
-    def use(self, helper: str) -> None:
-        if helper in self.used_helpers:
-            return
-        self.used_helpers.add(helper)
-        for dep in HELPER_DEPS.get(helper, ()):
-            self.use(dep)
-
     def refuse_objects(self) -> None:
         """Losses, metrics, the optimizer and callbacks the PyTorch target cannot compute
         exactly: a located error (never something else computed silently)."""
@@ -1640,89 +1624,6 @@ class TorchEmitter:
             file = obj.file or g.file
             span = obj.span or comp.get("optimizer_span") or comp.get("span") or g.span
             raise EmitError(Diagnostic(file, span, "error", "unsupported", f"torch target: {why}"))
-
-    def _loss_code(self) -> list:
-        lines = []
-        for o in self.graph.outputs:
-            e = self.losses.get(o.name)
-            if e is None:
-                continue
-            t = o.tensor
-            dim = 1 if boundary_layout(t) == CF else -1
-            logits = o.name in self.logit_outputs or bool(e.config.get("from_logits"))
-            lines += self._loss_lines(e, dim, logits, t.type.rank)
-        return lines
-
-    def _loss_lines(self, e, dim: int, logits: bool, rank: int) -> list:
-        lit = lambda v: C.text(C.lit(v))  # noqa: E731
-        loss = e.loss
-        n = lit(e.output)
-        sparse = loss == "sparse_categorical_crossentropy"
-        cls_dim = (1 if dim == 1 else rank - 1) if sparse else None
-        lines = [
-            f"pred = outputs[{n}]",
-            f"true = _labels(targets[{n}], pred{', ' + str(cls_dim) if sparse else ''})",
-        ]
-        ls = float(e.config.get("label_smoothing", 0.0) or 0.0)
-        move = dim == -1 and rank > 2
-        if loss == "binary_crossentropy":
-            if ls:
-                lines.append(f"true = true * {lit(1.0 - ls)} + {lit(0.5 * ls)}")
-            expr = (
-                "F.binary_cross_entropy_with_logits(pred, true)"
-                if logits
-                else self._helper("binary_crossentropy_probs", "pred, true")
-            )
-        elif loss == "categorical_crossentropy":
-            if logits:
-                smooth = f", label_smoothing={lit(ls)}" if ls else ""
-                base = (
-                    "F.cross_entropy(pred.movedim(-1, 1), true.movedim(-1, 1)"
-                    if move
-                    else "F.cross_entropy(pred, true"
-                )
-                expr = base + smooth + ")"
-            else:
-                if ls:
-                    lines.append(f"true = true * {lit(1.0 - ls)} + {lit(ls)} / true.shape[{dim}]")
-                expr = self._helper("categorical_crossentropy_probs", f"pred, true, {dim}")
-        elif sparse:
-            expr = (
-                ("F.cross_entropy(pred.movedim(-1, 1), true)" if move else "F.cross_entropy(pred, true)")
-                if logits
-                else self._helper("sparse_categorical_crossentropy_probs", f"pred, true, {dim}")
-            )
-        elif loss == "mean_squared_error":
-            expr = "F.mse_loss(pred, true)"
-        elif loss == "mean_absolute_error":
-            expr = "F.l1_loss(pred, true)"
-        elif loss == "huber":
-            delta = float(e.config.get("delta", 1.0))
-            expr = (
-                "F.huber_loss(pred, true)"
-                if delta == 1.0
-                else f"F.huber_loss(pred, true, delta={lit(delta)})"
-            )
-        elif loss in ("kl_divergence", "cosine_similarity"):
-            expr = self._helper(loss, f"pred, true, {dim}")
-        else:
-            expr = self._helper(loss, "pred, true")
-        lines.append(f"losses[{n}] = {expr}")
-        return lines
-
-    def _helper(self, name: str, args: str) -> str:
-        if name not in _helper_texts():
-            raise EmitError(
-                Diagnostic(
-                    self.graph.file,
-                    self.graph.span,
-                    "error",
-                    "unsupported",
-                    f"torch target: the loss {name!r} has no PyTorch spelling yet",
-                )
-            )
-        self.use(name)
-        return f"{name}({args})"
 
 
 class _Shaped:
@@ -1784,7 +1685,7 @@ def _holder(walk, t, tid) -> str:
     raise Internal(f"no variable holds tensor {t.var}")
 
 
-def _import_block(runtime: set, uses_torch: bool, uses_f: bool) -> str:
+def _import_block(runtime: set, uses_torch: bool, uses_f: bool, externs=None) -> str:
     """The third-party imports, ordered as isort (ruff's I001) orders them:
     `import` statements, then `from` statements, each by module; an aliased
     member on a line of its own."""
@@ -1803,6 +1704,11 @@ def _import_block(runtime: set, uses_torch: bool, uses_f: bool) -> str:
         froms.append(line)
     froms.sort(key=lambda line: line.split(" import ")[1].split()[0].lower())
     froms.append("from torch import nn")
+    if externs is not None and externs.stmts:  # the user's classes, in isort's order among these
+        items = [
+            (f.split()[1], re.split(r"[\s,]+", f.split(" import ")[1].lstrip("( \n"))[0], f) for f in froms
+        ]
+        return externs.block(plain, items)
     return "\n".join(plain + froms)
 
 

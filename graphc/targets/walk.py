@@ -28,6 +28,7 @@ from graphc.compiler.ir import (
     Tensor,
 )
 from graphc.compiler.specialize import Occ, Template, Unexpressible, Written, fold, index_region, unify
+from graphc.compiler.values import LayerVal
 from graphc.targets import code as C
 from graphc.targets.names import Namespace
 
@@ -71,6 +72,7 @@ class BodyWalk:
     BRANCH_LAYERS_INLINE = False
 
     def __init__(self, ns: Namespace, params: dict, template: Template | None, file: str, needed=None):
+        self.bound_layers: dict = {}  # id(construction site) -> the variable a layer object is bound to
         self.ns = ns
         self.needed: set = needed if needed is not None else set()  # locals written as variables
         self.local_names: dict = {}  # local -> Python name, once its assignment is written
@@ -357,6 +359,12 @@ class BodyWalk:
         return [C.Return(self.tuple_of(values), self.where(st))]
 
     def assign(self, st: S.Assign, occs, ran) -> list:
+        if len(st.targets) == 1 and all(
+            len(r.values) == 1 and isinstance(r.values[0], LayerVal) for r in ran
+        ):
+            # `d = Dense(3)` then `d(x)`: a layer (or model) object bound to a name is
+            # built where it is bound, as `share d = Dense(3)` is
+            return self.share(S.Share(target=st.targets[0], value=st.value, span=st.span), occs, ran)
         if len(st.targets) > 1 and isinstance(st.value, S.Call):
             keep = _runtime_positions(ran)
             if len(keep) < len(st.targets):  # `x, channels = block(...)`: the tensors only
@@ -1029,7 +1037,7 @@ class CompileTimeFunctions:
 
     def _translate(self, node, module) -> C.FunctionDef:
         name = self.ns.take(node.name.id)
-        local = Namespace()
+        local = self.ns.child()
         names = {p.name.id: local.take(p.name.id) for p in node.params}
         params = []
         for p in node.params:

@@ -5,6 +5,8 @@ if exists("b:current_syntax")
 endif
 
 syn keyword gdlDefine model block nextgroup=gdlDefName skipwhite
+syn keyword gdlDefine extern nextgroup=gdlExternKind skipwhite
+syn keyword gdlExternKind layer loss metric contained nextgroup=gdlDefName skipwhite
 syn match gdlDefName "\h\w*" contained
 syn keyword gdlStatement share output
 syn keyword gdlInclude use
@@ -36,6 +38,7 @@ syn region gdlParens start="(" end=")" contains=@gdlExpr,gdlKeywordArg transpare
 
 hi def link gdlDefine Define
 hi def link gdlDefName Function
+hi def link gdlExternKind Define
 hi def link gdlStatement Statement
 hi def link gdlInclude Include
 hi def link gdlRepeat Repeat
