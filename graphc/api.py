@@ -275,7 +275,6 @@ def fmt_files(files: list, check: bool = False) -> int:
     A UTF-8 byte-order mark is kept: fmt changes the layout, never the encoding
     (as black and ruff format do).  Exit status: 0, 1 (syntax errors, or check
     found a file to reformat), 2 (a file cannot be read or written)."""
-    from pathlib import Path
 
     from graphc.diagnostics import Sources, render_text
     from graphc.fmt import format_source

@@ -246,6 +246,10 @@ FOUND = {
     # keras_emit.py: "'LayerNode' object has no attribute 'fn'": one block written once for
     # two calls where `x + f` is a broadcasting op in the first (widths 1 and 8) and an
     # Add layer in the second (widths 8 and 8)
+    # walk.py: "cannot write the expression" for a bare constant statement in a model
+    "a constant as a statement": (
+        'model t {\n  1\n  -2 + 3\n  x = Input(shape=(4, 4, 1))\n  output m = Conv2D(3, 1, activation="softmax")(x)\n}\n'
+    ),
     "one expression, two kinds of node": (
         "block enc(x) {\n  f = Dense(8)(x)\n  return LayerNormalization()(x + f)\n}\n"
         "model r {\n  x = Input(shape=(2, 1))\n  for i in range(2) { x = enc(x) }\n"

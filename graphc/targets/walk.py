@@ -420,6 +420,8 @@ class BodyWalk:
         e = st.value
         if isinstance(e, S.Call) and isinstance(e.func, S.Name) and e.func.id in ("compile", "fit"):
             return []
+        if _literal_only(e):  # `1`, `"note"`: a value nobody uses, nothing to write
+            return []
         return [C.ExprStmt(self.expr(e, occs), self.where(st))]
 
     def if_(self, st: S.If, occs) -> list:
@@ -1163,3 +1165,16 @@ class CompileTimeFunctions:
                 sub = P.FnCall(e.func.id, v.node, v.module, (), ())
                 return C.Call(C.Name(self.name_of(sub)), args, kwargs)
         raise Unexpressible()
+
+
+def _literal_only(e) -> bool:
+    """An expression made of literals only (no name, no call): no effect when it stands alone."""
+    if isinstance(e, (S.Literal, S.EllipsisExpr)):
+        return True
+    if isinstance(e, S.Unary):
+        return _literal_only(e.operand)
+    if isinstance(e, S.BinOp):
+        return _literal_only(e.left) and _literal_only(e.right)
+    if isinstance(e, (S.TupleExpr, S.ListExpr)):
+        return all(_literal_only(x) for x in e.items)
+    return False
