@@ -52,6 +52,8 @@ def _raw_compile_arguments(text: str, outputs: list) -> dict:
         def __missing__(self, name):
             if name in outputs:
                 return name
+            if name in ("losses", "metrics", "optimizers"):  # `losses.MeanAbsoluteError(...)`
+                return getattr(keras, name)
             if hasattr(keras.losses, name):
                 return getattr(keras.losses, name)
             return lambda *a, **k: None  # an optimizer or metric object: not part of the loss table
@@ -127,4 +129,5 @@ def test_loss_table_is_the_one_keras_resolves(tmp_path, path):
             keras_reading,
             graphc_table,
         )
-    assert len(set(round(t, 6) for t in keras_reading)) == 3  # the probes differ: a swap would show
+    if len(order) > 1:  # the probes differ, so a loss or weight given to the wrong output would show
+        assert len(set(keras_reading)) == 3, keras_reading
