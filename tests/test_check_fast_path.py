@@ -20,6 +20,7 @@ def argparse_check(argv):
     p = argparse.ArgumentParser(prog="graphc check")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--format", choices=("text", "json", "github"), default="text")
+    p.add_argument("-q", "--quiet", action="store_true")
     p.add_argument("--root", metavar="DIR")
     return vars(p.parse_args(argv))
 
