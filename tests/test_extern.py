@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_hostile import check_module, gdl_string, hostile_text
 
@@ -708,6 +708,7 @@ _SENSITIVE = ["layers", "keras", "ops", "K", "nn", "torch", "F", "rt", "sys", "m
         hostile_text, st.lists(st.sampled_from(_SENSITIVE + ["a", "b"]), min_size=1, max_size=4).map(".".join)
     )
 )
+@example(path="A.sys")  # found by the fuzzer: the PyTorch module's namespace lacked `sys`
 def test_hostile_class_paths_are_refused_or_imported_verbatim(path):
     """A class path is either a located `bad-extern` error or, when it is a dotted path of
     identifiers, one import statement of exactly those names (aliased where the module

@@ -39,7 +39,7 @@ from graphc.targets import objects as OB
 from graphc.targets.errors import EmitError
 from graphc.targets.escape import Safe, doc, identifier
 from graphc.targets.externs import Imports
-from graphc.targets.names import MODULE_ATTRS, Namespace
+from graphc.targets.names import MODULE_ATTRS, MODULE_NAMES, Namespace
 from graphc.targets.torch_calltime import CallTimeWalk, needed_masks
 from graphc.targets.torch_layers import (
     CF,
@@ -1059,7 +1059,8 @@ class TorchEmitter:
         self.graph = graph
         self.source = source_name
         self.ns = Namespace(
-            {
+            MODULE_NAMES
+            | {
                 "K",
                 "np",
                 "torch",
