@@ -31,8 +31,12 @@ demo: $(STAMP)
 	cd $(OUT) && ../$(PY) profile_keras.py --epochs 1 --steps-per-epoch 2
 	cd $(OUT) && ../$(PY) profile_torch.py --epochs 1 --steps-per-epoch 2
 
+# one pytest-xdist worker per core (at most 4: each worker loads TensorFlow and PyTorch);
+# a test file runs in one worker, its frameworks on one thread (tests/conftest.py)
+JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ $$n -gt 4 ] && n=4; echo $$n)
+
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(JOBS) --dist loadfile
 
 test-fast: $(STAMP)
 	$(PY) -m pytest -q -m "not slow"

@@ -13,10 +13,17 @@ Tests that import a framework or build a framework model are marked
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
 import pytest
+
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # `make test` runs one worker per core (pytest-xdist): each worker's TensorFlow and
+    # PyTorch use one thread, so that the workers do not fight over the cores
+    for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+        os.environ.setdefault(_var, "1")
 
 HERE = Path(__file__).resolve().parent
 FRAMEWORKS = ("tensorflow", "keras", "torch", "jax")

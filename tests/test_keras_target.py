@@ -119,7 +119,7 @@ def test_trains_on_npz_data_and_saves(tmp_path):
     bad = tmp_path / "bad.npz"
     np.savez(bad, left=np.zeros((2, 5, 128), "float32"))
     r = _run(out, "tensorflow", "--data", "bad.npz")
-    assert r.returncode != 0 and "missing arrays" in r.stderr
+    assert r.returncode == 2 and "bad.npz: missing input 'right'" in r.stderr
 
 
 @pytest.mark.slow

@@ -39,6 +39,15 @@ def f32(v: float) -> float:
     return float(float32_text(v))
 
 
+def _is_f32(v: float) -> bool:
+    """Whether `v` is exactly a float32 value (Keras kept it as float32); a Python float
+    that is not (VarianceScaling's scale=1/3) is written in full."""
+    try:
+        return struct.unpack("<f", struct.pack("<f", v))[0] == v
+    except (OverflowError, struct.error):
+        return False
+
+
 def same_f32(a, b) -> bool:
     if type(a) in (int, float) and type(b) in (int, float):
         try:
@@ -125,8 +134,8 @@ def keras_object(kind: str, v):
             continue  # Keras writes the float32 default of losses and metrics
         if k in defaults and (same_f32(x, defaults[k]) if isinstance(x, float) else same(x, defaults[k])):
             continue
-        if isinstance(x, float):
-            x = f32(x)
+        if isinstance(x, float) and _is_f32(x):
+            x = f32(x)  # a float32 in Keras (a learning rate variable): its shortest spelling
         given[k] = x
     try:
         bound = cls.bind([], {k: (g.obj if isinstance(g, ObjExpr) else g) for k, g in given.items()})

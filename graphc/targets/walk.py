@@ -368,6 +368,12 @@ class BodyWalk:
         if len(st.targets) > 1 and isinstance(st.value, S.Call):
             keep = _runtime_positions(ran)
             if len(keep) < len(st.targets):  # `x, channels = block(...)`: the tensors only
+                dropped = [i for i in range(len(st.targets)) if i not in keep]
+                if self.loop_vars and any(len({repr(r.values[i]) for r in ran}) > 1 for i in dropped):
+                    # a compile-time result that changes from one iteration of a kept loop to
+                    # the next (MobileNetV2's `channels`) cannot be a Python variable of the
+                    # loop (the function returns tensors only): the loop is unrolled
+                    raise Unexpressible()
                 value = self.expr(st.value, occs)
                 targets = [
                     C.Name(self.bind_var(t.id, [r.values[i] for r in ran]))

@@ -6,7 +6,6 @@ The fast tests import NumPy only; the few that compare with Keras's own code
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import os
 import time
@@ -341,7 +340,7 @@ def test_load_errors(tmp_path):
     with pytest.raises(DataError, match="nope.npz: no such file or directory"):
         data.load(tmp_path / "nope.npz", module())
     (tmp_path / "text.npz").write_text("not a zip")
-    with pytest.raises(DataError, match="text.npz: cannot read as .npz"):
+    with pytest.raises(DataError, match=r"text.npz: not an .npz file of arrays \(numpy.savez\)"):
         data.load(tmp_path / "text.npz", module())
     np.save(tmp_path / "one.npy", np.zeros(3))
     with pytest.raises(DataError, match="one.npy: an .npz file .* was expected"):
@@ -458,19 +457,5 @@ def test_class_weight_is_kerass_rule():
 
 
 @pytest.mark.slow
-def test_synthetic_equals_todays_generated_synthetic_data():
-    """graphc's emitted `synthetic_data` (tests/golden/profile_keras.py) is the reference."""
-    path = ROOT / "tests" / "golden" / "profile_keras.py"
-    spec = importlib.util.spec_from_file_location("golden_profile_keras", path)
-    golden = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(golden)
-    gx, gy = golden.synthetic_data(16, seed=4)
-    x, y = data.synthetic(golden, 16, 4)
-    for k in gx:
-        np.testing.assert_array_equal(x[k], gx[k])
-    for k in gy:
-        np.testing.assert_array_equal(y[k], gy[k])
-
-
 def test_num_batches():
     assert data.num_batches(10, 4) == math.ceil(10 / 4) == 3

@@ -467,7 +467,7 @@ REGS = dict(
 )
 CONSTRAINTS = dict(
     kernel_constraint={"class_name": "MaxNorm", "config": {"max_value": 0.5, "axis": 0}},
-    recurrent_constraint={"class_name": "UnitNorm", "config": {"axis": 1}},
+    recurrent_constraint={"class_name": "UnitNorm", "config": {"axis": 0}},  # other axes: refused
     bias_constraint={
         "class_name": "MinMaxNorm",
         "config": {"min_value": 0.2, "max_value": 0.4, "rate": 0.7, "axis": 0},
@@ -1084,7 +1084,7 @@ def test_einsum_dense_weights(keras, K):
     regs = dict(kernel_regularizer="l1", bias_regularizer={"class_name": "L2", "config": {"l2": 0.05}})
     cons = dict(
         kernel_constraint="non_neg",
-        bias_constraint={"class_name": "MaxNorm", "config": {"max_value": 0.3, "axis": 1}},
+        bias_constraint={"class_name": "MaxNorm", "config": {"max_value": 0.3, "axis": 0}},
     )
     kl = keras.layers.EinsumDense("abc,cde->abde", (None, 3, 4), bias_axes="de", **regs, **cons)
     x = rng.normal(0, 1, (2, 5, 6)).astype(np.float32)

@@ -210,7 +210,7 @@ CHANNELS_FIRST = frozenset(
         "STFTSpectrogram",
     ]
     + list(augmentation_more.__all__)
-) - {"SeparableConv3D", "DepthwiseConv3D"}
+) - {"SeparableConv3D", "DepthwiseConv3D", "Equalization"}  # Equalization: not in the catalog
 
 
 class Pipeline(Layer):
