@@ -2,7 +2,7 @@
 #   make demo   set up, compile examples/profile.gdl to Keras and PyTorch, train each briefly
 #   make test   set up, run the whole test suite
 # and for development (docs/testing.md):
-#   make test-fast   the tests that need no framework (pytest -m "not slow"), in about a minute
+#   make test-fast   the tests that need no framework (pytest -m "not slow"), in about a minute on 2 cores
 #   make fuzz        100,000 generated and mutated programs through the compiler (FUZZ_N=...)
 # Everything installs into .venv (Python 3.10+ and pip are all a fresh machine needs).
 
@@ -39,7 +39,7 @@ test: $(STAMP)
 	$(PY) -m pytest -q -n $(JOBS) --dist loadfile
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow" -n $(JOBS) --dist loadfile
 
 FUZZ_N ?= 100000
 fuzz: $(STAMP)
