@@ -450,6 +450,25 @@ def test_orthogonal_kernel_in_keras_layout():
     np.testing.assert_allclose(kernel.T @ kernel, np.eye(8), atol=1e-5)
 
 
+@pytest.mark.parametrize("name", ["Conv2D", "DepthwiseConv2D", "Conv2DTranspose"])
+def test_initializer_objects_draw_keras_distributions(name):
+    """An initializer object (what the emitted module passes for `VarianceScaling(...)` in
+    GDL) builds the layer and draws Keras's distribution (it raised TypeError in the
+    convolutions: EfficientNet's kernel initializer)."""
+    from graphc_runtime.torch import initializers
+    from graphc_runtime.torch.layers.conv import keras_fans
+
+    kw = "depthwise_initializer" if name == "DepthwiseConv2D" else "kernel_initializer"
+    args = (16, 3) if name == "DepthwiseConv2D" else (16, 32, 3)
+    torch.manual_seed(0)
+    init = initializers.VarianceScaling(scale=2.0, mode="fan_out", distribution="truncated_normal")
+    kernel = getattr(K, name)(*args, **{kw: init}).keras_arrays()[0]
+    _, fan_out = keras_fans(kernel.shape)
+    want = math.sqrt(2.0 / fan_out)  # Keras rescales its truncated normal to this std
+    # the sample std of n draws has a relative standard error of about 1/sqrt(2n): 6 of them
+    assert abs(kernel.std() / want - 1) < 6 / math.sqrt(2 * kernel.size), (kernel.std(), want)
+
+
 # ====================================================================== pooling
 POOL_ROWS = [
     ("MaxPooling1D", dict(), (2, 9, 3)),

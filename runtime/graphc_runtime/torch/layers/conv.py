@@ -207,7 +207,8 @@ def keras_fans(shape) -> tuple[int, int]:
 def draw_keras(shape, spec) -> torch.Tensor:
     """A float32 tensor of Keras's layout `shape` drawn like Keras's initializer."""
     fan_in, fan_out = keras_fans(shape)
-    name, _ = _spec(spec)
+    # a graphc_runtime.torch.initializers object (`initializers.Orthogonal()`) or a spec
+    name = type(spec).__name__.lower() if hasattr(spec, "initialize_") else _spec(spec)[0]
     if name == "orthogonal" and len(shape) > 2:
         # Keras flattens to (prod(shape[:-1]), shape[-1]) before its QR
         flat = torch.empty(math.prod(shape[:-1]), shape[-1])
