@@ -469,6 +469,20 @@ def test_initializer_objects_draw_keras_distributions(name):
     assert abs(kernel.std() / want - 1) < 6 / math.sqrt(2 * kernel.size), (kernel.std(), want)
 
 
+def test_constraint_objects_apply_like_their_specs():
+    """A constraint object (what the emitted module passes for `MaxNorm(0.5)` in GDL)
+    constrains the kernel exactly as its Keras spec does (it raised TypeError)."""
+    from graphc_runtime.torch import constraints
+
+    torch.manual_seed(0)
+    a = K.Conv2D(4, 8, 3, kernel_constraint=constraints.MaxNorm(0.5))
+    b = K.Conv2D(4, 8, 3, kernel_constraint={"class_name": "MaxNorm", "config": {"max_value": 0.5}})
+    b.load_state_dict(a.state_dict())
+    a.apply_constraints()
+    b.apply_constraints()
+    np.testing.assert_array_equal(a.keras_arrays()[0], b.keras_arrays()[0])
+
+
 # ====================================================================== pooling
 POOL_ROWS = [
     ("MaxPooling1D", dict(), (2, 9, 3)),

@@ -258,8 +258,8 @@ class KerasWeightsMixin(KerasLayer):
                     continue
                 tensor = self._attr(w.path)
                 kernel = w.to_keras(tensor.detach()).contiguous().clone()
-                _, cfg = _spec(spec)
-                axis = cfg.get("axis", 0)
+                # a graphc_runtime.torch.constraints object (`constraints.MaxNorm(3)`) or a spec
+                axis = getattr(spec, "axis", 0) if hasattr(spec, "apply_") else _spec(spec)[1].get("axis", 0)
                 axes = [axis] if isinstance(axis, int) else list(axis)
                 axes = [a % kernel.dim() for a in axes]
                 constrain_(kernel, spec, axes)
