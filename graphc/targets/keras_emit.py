@@ -26,7 +26,7 @@ from graphc.targets import objects as OB
 from graphc.targets.escape import Safe, doc, identifier
 from graphc.targets.externs import Imports
 from graphc.targets.names import module_namespace
-from graphc.targets.walk import BodyWalk, CompileTimeFunctions, Internal, Restart
+from graphc.targets.walk import BodyWalk, CompileTimeFunctions, Internal, Restart, call_arg, param_pairs
 
 LAYERS = C.Name("layers")
 KERAS = C.Name("keras")
@@ -351,23 +351,15 @@ class KerasWalk(BodyWalk):
         args, kwargs = [], []
         for p in fn.sig:
             if p.kind == "tensor":
-                ast = _call_arg(e, p.index, p.gdl)
+                ast = call_arg(e, p.index, p.gdl)
                 if ast is None:
                     raise Internal(f"block argument {p.gdl} not found")
                 (args if p.default is None else kwargs).append(
                     self.expr(ast, occs) if p.default is None else (p.py, self.expr(ast, occs))
                 )
                 continue
-            if p.kind == "value":
-                if _given(e, p):  # written at the call: its provenance in the caller
-                    pairs = [(dict(bi.params)[p.gdl], bi.param_syms.get(p.gdl, P.OPAQUE)) for bi in instances]
-                else:  # the default
-                    pairs = [(dict(bi.params)[p.gdl], P.const_of(dict(bi.params)[p.gdl])) for bi in instances]
-            elif p.kind == "derived":
-                pairs = [(fn.template.derived[p.py].get(id(bi)), P.OPAQUE) for bi in instances]
-            else:  # the instance name
-                pairs = [(bi.instance, P.OPAQUE) for bi in instances]
-            if p.default is not None and all(_equal(v, p.default_value) for v, _ in pairs):
+            pairs = param_pairs(p, instances, e, fn.template)
+            if pairs is None:
                 continue
             value = self.value(pairs, occs, p.py)
             if p.default is None:
@@ -412,23 +404,6 @@ def _key_expr(keys: list) -> C.Expr:
 
     items = tuple(one(k) for k in keys[0])
     return items[0] if len(items) == 1 else C.Tuple(items)
-
-
-def _equal(a, b) -> bool:
-    return type(a) is type(b) and a == b
-
-
-def _given(e: S.Call, p) -> bool:
-    return (p.index is not None and p.index < len(e.args)) or any(k.name == p.gdl for k in e.kwargs)
-
-
-def _call_arg(e: S.Call, index, name):
-    if index is not None and index < len(e.args):
-        return e.args[index]
-    for k in e.kwargs:
-        if k.name == name:
-            return k.value
-    return None
 
 
 # ------------------------------------------------------------------ functions

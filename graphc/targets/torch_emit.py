@@ -52,7 +52,15 @@ from graphc.targets.torch_layers import (
     dim_expr,
     torch_dim,
 )
-from graphc.targets.walk import BodyWalk, CompileTimeFunctions, Internal, Restart, prune
+from graphc.targets.walk import (
+    BodyWalk,
+    CompileTimeFunctions,
+    Internal,
+    Restart,
+    call_arg,
+    param_pairs,
+    prune,
+)
 from graphc.types import TensorType
 
 K = C.Name("K")
@@ -774,21 +782,13 @@ class TorchWalk(CallTimeWalk, BodyWalk):
         args, kwargs, tensors = [], [], []
         for p in cls.sig:
             if p.kind == "tensor":
-                ast = _call_arg(e, p.index, p.gdl)
+                ast = call_arg(e, p.index, p.gdl)
                 ts = [dict(bi.params)[p.gdl] for bi in instances]
                 code, _ = self._input(ast, ts, cls.in_layouts[p.gdl], occs)
                 tensors.append(code)
                 continue
-            if p.kind == "value":
-                if _given(e, p):
-                    pairs = [(dict(bi.params)[p.gdl], bi.param_syms.get(p.gdl, P.OPAQUE)) for bi in instances]
-                else:
-                    pairs = [(dict(bi.params)[p.gdl], P.const_of(dict(bi.params)[p.gdl])) for bi in instances]
-            elif p.kind == "derived":
-                pairs = [(cls.template.derived[p.py].get(id(bi)), P.OPAQUE) for bi in instances]
-            else:
-                pairs = [(bi.instance, P.OPAQUE) for bi in instances]
-            if p.default is not None and all(_equal(v, p.default_value) for v, _ in pairs):
+            pairs = param_pairs(p, instances, e, cls.template)
+            if pairs is None:
                 continue
             self.in_init = True
             try:
@@ -991,23 +991,6 @@ def _reads(stmts, name) -> bool:
     from graphc.targets.walk import _names_in_stmts
 
     return name in _names_in_stmts(stmts)
-
-
-def _equal(a, b) -> bool:
-    return type(a) is type(b) and a == b
-
-
-def _given(e: S.Call, p) -> bool:
-    return (p.index is not None and p.index < len(e.args)) or any(k.name == p.gdl for k in e.kwargs)
-
-
-def _call_arg(e: S.Call, index, name):
-    if index is not None and index < len(e.args):
-        return e.args[index]
-    for k in e.kwargs:
-        if k.name == name:
-            return k.value
-    return None
 
 
 __all__ = [

@@ -1184,3 +1184,34 @@ def _literal_only(e) -> bool:
     if isinstance(e, (S.TupleExpr, S.ListExpr)):
         return all(_literal_only(x) for x in e.items)
     return False
+
+
+# ------------------------------------------------------------ block calls (both targets)
+def call_arg(e: S.Call, index, name):
+    """The argument expression a call gives a parameter (at `index`, or by `name`), or None."""
+    if index is not None and index < len(e.args):
+        return e.args[index]
+    for k in e.kwargs:
+        if k.name == name:
+            return k.value
+    return None
+
+
+def param_pairs(p, instances, e: S.Call, template) -> list | None:
+    """(value, provenance) of the compile-time parameter `p` of a block's function or
+    class in each call of `instances` (the calls written as one `e`), or None when every
+    call leaves it at its default (then it is not written)."""
+    if p.kind == "value":
+        if call_arg(e, p.index, p.gdl) is not None:  # written at the call: its provenance in the caller
+            pairs = [(dict(bi.params)[p.gdl], bi.param_syms.get(p.gdl, P.OPAQUE)) for bi in instances]
+        else:  # the default
+            pairs = [(dict(bi.params)[p.gdl], P.const_of(dict(bi.params)[p.gdl])) for bi in instances]
+    elif p.kind == "derived":
+        pairs = [(template.derived[p.py].get(id(bi)), P.OPAQUE) for bi in instances]
+    else:  # the instance name
+        pairs = [(bi.instance, P.OPAQUE) for bi in instances]
+    if p.default is not None and all(
+        type(v) is type(p.default_value) and v == p.default_value for v, _ in pairs
+    ):
+        return None
+    return pairs
