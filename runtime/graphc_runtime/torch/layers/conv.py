@@ -191,6 +191,11 @@ def _same(a):
     return a
 
 
+def _bias(size: int, path: str = "bias") -> KerasWeight:
+    """A convolution's bias: the same layout in both frameworks, Keras's bias_* arguments."""
+    return KerasWeight(path, (size,), _same, _same, "bias_initializer", "bias_regularizer", "bias_constraint")
+
+
 def keras_fans(shape) -> tuple[int, int]:
     """Keras's compute_fans (keras/src/initializers/random_initializers.py)."""
     shape = tuple(shape)
@@ -392,17 +397,7 @@ class _Conv(SamePadding, KerasWeightsMixin):
             )
         ]
         if use_bias:
-            weights.append(
-                KerasWeight(
-                    "bias",
-                    (filters,),
-                    _same,
-                    _same,
-                    "bias_initializer",
-                    "bias_regularizer",
-                    "bias_constraint",
-                )
-            )
+            weights.append(_bias(filters))
         self._set_keras_weights(weights)
         self.reset_parameters()
 
@@ -546,17 +541,7 @@ class _ConvTranspose(KerasWeightsMixin):
             )
         ]
         if use_bias:
-            weights.append(
-                KerasWeight(
-                    "bias",
-                    (filters,),
-                    _same,
-                    _same,
-                    "bias_initializer",
-                    "bias_regularizer",
-                    "bias_constraint",
-                )
-            )
+            weights.append(_bias(filters))
         self._set_keras_weights(weights)
         self.reset_parameters()
 
@@ -714,17 +699,7 @@ class _DepthwiseConv(SamePadding, KerasWeightsMixin):
             )
         ]
         if use_bias:
-            weights.append(
-                KerasWeight(
-                    "bias",
-                    (in_channels * m,),
-                    _same,
-                    _same,
-                    "bias_initializer",
-                    "bias_regularizer",
-                    "bias_constraint",
-                )
-            )
+            weights.append(_bias(in_channels * m))
         self._set_keras_weights(weights)
         self.reset_parameters()
 
@@ -845,17 +820,7 @@ class _SeparableConv(SamePadding, KerasWeightsMixin, Layer):
             ),
         ]
         if use_bias:
-            weights.append(
-                KerasWeight(
-                    "pointwise.bias",
-                    (filters,),
-                    _same,
-                    _same,
-                    "bias_initializer",
-                    "bias_regularizer",
-                    "bias_constraint",
-                )
-            )
+            weights.append(_bias(filters, "pointwise.bias"))
         self._set_keras_weights(weights)
         self.reset_parameters()
 
