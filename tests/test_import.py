@@ -222,6 +222,45 @@ def test_every_problem_is_reported_not_just_the_first():
     ]
 
 
+def test_layers_keras_applications_define_become_extern_declarations():
+    """ConvNeXt's LayerScale and InceptionResNetV2's CustomScaleLayer are classes of
+    keras.applications, not keras.layers: the GDL file declares them (`extern layer`,
+    Keras's class and graphc_runtime's), and both targets import those classes."""
+    cfg = load("app_layers")
+    result = import_config(cfg)
+    assert result.text.count("extern layer ") == 2
+    assert '  keras = "keras.src.applications.convnext.LayerScale"' in result.text
+    assert '  torch = "graphc_runtime.torch.layers.applications.CustomScaleLayer"' in result.text
+    assert "LayerScale(0.1, 8" in result.text and "CustomScaleLayer(0.17" in result.text
+    program, graph = compiled(result.text)
+    assert graph_layers(graph) == keras_layers(cfg)
+    assert node_inputs(graph)[("scaled_residual", 0)] == [("image", 0, 0), ("layer_scale", 0, 0)]
+    keras_src = emit(program, graph, "keras", "app_layers.gdl")
+    torch_src = emit(program, graph, "torch", "app_layers.gdl")
+    assert "from keras.src.applications.convnext import LayerScale" in keras_src
+    assert "from keras.src.applications.inception_resnet_v2 import CustomScaleLayer" in keras_src
+    assert "from graphc_runtime.torch.layers.applications import CustomScaleLayer, LayerScale" in torch_src
+
+
+@pytest.mark.parametrize(
+    "module, registered",
+    [
+        ("mypkg.layers", "LayerScale"),  # the user's own class of the same name
+        ("keras.src.applications.convnext", "mine>LayerScale"),  # registered under a package
+    ],
+)
+def test_a_class_named_like_an_application_layer_is_still_custom(module, registered):
+    cfg = load("app_layers")
+    la = next(la for la in cfg["config"]["layers"] if la["class_name"] == "LayerScale")
+    la["module"], la["registered_name"] = module, registered
+    with pytest.raises(ImportFailed) as exc:
+        import_config(cfg)
+    assert exc.value.problems == [
+        "layer 'layer_scale' (LayerScale): a custom layer class "
+        + f'("{registered}" from {module}): GDL has only Keras\'s built-in layers'
+    ]
+
+
 def test_output_is_laid_out_by_graphc_fmt():
     for name in ("shared_dict", "profile", "nested", "residual"):
         text = import_config(load(name)).text
@@ -836,6 +875,7 @@ SMALL_TORCH_GAPS: dict = {}
         "ops",
         "objects",
         "seeded",
+        "app_layers",
     ],
 )
 def test_saved_keras_models_round_trip(tmp_path, name):
@@ -937,10 +977,7 @@ APPLICATIONS = {
     "Xception": 71,
 }
 # What GDL cannot express yet in an application (the first problem graphc reports).
-IMPORT_GAPS = {
-    "ConvNeXt": "(LayerScale): a custom layer class",
-    "InceptionResNetV2": "(CustomScaleLayer): a custom layer class",
-}
+IMPORT_GAPS: dict = {}
 TORCH_GAPS: dict = {}
 # The smallest member of each family runs in `-m slow`; the others take the same code
 # paths at a larger size (minutes of CPU together): GRAPHC_IMPORT_ALL_APPS=1 runs them too.

@@ -175,11 +175,14 @@ class LayerSpec:
 
 def resolve_class(cls: str, module, registered):
     """The catalog entry of a Keras layer class, or raise Unsupported (why)."""
+    from graphc.importer import externs
     from graphc.ops import NOT_EXPRESSIBLE, REGISTRY
     from graphc.ops.base import ALIASES
 
     builtin_module = module is None or module.startswith("keras.layers") or module == "keras"
     custom = registered is not None and registered != cls and not registered.startswith("keras")
+    if externs.known(cls, module) and not custom:
+        return externs.op_of(cls, module)  # a class of keras.applications: an extern layer
     if custom or not builtin_module:
         if cls in NOT_EXPRESSIBLE:
             raise Unsupported(f"{NOT_EXPRESSIBLE[cls]}")

@@ -26,11 +26,13 @@ def reserved_names() -> frozenset:
     from graphc.compiler import vocab
     from graphc.compiler.builtins import BUILTIN_FUNCS
     from graphc.compiler.parse import RESERVED
+    from graphc.importer import externs
     from graphc.ops.base import FUNCTIONS, REGISTRY
 
     names = set(RESERVED) | set(REGISTRY) | set(FUNCTIONS) | set(BUILTIN_FUNCS)
     names |= {cls for cls, _ in vocab.OPTIMIZERS.values()} | {cls for cls, _ in vocab.LOSSES.values()}
     names |= set(stdlib.APPLICATIONS)
+    names |= externs.names()
     names |= {
         "compile",
         "fit",

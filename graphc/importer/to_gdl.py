@@ -757,6 +757,9 @@ def render(top: ModelProg, defs: list, source: str, notes_in_file: list, constan
     from graphc.importer.program import comment_safe
 
     lines = [HEADER.format(name=comment_safe(top.keras_name), source=comment_safe(source)), ""]
+    for decl in extern_declarations(defs):
+        lines.extend(decl.splitlines())
+        lines.append("")
     if constants:
         lines.append("# Keras objects several layers take (each layer makes its own, as Keras did)")
         lines.extend(f"{name} = {lit(value)}" for name, value in constants)
@@ -780,6 +783,21 @@ def render(top: ModelProg, defs: list, source: str, notes_in_file: list, constan
         lines.append("}")
         lines.append("")
     return "\n".join(lines)
+
+
+def extern_declarations(defs: list) -> list:
+    """The `extern layer` declarations of the keras.applications classes the models use
+    (importer/externs.py), in the order of their first use."""
+    from graphc.importer import externs
+
+    found: list = []
+    for prog in defs:
+        for spec in prog.specs.values():
+            if isinstance(spec, LayerSpec) and externs.is_known_op(spec.op):
+                decl = externs.declaration(spec.op)
+                if decl not in found:
+                    found.append(decl)
+    return found
 
 
 def hoist_objects(defs: list, top_ns: Namespace) -> list:

@@ -203,6 +203,20 @@ def attention():
     return keras.Model([q, v], layers.GlobalAveragePooling1D(name="pool")(y), name="attend")
 
 
+def app_layers():
+    """The layers keras.applications defines for itself (not in keras.layers):
+    ConvNeXt's LayerScale and InceptionResNetV2's CustomScaleLayer."""
+    from keras.src.applications.convnext import LayerScale
+    from keras.src.applications.inception_resnet_v2 import CustomScaleLayer
+
+    x = keras.Input((5, 5, 8), name="image")
+    h = layers.Conv2D(8, 3, padding="same", name="conv")(x)
+    h = LayerScale(0.1, 8, name="layer_scale")(h)
+    y = CustomScaleLayer(0.17, name="scaled_residual")([x, h])
+    out = layers.Dense(3, name="out")(layers.GlobalAveragePooling2D(name="pool")(y))
+    return keras.Model(x, out, name="app_layers")
+
+
 MODELS = {
     "shared_dict": shared_dict,
     "profile": profile,
@@ -218,6 +232,7 @@ MODELS = {
     "objects": objects,
     "residual": residual,
     "attention": attention,
+    "app_layers": app_layers,
 }
 
 if __name__ == "__main__":
