@@ -134,6 +134,20 @@ def propagate(graphs, scope, node, list_input: bool) -> None:
         return
     inst = op()
     a = op.with_call(layer.full_args, node.call_args)
+    if _unmasked(node):  # no mask reaches this call (most calls of most models): what is left
+        node.masks_in = {}
+        outs = [None] * len(node.outputs)
+        if inst.masking(a):  # a layer may make a mask of its own (Embedding, Masking)
+            types = [x.type for x in node.tensor_inputs()]
+            first = next(iter(node.tensors.values()))
+            none = [None] * len(first) if isinstance(first, list) else None
+            outs = inst.compute_mask(a, types, none)
+            for m in outs:
+                if m is not None and m.node is None and m.kind in ("zero", "value"):
+                    m.node = node
+        for t, m in zip(node.outputs, outs):
+            t.mask = t.sym_mask = m
+        return
     takes = set(op.call_tensors)
     args = dict(node.tensors)  # Keras's tensor arguments: the inputs, then the call tensors
     args.update({k: v for k, v in node.call_tensors.items() if v is not None})
@@ -207,6 +221,17 @@ def propagate(graphs, scope, node, list_input: bool) -> None:
         t.mask, t.sym_mask = m, sm
     if _ignores_mask(op, node, first):
         _warn_ignored(graphs, scope, node, first)
+
+
+def _unmasked(node) -> bool:
+    """No tensor of the call carries a mask (in either world) and no mask is given."""
+    for v in (*node.tensors.values(), *node.call_tensors.values()):
+        for x in _flat(v):
+            if getattr(x, "mask", None) is not None or getattr(x, "sym_mask", None) is not None:
+                return False
+    return not any(
+        v is not None and (k == "mask" or k.endswith("_mask")) for k, v in node.call_tensors.items()
+    )
 
 
 def _ignores_mask(op, node, first) -> bool:
