@@ -303,14 +303,17 @@ def main(argv=None) -> int:
 
 
 def _check_args(argv):
-    """`graphc check FILE... [--format F]` read without argparse (importing and
+    """`graphc check FILE... [--format F] [-q]` read without argparse (importing and
     setting it up is ~5% of a cold check); None for anything else (--help, --root,
     a file named like an option), which argparse then reads."""
-    files, fmt, i = [], "text", 0
+    files, fmt, quiet, i = [], "text", False, 0
     after_files = False  # an option after the files: argparse takes no more files then
     while i < len(argv):
         a = argv[i]
-        if a.startswith("--format"):
+        if a in ("-q", "--quiet"):
+            after_files = bool(files)
+            quiet = True
+        elif a.startswith("--format"):
             after_files = bool(files)
             value = a[len("--format=") :] if a.startswith("--format=") else None
             if value is None and a == "--format" and i + 1 < len(argv):
@@ -327,7 +330,7 @@ def _check_args(argv):
         return None
     from types import SimpleNamespace
 
-    return SimpleNamespace(files=files, format=fmt, root=None, quiet=False)
+    return SimpleNamespace(files=files, format=fmt, root=None, quiet=quiet)
 
 
 def _main(argv) -> int:

@@ -33,6 +33,9 @@ def argparse_check(argv):
         ["--format", "json", "a.gdl"],
         ["a.gdl", "b.gdl", "--format=github"],
         ["a.gdl", "--format", "json", "--format", "text"],
+        ["-q", "a.gdl", "b.gdl"],
+        ["a.gdl", "--quiet"],
+        ["a.gdl", "-q", "--format", "json", "-q"],
     ],
 )
 def test_same_arguments_as_argparse(argv):
@@ -49,6 +52,8 @@ def test_same_arguments_as_argparse(argv):
         ["--format"],
         ["--form", "json", "a"],
         ["-"],
+        ["a.gdl", "-q", "b.gdl"],
+        ["-qq", "a.gdl"],
     ],
 )
 def test_anything_else_goes_to_argparse(argv):
