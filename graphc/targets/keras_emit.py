@@ -17,6 +17,7 @@ from pathlib import Path
 
 from graphc.compiler import provenance as P
 from graphc.compiler import syntax as S
+from graphc.compiler.graphs import snake
 from graphc.compiler.ir import BlockInstance, Graph, LayerNode, Tensor
 from graphc.compiler.specialize import Occ, Template, Unexpressible, index_region
 from graphc.compiler.values import LayerVal
@@ -616,7 +617,7 @@ class KerasEmitter:
             if key in seen:
                 self.model_fns[id(sub)] = seen[key]
                 continue
-            name = self.ns.take(identifier(sub.name))
+            name = self.ns.take(identifier(snake(sub.name)))  # PEP 8: MobileNet -> def mobile_net
             fn.name = seen[key] = self.model_fns[id(sub)] = name
             model_defs.append(fn)
         build = self.model_function(g, "build_model", True)
