@@ -747,7 +747,10 @@ def float32_tolerance(model) -> float:
     errors of random sign the error of the sum grows like sqrt(K)·u, and along a path
     of L layers the relative errors add: L·sqrt(K)·u.  K is the largest reduction
     (a kernel's fan-in), L the number of layers (a bound on the path length); the
-    factor 4 is four standard deviations of that random walk."""
+    factor 4 is four standard deviations of that random walk.  check_round_trip
+    multiplies it by the model's measured amplification (amplification()): an error
+    made at a layer is taken to grow on its way to the output as a change of the
+    input does."""
     import numpy as np
 
     keras = _keras()
@@ -763,6 +766,30 @@ def float32_tolerance(model) -> float:
     return 4.0 * n_layers * np.sqrt(k_max) * u
 
 
+# A relative change of the input well above float32 rounding (2^-24) and small enough that the
+# model is linear at that scale: what it does to the output measures the model's amplification.
+PROBE = 2.0**-12
+
+
+def amplification(model, xs, want: list) -> float:
+    """How many times a relative change of the inputs is amplified in the outputs (relative to
+    their largest magnitude): each input element moved by PROBE, with a random sign."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    moved = [
+        (x * (1 + PROBE * rng.choice([-1.0, 1.0], size=x.shape))).astype(x.dtype)
+        if x.dtype.kind == "f"
+        else x
+        for x in xs
+    ]
+    if all(m is x for m, x in zip(moved, xs)):
+        return 1.0  # integer inputs only: nothing to move
+    got = as_list(model(moved if len(moved) > 1 else moved[0], training=False))
+    rel = max(float(np.abs(g - w).max()) / max(1e-30, float(np.abs(w).max())) for g, w in zip(got, want))
+    return rel / PROBE
+
+
 def check_round_trip(original, tmp_path, stem: str, keras_file: bool, torch_gap: str | None = None):
     """Import `original`, compile the GDL to both targets, and check that both compute
     what the original computes with its weights."""
@@ -770,6 +797,7 @@ def check_round_trip(original, tmp_path, stem: str, keras_file: bool, torch_gap:
     from helpers import import_file as import_module
     from torch_helpers import keras_layout, keras_weights, randomize, to_torch
 
+    initial = original.get_weights()  # Keras's own initialization, before randomize
     randomize(original)
     if keras_file:
         path = tmp_path / f"{stem}.keras"
@@ -825,13 +853,32 @@ def check_round_trip(original, tmp_path, stem: str, keras_file: bool, torch_gap:
     trainable, non_trainable = tmod.count_params(model)
     assert trainable == sum(int(np.prod(w.shape)) for w in original.trainable_weights)
     assert non_trainable == sum(int(np.prod(w.shape)) for w in original.non_trainable_weights)
+    # The bound, with the model's amplification of a change (float32_tolerance, amplification).
+    # Random normalization statistics can make a deep network amplify every change thousands of
+    # times (EfficientNetV2S/M: hundreds of layers on a residual path): a bound as large as the
+    # output itself says nothing, and the comparison is made with the weights Keras initialized
+    # the model with (the same layer kinds are compared with random statistics in the smaller
+    # members of the family).
+    tol = float32_tolerance(original) * max(1.0, amplification(original, xs, want))
+    if tol >= 1.0:
+        original.set_weights(initial)
+        for layer in original._flatten_layers():
+            if hasattr(layer, "finalize_state"):
+                layer.finalize_state()
+        want = as_list(original(args, training=False))
+        tol = float32_tolerance(original) * max(1.0, amplification(original, xs, want))
+        if tol >= 1.0:
+            pytest.skip(
+                f"{stem} amplifies float32 rounding to the size of its output with random and with "
+                "Keras's initial weights: no float32 comparison with PyTorch is informative "
+                "(the Keras round trip passed)"
+            )
     tmod.load_keras_weights(model, keras_weights(original))
     model.eval()
     x = to_torch(tmod, dict(zip(tmod.INPUT_SPECS, xs)))
     with torch.no_grad():
         out = model(*[x[n] for n in tmod.INPUT_SPECS])
     out = [keras_layout(tmod, n, o.numpy()) for n, o in zip(tmod.OUTPUT_SPECS, as_list_t(out))]
-    tol = float32_tolerance(original)
     for g, w in zip(out, want):
         assert g.shape == w.shape
         scale = max(1.0, float(np.abs(w).max()))
@@ -1033,6 +1080,7 @@ def test_application_round_trip(tmp_path, app):
     kwargs = dict(weights=None, input_shape=(size, size, 3), classes=10)
     if "classifier_activation" in inspect.signature(fn).parameters:
         kwargs["classifier_activation"] = None  # compare logits: softmax would hide differences
+    keras.utils.set_random_seed(0)  # the same initial weights in every run
     original = fn(**kwargs)
     # a real .keras file for the small ones; the others' configuration (model.to_json()), which is
     # all the importer reads, without writing tens of megabytes of weights
