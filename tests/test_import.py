@@ -242,6 +242,39 @@ def test_layers_keras_applications_define_become_extern_declarations():
     assert "from graphc_runtime.torch.layers.applications import CustomScaleLayer, LayerScale" in torch_src
 
 
+def test_the_declarations_are_the_ones_the_docs_show():
+    from graphc.importer import externs
+
+    docs = (ROOT / "docs" / "import.md").read_text(encoding="utf-8")
+    layer_scale = externs.KNOWN[("keras.src.applications.convnext", "LayerScale")]
+    assert layer_scale in docs
+    for text in externs.KNOWN.values():  # and graphc fmt leaves them as they are
+        assert format_source(text + "\n", "x.gdl") == text + "\n"
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            {"LayerScale": {"projection_dim": 5}},
+            "LayerScale scales 5 channels (projection_dim), its input has 8",
+        ),
+        (
+            {"conv": {"filters": 4}, "LayerScale": {"projection_dim": 4}},
+            "CustomScaleLayer adds two tensors of one shape, got (None, 5, 5, 8) and (None, 5, 5, 4)",
+        ),
+    ],
+)
+def test_a_configuration_keras_cannot_build_is_reported(change, message):
+    cfg = load("app_layers")
+    for la in cfg["config"]["layers"]:
+        for key in (la["class_name"], la["name"]):
+            la["config"].update(change.get(key, {}))
+    with pytest.raises(ImportFailed) as exc:
+        import_config(cfg)
+    assert exc.value.problems == ["the model cannot be built: " + message]
+
+
 @pytest.mark.parametrize(
     "module, registered",
     [

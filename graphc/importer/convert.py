@@ -5,7 +5,7 @@ from __future__ import annotations
 from graphc.importer import keras_config as K
 from graphc.importer.program import Unprintable
 from graphc.importer.to_gdl import Converter, ImportFailed, Result, allocate, render
-from graphc.importer.verify import check
+from graphc.importer.verify import INVALID, check
 
 # warnings graphc may give on an imported program that do not change it:
 # an output named like a lowercase merge function hides it (GDL code written
@@ -70,7 +70,9 @@ def convert(model: K.KModel, source: str = "<config>", model_name=None, fold: bo
     if mismatches:
         raise ImportFailed(
             [
-                "internal error: the GDL written does not compile back to the Keras model: " + m
+                m
+                if m.startswith(INVALID)
+                else "internal error: the GDL written does not compile back to the Keras model: " + m
                 for m in mismatches[:5]
             ]
         )

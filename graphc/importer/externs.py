@@ -5,7 +5,11 @@ keras.layers classes, so GDL's catalog has no entry for them; a model using one
 is still imported: the GDL file starts with an `extern layer` declaration
 (docs/extern.md) naming Keras's own class (the one the original model was built
 from) and graphc_runtime's PyTorch class, with the shape and parameter rules.
-Any other class of a module outside keras.layers is reported, as before.
+Any other class of a module outside keras.layers is reported, as before.  The
+shape rules check what Keras would check when it builds the layer (the channels
+LayerScale scales, the two shapes CustomScaleLayer adds): a configuration that
+breaks them is a model Keras cannot build, and the import reports it
+(`error(...)` in a rule is an `argument-value` diagnostic).
 
 The declarations are compiled once, by graphc itself, to give the importer
 their catalog entries (an Op like any other): arguments are then planned,
@@ -21,7 +25,9 @@ KNOWN: dict = {
 extern layer LayerScale(init_values: float, projection_dim: int) {
   keras = "keras.src.applications.convnext.LayerScale"
   torch = "graphc_runtime.torch.layers.applications.LayerScale"
-  output_shape(x) = x
+  output_shape(x) = x if x[-1] == projection_dim or x[-1] == None else error(
+    f"LayerScale scales {projection_dim} channels (projection_dim), its input has {x[-1]}",
+  )
   params(x) = projection_dim
 }""",
     ("keras.src.applications.inception_resnet_v2", "CustomScaleLayer"): """\
@@ -29,7 +35,9 @@ extern layer LayerScale(init_values: float, projection_dim: int) {
 extern layer CustomScaleLayer(scale: float) {
   keras = "keras.src.applications.inception_resnet_v2.CustomScaleLayer"
   torch = "graphc_runtime.torch.layers.applications.CustomScaleLayer"
-  output_shape(a, b) = a
+  output_shape(a, b) = a if a == b else error(
+    f"CustomScaleLayer adds two tensors of one shape, got {a} and {b}",
+  )
   params(a, b) = 0
 }""",
 }

@@ -9,6 +9,9 @@ from __future__ import annotations
 from graphc.importer import keras_config as K
 from graphc.importer.layers import LayerSpec
 
+# a mismatch that is the model's, not the importer's (a configuration Keras cannot build)
+INVALID = "the model cannot be built: "
+
 
 def compile_text(text: str, path: str = "imported.gdl"):
     from graphc.compiler.interpreter import compile_program
@@ -21,7 +24,11 @@ def check(text: str, top, allowed_warnings: set = frozenset()) -> list:
     program = compile_text(text)
     bad = [d for d in program.diagnostics if d.is_error or d.code not in allowed_warnings]
     if bad:
-        return [f"graphc reports {d.header()}" for d in bad[:5]]
+        return [
+            # error(...) is only in the rules of importer/externs.py: the model breaks them
+            INVALID + d.message if d.code == "argument-value" else f"graphc reports {d.header()}"
+            for d in bad[:5]
+        ]
     graph = program.graphs.get(top.name)
     if graph is None:
         return [f"the model {top.name} was not compiled"]
