@@ -42,11 +42,11 @@ from graphc.ops.base import (
     any_,
     bool_,
     float_,
+    instance_of,
     int_,
     is_int,
     optional,
     str_,
-    type_error,
 )
 from graphc.records import dataclass, field
 from graphc.types import TensorType, Weight
@@ -58,41 +58,15 @@ RULES = {"layer": ("output_shape", "params"), "loss": (), "metric": ()}
 _PART = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-def _tuple_(v):
-    if not isinstance(v, tuple):
-        raise type_error("a tuple", v)
-    return v
-
-
-_tuple_.doc = "tuple"
-
-
-def _list_(v):
-    if not isinstance(v, list):
-        raise type_error("a list", v)
-    return v
-
-
-_list_.doc = "list"
-
-
-def _dict_(v):
-    if not isinstance(v, dict):
-        raise type_error("a dict", v)
-    return v
-
-
-_dict_.doc = "dict"
-
 # declared type -> validator (the value is passed on as the program wrote it)
 TYPES = {
     "int": int_(),
     "float": float_(),
     "bool": bool_,
     "str": str_,
-    "tuple": _tuple_,
-    "list": _list_,
-    "dict": _dict_,
+    "tuple": instance_of(tuple, "a tuple", "tuple"),
+    "list": instance_of(list, "a list", "list"),
+    "dict": instance_of(dict, "a dict", "dict"),
     "any": any_,
 }
 

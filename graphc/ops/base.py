@@ -259,22 +259,21 @@ def float_(min: float | None = None, max: float | None = None, min_open=False, m
     return check
 
 
-def bool_(v):
-    if not isinstance(v, bool):
-        raise type_error("true or false", v)
-    return v
+def instance_of(cls: type, expected: str, doc: str) -> Callable:
+    """A validator taking values of type `cls` as they are (`expected` names them in the
+    error, `doc` in the layer tables)."""
+
+    def check(v):
+        if not isinstance(v, cls):
+            raise type_error(expected, v)
+        return v
+
+    check.doc = doc
+    return check
 
 
-bool_.doc = "bool"
-
-
-def str_(v):
-    if not isinstance(v, str):
-        raise type_error("a string", v)
-    return v
-
-
-str_.doc = "str"
+bool_ = instance_of(bool, "true or false", "bool")
+str_ = instance_of(str, "a string", "str")
 
 
 def choice(*options: str, lower: bool = True) -> Callable:
