@@ -52,3 +52,16 @@ def import_file(path, name=None):
     sys.modules[name] = mod
     spec.loader.exec_module(mod)
     return mod
+
+
+def run_graphc(*args, cwd=None):
+    """`python -m graphc ARGS...` in a new process (what a user's shell runs)."""
+    import subprocess
+
+    return subprocess.run(
+        [sys.executable, "-m", "graphc", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, run_graphc
 
 import graphc
 
@@ -28,16 +28,6 @@ BAD = """model m {
 """
 
 
-def run(*args, cwd=None):
-    return subprocess.run(
-        [sys.executable, "-m", "graphc", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-    )
-
-
 @pytest.fixture
 def files(tmp_path):
     (tmp_path / "good.gdl").write_text(GOOD)
@@ -46,19 +36,19 @@ def files(tmp_path):
 
 
 def test_check_exit_codes_and_text(files):
-    r = run("check", files / "good.gdl")
+    r = run_graphc("check", files / "good.gdl")
     assert r.returncode == 0 and r.stderr == "1 file checked: no errors, no warnings\n"
-    r = run("check", files / "good.gdl", files / "bad.gdl")
+    r = run_graphc("check", files / "good.gdl", files / "bad.gdl")
     assert r.returncode == 1
     assert "bad.gdl:3:16: error: Dense has no argument `activaton` [unknown-argument]" in r.stderr
     assert "bad.gdl:4:23: error: `z` is not defined [undefined-name]" in r.stderr
     assert "Traceback" not in r.stderr
-    assert run("check", files / "missing.gdl").returncode == 2
-    assert run("check").returncode == 2
+    assert run_graphc("check", files / "missing.gdl").returncode == 2
+    assert run_graphc("check").returncode == 2
 
 
 def test_check_json_and_github(files):
-    r = run("check", "--format", "json", files / "bad.gdl")
+    r = run_graphc("check", "--format", "json", files / "bad.gdl")
     data = json.loads(r.stdout)
     assert r.returncode == 1
     assert {(d["line"], d["column"], d["code"]) for d in data} == {
@@ -78,7 +68,7 @@ def test_check_json_and_github(files):
         "hint",
     }
     assert first["hint"] == "did you mean `activation`?"
-    r = run("check", "--format", "github", files / "bad.gdl")
+    r = run_graphc("check", "--format", "github", files / "bad.gdl")
     assert r.stdout.startswith("::error file=")
     assert ",line=3,col=16," in r.stdout
 
@@ -89,42 +79,42 @@ def test_warnings_only_exit_zero(tmp_path):
             "binary_crossentropy", "mse"
         )
     )
-    r = run("check", tmp_path / "w.gdl")
+    r = run_graphc("check", tmp_path / "w.gdl")
     assert r.returncode == 0 and "warning:" in r.stderr and "[degenerate]" in r.stderr
 
 
 def test_summary(files):
-    r = run("summary", files / "good.gdl")
+    r = run_graphc("summary", files / "good.gdl")
     assert r.returncode == 0
     assert "Total params: 49" in r.stdout and "Trainable params: 49" in r.stdout
     assert "binary_crossentropy" in r.stdout
-    r = run("summary", files / "good.gdl", "--model", "nope")
+    r = run_graphc("summary", files / "good.gdl", "--model", "nope")
     assert r.returncode == 1 and "unknown-model" in r.stderr
 
 
 def test_compile_check_and_atomic_failure(files):
     out = files / "good_keras.py"
-    r = run(files / "good.gdl", "--target", "keras")
+    r = run_graphc(files / "good.gdl", "--target", "keras")
     assert r.returncode == 0 and out.exists()
     first = out.read_text()
-    assert run(files / "good.gdl", "--target", "keras", "--check").returncode == 0
+    assert run_graphc(files / "good.gdl", "--target", "keras", "--check").returncode == 0
     out.write_text(first.replace("Dense(8", "Dense(9"))
-    r = run(files / "good.gdl", "--target", "keras", "--check")
+    r = run_graphc(files / "good.gdl", "--target", "keras", "--check")
     assert r.returncode == 1 and "@@" in r.stdout and "Dense(8" in r.stdout
     # a failed compilation leaves an existing output untouched
     out.write_text(first)
     (files / "good.gdl").write_text(BAD)
-    r = run(files / "good.gdl", "--target", "keras", "-o", out)
+    r = run_graphc(files / "good.gdl", "--target", "keras", "-o", out)
     assert r.returncode == 1 and out.read_text() == first
     assert not [p for p in files.iterdir() if p.name.startswith(".graphc-")]
 
 
 def test_compile_both_to_directory_and_stem(files):
     pytest.importorskip("jinja2")
-    r = run(files / "good.gdl", "--target", "both", "-o", str(files / "gen") + "/")
+    r = run_graphc(files / "good.gdl", "--target", "both", "-o", str(files / "gen") + "/")
     assert r.returncode == 0, r.stderr
     assert (files / "gen" / "good_keras.py").exists() and (files / "gen" / "good_torch.py").exists()
-    r = run(files / "good.gdl", "--target", "both", "-o", files / "stem")
+    r = run_graphc(files / "good.gdl", "--target", "both", "-o", files / "stem")
     assert (files / "stem_keras.py").exists() and (files / "stem_torch.py").exists()
 
 
@@ -136,21 +126,21 @@ def test_build_skips_unchanged_and_writes_nothing_on_error(tmp_path):
         'use "lib/blocks.gdl"\n' + GOOD.replace('Dense(8, activation="relu")(x)', "mlp(x)")
     )
     out = tmp_path / "out"
-    r = run("build", src, "-o", out, "--target", "keras")
+    r = run_graphc("build", src, "-o", out, "--target", "keras")
     assert r.returncode == 0, r.stderr
     assert (out / "a_keras.py").exists() and not (out / "lib" / "blocks_keras.py").exists()
     assert "1 built, 0 up to date" in r.stderr
-    r = run("build", src, "-o", out, "--target", "keras")
+    r = run_graphc("build", src, "-o", out, "--target", "keras")
     assert "0 built, 1 up to date" in r.stderr
     # a change in a used file rebuilds its users
     (src / "lib" / "blocks.gdl").write_text('block mlp(x) {\n  return Dense(5, activation="relu")(x)\n}\n')
     before = (out / "a_keras.py").read_text()
     (src / "b.gdl").write_text(BAD)
-    r = run("build", src, "-o", out, "--target", "keras")
+    r = run_graphc("build", src, "-o", out, "--target", "keras")
     assert r.returncode == 1 and "nothing written" in r.stderr
     assert (out / "a_keras.py").read_text() == before
     (src / "b.gdl").unlink()
-    r = run("build", src, "-o", out, "--target", "keras")
+    r = run_graphc("build", src, "-o", out, "--target", "keras")
     assert r.returncode == 0 and "1 built" in r.stderr
     assert "Dense(5" in (out / "a_keras.py").read_text()
 
@@ -192,11 +182,11 @@ def test_no_traceback_on_garbage(tmp_path):
     ):
         p = tmp_path / f"g{i}.gdl"
         p.write_text(text)
-        r = run("check", p)
+        r = run_graphc("check", p)
         assert r.returncode in (1, 2) and "Traceback" not in r.stderr, r.stderr
     p = tmp_path / "latin1.gdl"
     p.write_bytes(b"\xff\xfe model")
-    r = run("check", p)
+    r = run_graphc("check", p)
     assert r.returncode == 2 and "Traceback" not in r.stderr
 
 
@@ -230,31 +220,31 @@ def test_readme_makefile_rule(tmp_path):
 def test_fmt_command(tmp_path):
     ugly = GOOD.replace("  h = Dense(8", "      h   =   Dense( 8")
     (tmp_path / "u.gdl").write_text(ugly)
-    r = run("fmt", "--check", tmp_path / "u.gdl")
+    r = run_graphc("fmt", "--check", tmp_path / "u.gdl")
     assert r.returncode == 1 and "would reformat" in r.stderr
     assert (tmp_path / "u.gdl").read_text() == ugly
-    r = run("fmt", tmp_path / "u.gdl")
+    r = run_graphc("fmt", tmp_path / "u.gdl")
     assert r.returncode == 0 and (tmp_path / "u.gdl").read_text() == GOOD
-    assert run("fmt", "--check", tmp_path / "u.gdl").returncode == 0
+    assert run_graphc("fmt", "--check", tmp_path / "u.gdl").returncode == 0
     (tmp_path / "s.gdl").write_text("model m {\n")
-    r = run("fmt", tmp_path / "s.gdl")
+    r = run_graphc("fmt", tmp_path / "s.gdl")
     assert r.returncode == 1 and "[syntax]" in r.stderr and (tmp_path / "s.gdl").read_text() == "model m {\n"
 
 
 def test_graph_command(tmp_path):
     (tmp_path / "m.gdl").write_text(GOOD)
-    r = run("graph", tmp_path / "m.gdl", "-o", tmp_path / "m.dot")
+    r = run_graphc("graph", tmp_path / "m.gdl", "-o", tmp_path / "m.dot")
     assert r.returncode == 0, r.stderr
     dot = (tmp_path / "m.dot").read_text()
     assert dot.startswith("digraph") and "binary_crossentropy" in dot
-    r = run("graph", tmp_path / "m.gdl", "-o", tmp_path / "m.svg")
+    r = run_graphc("graph", tmp_path / "m.gdl", "-o", tmp_path / "m.svg")
     assert r.returncode == 0
     assert (tmp_path / "m.svg").exists() or ((tmp_path / "m.dot").exists() and "Graphviz" in r.stderr)
 
 
 def test_model_without_compile_warns(tmp_path):
     (tmp_path / "e.gdl").write_text("model enc {\n  x = Input(shape=(4,))\n  output y = Dense(2)(x)\n}\n")
-    r = run(tmp_path / "e.gdl", "--target", "keras")
+    r = run_graphc(tmp_path / "e.gdl", "--target", "keras")
     assert r.returncode == 0 and "warning: model `enc` has no compile(...)" in r.stderr
     assert "LOSSES = {}" in (tmp_path / "e_keras.py").read_text()
 
@@ -263,7 +253,7 @@ def test_model_without_compile_warns(tmp_path):
 @pytest.mark.parametrize("target", ["keras", "torch"])
 def test_trainer_of_a_model_without_compile_says_so(tmp_path, target):
     (tmp_path / "e.gdl").write_text("model enc {\n  x = Input(shape=(4,))\n  output y = Dense(2)(x)\n}\n")
-    assert run(tmp_path / "e.gdl", "--target", target).returncode == 0
+    assert run_graphc(tmp_path / "e.gdl", "--target", target).returncode == 0
     r = subprocess.run(
         [sys.executable, str(tmp_path / f"e_{target}.py"), "--epochs", "1"],
         capture_output=True,

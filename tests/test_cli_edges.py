@@ -10,11 +10,10 @@ import io
 import json
 import os
 import stat
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from helpers import run_graphc
 
 from graphc.api import compile_source, fmt_files, write_atomic
 from graphc.compiler.lower import compile_program
@@ -53,16 +52,6 @@ def run(*args, cwd, umask=None):
         if old_mask is not None:
             os.umask(old_mask)
     return Result(status, out.getvalue(), err.getvalue())
-
-
-def run_process(*args, cwd):
-    return subprocess.run(
-        [sys.executable, "-m", "graphc", *map(str, args)],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=120,
-    )
 
 
 def _one_error_line(r, path) -> str:
@@ -116,7 +105,7 @@ def test_unreadable_input_is_one_line_and_exit_2(tmp_path, command):
 
 def test_the_installed_command_exits_2_without_a_traceback(tmp_path):
     for args in (["missing.gdl", "--target", "keras"], ["summary", "."], ["graph", "missing.gdl"]):
-        r = run_process(*args, cwd=tmp_path)
+        r = run_graphc(*args, cwd=tmp_path)
         assert r.returncode == 2 and "Traceback" not in r.stderr, r.stderr
         assert len(r.stderr.splitlines()) == 1, r.stderr
 
