@@ -82,31 +82,34 @@ def test_many_files_in_one_process_as_one_each(tmp_path):
     assert json.loads(together[1]) == [d for _, out in alone for d in json.loads(out)]
 
 
-def test_check_imports_no_dataclasses_inspect_typing_argparse_lark_nor_frameworks(tmp_path):
-    src = tmp_path / "m.gdl"
-    src.write_text("model m {\n  x = Input(shape=(4,))\n  output y = Dense(2)(x)\n}\n")
-    code = (
-        "import sys\nfrom graphc.cli import main\n"
-        f"rc = main(['check', {str(src)!r}])\n"
-        "heavy = ('dataclasses', 'inspect', 'typing', 'argparse', 'lark', 'torch', 'keras', 'tensorflow')\n"
-        "print(rc, [m for m in heavy if m in sys.modules])\n"
-    )
-    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
-    assert r.stdout.split("\n")[-2] == "0 []", r.stdout + r.stderr
-
-
-def test_check_with_use_imports_no_pathlib(tmp_path):
-    # `python -S`: no site-packages, so no editable-install finder that imports pathlib itself
-    (tmp_path / "blocks.gdl").write_text("block dense2(x) {\n  return Dense(2)(x)\n}\n")
-    src = tmp_path / "m.gdl"
-    src.write_text('use "blocks.gdl"\nmodel m {\n  x = Input(shape=(4,))\n  output y = dense2(x)\n}\n')
+def _check_in_new_process(src, report: str, without_site: bool = False) -> str:
+    """`graphc check SRC` in a new interpreter: the line it prints, its exit status and
+    the Python expression `report` evaluated after the check.  `without_site`: `python -S`,
+    no site-packages, so no editable-install finder that imports pathlib itself."""
     code = (
         f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom graphc.cli import main\n"
         f"rc = main(['check', {str(src)!r}])\n"
-        "print(rc, [m for m in ('pathlib', 'urllib', 'fnmatch') if m in sys.modules])\n"
+        f"print(rc, {report})\n"
     )
-    r = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, cwd=tmp_path)
-    assert r.stdout.split("\n")[-2] == "0 []", r.stdout + r.stderr
+    flags = ["-S"] if without_site else []
+    r = subprocess.run([sys.executable, *flags, "-c", code], capture_output=True, text=True, cwd=src.parent)
+    assert r.stdout.count("\n") >= 1, r.stdout + r.stderr
+    return r.stdout.split("\n")[-2]
+
+
+def test_check_imports_no_dataclasses_inspect_typing_argparse_lark_nor_frameworks(tmp_path):
+    src = tmp_path / "m.gdl"
+    src.write_text("model m {\n  x = Input(shape=(4,))\n  output y = Dense(2)(x)\n}\n")
+    heavy = ("dataclasses", "inspect", "typing", "argparse", "lark", "torch", "keras", "tensorflow")
+    assert _check_in_new_process(src, f"[m for m in {heavy!r} if m in sys.modules]") == "0 []"
+
+
+def test_check_with_use_imports_no_pathlib(tmp_path):
+    (tmp_path / "blocks.gdl").write_text("block dense2(x) {\n  return Dense(2)(x)\n}\n")
+    src = tmp_path / "m.gdl"
+    src.write_text('use "blocks.gdl"\nmodel m {\n  x = Input(shape=(4,))\n  output y = dense2(x)\n}\n')
+    report = "[m for m in ('pathlib', 'urllib', 'fnmatch') if m in sys.modules]"
+    assert _check_in_new_process(src, report, without_site=True) == "0 []"
 
 
 @pytest.mark.parametrize(
@@ -180,12 +183,7 @@ def test_the_lazy_catalog_lists_what_importing_every_family_registers_in_the_sam
 def test_a_check_imports_only_the_layer_families_it_uses(tmp_path):
     src = tmp_path / "m.gdl"
     src.write_text("model m {\n  x = Input(shape=(4,))\n  output y = Dense(2)(x)\n}\n")
-    code = (
-        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom graphc.cli import main\n"
-        f"rc = main(['check', {str(src)!r}])\n"
-        "print(rc, sorted(m for m in sys.modules if m.startswith('graphc.ops.') and m != 'graphc.ops.base'))\n"
-    )
-    r = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True, cwd=tmp_path)
-    out = r.stdout.split("\n")[-2]
-    assert out.startswith("0 ") and "graphc.ops.core" in out, r.stdout + r.stderr
+    report = "sorted(m for m in sys.modules if m.startswith('graphc.ops.') and m != 'graphc.ops.base')"
+    out = _check_in_new_process(src, report, without_site=True)
+    assert out.startswith("0 ") and "graphc.ops.core" in out, out
     assert "recurrent" not in out and "attention" not in out, out
