@@ -81,7 +81,7 @@ HABITS = [
     "#",
     "\\",
 ]
-TOKENS = [
+TOKENS = [  # token soup and mutations (also tests/test_fuzz.py)
     "model",
     "block",
     "share",
@@ -123,6 +123,23 @@ TOKENS = [
     "[1, 2]",
     "{a: 1}",
     "Dense(2)(x)",
+    "y",
+    "Conv2D",
+    "Input",
+    "concatenate",
+    "compile",
+    "fit",
+    ":",
+    "-",
+    "/",
+    "==",
+    "0",
+    "2.5",
+    "1e-3",
+    "'relu'",
+    'f"a{x}"',
+    "shape=(3,)",
+    "#c\n",
 ]
 
 

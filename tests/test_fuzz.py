@@ -20,59 +20,6 @@ from graphc.diagnostics import render_text
 SOURCES = [p.read_text() for p in EXAMPLES] + [
     (Path(__file__).parent / "data" / "seed_mistakes.gdl").read_text()
 ]
-TOKENS = [
-    "model",
-    "block",
-    "share",
-    "output",
-    "use",
-    "for",
-    "in",
-    "if",
-    "else",
-    "return",
-    "range",
-    "true",
-    "None",
-    "x",
-    "y",
-    "Dense",
-    "LSTM",
-    "Conv2D",
-    "Input",
-    "add",
-    "concatenate",
-    "compile",
-    "fit",
-    "(",
-    ")",
-    "[",
-    "]",
-    "{",
-    "}",
-    ",",
-    "=",
-    ":",
-    ";",
-    "\n",
-    "+",
-    "-",
-    "*",
-    "/",
-    "**",
-    "==",
-    ".",
-    "1",
-    "0",
-    "-1",
-    "2.5",
-    "1e-3",
-    '"same"',
-    "'relu'",
-    'f"a{x}"',
-    "shape=(3,)",
-    "#c\n",
-]
 
 
 def _check(text: str) -> None:
@@ -97,7 +44,7 @@ def test_mutated_examples_never_raise(src, data):
                 st.sampled_from(["del", "ins", "rep", "dup"]),
                 st.integers(0, len(src)),
                 st.integers(1, 12),
-                st.sampled_from(TOKENS),
+                st.sampled_from(fuzz.TOKENS),
             ),
             min_size=1,
             max_size=4,
@@ -118,7 +65,7 @@ def test_mutated_examples_never_raise(src, data):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(TOKENS), max_size=60))
+@given(st.lists(st.sampled_from(fuzz.TOKENS), max_size=60))
 def test_token_soup_never_raises(tokens):
     _check(" ".join(tokens))
 
