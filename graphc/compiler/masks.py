@@ -142,11 +142,7 @@ def propagate(graphs, scope, node, list_input: bool) -> None:
             first = next(iter(node.tensors.values()))
             none = [None] * len(first) if isinstance(first, list) else None
             outs = inst.compute_mask(a, types, none)
-            for m in outs:
-                if m is not None and m.node is None and m.kind in ("zero", "value"):
-                    m.node = node
-        for t, m in zip(node.outputs, outs):
-            t.mask = t.sym_mask = m
+        _set_output_masks(node, outs, outs)
         return
     takes = set(op.call_tensors)
     args = dict(node.tensors)  # Keras's tensor arguments: the inputs, then the call tensors
@@ -214,13 +210,18 @@ def propagate(graphs, scope, node, list_input: bool) -> None:
             s = order_dependent(x, node)
             if s is not None:
                 node.mask_order = (x, s)
+    _set_output_masks(node, outs, sym_outs)
+    if _ignores_mask(op, node, first):
+        _warn_ignored(graphs, scope, node, first)
+
+
+def _set_output_masks(node, outs: list, sym_outs: list) -> None:
+    """The outputs' masks in both worlds; a mask the layer makes itself remembers the call."""
     for t, m, sm in zip(node.outputs, outs, sym_outs):
         for x in (m, sm):
             if x is not None and x.node is None and x.kind in ("zero", "value"):
                 x.node = node
         t.mask, t.sym_mask = m, sm
-    if _ignores_mask(op, node, first):
-        _warn_ignored(graphs, scope, node, first)
 
 
 def _unmasked(node) -> bool:
