@@ -819,10 +819,10 @@ def float32_tolerance(model) -> float:
 
 
 def _set_weights(model, weights: list) -> None:
+    from torch_helpers import finalize_states
+
     model.set_weights(weights)
-    for layer in model._flatten_layers():
-        if hasattr(layer, "finalize_state"):  # Normalization reads its weights here
-            layer.finalize_state()
+    finalize_states(model)
 
 
 # A relative change of the input well above float32 rounding (2^-24) and small enough that the

@@ -64,8 +64,13 @@ def randomize(model, seed: int = 0) -> None:
             v.assign(rng.normal(0.0, 0.3, shape).astype("float32"))
         elif name in ("gamma", "moving_variance", "variance"):
             v.assign(rng.uniform(0.5, 1.5, shape).astype("float32"))
+    finalize_states(model)
+
+
+def finalize_states(model) -> None:
+    """After weights are assigned: Normalization reads its adapted weights in finalize_state."""
     for layer in model._flatten_layers():
-        if hasattr(layer, "finalize_state"):  # Normalization reads its adapted weights here
+        if hasattr(layer, "finalize_state"):
             layer.finalize_state()
 
 
