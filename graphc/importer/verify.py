@@ -25,7 +25,8 @@ def check(text: str, top, allowed_warnings: set = frozenset()) -> list:
     bad = [d for d in program.diagnostics if d.is_error or d.code not in allowed_warnings]
     if bad:
         return [
-            # error(...) is only in the rules of importer/externs.py: the model breaks them
+            # a value Keras would refuse to build (the error(...) rules of importer/externs.py);
+            # every argument was already checked when the layer was planned (layers.layer_spec)
             INVALID + d.message if d.code == "argument-value" else f"graphc reports {d.header()}"
             for d in bad[:5]
         ]
